@@ -1,0 +1,46 @@
+package dev.weir.iptables.sys;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+
+/** The few libc calls weir makes directly (jnr-ffi binding). Loaded once, lazily. */
+public interface LibC {
+
+    int CLONE_NEWNET = 0x40000000;
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 02000000;
+    int LOCK_EX = 2;
+    int LOCK_NB = 4;
+    int LOCK_UN = 8;
+
+    int setns(int fd, int nstype);
+
+    int open(String path, int flags);
+
+    int close(int fd);
+
+    int flock(int fd, int operation);
+
+    int getuid();
+
+    String strerror(int errnum);
+
+    /** The process-wide binding. */
+    static LibC get() {
+        return Holder.INSTANCE;
+    }
+
+    /** errno of the calling thread's last failed call. */
+    static int errno() {
+        return jnr.ffi.Runtime.getRuntime(get()).getLastError();
+    }
+
+    /** Lazy holder: loading happens on first use, so code that never makes a syscall never loads native code. */
+    final class Holder {
+        static final LibC INSTANCE = LibraryLoader.create(LibC.class)
+                .load(Platform.getNativePlatform().getStandardCLibraryName());
+
+        private Holder() {
+        }
+    }
+}
