@@ -1,0 +1,34 @@
+package dev.weir.crd;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.fabric8.kubernetes.client.CustomResource;
+
+/**
+ * {@code policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy}: cluster-scoped admin policy from
+ * kubernetes-sigs/network-policy-api (the successor of AdminNetworkPolicy and BaselineAdminNetworkPolicy). Field names,
+ * limits and validations follow {@code apis/v1alpha2/clusternetworkpolicy_types.go}; the CRD weir ships is generated
+ * from these classes. Cluster-scoped because it does not implement {@code Namespaced}.
+ */
+@Group(ClusterNetworkPolicy.GROUP)
+@Version(ClusterNetworkPolicy.VERSION)
+@Kind("ClusterNetworkPolicy")
+@Plural("clusternetworkpolicies")
+@Singular("clusternetworkpolicy")
+@ShortNames("cnp")
+@AdditionalPrinterColumn(name = "Tier", jsonPath = ".spec.tier", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Priority", jsonPath = ".spec.priority", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class ClusterNetworkPolicy extends CustomResource<ClusterNetworkPolicySpec, ClusterNetworkPolicyStatus> {
+
+    public static final String GROUP = "policy.networking.k8s.io";
+    public static final String VERSION = "v1alpha2";
+    public static final String KIND = "ClusterNetworkPolicy";
+    /** The CRD's metadata.name, also the base of the committed YAML file name. */
+    public static final String CRD_NAME = "clusternetworkpolicies." + GROUP;
+}

@@ -1,0 +1,80 @@
+package dev.weir.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.List;
+
+/**
+ * One of an egress rule's {@code to}: exactly one field set. {@code domainNames} is part of the upstream type (in its
+ * experimental channel) and kept here so that such objects are stored unchanged; weir does not enforce it and says so
+ * in a diagnostic.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "[has(self.namespaces), has(self.pods), has(self.nodes), has(self.networks),"
+        + " has(self.domainNames)].exists_one(x, x)",
+        message = "exactly one of namespaces, pods, nodes, networks or domainNames must be set")
+public class EgressPeer {
+
+    @JsonPropertyDescription("Every pod (not host-network) of the selected namespaces.")
+    private LabelSelector namespaces;
+
+    @JsonPropertyDescription("Pods (not host-network) selected by namespace selector AND pod selector.")
+    private NamespacedPod pods;
+
+    @JsonPropertyDescription("The addresses in status.addresses of the selected nodes; empty selects every node.")
+    private LabelSelector nodes;
+
+    @Size(min = 1, max = 25)
+    @ValidationRule(value = "self.all(c, isCIDR(c))", message = "every network must be a CIDR such as 10.0.0.0/8")
+    @JsonPropertyDescription("CIDRs; they match cluster-internal addresses (pods, nodes) too.")
+    private List<@Size(max = 43) String> networks;
+
+    @Size(min = 1, max = 25)
+    @JsonPropertyDescription("Domain names (upstream experimental, Accept rules only); not enforced by weir.")
+    private List<@Pattern("^(\\*\\.)?([a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\\.)+[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\\.?$")
+            String> domainNames;
+
+    public LabelSelector getNamespaces() {
+        return namespaces;
+    }
+
+    public void setNamespaces(LabelSelector namespaces) {
+        this.namespaces = namespaces;
+    }
+
+    public NamespacedPod getPods() {
+        return pods;
+    }
+
+    public void setPods(NamespacedPod pods) {
+        this.pods = pods;
+    }
+
+    public LabelSelector getNodes() {
+        return nodes;
+    }
+
+    public void setNodes(LabelSelector nodes) {
+        this.nodes = nodes;
+    }
+
+    public List<String> getNetworks() {
+        return networks;
+    }
+
+    public void setNetworks(List<String> networks) {
+        this.networks = networks;
+    }
+
+    public List<String> getDomainNames() {
+        return domainNames;
+    }
+
+    public void setDomainNames(List<String> domainNames) {
+        this.domainNames = domainNames;
+    }
+}

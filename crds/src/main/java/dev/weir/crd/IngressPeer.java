@@ -1,0 +1,35 @@
+package dev.weir.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+
+/** One of an ingress rule's {@code from}: exactly one field set. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "[has(self.namespaces), has(self.pods)].exists_one(x, x)",
+        message = "exactly one of namespaces or pods must be set")
+public class IngressPeer {
+
+    @JsonPropertyDescription("Every pod (not host-network) of the selected namespaces.")
+    private LabelSelector namespaces;
+
+    @JsonPropertyDescription("Pods (not host-network) selected by namespace selector AND pod selector.")
+    private NamespacedPod pods;
+
+    public LabelSelector getNamespaces() {
+        return namespaces;
+    }
+
+    public void setNamespaces(LabelSelector namespaces) {
+        this.namespaces = namespaces;
+    }
+
+    public NamespacedPod getPods() {
+        return pods;
+    }
+
+    public void setPods(NamespacedPod pods) {
+        this.pods = pods;
+    }
+}

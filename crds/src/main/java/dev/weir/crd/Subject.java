@@ -1,0 +1,35 @@
+package dev.weir.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+
+/** {@code spec.subject}: exactly one of {@code namespaces} or {@code pods} (upstream: min/maxProperties 1). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "[has(self.namespaces), has(self.pods)].exists_one(x, x)",
+        message = "exactly one of namespaces or pods must be set")
+public class Subject {
+
+    @JsonPropertyDescription("Every pod of the namespaces this selector selects.")
+    private LabelSelector namespaces;
+
+    @JsonPropertyDescription("Pods selected by namespace selector AND pod selector.")
+    private NamespacedPod pods;
+
+    public LabelSelector getNamespaces() {
+        return namespaces;
+    }
+
+    public void setNamespaces(LabelSelector namespaces) {
+        this.namespaces = namespaces;
+    }
+
+    public NamespacedPod getPods() {
+        return pods;
+    }
+
+    public void setPods(NamespacedPod pods) {
+        this.pods = pods;
+    }
+}
