@@ -27,12 +27,24 @@ public record GroupSelector(String namespace, LabelSelector namespaceSelector, L
         return new GroupSelector(null, namespaceSelector, podSelector);
     }
 
-    /** Whether a pod in namespace {@code ns} belongs, judged on labels alone (the caller checks eligibility). */
+    /**
+     * Whether a pod belongs, judged on labels alone (the caller checks eligibility). {@code ns} is the pod's namespace
+     * object, or null when it is not (yet) known.
+     */
     public boolean matches(Endpoint endpoint, Namespace ns) {
-        boolean nsOk = namespace != null
-                ? namespace.equals(endpoint.namespace())
-                : ns != null && namespaceSelector.matches(ns.labels());
-        return nsOk && podSelector.matches(endpoint.labels());
+        return matchesNamespace(endpoint.namespace(), ns) && podSelector.matches(endpoint.labels());
+    }
+
+    /**
+     * Whether pods of namespace {@code name} (object {@code ns}, null when unknown) can belong. An unknown namespace
+     * matches only the empty namespaceSelector: {@code {}} means every namespace whatever its labels, while a selector
+     * that reads labels cannot be judged on labels we have not seen, so it fails closed.
+     */
+    public boolean matchesNamespace(String name, Namespace ns) {
+        if (namespace != null) {
+            return namespace.equals(name);
+        }
+        return namespaceSelector.matchesAll() || (ns != null && namespaceSelector.matches(ns.labels()));
     }
 
     /** Stable text identifying the group: {@code ns:dev/pods:app in (web)} or {@code nssel:team in (a)/pods:}. */

@@ -7,6 +7,15 @@ import java.security.NoSuchAlgorithmException;
 /** Content-derived identifiers: the same content always gets the same id, across restarts and nodes. */
 public final class Ids {
 
+    /** A digest per thread: getInstance costs more than hashing a selector's text. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JRE", e);
+        }
+    });
+
     private Ids() {
     }
 
@@ -17,15 +26,11 @@ public final class Ids {
 
     /** Full lower-case hex SHA-256 of {@code content}. */
     public static String hex(String content) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
-            StringBuilder sb = new StringBuilder(d.length * 2);
-            for (byte b : d) {
-                sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JRE", e);
+        byte[] d = SHA256.get().digest(content.getBytes(StandardCharsets.UTF_8));
+        StringBuilder sb = new StringBuilder(d.length * 2);
+        for (byte b : d) {
+            sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
         }
+        return sb.toString();
     }
 }

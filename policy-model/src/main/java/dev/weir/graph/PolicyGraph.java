@@ -6,6 +6,7 @@ import dev.weir.model.Namespace;
 import dev.weir.model.PolicyType;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,46 +110,74 @@ public final class PolicyGraph {
         return endpointPolicies;
     }
 
+    /**
+     * Whether an endpoint is a member of a group: O(log n), for evaluators that ask per packet.
+     *
+     * @throws IllegalArgumentException when the graph has no such group
+     */
+    public boolean isMember(String groupId, String endpointKey) {
+        return group(groupId).contains(endpointKey);
+    }
+
     /** Endpoints scheduled on {@code node}, in key order. */
     public List<Endpoint> endpointsOn(String node) {
-        return endpoints.values().stream().filter(e -> node.equals(e.node())).toList();
+        return byNode().getOrDefault(node, List.of());
     }
 
     /**
      * The nodes that need a group or ipBlock set: those hosting an endpoint selected by a policy that references it
-     * (as a peer of a rule in an affected direction, or as the group it applies to).
+     * (as a peer of a rule in an affected direction, or as the group it applies to). Empty for an unknown id.
      */
     public SortedSet<String> span(String groupOrSetId) {
-        SortedSet<String> nodes = new TreeSet<>();
-        for (CompiledPolicy p : policies.values()) {
-            if (!references(p, groupOrSetId)) {
-                continue;
-            }
-            for (String member : groups.get(p.appliedTo().id()).members()) {
-                Endpoint e = endpoints.get(member);
-                if (e.node() != null) {
-                    nodes.add(e.node());
-                }
-            }
-        }
-        return nodes;
+        return spans().getOrDefault(groupOrSetId, Collections.emptySortedSet());
     }
 
-    private static boolean references(CompiledPolicy p, String id) {
-        if (p.appliedTo().id().equals(id)) {
-            return true;
+    // Derived indexes, built on first use: a pure function of the immutable fields above, so a race only builds twice.
+    private volatile Map<String, List<Endpoint>> byNode;
+    private volatile Map<String, SortedSet<String>> spans;
+
+    private Map<String, List<Endpoint>> byNode() {
+        Map<String, List<Endpoint>> m = byNode;
+        if (m == null) {
+            Map<String, List<Endpoint>> built = new HashMap<>();
+            for (Endpoint e : endpoints.values()) { // key order, so each list is in key order
+                if (e.node() != null) {
+                    built.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(e);
+                }
+            }
+            built.replaceAll((k, v) -> List.copyOf(v));
+            byNode = m = built;
         }
-        for (PolicyType t : p.types()) {
-            for (CompiledRule r : p.rules(t)) {
-                for (PeerRef ref : r.peers()) {
-                    String refId = ref instanceof PeerRef.Group g ? g.groupId() : ((PeerRef.Block) ref).setId();
-                    if (refId.equals(id)) {
-                        return true;
+        return m;
+    }
+
+    private Map<String, SortedSet<String>> spans() {
+        Map<String, SortedSet<String>> m = spans;
+        if (m == null) {
+            Map<String, SortedSet<String>> built = new HashMap<>();
+            for (CompiledPolicy p : policies.values()) {
+                SortedSet<String> nodes = new TreeSet<>();
+                PeerGroup applied = groups.get(p.appliedTo().id());
+                for (String member : applied == null ? List.<String>of() : applied.members()) {
+                    Endpoint e = endpoints.get(member);
+                    if (e != null && e.node() != null) {
+                        nodes.add(e.node());
+                    }
+                }
+                built.computeIfAbsent(p.appliedTo().id(), k -> new TreeSet<>()).addAll(nodes);
+                for (PolicyType t : p.types()) {
+                    for (CompiledRule r : p.rules(t)) {
+                        for (PeerRef ref : r.peers()) {
+                            String refId = ref instanceof PeerRef.Group g ? g.groupId() : ((PeerRef.Block) ref).setId();
+                            built.computeIfAbsent(refId, k -> new TreeSet<>()).addAll(nodes);
+                        }
                     }
                 }
             }
+            built.replaceAll((k, v) -> Collections.unmodifiableSortedSet(v));
+            spans = m = built;
         }
-        return false;
+        return m;
     }
 
     public List<Diagnostic> diagnostics() {

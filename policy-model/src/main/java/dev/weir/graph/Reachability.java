@@ -93,7 +93,7 @@ public final class Reachability {
         }
         for (PeerRef ref : r.peers()) {
             if (ref instanceof PeerRef.Group g) {
-                if (peer.isPolicyEndpoint() && graph.group(g.groupId()).members().contains(peer.key())) {
+                if (peer.isPolicyEndpoint() && graph.isMember(g.groupId(), peer.key())) {
                     return true;
                 }
             } else if (ref instanceof PeerRef.Block b) {

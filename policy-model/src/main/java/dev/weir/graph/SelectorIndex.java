@@ -1,6 +1,7 @@
 package dev.weir.graph;
 
 import dev.weir.model.Endpoint;
+import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,42 +9,102 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Evaluates group selectors over a fixed set of namespaces and endpoints, visiting only candidate namespaces. */
+/**
+ * Evaluates group selectors over a fixed set of namespaces and endpoints. Eligible endpoints are indexed per namespace
+ * and, within a namespace, by label {@code key=value}; a selector with an {@code In} requirement visits only the pods
+ * carrying one of its values (the requirement with the fewest candidates), others visit their namespaces' pods.
+ * The namespaces a namespaceSelector matches are computed once per distinct selector.
+ */
 final class SelectorIndex {
 
     private final Map<String, Namespace> namespaces = new HashMap<>();
-    private final Map<String, List<Endpoint>> eligibleByNamespace = new HashMap<>();
+    private final Map<String, NamespacePods> byNamespace = new HashMap<>();
+    private final Map<LabelSelector, List<NamespacePods>> matchingNamespaces = new HashMap<>();
 
     SelectorIndex(Collection<Namespace> namespaces, Collection<Endpoint> endpoints) {
         namespaces.forEach(n -> this.namespaces.put(n.name(), n));
         for (Endpoint e : endpoints) {
             if (e.isPolicyEndpoint()) {
-                eligibleByNamespace.computeIfAbsent(e.namespace(), k -> new ArrayList<>()).add(e);
+                byNamespace.computeIfAbsent(e.namespace(), NamespacePods::new).add(e);
             }
         }
     }
 
-    /** Keys of the eligible endpoints the selector matches. */
+    /** Keys of the eligible endpoints the selector matches, unsorted. */
     List<String> select(GroupSelector s) {
         List<String> out = new ArrayList<>();
         if (s.namespace() != null) {
-            collect(s, eligibleByNamespace.getOrDefault(s.namespace(), List.of()), out);
+            NamespacePods pods = byNamespace.get(s.namespace());
+            if (pods != null) {
+                pods.collect(s.podSelector(), out);
+            }
             return out;
         }
-        for (Map.Entry<String, List<Endpoint>> e : eligibleByNamespace.entrySet()) {
-            Namespace ns = namespaces.get(e.getKey());
-            // a pod whose namespace object is unknown matches no namespaceSelector: its labels cannot be judged
-            if (ns != null && s.namespaceSelector().matches(ns.labels())) {
-                collect(s, e.getValue(), out);
+        for (NamespacePods pods : matchingNamespaces.computeIfAbsent(s.namespaceSelector(), this::namespacesMatching)) {
+            pods.collect(s.podSelector(), out);
+        }
+        return out;
+    }
+
+    private List<NamespacePods> namespacesMatching(LabelSelector namespaceSelector) {
+        GroupSelector probe = GroupSelector.acrossNamespaces(namespaceSelector, LabelSelector.all());
+        List<NamespacePods> out = new ArrayList<>();
+        for (NamespacePods pods : byNamespace.values()) {
+            if (probe.matchesNamespace(pods.name, namespaces.get(pods.name))) {
+                out.add(pods);
             }
         }
         return out;
     }
 
-    private static void collect(GroupSelector s, List<Endpoint> candidates, List<String> out) {
-        for (Endpoint e : candidates) {
-            if (s.podSelector().matches(e.labels())) {
-                out.add(e.key());
+    /** The eligible pods of one namespace with a label index. */
+    private static final class NamespacePods {
+        final String name;
+        final List<Endpoint> all = new ArrayList<>();
+        final Map<String, Map<String, List<Endpoint>>> byLabel = new HashMap<>();
+
+        NamespacePods(String name) {
+            this.name = name;
+        }
+
+        void add(Endpoint e) {
+            all.add(e);
+            e.labels().forEach((k, v) -> byLabel.computeIfAbsent(k, x -> new HashMap<>())
+                    .computeIfAbsent(v, x -> new ArrayList<>()).add(e));
+        }
+
+        void collect(LabelSelector selector, List<String> out) {
+            LabelSelector.Requirement narrowest = null;
+            int fewest = Integer.MAX_VALUE;
+            for (LabelSelector.Requirement r : selector.requirements()) {
+                if (r.operator() != LabelSelector.Operator.IN) {
+                    continue;
+                }
+                Map<String, List<Endpoint>> values = byLabel.getOrDefault(r.key(), Map.of());
+                int count = 0;
+                for (String v : r.values()) {
+                    count += values.getOrDefault(v, List.of()).size();
+                }
+                if (count < fewest) {
+                    fewest = count;
+                    narrowest = r;
+                }
+            }
+            if (narrowest == null) {
+                filter(selector, all, out);
+                return;
+            }
+            Map<String, List<Endpoint>> values = byLabel.getOrDefault(narrowest.key(), Map.of());
+            for (String v : narrowest.values()) {
+                filter(selector, values.getOrDefault(v, List.of()), out);
+            }
+        }
+
+        private static void filter(LabelSelector selector, List<Endpoint> candidates, List<String> out) {
+            for (Endpoint e : candidates) {
+                if (selector.matches(e.labels())) {
+                    out.add(e.key());
+                }
             }
         }
     }
