@@ -1,0 +1,84 @@
+package dev.weir.model.admin;
+
+import dev.weir.model.ObjectRef;
+import dev.weir.model.PolicyType;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@code policy.networking.k8s.io/v1alpha2} ClusterNetworkPolicy, validated: what the translator makes of a valid
+ * object. Rules keep the order they were written in, which is their precedence within the policy.
+ */
+public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicySubject subject,
+        List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) {
+
+    public static final String KIND = "ClusterNetworkPolicy";
+    public static final int MIN_PRIORITY = 0;
+    public static final int MAX_PRIORITY = 1000;
+    /** Upstream's {@code maxItems} of {@code ingress} and of {@code egress}. */
+    public static final int MAX_RULES = 25;
+
+    /** Evaluation order of whole policies: tier, then priority, then name (weir's tie-break). */
+    public static final Comparator<ClusterPolicy> PRECEDENCE = Comparator.comparing(ClusterPolicy::tier)
+            .thenComparingInt(ClusterPolicy::priority)
+            .thenComparing(ClusterPolicy::name);
+
+    public ClusterPolicy {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(tier, "tier");
+        Objects.requireNonNull(subject, "subject");
+        ingress = List.copyOf(ingress);
+        egress = List.copyOf(egress);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a ClusterNetworkPolicy needs a name");
+        }
+        if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+            throw new IllegalArgumentException("priority " + priority + " out of range " + MIN_PRIORITY + "-"
+                    + MAX_PRIORITY);
+        }
+        if (ingress.size() > MAX_RULES || egress.size() > MAX_RULES) {
+            throw new IllegalArgumentException("at most " + MAX_RULES + " rules per direction are allowed (ingress "
+                    + ingress.size() + ", egress " + egress.size() + ")");
+        }
+        for (int i = 0; i < ingress.size(); i++) {
+            for (ClusterPolicyPeer p : ingress.get(i).peers()) {
+                if (!p.allowedInIngress()) {
+                    throw new IllegalArgumentException("ingress rule " + ingress.get(i).label(i) + ": a " + p
+                            + " peer is allowed in egress rules only");
+                }
+            }
+        }
+    }
+
+    /** How diagnostics and explanations name this policy. */
+    public ObjectRef ref() {
+        return new ObjectRef(KIND, null, name);
+    }
+
+    public List<ClusterPolicyRule> rules(PolicyType direction) {
+        return direction == PolicyType.INGRESS ? ingress : egress;
+    }
+
+    /** The API: "CNPs with no ingress rules do not affect ingress traffic" (and likewise egress). */
+    public boolean affects(PolicyType direction) {
+        return !rules(direction).isEmpty();
+    }
+
+    /** This policy's rules of one direction, each with its position in the cluster-wide evaluation order. */
+    public List<PositionedRule> positionedRules(PolicyType direction) {
+        List<ClusterPolicyRule> rules = rules(direction);
+        List<PositionedRule> out = new ArrayList<>(rules.size());
+        for (int i = 0; i < rules.size(); i++) {
+            out.add(new PositionedRule(new RulePosition(tier, priority, name, direction, i), subject, rules.get(i)));
+        }
+        return out;
+    }
+
+    /** Every rule of one direction of {@code policies}, in evaluation order: the list a compiler walks. */
+    public static List<PositionedRule> evaluationOrder(Collection<ClusterPolicy> policies, PolicyType direction) {
+        return policies.stream().flatMap(p -> p.positionedRules(direction).stream()).sorted().toList();
+    }
+}
