@@ -1,0 +1,59 @@
+package dev.weir.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** values.schema.json rejects bad values before anything is rendered, naming the field. */
+class ValuesSchemaTest {
+
+    /** file under values/bad/, and what the error must name. */
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                Arguments.of("log-format-xml.yaml", "agent.logFormat"),
+                Arguments.of("http-port-not-a-number.yaml", "agent.httpPort"),
+                Arguments.of("http-port-out-of-range.yaml", "agent.httpPort"),
+                Arguments.of("iptables-backend-unknown.yaml", "agent.iptablesBackend"),
+                Arguments.of("log-level-unknown.yaml", "agent.logLevel"),
+                Arguments.of("resync-interval-not-a-duration.yaml", "agent.resyncInterval"),
+                Arguments.of("min-sync-interval-fraction.yaml", "agent.minSyncInterval"),
+                Arguments.of("agent-key-misspelt.yaml", "logformat"),
+                Arguments.of("service-monitor-key-misspelt.yaml", "enable"),
+                Arguments.of("pull-policy-unknown.yaml", "image.pullPolicy"),
+                Arguments.of("cleanup-enabled-not-boolean.yaml", "cleanup.enabled"),
+                Arguments.of("top-level-key-misspelt.yaml", "resoures"));
+    }
+
+    @ParameterizedTest(name = "{0} is rejected naming {1}")
+    @MethodSource("badValues")
+    void badValuesAreRejectedWithAMessageNamingTheField(String file, String field) {
+        Path values = WeirChart.valuesFile("bad/" + file);
+
+        assertThatThrownBy(() -> WeirChart.templateWithValues(values))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(field);
+    }
+
+    @Test
+    void everyBadValuesFileIsInTheTable() throws IOException, URISyntaxException {
+        Path dir = WeirChart.valuesFile("bad/log-format-xml.yaml").getParent();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(badValues().map(a -> (String) a.get()[0]).toList());
+        }
+    }
+
+    @Test
+    void theCustomValuesFileIsValid() {
+        assertThat(WeirChart.render(WeirChart.valuesFile("custom.yaml")).objects()).isNotEmpty();
+    }
+}

@@ -1,0 +1,79 @@
+{{/* Chart name, overridable. */}}
+{{- define "weir.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified name: release name + chart name, unless the release name already contains the chart name. */}}
+{{- define "weir.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "weir.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels on every object but the component. */}}
+{{- define "weir.commonLabels" -}}
+helm.sh/chart: {{ include "weir.chart" . }}
+app.kubernetes.io/name: {{ include "weir.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: weir
+{{- end }}
+
+{{/* Labels of the agent's objects. */}}
+{{- define "weir.labels" -}}
+{{ include "weir.commonLabels" . }}
+app.kubernetes.io/component: agent
+{{- end }}
+
+{{/* Labels that select the agent pods; never change them in an upgrade (DaemonSet selectors are immutable). */}}
+{{- define "weir.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "weir.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: agent
+{{- end }}
+
+{{/* Labels that select the cleanup pods (cleanup mode). */}}
+{{- define "weir.cleanupSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "weir.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: cleanup
+{{- end }}
+
+{{- define "weir.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "weir.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "weir.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* Linux capabilities: iptables/ipset need NET_ADMIN, raw sockets and some matches NET_RAW; nothing else. */}}
+{{- define "weir.containerSecurityContext" -}}
+privileged: false
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ .Values.readOnlyRootFilesystem }}
+# iptables refuses to run as non-root even with capabilities, hence uid 0 with a minimal capability set.
+runAsUser: 0
+runAsNonRoot: false
+capabilities:
+  add: ["NET_ADMIN", "NET_RAW"]
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
