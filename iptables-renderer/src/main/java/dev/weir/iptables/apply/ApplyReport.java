@@ -1,0 +1,54 @@
+package dev.weir.iptables.apply;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one {@link DataplaneApplier#apply} changed and how long it took. {@code readKernel} says whether the installed
+ * state was read from the kernel or taken from the last successful apply; {@code commands} counts processes run.
+ */
+public record ApplyReport(List<String> setsCreated, List<String> setsUpdated, List<String> setsDestroyed,
+        FamilyChanges v4, FamilyChanges v6, boolean readKernel, int commands, Duration readTime, Duration setTime,
+        Duration ruleTime, Duration total) {
+
+    public ApplyReport {
+        setsCreated = List.copyOf(setsCreated);
+        setsUpdated = List.copyOf(setsUpdated);
+        setsDestroyed = List.copyOf(setsDestroyed);
+    }
+
+    /** Per-family filter-table changes. */
+    public record FamilyChanges(List<String> chainsWritten, List<String> chainsDeleted, List<String> hooksInserted,
+            int hooksRemoved) {
+
+        public static final FamilyChanges NONE = new FamilyChanges(List.of(), List.of(), List.of(), 0);
+
+        public FamilyChanges {
+            chainsWritten = List.copyOf(chainsWritten);
+            chainsDeleted = List.copyOf(chainsDeleted);
+            hooksInserted = List.copyOf(hooksInserted);
+        }
+
+        public boolean isEmpty() {
+            return chainsWritten.isEmpty() && chainsDeleted.isEmpty() && hooksInserted.isEmpty() && hooksRemoved == 0;
+        }
+    }
+
+    /** Nothing was changed. */
+    public boolean isNoop() {
+        return setsCreated.isEmpty() && setsUpdated.isEmpty() && setsDestroyed.isEmpty() && v4.isEmpty()
+                && v6.isEmpty();
+    }
+
+    /** One log line: counts and durations. */
+    public String summary() {
+        return String.format(
+                "sets +%d ~%d -%d, v4 chains ~%d -%d hooks +%d -%d, v6 chains ~%d -%d hooks +%d -%d, "
+                        + "%d commands, read %s (%dms), sets %dms, rules %dms, total %dms",
+                setsCreated.size(), setsUpdated.size(), setsDestroyed.size(),
+                v4.chainsWritten().size(), v4.chainsDeleted().size(), v4.hooksInserted().size(), v4.hooksRemoved(),
+                v6.chainsWritten().size(), v6.chainsDeleted().size(), v6.hooksInserted().size(), v6.hooksRemoved(),
+                commands, readKernel ? "kernel" : "cache", readTime.toMillis(), setTime.toMillis(),
+                ruleTime.toMillis(), total.toMillis());
+    }
+}

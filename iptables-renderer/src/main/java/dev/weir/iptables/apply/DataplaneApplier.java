@@ -1,0 +1,174 @@
+package dev.weir.iptables.apply;
+
+import dev.weir.iptables.render.Chain;
+import dev.weir.iptables.render.FamilyRuleset;
+import dev.weir.iptables.render.Hook;
+import dev.weir.iptables.render.IpSetSpec;
+import dev.weir.iptables.render.Ruleset;
+import dev.weir.model.IpFamily;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes one network namespace's weir chains, hooks and ipsets equal a {@link Ruleset}, touching nothing else.
+ *
+ * <p>Order: (1) one {@code ipset restore} creates new sets and refills changed ones through a scratch set and
+ * {@code ipset swap}; (2) one {@code iptables-restore --noflush --wait} per family rewrites only the chains whose
+ * rule hashes changed, fixes hooks and deletes stale chains, atomically; (3) one {@code ipset restore} destroys stale
+ * sets, which by then no rule references. A failure in (2) leaves that table as it was and skips (3), so no rule ever
+ * points at a missing set.
+ *
+ * <p>The installed state is read from the kernel on the first apply (one {@code iptables-save -t filter} per family,
+ * {@code ipset list -n}, and {@code ipset save} only for sets whose content is needed) and afterwards taken from the
+ * last successful apply, so a membership-only change costs one {@code ipset restore}. Any failure, and any drift found
+ * by {@link #checkDrift}, makes the next apply read the kernel again. Not thread-safe: one sync loop owns it.
+ */
+public final class DataplaneApplier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataplaneApplier.class);
+
+    /** Past this many sets whose content is unknown, one {@code ipset save} of everything beats one per set. */
+    private static final int SAVE_ALL_THRESHOLD = 4;
+
+    private final CommandRunner runner;
+    private final IptablesBackend backend;
+    private InstalledState believed;
+    private int commands;
+
+    public DataplaneApplier(CommandRunner runner, IptablesBackend backend) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.backend = Objects.requireNonNull(backend, "backend");
+    }
+
+    public IptablesBackend backend() {
+        return backend;
+    }
+
+    /** Makes the kernel match {@code desired}. */
+    public ApplyReport apply(Ruleset desired) {
+        commands = 0;
+        long t0 = System.nanoTime();
+        boolean readKernel = believed == null;
+        InstalledState installed = readKernel ? read(desired) : believed;
+        long t1 = System.nanoTime();
+        ApplyPlan plan = ApplyPlan.between(desired, installed);
+        believed = null;
+        long setNanos = 0;
+        long ruleNanos = 0;
+        if (plan.changesSets()) {
+            long s = System.nanoTime();
+            exec(List.of("ipset", "restore"), IpsetText.createAndRefill(plan.setsToCreate(), plan.setsToRefill()));
+            setNanos += System.nanoTime() - s;
+        }
+        for (FamilyPlan fp : List.of(plan.v4(), plan.v6())) {
+            if (!fp.isEmpty()) {
+                long s = System.nanoTime();
+                exec(backend.restoreNoflush(fp.family()), fp.restoreText());
+                ruleNanos += System.nanoTime() - s;
+            }
+        }
+        if (!plan.setsToDestroy().isEmpty()) {
+            long s = System.nanoTime();
+            exec(List.of("ipset", "restore"), IpsetText.destroy(plan.setsToDestroy()));
+            setNanos += System.nanoTime() - s;
+        }
+        believed = InstalledState.of(desired);
+        ApplyReport report = new ApplyReport(
+                plan.setsToCreate().stream().map(IpSetSpec::name).toList(),
+                plan.setsToRefill().stream().map(IpSetSpec::name).toList(),
+                plan.setsToDestroy(), changes(plan.v4()), changes(plan.v6()), readKernel, commands,
+                Duration.ofNanos(t1 - t0), Duration.ofNanos(setNanos), Duration.ofNanos(ruleNanos),
+                Duration.ofNanos(System.nanoTime() - t0));
+        LOG.info("applied ruleset for {}: {}", desired.node(), report.summary());
+        return report;
+    }
+
+    /**
+     * Reads the kernel (one save per family and {@code ipset list -n}) and reports how it differs from
+     * {@code desired}. When it differs, the next {@link #apply} re-reads the kernel and repairs it.
+     */
+    public DriftReport checkDrift(Ruleset desired) {
+        commands = 0;
+        DriftReport report = DriftCheck.compare(desired, readNames(desired));
+        if (!report.isClean()) {
+            LOG.warn("{} on {}; the next apply repairs it", report, desired.node());
+            believed = null;
+        }
+        return report;
+    }
+
+    /** Forgets what was applied; the next apply reads the kernel. */
+    public void forget() {
+        believed = null;
+    }
+
+    /** Reads what weir owns, including the content of the desired sets that exist (needed to diff them). */
+    InstalledState read(Ruleset desired) {
+        InstalledState names = readNames(desired);
+        List<String> unknown = desired.sets().stream().map(IpSetSpec::name)
+                .filter(n -> names.sets().containsKey(n)).toList();
+        if (unknown.isEmpty()) {
+            return names;
+        }
+        Map<String, InstalledSet> sets = new LinkedHashMap<>(names.sets());
+        if (unknown.size() > SAVE_ALL_THRESHOLD) {
+            sets.putAll(InstalledSet.parseSave(exec(List.of("ipset", "save"), null).stdout()));
+        } else {
+            for (String name : unknown) {
+                sets.putAll(InstalledSet.parseSave(exec(List.of("ipset", "save", name), null).stdout()));
+            }
+        }
+        return new InstalledState(names.v4(), names.v6(), sets);
+    }
+
+    private InstalledState readNames(Ruleset desired) {
+        InstalledFamily v4 = readFamily(IpFamily.V4, desired.v4());
+        InstalledFamily v6 = readFamily(IpFamily.V6, desired.v6());
+        Map<String, InstalledSet> sets = InstalledSet.parseNames(exec(List.of("ipset", "list", "-n"), null).stdout());
+        return new InstalledState(v4, v6, sets);
+    }
+
+    /** A family weir wants nothing in may be unusable (IPv6 disabled): then there is nothing of weir's in it. */
+    private InstalledFamily readFamily(IpFamily family, FamilyRuleset desired) {
+        List<String> argv = backend.saveFilter(family);
+        CommandRunner.Result r = runner.run(argv, null);
+        commands++;
+        if (r.ok()) {
+            return InstalledFamily.parse(r.stdout());
+        }
+        if (desired.chains().isEmpty() && desired.hooks().isEmpty()) {
+            LOG.debug("{} failed ({}); treating {} as empty", argv, r.stderr().strip(), family);
+            return InstalledFamily.EMPTY;
+        }
+        throw ApplyException.of(r);
+    }
+
+    private CommandRunner.Result exec(List<String> argv, String stdin) {
+        commands++;
+        LOG.debug("running {} ({} bytes of input)", argv, stdin == null ? 0 : stdin.length());
+        return runner.run(argv, stdin).orThrow();
+    }
+
+    private static ApplyReport.FamilyChanges changes(FamilyPlan fp) {
+        if (fp.isEmpty()) {
+            return ApplyReport.FamilyChanges.NONE;
+        }
+        List<String> hooks = new ArrayList<>();
+        for (Hook h : fp.hooksToInsert()) {
+            hooks.add(h.builtinChain() + " -> " + h.target());
+        }
+        return new ApplyReport.FamilyChanges(fp.chainsToWrite().stream().map(Chain::name).toList(),
+                fp.chainsToDelete(), hooks, fp.hooksToRemove().size());
+    }
+
+    @Override
+    public String toString() {
+        return "DataplaneApplier[" + backend.word() + " via " + runner + "]";
+    }
+}

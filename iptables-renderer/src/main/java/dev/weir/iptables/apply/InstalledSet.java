@@ -1,0 +1,106 @@
+package dev.weir.iptables.apply;
+
+import dev.weir.iptables.render.IpSetSpec;
+import dev.weir.model.IpFamily;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A weir ipset as the kernel has it. {@code members} is null when only the name is known ({@code ipset list -n});
+ * otherwise they are normalised the way {@code ipset save} prints them (no {@code /32} or {@code /128}), sorted.
+ */
+record InstalledSet(String name, String type, String family, List<String> members) {
+
+    InstalledSet {
+        members = members == null ? null : normalise(members, family);
+    }
+
+    static InstalledSet nameOnly(String name) {
+        return new InstalledSet(name, null, null, null);
+    }
+
+    static InstalledSet of(IpSetSpec spec) {
+        return new InstalledSet(spec.name(), spec.type().ipsetName(), familyWord(spec.family()), spec.members());
+    }
+
+    boolean contentKnown() {
+        return members != null;
+    }
+
+    /** Same type, family and members (only meaningful when the content is known). */
+    boolean matches(IpSetSpec spec) {
+        return contentKnown()
+                && spec.type().ipsetName().equals(type)
+                && familyWord(spec.family()).equals(family)
+                && normalise(spec.members(), family).equals(members);
+    }
+
+    /** Whether {@code spec} can be swapped with this set (ipset swaps only sets of the same type and family). */
+    boolean swappableWith(IpSetSpec spec) {
+        return !contentKnown() || (spec.type().ipsetName().equals(type) && familyWord(spec.family()).equals(family));
+    }
+
+    static String familyWord(IpFamily family) {
+        return family == IpFamily.V4 ? "inet" : "inet6";
+    }
+
+    /** Parses {@code ipset save} output (any sets; only weir ones are kept). */
+    static Map<String, InstalledSet> parseSave(String save) {
+        Map<String, String[]> headers = new LinkedHashMap<>();
+        Map<String, List<String>> members = new LinkedHashMap<>();
+        for (String raw : save.split("\n")) {
+            String[] f = raw.strip().split("\\s+");
+            if (f.length < 2 || !Names.isWeirSet(f[1])) {
+                continue;
+            }
+            if (f[0].equals("create") && f.length >= 3) {
+                String family = "inet";
+                for (int i = 3; i + 1 < f.length; i++) {
+                    if (f[i].equals("family")) {
+                        family = f[i + 1];
+                    }
+                }
+                headers.put(f[1], new String[] {f[2], family});
+                members.putIfAbsent(f[1], new ArrayList<>());
+            } else if (f[0].equals("add") && f.length >= 3) {
+                members.computeIfAbsent(f[1], k -> new ArrayList<>())
+                        .add(String.join(" ", List.of(f).subList(2, f.length)));
+            }
+        }
+        Map<String, InstalledSet> out = new LinkedHashMap<>();
+        headers.forEach((name, h) -> out.put(name, new InstalledSet(name, h[0], h[1], members.get(name))));
+        return out;
+    }
+
+    /** Parses {@code ipset list -n}: weir sets, names only. */
+    static Map<String, InstalledSet> parseNames(String list) {
+        Map<String, InstalledSet> out = new LinkedHashMap<>();
+        for (String raw : list.split("\n")) {
+            String name = raw.strip();
+            if (Names.isWeirSet(name)) {
+                out.put(name, nameOnly(name));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> normalise(List<String> members, String family) {
+        String full = "inet6".equals(family) ? "/128" : "/32";
+        return members.stream().map(m -> {
+            String s = m.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+            int sp = s.indexOf(' ');
+            String addr = sp < 0 ? s : s.substring(0, sp);
+            String rest = sp < 0 ? "" : s.substring(sp);
+            int comma = addr.indexOf(',');
+            String ip = comma < 0 ? addr : addr.substring(0, comma);
+            String port = comma < 0 ? "" : addr.substring(comma);
+            if (ip.endsWith(full)) {
+                ip = ip.substring(0, ip.length() - full.length());
+            }
+            return ip + port + rest;
+        }).distinct().sorted().toList();
+    }
+}
