@@ -1,0 +1,206 @@
+package dev.weir.iptables.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.weir.iptables.apply.ApplyReport;
+import dev.weir.iptables.apply.CommandRunner;
+import dev.weir.iptables.apply.DataplaneApplier;
+import dev.weir.iptables.apply.IptablesBackend;
+import dev.weir.iptables.apply.NamespaceCommandRunner;
+import dev.weir.iptables.sys.NetworkNamespace;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Real packets through a node programmed by the applier. Two pod namespaces hang off a node namespace on routed /32
+ * veths (Calico style): client 10.251.0.2, server 10.251.0.3. The server listens (ncat) on allowed and on disallowed
+ * ports, so a refused probe is the policy, not a closed port. Probes are plain sockets opened inside the client.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PacketKernelTest {
+
+    private static final String CLIENT = "10.251.0.2";
+    private static final String SERVER = "10.251.0.3";
+    private static final int TCP_ALLOWED = 8080;
+    private static final int TCP_OTHER = 9090;
+    private static final int UDP_ALLOWED = 5353;
+    private static final int UDP_OTHER = 5454;
+    private static final int SCTP_ALLOWED = 7777;
+    private static final int SCTP_OTHER = 7778;
+    private static final int DENIED_TIMEOUT_MS = 400;
+
+    private Kernel kernel;
+    private NamespaceCommandRunner node;
+    private NamespaceCommandRunner serverRunner;
+    private NetworkNamespace client;
+    private NetworkNamespace server;
+    private DataplaneApplier applier;
+    private final List<Process> servers = new ArrayList<>();
+
+    @BeforeAll
+    void wire() throws Exception {
+        Kernel.assumeKernelTools("ncat");
+        kernel = new Kernel();
+        String n = kernel.create("node");
+        String a = kernel.create("a");
+        String b = kernel.create("b");
+        pod(n, a, "va", CLIENT, "10.251.1.1");
+        pod(n, b, "vb", SERVER, "10.251.2.1");
+        node = kernel.runner(n);
+        node.run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1")).orThrow();
+        serverRunner = kernel.runner(b);
+        client = kernel.namespace(a);
+        server = kernel.namespace(b);
+        for (int port : List.of(TCP_ALLOWED, TCP_OTHER)) {
+            listen("ncat", "-l", "-k", SERVER, String.valueOf(port), "--sh-exec", "echo pong");
+        }
+        for (int port : List.of(TCP_ALLOWED, TCP_OTHER)) {
+            awaitListening(port);
+        }
+        applier = new DataplaneApplier(node, IptablesBackend.NFT);
+        applier.apply(KernelRulesets.server(SERVER, TCP_ALLOWED, UDP_ALLOWED, SCTP_ALLOWED, CLIENT));
+    }
+
+    /** Routed /32 veth: the node side has its own /32 gateway address, the pod routes everything through it. */
+    private void pod(String node, String pod, String hostIf, String podIp, String gateway) {
+        kernel.ip(node, "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", pod);
+        kernel.ip(node, "addr", "add", gateway + "/32", "dev", hostIf);
+        kernel.ip(node, "link", "set", hostIf, "up");
+        kernel.ip(node, "route", "add", podIp + "/32", "dev", hostIf);
+        kernel.ip(pod, "addr", "add", podIp + "/32", "dev", "eth0");
+        kernel.ip(pod, "link", "set", "eth0", "up");
+        kernel.ip(pod, "route", "add", gateway + "/32", "dev", "eth0");
+        kernel.ip(pod, "route", "add", "default", "via", gateway, "dev", "eth0");
+    }
+
+    private Process listen(String... argv) throws Exception {
+        Process p = server.start(new ProcessBuilder(argv).redirectErrorStream(true));
+        servers.add(p);
+        return p;
+    }
+
+    /** UDP servers are one-shot ({@code ncat -u -l} answers one peer), so each UDP probe gets a fresh one. */
+    private void udpServer(int port) throws Exception {
+        listen("ncat", "-u", "-l", SERVER, String.valueOf(port), "--sh-exec", "echo pong");
+    }
+
+    private void awaitListening(int port) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            CommandRunner.Result ss = serverRunner.run(List.of("ss", "-lntuH"));
+            if (ss.stdout().contains(SERVER + ":" + port + " ")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("nothing listens on " + port + " in the server namespace");
+    }
+
+    @AfterAll
+    void unwire() {
+        servers.forEach(Process::destroyForcibly);
+        for (Process p : servers) {
+            try {
+                p.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    private boolean tcp(int port) throws Exception {
+        return client.call(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(SERVER, port), DENIED_TIMEOUT_MS);
+                s.setSoTimeout(2000);
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                return "pong".equals(line);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
+    private boolean udp(int port) throws Exception {
+        return client.call(() -> {
+            try (DatagramSocket s = new DatagramSocket()) {
+                s.setSoTimeout(DENIED_TIMEOUT_MS);
+                byte[] ping = "ping\n".getBytes(StandardCharsets.UTF_8);
+                s.send(new DatagramPacket(ping, ping.length, InetAddress.getByName(SERVER), port));
+                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                s.receive(reply);
+                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8).strip()
+                        .equals("pong");
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void tcpIsAllowedOnlyOnThePolicysPortAndOnlyFromSetMembers() throws Exception {
+        assertThat(tcp(TCP_ALLOWED)).as("tcp %d from a member", TCP_ALLOWED).isTrue();
+        assertThat(tcp(TCP_OTHER)).as("tcp %d (not in the policy)", TCP_OTHER).isFalse();
+
+        ApplyReport report = applier.apply(KernelRulesets.server(SERVER, TCP_ALLOWED, UDP_ALLOWED, SCTP_ALLOWED));
+        try {
+            assertThat(report.v4().isEmpty()).as("membership change writes no rule").isTrue();
+            assertThat(tcp(TCP_ALLOWED)).as("tcp %d after the client left the set", TCP_ALLOWED).isFalse();
+        } finally {
+            applier.apply(KernelRulesets.server(SERVER, TCP_ALLOWED, UDP_ALLOWED, SCTP_ALLOWED, CLIENT));
+        }
+        assertThat(tcp(TCP_ALLOWED)).as("tcp %d after the client rejoined", TCP_ALLOWED).isTrue();
+    }
+
+    @Test
+    void udpGetsItsEchoOnlyOnThePolicysPort() throws Exception {
+        udpServer(UDP_ALLOWED);
+        udpServer(UDP_OTHER);
+        awaitListening(UDP_ALLOWED);
+        awaitListening(UDP_OTHER);
+
+        assertThat(udp(UDP_ALLOWED)).as("udp %d echo", UDP_ALLOWED).isTrue();
+        assertThat(udp(UDP_OTHER)).as("udp %d (not in the policy)", UDP_OTHER).isFalse();
+    }
+
+    @Test
+    void sctpIsAllowedOnlyOnThePolicysPort() throws Exception {
+        Process probe = listen("ncat", "--sctp", "-l", "-k", SERVER, String.valueOf(SCTP_ALLOWED), "--sh-exec",
+                "echo pong");
+        boolean exitedAtOnce = probe.waitFor(300, TimeUnit.MILLISECONDS);
+        String why = exitedAtOnce ? new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : "";
+        assumeTrue(!exitedAtOnce, "this kernel has no SCTP sockets (ncat --sctp: " + why.strip() + ")");
+        listen("ncat", "--sctp", "-l", "-k", SERVER, String.valueOf(SCTP_OTHER), "--sh-exec", "echo pong");
+        Thread.sleep(100);
+
+        assertThat(sctp(SCTP_ALLOWED)).as("sctp %d", SCTP_ALLOWED).isTrue();
+        assertThat(sctp(SCTP_OTHER)).as("sctp %d (not in the policy)", SCTP_OTHER).isFalse();
+    }
+
+    private boolean sctp(int port) throws Exception {
+        Process p = client.start(new ProcessBuilder("ncat", "--sctp", "--recv-only", "-w", "1", SERVER,
+                String.valueOf(port)));
+        if (!p.waitFor(3, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().equals("pong");
+    }
+}
