@@ -1,0 +1,75 @@
+package dev.weir.iptables.render;
+
+import dev.weir.model.PolicyType;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The fixed chains and the per-endpoint-class chains: where marks are cleared, set and turned into verdicts. */
+final class BaseChains {
+
+    private final String accept;
+    private final String drop;
+    private final String seen;
+    private final String mask;
+
+    BaseChains(RenderOptions options) {
+        this.accept = RenderOptions.hex(options.acceptMark());
+        this.drop = RenderOptions.hex(options.dropMark());
+        this.seen = RenderOptions.hex(options.seenMark());
+        this.mask = RenderOptions.hex(options.mask());
+    }
+
+    /**
+     * Judges both sides of a forwarded packet: the source's egress, then (accept bit cleared) the destination's
+     * ingress. Drop wins; judged packets that no side dropped are accepted; unjudged ones return untouched.
+     */
+    List<IptablesRule> forward() {
+        return List.of(
+                rule("forward", "-j MARK --set-xmark 0x0/" + mask),
+                rule("forward", "-j " + Names.EGRESS),
+                rule("forward", "-m mark --mark " + drop + "/" + drop + " -j DROP"),
+                rule("forward", "-j MARK --set-xmark 0x0/" + accept),
+                rule("forward", "-j " + Names.INGRESS),
+                rule("forward", "-m mark --mark 0x0/" + seen + " -j RETURN"),
+                rule("forward", "-m mark --mark " + drop + "/" + drop + " -j DROP"),
+                rule("forward", "-j ACCEPT"));
+    }
+
+    /**
+     * A local pod talking to its own node: only the pod's egress applies. Allowed packets RETURN rather than ACCEPT,
+     * so the host's own INPUT rules keep the last word on what reaches the node.
+     */
+    List<IptablesRule> input() {
+        return List.of(
+                rule("input", "-j MARK --set-xmark 0x0/" + mask),
+                rule("input", "-j " + Names.EGRESS),
+                rule("input", "-m mark --mark " + drop + "/" + drop + " -j DROP"));
+    }
+
+    /** The node may always reach its own pods (NetworkPolicy API: traffic from the pod's node is allowed). */
+    List<IptablesRule> output() {
+        return List.of(rule("output", "-j RETURN"));
+    }
+
+    /**
+     * The chain shared by local pods isolated by the same ordered policy list in one direction: replies of allowed
+     * connections pass, invalid packets drop, then each policy chain may set the accept mark; none did, drop.
+     */
+    List<IptablesRule> endpoint(PolicyType direction, List<String> policyKeys) {
+        String role = direction == PolicyType.INGRESS ? "ingress" : "egress";
+        List<IptablesRule> out = new ArrayList<>();
+        out.add(rule(role, "-j MARK --set-xmark " + seen + "/" + seen));
+        out.add(rule(role, "-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN"));
+        out.add(rule(role, "-m conntrack --ctstate INVALID -j DROP"));
+        for (String key : policyKeys) {
+            out.add(rule(key, "-j " + Names.policyChain(direction, key)));
+            out.add(rule(key, "-m mark --mark " + accept + "/" + accept + " -j RETURN"));
+        }
+        out.add(rule(role, "-j MARK --set-xmark " + drop + "/" + drop));
+        return out;
+    }
+
+    private static IptablesRule rule(String owner, String spec) {
+        return IptablesRule.of(owner, spec);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.weir.iptables.render;
+
+import dev.weir.graph.Ids;
+import dev.weir.model.IpFamily;
+import dev.weir.model.PolicyType;
+import java.util.List;
+
+/**
+ * Every name weir gives a chain or a set. Fixed roles get readable names; everything derived from cluster content gets
+ * a content hash, so names are stable across restarts and equal on every node that needs the same thing. Set names
+ * are 24 characters, leaving 7 of ipset's 31 for an applier's temporary suffix.
+ */
+public final class Names {
+
+    /** Prefix of every weir chain. */
+    public static final String CHAIN_PREFIX = "WEIR-";
+    /** Prefix of every weir ipset. */
+    public static final String SET_PREFIX = "weir-";
+
+    public static final String FORWARD = "WEIR-FORWARD";
+    public static final String INPUT = "WEIR-INPUT";
+    public static final String OUTPUT = "WEIR-OUTPUT";
+    /** Dispatch of packets leaving local selected pods ({@code -s pod ip}). */
+    public static final String EGRESS = "WEIR-EGRESS";
+    /** Dispatch of packets entering local selected pods ({@code -d pod ip}). */
+    public static final String INGRESS = "WEIR-INGRESS";
+
+    private Names() {
+    }
+
+    /** {@code WEIR-PI-<12 hex>} / {@code WEIR-PE-<12 hex>}: one policy's rules for one direction, keyed by policy key. */
+    public static String policyChain(PolicyType direction, String policyKey) {
+        return CHAIN_PREFIX + "P" + letter(direction) + "-" + Ids.hex(policyKey).substring(0, 12);
+    }
+
+    /**
+     * {@code WEIR-EI-<12 hex>} / {@code WEIR-EE-<12 hex>}: the chain shared by every local endpoint isolated by exactly
+     * this ordered policy list in this direction.
+     */
+    public static String endpointChain(PolicyType direction, List<String> policyKeys) {
+        return CHAIN_PREFIX + "E" + letter(direction) + "-" + Ids.hex(String.join("\n", policyKeys)).substring(0, 12);
+    }
+
+    /** {@code weir-g4-<16 hex>}: the addresses of a pod group's members in one family. */
+    public static String groupSet(IpFamily family, String groupId) {
+        return set("g", family, groupId.substring(1));
+    }
+
+    /** {@code weir-b4-<16 hex>}: an ipBlock, as hash:net with its excepts as nomatch members. */
+    public static String blockSet(IpFamily family, String blockSetId) {
+        return set("b", family, blockSetId.substring(1));
+    }
+
+    /** {@code weir-n4-<16 hex>}: {@code ip,proto:port} pairs a named port resolves to, keyed by what they mean. */
+    public static String namedPortSet(IpFamily family, String meaning) {
+        return set("n", family, Ids.hex(meaning).substring(0, 16));
+    }
+
+    /** The 8-hex content hash carried in a rule's comment: SHA-256 of the rule spec. */
+    public static String ruleHash(String spec) {
+        return Ids.hex(spec).substring(0, 8);
+    }
+
+    static String familyDigit(IpFamily family) {
+        return family == IpFamily.V4 ? "4" : "6";
+    }
+
+    private static String set(String kind, IpFamily family, String hex) {
+        return SET_PREFIX + kind + familyDigit(family) + "-" + hex;
+    }
+
+    private static String letter(PolicyType direction) {
+        return direction == PolicyType.INGRESS ? "I" : "E";
+    }
+}

@@ -1,0 +1,106 @@
+package dev.weir.iptables.render;
+
+import dev.weir.graph.CompiledPolicy;
+import dev.weir.graph.CompiledRule;
+import dev.weir.graph.PeerRef;
+import dev.weir.graph.PolicyGraph;
+import dev.weir.model.IpFamily;
+import dev.weir.model.PolicyType;
+import dev.weir.model.PortMatch;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Renders one policy's rules for one direction and family into the body of its {@code WEIR-P?-} chain. Each API rule
+ * becomes (peer entries × port entries) iptables rules that set the accept mark, followed by a guard that RETURNs once
+ * the mark is set; peers are set matches, never addresses, so the rule count does not depend on how many pods match.
+ */
+final class PolicyChainRenderer {
+
+    private final PolicyGraph graph;
+    private final SetCatalog sets;
+    private final RenderOptions options;
+
+    PolicyChainRenderer(PolicyGraph graph, SetCatalog sets, RenderOptions options) {
+        this.graph = graph;
+        this.sets = sets;
+        this.options = options;
+    }
+
+    List<IptablesRule> render(CompiledPolicy policy, PolicyType direction, IpFamily family) {
+        String accept = "-j MARK --set-xmark " + RenderOptions.hex(options.acceptMark()) + "/"
+                + RenderOptions.hex(options.acceptMark());
+        String acceptedReturn = "-m mark --mark " + RenderOptions.hex(options.acceptMark()) + "/"
+                + RenderOptions.hex(options.acceptMark()) + " -j RETURN";
+        List<IptablesRule> out = new ArrayList<>();
+        for (CompiledRule rule : policy.rules(direction)) {
+            Set<String> specs = new LinkedHashSet<>();
+            for (String match : matches(policy, rule, direction, family)) {
+                specs.add(match.isEmpty() ? accept : match + " " + accept);
+            }
+            if (specs.isEmpty()) {
+                continue;
+            }
+            if (!out.isEmpty()) {
+                out.add(IptablesRule.of(policy.key(), acceptedReturn));
+            }
+            specs.forEach(s -> out.add(IptablesRule.of(policy.key(), s)));
+        }
+        return out;
+    }
+
+    /** The match text of every iptables rule one API rule needs in this family; empty when it can match nothing. */
+    private List<String> matches(CompiledPolicy policy, CompiledRule rule, PolicyType direction, IpFamily family) {
+        String peerSide = direction == PolicyType.INGRESS ? "src" : "dst";
+        List<String> peers = new ArrayList<>();
+        if (rule.allPeers()) {
+            peers.add("");
+        }
+        for (PeerRef ref : rule.peers()) {
+            if (ref instanceof PeerRef.Group g) {
+                peers.add("-m set --match-set " + sets.group(family, g.groupId()) + " " + peerSide);
+            } else if (ref instanceof PeerRef.Block b) {
+                // a block of the other family can never match a packet of this one
+                if (graph.ipBlockSet(b.setId()).block().cidr().family() == family) {
+                    peers.add("-m set --match-set " + sets.block(graph.ipBlockSet(b.setId())) + " " + peerSide);
+                }
+            } else {
+                throw new AssertionError(ref);
+            }
+        }
+        if (peers.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (rule.allPorts()) {
+            return peers;
+        }
+        for (PortMatch port : rule.ports()) {
+            String proto = "-p " + port.protocol().lower();
+            if (port instanceof PortMatch.AllPorts) {
+                peers.forEach(peer -> out.add(join(proto, peer, "")));
+            } else if (port instanceof PortMatch.Range r) {
+                String dport = "-m " + port.protocol().lower() + " --dport " + r.first()
+                        + (r.last() == r.first() ? "" : ":" + r.last());
+                peers.forEach(peer -> out.add(join(proto, peer, dport)));
+            } else if (port instanceof PortMatch.Named n && direction == PolicyType.INGRESS) {
+                String named = "-m set --match-set " + sets.namedIngress(family, policy, n) + " dst,dst";
+                peers.forEach(peer -> out.add(join(proto, peer, named)));
+            } else if (port instanceof PortMatch.Named n) {
+                // egress: the name resolves on the peer, and the set already holds only matching peers' ip,port
+                out.add(join(proto, "", "-m set --match-set " + sets.namedEgress(family, rule, n) + " dst,dst"));
+            } else {
+                throw new AssertionError(port);
+            }
+        }
+        return out;
+    }
+
+    private static String join(String... parts) {
+        return Stream.of(parts).filter(p -> !p.isEmpty()).collect(Collectors.joining(" "));
+    }
+}

@@ -1,0 +1,154 @@
+package dev.weir.iptables.render;
+
+import dev.weir.graph.CompiledPolicy;
+import dev.weir.graph.CompiledRule;
+import dev.weir.graph.IpBlockSet;
+import dev.weir.graph.PeerRef;
+import dev.weir.graph.PolicyGraph;
+import dev.weir.model.Cidr;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpAddress;
+import dev.weir.model.IpFamily;
+import dev.weir.model.Peer;
+import dev.weir.model.PortMatch;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The ipsets one node's rules reference, built on first reference during one render: a set exists exactly when some
+ * rendered rule names it, which is the node's share of {@link PolicyGraph#span}. Membership lives here, never in rules.
+ */
+final class SetCatalog {
+
+    private final PolicyGraph graph;
+    private final String node;
+    private final SortedMap<String, IpSetSpec> sets = new TreeMap<>();
+
+    SetCatalog(PolicyGraph graph, String node) {
+        this.graph = graph;
+        this.node = node;
+    }
+
+    /** Every set referenced so far, by name. */
+    Collection<IpSetSpec> sets() {
+        return sets.values();
+    }
+
+    /** hash:ip of the group's members' addresses of one family. */
+    String group(IpFamily family, String groupId) {
+        String name = Names.groupSet(family, groupId);
+        if (!sets.containsKey(name)) {
+            List<String> members = new ArrayList<>();
+            for (Endpoint e : graph.members(groupId)) {
+                e.ip(family).ifPresent(ip -> members.add(ip.toString()));
+            }
+            sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP, family, members));
+        }
+        return name;
+    }
+
+    /**
+     * hash:net of an ipBlock: the cidr (a /0 as its two halves, which hash:net can hold) and each except as a
+     * {@code nomatch} member; hash:net answers with the most specific entry, so an except wins inside the cidr.
+     */
+    String block(IpBlockSet block) {
+        Peer.IpBlock b = block.block();
+        String name = Names.blockSet(b.cidr().family(), block.id());
+        if (!sets.containsKey(name)) {
+            List<Cidr> positive = new ArrayList<>(b.cidr().prefix() == 0 ? List.of(b.cidr().halves()) : List.of(b.cidr()));
+            List<String> members = new ArrayList<>();
+            for (Cidr except : b.except()) {
+                // an except equal to a /0 half simply removes that half: hash:net cannot hold one entry twice
+                if (!positive.remove(except)) {
+                    members.add(except + " nomatch");
+                }
+            }
+            positive.forEach(c -> members.add(c.toString()));
+            sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_NET, b.cidr().family(), members));
+        }
+        return name;
+    }
+
+    /**
+     * hash:ip,port for a named port of an ingress rule: the name resolves on the destination, which is the policy's
+     * own selected pod, so the set holds each local applied-to pod's {@code ip,proto:port}.
+     */
+    String namedIngress(IpFamily family, CompiledPolicy policy, PortMatch.Named port) {
+        String groupId = policy.appliedTo().id();
+        String name = Names.namedPortSet(family, "ingress|" + groupId + "|" + port);
+        if (!sets.containsKey(name)) {
+            List<String> members = new ArrayList<>();
+            for (Endpoint e : graph.members(groupId)) {
+                if (node.equals(e.node())) {
+                    entry(e, family, port).ifPresent(members::add);
+                }
+            }
+            sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP_PORT, family, members));
+        }
+        return name;
+    }
+
+    /**
+     * hash:ip,port for a named port of an egress rule: the name resolves on the peer (the destination), so the set
+     * holds {@code ip,proto:port} of every pod the rule's peers match that declares the name. The set therefore
+     * encodes the peer match as well. Terminal pods are left out: their address may already belong to another pod.
+     */
+    String namedEgress(IpFamily family, CompiledRule rule, PortMatch.Named port) {
+        List<String> refs = rule.peers().stream().map(SetCatalog::refText).sorted().toList();
+        String name = Names.namedPortSet(family, "egress|" + String.join(",", refs) + "|" + port);
+        if (!sets.containsKey(name)) {
+            List<String> members = new ArrayList<>();
+            if (rule.allPeers()) {
+                for (Endpoint e : graph.endpoints().values()) {
+                    if (!e.phase().terminal()) {
+                        entry(e, family, port).ifPresent(members::add);
+                    }
+                }
+            }
+            for (PeerRef ref : rule.peers()) {
+                if (ref instanceof PeerRef.Group g) {
+                    for (Endpoint e : graph.members(g.groupId())) {
+                        entry(e, family, port).ifPresent(members::add);
+                    }
+                } else if (ref instanceof PeerRef.Block b) {
+                    Peer.IpBlock block = graph.ipBlockSet(b.setId()).block();
+                    if (block.cidr().family() != family) {
+                        continue;
+                    }
+                    for (Endpoint e : graph.endpoints().values()) {
+                        Optional<IpAddress> ip = e.ip(family);
+                        if (!e.phase().terminal() && ip.isPresent() && block.contains(ip.get())) {
+                            entry(e, family, port).ifPresent(members::add);
+                        }
+                    }
+                } else {
+                    throw new AssertionError(ref);
+                }
+            }
+            sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP_PORT, family, members));
+        }
+        return name;
+    }
+
+    private static Optional<String> entry(Endpoint e, IpFamily family, PortMatch.Named port) {
+        Optional<IpAddress> ip = e.ip(family);
+        Optional<Integer> number = e.resolvePort(port.name(), port.protocol());
+        if (ip.isEmpty() || number.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(ip.get() + "," + port.protocol().lower() + ":" + number.get());
+    }
+
+    private static String refText(PeerRef ref) {
+        if (ref instanceof PeerRef.Group g) {
+            return g.groupId();
+        } else if (ref instanceof PeerRef.Block b) {
+            return b.setId();
+        }
+        throw new AssertionError(ref);
+    }
+}

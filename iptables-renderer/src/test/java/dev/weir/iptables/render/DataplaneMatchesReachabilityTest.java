@@ -1,0 +1,91 @@
+package dev.weir.iptables.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.graph.PolicyGraph;
+import dev.weir.graph.Reachability;
+import dev.weir.graph.Verdict;
+import dev.weir.iptables.render.Netfilter.Outcome;
+import dev.weir.iptables.render.Netfilter.Packet;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpFamily;
+import dev.weir.model.Protocol;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The rendered rules, executed by the {@link Netfilter} model on the path a packet really takes (FORWARD on both
+ * nodes, INPUT to a hostNetwork pod, OUTPUT from one), give the verdict {@link Reachability} gives, for every pod
+ * pair, port and protocol of many random clusters. Terminated pods neither send nor receive and are left out.
+ */
+class DataplaneMatchesReachabilityTest {
+
+    private static final int[] PORTS = {53, 80, 8050, 8080, 9000};
+
+    static LongStream seeds() {
+        return LongStream.rangeClosed(1, 300);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyProbeOfARandomClusterGetsTheReachabilityVerdict(long seed) {
+        PolicyGraph graph = RandomClusters.generate(seed).graph();
+        Reachability reachability = new Reachability(graph);
+        Map<String, Ruleset> rulesets = new HashMap<>();
+        RandomClusters.NODES.forEach(n -> rulesets.put(n, IptablesRenderer.render(graph, n)));
+        List<String> mismatches = new ArrayList<>();
+        List<Endpoint> pods = graph.endpoints().values().stream()
+                .filter(e -> !e.ips().isEmpty() && !e.phase().terminal()).toList();
+        for (Endpoint src : pods) {
+            for (Endpoint dst : pods) {
+                if (src == dst || (src.hostNetwork() && dst.hostNetwork())) {
+                    continue;
+                }
+                Optional<IpFamily> family = commonFamily(src, dst);
+                if (family.isEmpty()) {
+                    continue;
+                }
+                for (Protocol protocol : Protocol.values()) {
+                    for (int port : PORTS) {
+                        Verdict expected = reachability.evaluate(src, dst, port, protocol);
+                        Packet p = new Packet(src.ip(family.get()).get(), dst.ip(family.get()).get(), protocol, port);
+                        boolean actual = passes(rulesets, src, dst, p);
+                        if (actual != expected.allowed()) {
+                            mismatches.add(src.key() + " -> " + dst.key() + " " + port + "/" + protocol + ": rules say "
+                                    + (actual ? "allowed" : "denied") + ", reachability " + expected.reasons());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(mismatches).as("seed %d, graph %s", seed, graph).isEmpty();
+    }
+
+    /** The packet's path: the source node's hook (OUTPUT from a hostNetwork pod, else FORWARD), then the destination's. */
+    private static boolean passes(Map<String, Ruleset> rulesets, Endpoint src, Endpoint dst, Packet p) {
+        Netfilter srcNode = new Netfilter(rulesets.get(src.node()));
+        Netfilter dstNode = new Netfilter(rulesets.get(dst.node()));
+        if (src.node().equals(dst.node())) {
+            String hook = src.hostNetwork() ? "OUTPUT" : dst.hostNetwork() ? "INPUT" : "FORWARD";
+            return srcNode.traverse(hook, p) != Outcome.DROP;
+        }
+        Outcome out = srcNode.traverse(src.hostNetwork() ? "OUTPUT" : "FORWARD", p);
+        Outcome in = dstNode.traverse(dst.hostNetwork() ? "INPUT" : "FORWARD", p);
+        return out != Outcome.DROP && in != Outcome.DROP;
+    }
+
+    private static Optional<IpFamily> commonFamily(Endpoint a, Endpoint b) {
+        for (IpFamily f : IpFamily.values()) {
+            if (a.ip(f).isPresent() && b.ip(f).isPresent()) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+}

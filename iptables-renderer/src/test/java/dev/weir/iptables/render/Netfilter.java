@@ -1,0 +1,171 @@
+package dev.weir.iptables.render;
+
+import dev.weir.model.Cidr;
+import dev.weir.model.IpAddress;
+import dev.weir.model.IpFamily;
+import dev.weir.model.Protocol;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test-only model of the netfilter features weir's rules use (addresses, protocol, dport, set, mark, conntrack with
+ * every packet NEW, MARK/ACCEPT/DROP/RETURN/jump), executing a rendered {@link Ruleset} for one packet. Unknown syntax
+ * fails loudly, so a renderer change that this model does not understand cannot pass by accident.
+ */
+final class Netfilter {
+
+    /** What became of the packet in weir's hook chain: a verdict, or RETURN to the rest of the built-in chain. */
+    enum Outcome { ACCEPT, DROP, RETURN }
+
+    record Packet(IpAddress src, IpAddress dst, Protocol protocol, int dport) {
+    }
+
+    private final Ruleset ruleset;
+    private final Map<String, IpSetSpec> sets = new HashMap<>();
+    private int mark;
+
+    Netfilter(Ruleset ruleset) {
+        this.ruleset = ruleset;
+        ruleset.sets().forEach(s -> sets.put(s.name(), s));
+    }
+
+    /** Runs the packet through the hook of {@code builtin} (FORWARD, INPUT, OUTPUT) of the packet's family. */
+    Outcome traverse(String builtin, Packet packet) {
+        FamilyRuleset fr = packet.src().family() == IpFamily.V4 ? ruleset.v4() : ruleset.v6();
+        mark = 0;
+        for (Hook h : fr.hooks()) {
+            if (h.builtinChain().equals(builtin)) {
+                Outcome o = run(fr, h.target(), packet, 0);
+                return o;
+            }
+        }
+        return Outcome.RETURN;
+    }
+
+    private Outcome run(FamilyRuleset fr, String chainName, Packet p, int depth) {
+        if (depth > 10) {
+            throw new IllegalStateException("jump loop at " + chainName);
+        }
+        Chain chain = fr.chains().stream().filter(c -> c.name().equals(chainName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("jump to undeclared chain " + chainName));
+        for (IptablesRule rule : chain.rules()) {
+            String[] t = rule.spec().split(" ");
+            int i = 0;
+            boolean matches = true;
+            while (i < t.length && !t[i].equals("-j")) {
+                switch (t[i]) {
+                    case "-s" -> matches &= Cidr.parse(t[++i]).contains(p.src());
+                    case "-d" -> matches &= Cidr.parse(t[++i]).contains(p.dst());
+                    case "-p" -> matches &= Protocol.parse(t[++i]) == p.protocol();
+                    case "-m" -> {
+                        String module = t[++i];
+                        String option = t[++i];
+                        String value = t[++i];
+                        matches &= match(module, option, value, t, i, p, fr.family());
+                        if (module.equals("set")) {
+                            i++;
+                        }
+                    }
+                    default -> throw new IllegalStateException("unknown token " + t[i] + " in " + rule.spec());
+                }
+                i++;
+            }
+            if (i >= t.length) {
+                throw new IllegalStateException("rule without target: " + rule.spec());
+            }
+            if (!matches) {
+                continue;
+            }
+            String target = t[i + 1];
+            switch (target) {
+                case "ACCEPT" -> {
+                    return Outcome.ACCEPT;
+                }
+                case "DROP" -> {
+                    return Outcome.DROP;
+                }
+                case "RETURN" -> {
+                    return Outcome.RETURN;
+                }
+                case "MARK" -> {
+                    if (!t[i + 2].equals("--set-xmark")) {
+                        throw new IllegalStateException("unknown MARK option in " + rule.spec());
+                    }
+                    String[] vm = t[i + 3].split("/");
+                    int v = Integer.decode(vm[0]);
+                    int m = Integer.decode(vm[1]);
+                    mark = (mark & ~m) ^ v;
+                }
+                default -> {
+                    Outcome o = run(fr, target, p, depth + 1);
+                    if (o != Outcome.RETURN) {
+                        return o;
+                    }
+                }
+            }
+        }
+        return Outcome.RETURN;
+    }
+
+    private boolean match(String module, String option, String value, String[] t, int i, Packet p, IpFamily family) {
+        switch (module) {
+            case "set" -> {
+                IpSetSpec set = sets.get(value);
+                if (set == null || set.family() != family || !option.equals("--match-set")) {
+                    throw new IllegalStateException("rule references missing or wrong-family set " + value);
+                }
+                return inSet(set, t[i + 1], p);
+            }
+            case "tcp", "udp", "sctp" -> {
+                if (!option.equals("--dport")) {
+                    throw new IllegalStateException("bad " + module + " match");
+                }
+                if (Protocol.parse(module) != p.protocol()) {
+                    return false; // the kernel requires -p before -m tcp; the -p match has failed already
+                }
+                String[] r = value.split(":");
+                int first = Integer.parseInt(r[0]);
+                int last = r.length > 1 ? Integer.parseInt(r[1]) : first;
+                return p.dport() >= first && p.dport() <= last;
+            }
+            case "mark" -> {
+                String[] vm = value.split("/");
+                return (mark & Integer.decode(vm[1])) == Integer.decode(vm[0]);
+            }
+            case "conntrack" -> {
+                return List.of(value.split(",")).contains("NEW");
+            }
+            default -> throw new IllegalStateException("unknown match module " + module);
+        }
+    }
+
+    private static boolean inSet(IpSetSpec set, String dirs, Packet p) {
+        switch (set.type()) {
+            case HASH_IP -> {
+                return set.members().contains((dirs.equals("src") ? p.src() : p.dst()).toString());
+            }
+            case HASH_NET -> {
+                IpAddress a = dirs.equals("src") ? p.src() : p.dst();
+                Cidr best = null;
+                boolean bestNomatch = false;
+                for (String m : set.members()) {
+                    boolean nomatch = m.endsWith(" nomatch");
+                    Cidr c = Cidr.parse(m.split(" ")[0]);
+                    if (c.contains(a) && (best == null || c.prefix() > best.prefix())) {
+                        best = c;
+                        bestNomatch = nomatch;
+                    }
+                }
+                return best != null && !bestNomatch;
+            }
+            case HASH_IP_PORT -> {
+                if (!dirs.equals("dst,dst")) {
+                    throw new IllegalStateException("weir matches ip,port sets on the destination only");
+                }
+                return set.members().contains(p.dst() + "," + p.protocol().lower() + ":" + p.dport());
+            }
+            default -> throw new AssertionError(set.type());
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.weir.iptables.render;
+
+import static dev.weir.iptables.render.Cluster.all;
+import static dev.weir.iptables.render.Cluster.block;
+import static dev.weir.iptables.render.Cluster.named;
+import static dev.weir.iptables.render.Cluster.nsPods;
+import static dev.weir.iptables.render.Cluster.pods;
+import static dev.weir.iptables.render.Cluster.port;
+import static dev.weir.iptables.render.Cluster.range;
+
+import dev.weir.model.Peer;
+import dev.weir.model.PodPhase;
+import dev.weir.model.PolicyType;
+import dev.weir.model.PortMatch;
+import dev.weir.model.Protocol;
+import dev.weir.model.Rule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/** Seeded random clusters covering every feature the renderer handles: two nodes, dual-stack, hostNetwork, ports. */
+final class RandomClusters {
+
+    static final List<String> NODES = List.of("n1", "n2");
+    static final List<String> NODE_IPS = List.of("192.168.0.1", "192.168.0.2");
+
+    private static final List<Supplier<Peer>> PEERS = List.of(
+            () -> pods("app=web"), () -> pods("app=db"), () -> pods(""),
+            () -> nsPods("team=x", ""), () -> nsPods("", "app=api"), () -> nsPods("team=y", "app=db"),
+            () -> block("10.0.0.0/16", "10.0.1.0/24"), () -> block("0.0.0.0/0"),
+            () -> block("0.0.0.0/0", "10.0.0.0/8", "0.0.0.0/1"), () -> block("192.168.0.0/24"),
+            () -> block("10.0.2.0/24"), () -> block("fd00::/64"), () -> block("::/0", "fd00::/120"));
+
+    private static final List<Supplier<PortMatch>> PORTS = List.of(
+            () -> port(Protocol.TCP, 80), () -> range(Protocol.TCP, 8000, 8100), () -> port(Protocol.UDP, 53),
+            () -> all(Protocol.UDP), () -> port(Protocol.SCTP, 9000), () -> named(Protocol.TCP, "http"),
+            () -> named(Protocol.UDP, "dns"), () -> named(Protocol.SCTP, "sig"));
+
+    private RandomClusters() {
+    }
+
+    static Cluster generate(long seed) {
+        Random r = new Random(seed);
+        Cluster c = Cluster.cluster().namespace("a", "team=x").namespace("b", "team=y").namespace("c", "");
+        List<String> apps = List.of("web", "db", "api");
+        boolean[] hostNetUsed = new boolean[NODES.size()];
+        int pods = 6 + r.nextInt(6);
+        for (int i = 0; i < pods; i++) {
+            String ns = List.of("a", "b", "c").get(r.nextInt(3));
+            int node = r.nextInt(NODES.size());
+            boolean host = !hostNetUsed[node] && r.nextInt(8) == 0;
+            hostNetUsed[node] |= host;
+            String ips = host ? NODE_IPS.get(node)
+                    : "10.0." + r.nextInt(3) + "." + (i + 2) + (r.nextInt(3) == 0 ? ",fd00::" + (i + 2) : "");
+            String app = apps.get(r.nextInt(apps.size()));
+            PodPhase phase = r.nextInt(15) == 0 ? PodPhase.SUCCEEDED : PodPhase.RUNNING;
+            int http = r.nextBoolean() ? 80 : 8080;
+            boolean declares = r.nextInt(4) != 0;
+            c.pod(ns + "/p" + i, NODES.get(node), ips, p -> {
+                p.labels("app=" + app).phase(phase);
+                if (host) {
+                    p.hostNetwork();
+                }
+                if (declares) {
+                    p.port("http", http, Protocol.TCP).port("dns", 53, Protocol.UDP).port("sig", 9000, Protocol.SCTP);
+                }
+            });
+        }
+        int policies = 1 + r.nextInt(4);
+        for (int i = 0; i < policies; i++) {
+            String ns = List.of("a", "b", "c").get(r.nextInt(3));
+            String sel = r.nextInt(3) == 0 ? "" : "app=" + apps.get(r.nextInt(apps.size()));
+            int typeChoice = r.nextInt(4);
+            c.policy(ns + "/np" + i, p -> {
+                p.select(sel);
+                if (typeChoice == 1) {
+                    p.types(PolicyType.INGRESS, PolicyType.EGRESS);
+                } else if (typeChoice == 2) {
+                    p.types(PolicyType.EGRESS);
+                }
+                for (int k = r.nextInt(3); k > 0; k--) {
+                    p.ingress(rule(r));
+                }
+                for (int k = r.nextInt(3); k > 0; k--) {
+                    p.egress(rule(r));
+                }
+            });
+        }
+        return c;
+    }
+
+    private static Rule rule(Random r) {
+        List<Peer> peers = new ArrayList<>();
+        for (int k = r.nextInt(3); k > 0; k--) {
+            peers.add(PEERS.get(r.nextInt(PEERS.size())).get());
+        }
+        List<PortMatch> ports = new ArrayList<>();
+        for (int k = r.nextInt(3); k > 0; k--) {
+            ports.add(PORTS.get(r.nextInt(PORTS.size())).get());
+        }
+        return new Rule(peers, ports);
+    }
+}
