@@ -1,0 +1,182 @@
+package dev.weir.lab;
+
+import dev.weir.cli.Main;
+import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.lab.agent.AgentLauncher;
+import dev.weir.lab.agent.InProcessAgents;
+import dev.weir.lab.agent.ProcessAgents;
+import dev.weir.lab.api.ClusterObjects;
+import dev.weir.lab.api.LabApiServer;
+import dev.weir.lab.serve.PodServers;
+import dev.weir.lab.serve.SctpServers;
+import dev.weir.lab.serve.SctpSupport;
+import dev.weir.lab.spec.LabSpec;
+import dev.weir.lab.state.LabState;
+import dev.weir.lab.state.StateStore;
+import dev.weir.lab.sys.ProcessRunner;
+import dev.weir.lab.topology.AddressPlanner;
+import dev.weir.lab.topology.LabPlan;
+import dev.weir.lab.topology.TopologyBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The long-running half of the lab ({@code weir lab serve}): builds the namespaces, serves every pod's ports, runs
+ * the API server with objects matching the namespaces, starts the agents, marks the state READY and then waits for
+ * SIGTERM. Everything it creates is recorded in the state file first; it never deletes namespaces itself —
+ * {@code weir lab down} does, so a crashed daemon and a stopped one are cleaned up the same way.
+ */
+public final class LabDaemon implements AutoCloseable {
+
+    private final StateStore store;
+    private final LabRequest request;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    public LabDaemon(StateStore store, LabRequest request) {
+        this.store = store;
+        this.request = request;
+    }
+
+    /** Runs in the foreground until the process is told to stop; returns the exit code. */
+    public static int serve(StateStore store) {
+        LabRequest request = LabFiles.readRequest(store);
+        LabDaemon daemon = new LabDaemon(store, request);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log("stopping");
+            daemon.close();
+            stopped.countDown();
+        }, "lab-shutdown"));
+        try {
+            daemon.start();
+        } catch (Exception e) {
+            log("start-up failed: " + e);
+            e.printStackTrace(System.out);
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            store.update(s -> s.failed(why));
+            return 1;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    public void start() throws Exception {
+        long t0 = System.nanoTime();
+        LabSpec spec = request.spec();
+        LabPlan plan = AddressPlanner.plan(spec, request.prefix());
+        store.write(LabState.starting(ProcessHandle.current().pid(), request.prefix(), plan));
+        log("building " + spec.nodes() + " nodes (" + spec.topology().lower() + ", " + spec.backend().lower() + "), "
+                + plan.pods().size() + " pods");
+
+        new TopologyBuilder(new ProcessRunner(), name -> store.update(s -> s.withNetns(name))).build(plan);
+        log("network namespaces built in " + ms(t0) + " ms");
+
+        Map<String, NetworkNamespace> podNetns = new HashMap<>();
+        resources.add(() -> podNetns.values().forEach(NetworkNamespace::close));
+        for (LabPlan.PodPlan p : plan.pods()) {
+            podNetns.put(p.key(), NetworkNamespace.named(p.netns()));
+        }
+        PodServers servers = PodServers.start(plan, podNetns);
+        resources.add(servers);
+        Optional<String> noSctp = SctpSupport.missing();
+        if (noSctp.isEmpty()) {
+            resources.add(SctpServers.start(plan, podNetns, pid -> store.update(s -> s.withPid(pid))));
+        } else {
+            log(noSctp.get());
+        }
+        store.update(s -> s.withSctp(noSctp.isEmpty(), noSctp.orElse(null)));
+        log(servers.sockets() + " TCP/UDP sockets serving");
+
+        LabApiServer api = LabApiServer.start(request.apiPort());
+        resources.add(api);
+        store.writeAtomically(store.kubeconfig(), api.kubeconfig());
+        store.update(s -> s.withApi(api.port(), store.kubeconfig().toString()));
+        Map<String, Map<String, String>> nsLabels = new LinkedHashMap<>();
+        spec.namespaces().forEach(n -> nsLabels.put(n.name(), n.labels()));
+        ClusterObjects.create(api.client(), plan, nsLabels);
+        log("API server on " + api.url() + " with " + plan.nodes().size() + " nodes, " + nsLabels.size()
+                + " namespaces, " + plan.pods().size() + " pods");
+
+        startAgents(plan, api);
+        long millis = ms(t0);
+        store.update(s -> s.ready(millis));
+        log("ready in " + millis + " ms");
+    }
+
+    private void startAgents(LabPlan plan, LabApiServer api) throws Exception {
+        AgentLauncher.Mode mode = agentMode(request.agents());
+        if (mode == AgentLauncher.Mode.NONE) {
+            log("no agents (" + request.agents() + "): nothing enforces policy in this lab");
+            return;
+        }
+        AgentLauncher launcher = mode == AgentLauncher.Mode.PROCESS
+                ? new ProcessAgents(javaCommand(), store.dir(), pid -> store.update(s -> s.withPid(pid)))
+                : new InProcessAgents();
+        for (LabPlan.NodePlan n : plan.nodes()) {
+            AgentLauncher.Handle h = launcher.start(n.name(), store.kubeconfig(), api.client(),
+                    request.agentHttpBase() + n.index());
+            resources.add(h);
+            store.update(s -> s.withAgent(h.info()));
+            log("agent for " + n.name() + " started (" + h.info().mode() + ")");
+        }
+    }
+
+    /** {@code auto}: agents as processes when this build has {@code weir agent}, else none. */
+    static AgentLauncher.Mode agentMode(String requested) {
+        if ("auto".equalsIgnoreCase(requested)) {
+            return Main.commands().containsKey("agent") ? AgentLauncher.Mode.PROCESS : AgentLauncher.Mode.NONE;
+        }
+        return AgentLauncher.Mode.parse(requested);
+    }
+
+    /** The java binary and class path of this JVM (made absolute), to start sibling JVMs. */
+    public static List<String> javaCommand() {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        List<String> cp = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            cp.add(Path.of(entry).toAbsolutePath().toString());
+        }
+        List<String> argv = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx384m"));
+        String jul = System.getProperty("java.util.logging.config.file");
+        if (jul != null && Files.exists(Path.of(jul))) {
+            argv.add("-Djava.util.logging.config.file=" + Path.of(jul).toAbsolutePath());
+        }
+        argv.add("-cp");
+        argv.add(String.join(java.io.File.pathSeparator, cp));
+        return argv;
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    static void log(String message) {
+        System.out.println(Instant.now() + " lab: " + message);
+        System.out.flush();
+    }
+
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log("closing " + resources.get(i) + ": " + e);
+            }
+        }
+        resources.clear();
+    }
+}

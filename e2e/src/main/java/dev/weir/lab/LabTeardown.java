@@ -1,0 +1,151 @@
+package dev.weir.lab;
+
+import dev.weir.lab.state.LabState;
+import dev.weir.lab.state.StateStore;
+import dev.weir.lab.sys.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code weir lab down}: stops the daemon and every process it recorded, deletes every recorded network namespace and,
+ * as a last resort, every namespace with the lab's prefix (killing whatever still runs in it first: a process inside a
+ * namespace keeps it alive after {@code ip netns del}). Works from the state directory alone, so a crashed or killed
+ * daemon is cleaned up the same way as a running one. Links need no separate step: every lab link lives inside a lab
+ * namespace and goes with it.
+ */
+public final class LabTeardown {
+
+    private final StateStore store;
+    private final CommandRunner runner;
+
+    public LabTeardown(StateStore store, CommandRunner runner) {
+        this.store = store;
+        this.runner = runner;
+    }
+
+    /** Returns one line per thing removed. {@code prefix} is used when the state file is missing or unreadable. */
+    public List<String> down(String fallbackPrefix) {
+        List<String> report = new ArrayList<>();
+        Optional<LabState> state = Optional.empty();
+        try {
+            state = store.read();
+        } catch (RuntimeException e) {
+            report.add("state file unreadable (" + e.getMessage() + "): sweeping by prefix");
+        }
+        String prefix = state.map(LabState::prefix).orElse(fallbackPrefix);
+
+        Set<Long> daemons = new LinkedHashSet<>();
+        state.ifPresent(s -> daemons.add(s.daemonPid()));
+        pidFile().ifPresent(daemons::add);
+        for (long pid : daemons) {
+            if (stop(pid, "lab")) {
+                report.add("stopped lab daemon " + pid);
+            }
+        }
+        for (long pid : state.map(LabState::pids).orElse(List.of())) {
+            if (stop(pid, null)) {
+                report.add("stopped process " + pid);
+            }
+        }
+
+        Set<String> netns = new LinkedHashSet<>();
+        state.ifPresent(s -> {
+            List<String> recorded = new ArrayList<>(s.netns());
+            java.util.Collections.reverse(recorded);
+            netns.addAll(recorded);
+        });
+        netns.addAll(existingWithPrefix(prefix));
+        int deleted = 0;
+        for (String name : netns) {
+            if (!Files.exists(Path.of("/run/netns", name))) {
+                continue;
+            }
+            killInside(name, report);
+            CommandRunner.Result r = runner.run(List.of("ip", "netns", "del", name), null);
+            if (r.exitCode() == 0) {
+                deleted++;
+            } else {
+                report.add("could not delete network namespace " + name + ": " + r.stderr().strip());
+            }
+        }
+        report.add("deleted " + deleted + " network namespaces");
+        for (Path f : List.of(store.stateFile(), store.kubeconfig(), store.pidFile(), LabFiles.requestFile(store))) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                report.add("could not remove " + f + ": " + e.getMessage());
+            }
+        }
+        return report;
+    }
+
+    /** Network namespaces whose name starts with {@code prefix}. */
+    public List<String> existingWithPrefix(String prefix) {
+        CommandRunner.Result r = runner.run(List.of("ip", "netns", "list"), null);
+        List<String> out = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            String name = line.strip().split("\\s+")[0];
+            if (!name.isEmpty() && name.startsWith(prefix)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    private void killInside(String netns, List<String> report) {
+        CommandRunner.Result r = runner.run(List.of("ip", "netns", "pids", netns), null);
+        for (String line : r.stdout().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            long pid = Long.parseLong(line.strip());
+            if (pid != ProcessHandle.current().pid() && stop(pid, null)) {
+                report.add("stopped process " + pid + " left in " + netns);
+            }
+        }
+    }
+
+    private Optional<Long> pidFile() {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(store.pidFile()).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stops a process (TERM, then KILL after 5 s). With {@code mustMention}, only if its command line mentions it: a
+     * pid from an old state file may belong to someone else by now.
+     */
+    private static boolean stop(long pid, String mustMention) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive() || pid == ProcessHandle.current().pid()) {
+            return false;
+        }
+        if (mustMention != null) {
+            String cmd = h.get().info().commandLine().orElse("");
+            if (!cmd.contains(mustMention)) {
+                return false;
+            }
+        }
+        h.get().destroy();
+        try {
+            h.get().onExit().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            h.get().destroyForcibly();
+            try {
+                h.get().onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported as stopped anyway; the netns sweep below catches what is left
+            }
+        }
+        return true;
+    }
+}

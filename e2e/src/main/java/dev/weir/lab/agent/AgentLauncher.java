@@ -1,0 +1,44 @@
+package dev.weir.lab.agent;
+
+import dev.weir.lab.state.LabState;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Starts one weir agent per lab node. The daemon calls {@link #start} once per node after the API server holds the
+ * lab's objects; the handle is closed when the lab goes down.
+ */
+public interface AgentLauncher {
+
+    /**
+     * @param node       node name, which is also the node's network namespace ({@code /run/netns/NODE})
+     * @param kubeconfig the lab API server's kubeconfig (for agents in another process)
+     * @param client     a client of the lab API server (for agents in this JVM)
+     * @param httpPort   the agent's {@code /healthz} {@code /readyz} {@code /metrics} port on 127.0.0.1
+     */
+    Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort) throws Exception;
+
+    /** A running agent. */
+    interface Handle extends AutoCloseable {
+        LabState.AgentInfo info();
+
+        @Override
+        void close();
+    }
+
+    /** How agents run: not at all, as {@code weir agent} child processes, or inside the lab daemon's JVM. */
+    enum Mode {
+        NONE, PROCESS, IN_PROCESS;
+
+        public static Mode parse(String text) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "none" -> NONE;
+                case "process" -> PROCESS;
+                case "in-process", "inprocess" -> IN_PROCESS;
+                default -> throw new IllegalArgumentException(
+                        "unknown agent mode \"" + text + "\" (want none, process or in-process)");
+            };
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.weir.lab.api;
+
+import dev.weir.lab.topology.LabPlan;
+import dev.weir.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The API objects that describe a lab exactly as its network namespaces are: Nodes (InternalIP, podCIDR), Namespaces
+ * (with {@code kubernetes.io/metadata.name}, as a real API server adds), and Running Pods with their IP, node and
+ * container ports. Pure builders plus one {@link #create} that writes them.
+ */
+public final class ClusterObjects {
+
+    public static final String NAME_LABEL = "kubernetes.io/metadata.name";
+    public static final String IMAGE = "registry.k8s.io/e2e-test-images/agnhost:2.53";
+
+    private ClusterObjects() {
+    }
+
+    public static void create(KubernetesClient client, LabPlan plan, Map<String, Map<String, String>> nsLabels) {
+        nodes(plan).forEach(n -> client.nodes().resource(n).create());
+        namespaces(nsLabels).forEach(n -> client.namespaces().resource(n).create());
+        pods(plan).forEach(p -> client.pods().inNamespace(p.getMetadata().getNamespace()).resource(p).create());
+    }
+
+    public static List<Node> nodes(LabPlan plan) {
+        return plan.nodes().stream().map(n -> new NodeBuilder()
+                .withNewMetadata().withName(n.name())
+                .addToLabels("kubernetes.io/hostname", n.name()).addToLabels("kubernetes.io/os", "linux")
+                .endMetadata()
+                .withNewSpec().withPodCIDR(n.podCidr()).withPodCIDRs(n.podCidr()).endSpec()
+                .withNewStatus().addNewAddress().withType("InternalIP").withAddress(n.underlayIp()).endAddress()
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                .build()).toList();
+    }
+
+    public static List<Namespace> namespaces(Map<String, Map<String, String>> nsLabels) {
+        return new TreeMap<>(nsLabels).entrySet().stream().map(e -> {
+            Map<String, String> labels = new LinkedHashMap<>(new TreeMap<>(e.getValue()));
+            labels.put(NAME_LABEL, e.getKey());
+            return new NamespaceBuilder().withNewMetadata().withName(e.getKey()).withLabels(labels).endMetadata()
+                    .withNewStatus().withPhase("Active").endStatus().build();
+        }).toList();
+    }
+
+    public static List<Pod> pods(LabPlan plan) {
+        return plan.pods().stream().map(p -> pod(plan, p)).toList();
+    }
+
+    static Pod pod(LabPlan plan, LabPlan.PodPlan p) {
+        ContainerBuilder c = new ContainerBuilder().withName("serve").withImage(IMAGE);
+        for (ContainerPort port : p.ports()) {
+            c.addToPorts(new ContainerPortBuilder().withName(port.name()).withContainerPort(port.port())
+                    .withProtocol(port.protocol().name()).build());
+        }
+        return new PodBuilder()
+                .withNewMetadata().withNamespace(p.namespace()).withName(p.name())
+                .withLabels(new LinkedHashMap<>(new TreeMap<>(p.labels())))
+                .addToAnnotations("weir.dev/lab-netns", p.netns()).endMetadata()
+                .withNewSpec().withNodeName(p.node()).withContainers(c.build()).endSpec()
+                .withNewStatus().withPhase("Running").withPodIP(p.ip()).addNewPodIP().withIp(p.ip()).endPodIP()
+                .withHostIP(plan.node(p.node()).underlayIp()).endStatus()
+                .build();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.weir.lab.cli;
+
+import dev.weir.cli.Args;
+import dev.weir.cli.Main;
+import dev.weir.lab.LabDaemon;
+import dev.weir.lab.LabRequest;
+import dev.weir.lab.LabTeardown;
+import dev.weir.lab.spec.Backend;
+import dev.weir.lab.spec.LabSpec;
+import dev.weir.lab.spec.ManifestSpecLoader;
+import dev.weir.lab.spec.Topology;
+import dev.weir.lab.state.LabState;
+import dev.weir.lab.state.StateStore;
+import dev.weir.lab.sys.ProcessRunner;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code weir lab up}: writes the request, starts {@code weir lab serve} detached ({@code setsid}, output to
+ * {@code daemon.log}) and waits until the state file says READY or FAILED. On failure it prints the reason and the end
+ * of the log and tears down whatever was built.
+ */
+final class LabUp {
+
+    private static final long WAIT_MILLIS = 120_000;
+
+    int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Args a = LabCommand.parse(args, Set.of("--nodes", "--topology", "--backend", "-f", "--api-port", "--agents",
+                "--prefix"));
+        LabSupport.requireRoot();
+        int nodes = a.intValue("--nodes", 2);
+        Topology topology;
+        Backend backend;
+        try {
+            topology = Topology.parse(a.value("--topology", "flannel"));
+            backend = Backend.parse(a.value("--backend", "vxlan"));
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+        Optional<String> file = a.value("-f");
+        LabSpec spec = file.isPresent()
+                ? ManifestSpecLoader.load(Path.of(file.get()), nodes, topology, backend)
+                : LabSpec.defaultCluster(nodes, topology, backend);
+        LabRequest request = new LabRequest(spec, a.value("--prefix", LabRequest.DEFAULT_PREFIX),
+                a.intValue("--api-port", LabRequest.DEFAULT_API_PORT), a.value("--agents", "auto"),
+                LabRequest.DEFAULT_AGENT_HTTP_BASE);
+
+        StateStore store = StateStore.resolve(a.value("--state-dir"));
+        Files.createDirectories(store.dir());
+        Optional<LabState> old = store.read();
+        if (old.isPresent() && LabSupport.daemonAlive(old.get())) {
+            err.println("weir lab: a lab is already up (state in " + store.dir() + "); weir lab down first");
+            return 1;
+        }
+        if (old.isPresent() || !new LabTeardown(store, new ProcessRunner()).existingWithPrefix(request.prefix())
+                .isEmpty()) {
+            err.println("weir lab: removing what a previous lab left behind");
+            new LabTeardown(store, new ProcessRunner()).down(request.prefix()).forEach(l -> err.println("  " + l));
+        }
+        store.writeAtomically(store.dir().resolve("request.json"), StateStore.toJson(request));
+        Files.deleteIfExists(store.log());
+
+        long t0 = System.nanoTime();
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        argv.addAll(LabDaemon.javaCommand());
+        argv.addAll(List.of("dev.weir.cli.Main", "lab", "serve", "--state-dir", store.dir().toAbsolutePath()
+                .toString()));
+        Process daemon = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(store.log().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        store.writeAtomically(store.pidFile(), daemon.pid() + "\n");
+
+        LabState s = await(store, daemon);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        if (s == null || !LabState.READY.equals(s.status())) {
+            String why = s == null ? (daemon.isAlive() ? "not ready after " + WAIT_MILLIS / 1000 + " s"
+                    : "the daemon exited (" + daemon.exitValue() + ")") : s.message();
+            err.println("weir lab: up failed: " + why);
+            tail(store.log(), 30).forEach(l -> err.println("  | " + l));
+            new LabTeardown(store, new ProcessRunner()).down(request.prefix()).forEach(l -> err.println("  " + l));
+            return 1;
+        }
+        out.printf("lab up in %d ms (daemon %d ms): %d nodes (%s, %s), %d pods; API server http://127.0.0.1:%d%n",
+                millis, s.upMillis(), s.plan().nodes().size(), topology.lower(), backend.lower(),
+                s.plan().pods().size(), s.apiPort());
+        out.println("kubeconfig: " + s.kubeconfig());
+        if (s.sctpNote() != null) {
+            out.println("note: " + s.sctpNote());
+        }
+        out.println(s.agents().isEmpty() ? "agents: none (no policy is enforced)"
+                : "agents: " + s.agents().size() + " (" + s.agents().get(0).mode() + ")");
+        return 0;
+    }
+
+    private static LabState await(StateStore store, Process daemon) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            Optional<LabState> s;
+            try {
+                s = store.read();
+            } catch (RuntimeException e) {
+                s = Optional.empty(); // being written; the rename makes this rare
+            }
+            if (s.isPresent() && !LabState.STARTING.equals(s.get().status())) {
+                return s.get();
+            }
+            if (!daemon.isAlive()) {
+                return store.read().filter(x -> !LabState.STARTING.equals(x.status())).orElse(null);
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    private static List<String> tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return all.subList(Math.max(0, all.size() - lines), all.size());
+        } catch (IOException e) {
+            return List.of("(no log: " + e.getMessage() + ")");
+        }
+    }
+}

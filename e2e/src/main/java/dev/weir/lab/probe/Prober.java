@@ -1,0 +1,169 @@
+package dev.weir.lab.probe;
+
+import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.lab.topology.LabPlan;
+import dev.weir.model.Protocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends real packets from every pod to every pod. Each probe's socket is created on the source pod's
+ * {@link NetworkNamespace} thread (so the packet leaves from that pod); the blocking connect/receive then runs on a
+ * bounded pool, so at most {@code parallelism} probes are in flight. A dropped packet shows as a timeout; a failed
+ * probe is tried once more before it counts as denied, so one lost packet does not flip a cell. The answer must
+ * name the destination pod, so a misrouted packet is not mistaken for an allowed one.
+ */
+public final class Prober implements AutoCloseable {
+
+    private final LabPlan plan;
+    private final Map<String, NetworkNamespace> netns = new HashMap<>();
+    private final ExecutorService pool;
+    private final int timeoutMillis;
+    private final int attempts;
+
+    public Prober(LabPlan plan, int parallelism, Duration timeout, int attempts) {
+        this.plan = plan;
+        this.pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "lab-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timeoutMillis = (int) timeout.toMillis();
+        this.attempts = attempts;
+        plan.pods().forEach(p -> netns.put(p.key(), NetworkNamespace.named(p.netns())));
+    }
+
+    /** Probes every ordered pod pair on each port and protocol; results in (protocol, port, from, to) order. */
+    public List<ProbeResult> probeAll(List<Integer> ports, List<Protocol> protocols) throws Exception {
+        List<Future<ProbeResult>> futures = new ArrayList<>();
+        for (Protocol protocol : protocols) {
+            for (int port : ports) {
+                for (LabPlan.PodPlan from : plan.pods()) {
+                    for (LabPlan.PodPlan to : plan.pods()) {
+                        futures.add(pool.submit(() -> probe(from, to, port, protocol)));
+                    }
+                }
+            }
+        }
+        List<ProbeResult> out = new ArrayList<>(futures.size());
+        for (Future<ProbeResult> f : futures) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
+    public ProbeResult probe(LabPlan.PodPlan from, LabPlan.PodPlan to, int port, Protocol protocol) throws Exception {
+        String detail = null;
+        for (int i = 1; i <= attempts; i++) {
+            long start = System.nanoTime();
+            Attempt a = switch (protocol) {
+                case TCP -> tcp(from, to, port);
+                case UDP -> udp(from, to, port);
+                case SCTP -> sctp(from, to, port);
+            };
+            if (a.ok()) {
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                return new ProbeResult(from.key(), to.key(), port, protocol, true,
+                        "answered by " + to.key() + " in " + ms + " ms", i);
+            }
+            detail = a.detail();
+        }
+        return new ProbeResult(from.key(), to.key(), port, protocol, false,
+                detail + (attempts > 1 ? " (" + attempts + " attempts)" : ""), attempts);
+    }
+
+    private record Attempt(boolean ok, String detail) {
+    }
+
+    private Attempt tcp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
+        try (SocketChannel ch = netns.get(from.key()).call(() -> SocketChannel.open(StandardProtocolFamily.INET))) {
+            ch.socket().connect(new InetSocketAddress(to.ip(), port), timeoutMillis);
+            ch.socket().setSoTimeout(timeoutMillis);
+            InputStream in = ch.socket().getInputStream();
+            String answer = new String(in.readNBytes(256), StandardCharsets.UTF_8).strip();
+            return answered(answer, to);
+        } catch (SocketTimeoutException e) {
+            return new Attempt(false, "timed out");
+        } catch (IOException e) {
+            return new Attempt(false, describe(e));
+        }
+    }
+
+    private Attempt udp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
+        try (DatagramChannel ch = netns.get(from.key())
+                .call(() -> DatagramChannel.open(StandardProtocolFamily.INET))) {
+            ch.connect(new InetSocketAddress(to.ip(), port));
+            ch.socket().setSoTimeout(timeoutMillis);
+            byte[] probe = "probe\n".getBytes(StandardCharsets.UTF_8);
+            ch.socket().send(new DatagramPacket(probe, probe.length));
+            DatagramPacket reply = new DatagramPacket(new byte[256], 256);
+            ch.socket().receive(reply);
+            return answered(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8).strip(), to);
+        } catch (SocketTimeoutException e) {
+            return new Attempt(false, "timed out");
+        } catch (PortUnreachableException e) {
+            return new Attempt(false, "port unreachable");
+        } catch (IOException e) {
+            return new Attempt(false, describe(e));
+        }
+    }
+
+    /** SCTP through {@code ncat --sctp} started in the source pod (Java's SCTP needs libsctp). */
+    private Attempt sctp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
+        int seconds = Math.max(1, (timeoutMillis + 999) / 1000);
+        ProcessBuilder pb = new ProcessBuilder("ncat", "--sctp", "--recv-only", "-w", seconds + "s", to.ip(),
+                String.valueOf(port)).redirectErrorStream(true);
+        Process p = netns.get(from.key()).start(pb);
+        if (!p.waitFor(timeoutMillis + 2000L, TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            return new Attempt(false, "timed out");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.exitValue() != 0) {
+            return new Attempt(false, out.contains("TIMEOUT") || out.contains("timed out") ? "timed out"
+                    : "ncat: " + out.lines().findFirst().orElse("exit " + p.exitValue()));
+        }
+        return answered(out, to);
+    }
+
+    private static Attempt answered(String answer, LabPlan.PodPlan to) {
+        if (answer.equals(to.key())) {
+            return new Attempt(true, null);
+        }
+        return new Attempt(false, answer.isEmpty() ? "connected but no answer" : "answered by " + answer);
+    }
+
+    private static String describe(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("refused")) {
+            return "refused";
+        }
+        if (m.contains("unreachable")) {
+            return "unreachable";
+        }
+        return e.getClass().getSimpleName() + ": " + m;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        netns.values().forEach(NetworkNamespace::close);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.weir.lab.spec;
+
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Protocol;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a lab should contain: how many nodes, how they are wired, and the namespaces and pods to create. A pod's node is
+ * its 1-based node index, or 0 to let the planner spread it.
+ */
+public record LabSpec(int nodes, Topology topology, Backend backend, List<NamespaceSpec> namespaces,
+        List<PodSpec> pods) {
+
+    /** The most nodes a lab has: node addresses and pod CIDRs are {@code 10.244.<i>.0/24}, one byte each. */
+    public static final int MAX_NODES = 200;
+
+    public LabSpec {
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(backend, "backend");
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw new IllegalArgumentException("a lab has 1-" + MAX_NODES + " nodes, not " + nodes);
+        }
+        namespaces = List.copyOf(namespaces);
+        pods = List.copyOf(pods);
+        Set<String> nsNames = new HashSet<>();
+        namespaces.forEach(n -> {
+            if (!nsNames.add(n.name())) {
+                throw new IllegalArgumentException("namespace " + n.name() + " declared twice");
+            }
+        });
+        Set<String> keys = new HashSet<>();
+        for (PodSpec p : pods) {
+            if (!nsNames.contains(p.namespace())) {
+                throw new IllegalArgumentException("pod " + p.key() + " is in undeclared namespace " + p.namespace());
+            }
+            if (!keys.add(p.key())) {
+                throw new IllegalArgumentException("pod " + p.key() + " declared twice");
+            }
+            if (p.node() > nodes) {
+                throw new IllegalArgumentException("pod " + p.key() + " is placed on node " + p.node()
+                        + " but the lab has " + nodes);
+            }
+        }
+        if (pods.size() > nodes * 250) {
+            throw new IllegalArgumentException("at most 250 pods per node fit a /24 pod CIDR");
+        }
+    }
+
+    /**
+     * The default cluster, shaped like the upstream netpol e2e suite: namespaces x, y, z (labelled {@code ns: <name>})
+     * with pods a, b, c (labelled {@code pod: <name>}), each serving 80 and 81 over TCP, UDP and SCTP on ports named
+     * {@code serve-<port>-<protocol>}. The planner spreads them so same-node and cross-node pairs both occur.
+     */
+    public static LabSpec defaultCluster(int nodes, Topology topology, Backend backend) {
+        List<NamespaceSpec> namespaces = new ArrayList<>();
+        List<PodSpec> pods = new ArrayList<>();
+        for (String ns : List.of("x", "y", "z")) {
+            namespaces.add(new NamespaceSpec(ns, Map.of("ns", ns)));
+            for (String pod : List.of("a", "b", "c")) {
+                pods.add(new PodSpec(ns, pod, Map.of("pod", pod), servePorts(List.of(80, 81)), 0));
+            }
+        }
+        return new LabSpec(nodes, topology, backend, namespaces, pods);
+    }
+
+    /** Ports named {@code serve-<port>-<protocol>} for every protocol, as the default cluster declares them. */
+    public static List<ContainerPort> servePorts(List<Integer> ports) {
+        List<ContainerPort> out = new ArrayList<>();
+        for (int port : ports) {
+            for (Protocol p : Protocol.values()) {
+                out.add(new ContainerPort("serve-" + port + "-" + p.lower(), port, p));
+            }
+        }
+        return out;
+    }
+
+    public LabSpec withShape(int nodes, Topology topology, Backend backend) {
+        return new LabSpec(nodes, topology, backend, namespaces, pods);
+    }
+
+    /** A namespace; the API server's {@code kubernetes.io/metadata.name} label is added when objects are made. */
+    public record NamespaceSpec(String name, Map<String, String> labels) {
+        public NamespaceSpec {
+            Objects.requireNonNull(name, "name");
+            labels = Map.copyOf(labels);
+        }
+    }
+
+    /** A pod: labels, declared container ports, and a 1-based node index (0 = let the planner choose). */
+    public record PodSpec(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
+            int node) {
+        public PodSpec {
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(name, "name");
+            labels = Map.copyOf(new LinkedHashMap<>(labels));
+            ports = List.copyOf(ports);
+            if (node < 0) {
+                throw new IllegalArgumentException("node index " + node + " of pod " + namespace + "/" + name);
+            }
+        }
+
+        public String key() {
+            return namespace + "/" + name;
+        }
+    }
+}

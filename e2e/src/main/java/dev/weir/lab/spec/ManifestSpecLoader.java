@@ -1,0 +1,97 @@
+package dev.weir.lab.spec;
+
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Protocol;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code weir lab up -f cluster.yaml}: Namespace and Pod manifests (multi-document YAML or a {@code List}) become a
+ * {@link LabSpec}. Pods keep their labels and container ports; {@code spec.nodeName} ending in {@code n<i>}
+ * ({@code wl-n2}, {@code n2}) pins a pod to node i, anything else lets the planner spread it. Namespaces used by pods
+ * but not declared are added without labels. Other kinds are ignored (apply policies with kubectl after {@code up}).
+ */
+public final class ManifestSpecLoader {
+
+    private static final Pattern NODE = Pattern.compile("(?:^|-)n(\\d+)$");
+
+    private ManifestSpecLoader() {
+    }
+
+    public static LabSpec load(Path file, int nodes, Topology topology, Backend backend) throws IOException {
+        List<HasMetadata> objects = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            collect(Serialization.unmarshal(in), objects);
+        }
+        Map<String, LabSpec.NamespaceSpec> namespaces = new LinkedHashMap<>();
+        List<LabSpec.PodSpec> pods = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof Namespace n) {
+                namespaces.put(n.getMetadata().getName(), new LabSpec.NamespaceSpec(n.getMetadata().getName(),
+                        labels(o)));
+            }
+        }
+        for (HasMetadata o : objects) {
+            if (o instanceof Pod p) {
+                String ns = p.getMetadata().getNamespace() == null ? "default" : p.getMetadata().getNamespace();
+                namespaces.putIfAbsent(ns, new LabSpec.NamespaceSpec(ns, Map.of()));
+                pods.add(new LabSpec.PodSpec(ns, p.getMetadata().getName(), labels(p), ports(p), node(p)));
+            }
+        }
+        return new LabSpec(nodes, topology, backend, List.copyOf(namespaces.values()), pods);
+    }
+
+    private static void collect(Object parsed, List<HasMetadata> out) {
+        if (parsed instanceof KubernetesResourceList<?> list) {
+            list.getItems().forEach(i -> collect(i, out));
+        } else if (parsed instanceof List<?> list) {
+            list.forEach(i -> collect(i, out));
+        } else if (parsed instanceof HasMetadata h) {
+            out.add(h);
+        }
+    }
+
+    private static Map<String, String> labels(HasMetadata o) {
+        return o.getMetadata().getLabels() == null ? Map.of() : o.getMetadata().getLabels();
+    }
+
+    private static List<ContainerPort> ports(Pod p) {
+        List<ContainerPort> out = new ArrayList<>();
+        if (p.getSpec() == null || p.getSpec().getContainers() == null) {
+            return out;
+        }
+        for (Container c : p.getSpec().getContainers()) {
+            if (c.getPorts() == null) {
+                continue;
+            }
+            for (io.fabric8.kubernetes.api.model.ContainerPort cp : c.getPorts()) {
+                Protocol protocol = cp.getProtocol() == null ? Protocol.TCP : Protocol.parse(cp.getProtocol());
+                out.add(new ContainerPort(cp.getName(), cp.getContainerPort(), protocol));
+            }
+        }
+        return out;
+    }
+
+    private static int node(Pod p) {
+        String name = p.getSpec() == null ? null : p.getSpec().getNodeName();
+        if (name == null) {
+            return 0;
+        }
+        Matcher m = NODE.matcher(name);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+}

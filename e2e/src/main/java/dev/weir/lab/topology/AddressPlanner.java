@@ -1,0 +1,64 @@
+package dev.weir.lab.topology;
+
+import dev.weir.lab.spec.LabSpec;
+import dev.weir.lab.spec.Topology;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link LabSpec} into a {@link LabPlan}: names and addresses only, no I/O.
+ *
+ * <p>Underlay {@code 192.168.222.0/24} (the underlay bridge is {@code .1}, node i is {@code .(10+i)}); node i owns
+ * {@code 10.244.i.0/24} as flannel hands out with SubnetLen 24; pods take {@code .2} upwards in spec order. Pods
+ * without a node are dealt out round-robin, so with two or more nodes both same-node and cross-node pairs exist.
+ * Interface names are short ids ({@code veth3}, {@code cali3}): Linux allows 15 characters and pod names can be longer.
+ */
+public final class AddressPlanner {
+
+    public static final String UNDERLAY_PREFIX = "192.168.222.";
+    public static final String POD_PREFIX = "10.244.";
+
+    private AddressPlanner() {
+    }
+
+    public static LabPlan plan(LabSpec spec, String prefix) {
+        if (!prefix.matches("[a-z0-9][a-z0-9-]{0,12}")) {
+            throw new IllegalArgumentException("lab prefix \"" + prefix + "\" must be 1-13 of [a-z0-9-]");
+        }
+        List<LabPlan.NodePlan> nodes = new ArrayList<>();
+        for (int i = 1; i <= spec.nodes(); i++) {
+            nodes.add(new LabPlan.NodePlan(i, prefix + "n" + i, UNDERLAY_PREFIX + (10 + i),
+                    POD_PREFIX + i + ".0/24", POD_PREFIX + i + ".1", POD_PREFIX + i + ".0",
+                    String.format("02:77:6c:00:%02x:%02x", i >> 8, i & 0xff), "n" + i));
+        }
+        Map<Integer, Integer> nextHost = new HashMap<>();
+        List<LabPlan.PodPlan> pods = new ArrayList<>();
+        int spread = 0;
+        String vethPrefix = spec.topology() == Topology.CANAL ? "cali" : "veth";
+        java.util.Set<String> netns = new java.util.HashSet<>();
+        for (int k = 0; k < spec.pods().size(); k++) {
+            LabSpec.PodSpec p = spec.pods().get(k);
+            int node = p.node() > 0 ? p.node() : (spread++ % spec.nodes()) + 1;
+            int host = nextHost.merge(node, 1, Integer::sum) + 1; // .2, .3, ...
+            if (host > 254) {
+                throw new IllegalArgumentException("node " + node + " has more pods than its /24 holds");
+            }
+            String podNetns = podNetns(prefix, p.namespace(), p.name());
+            if (!netns.add(podNetns)) {
+                throw new IllegalArgumentException("pods " + p.key() + " and another map to the same network namespace "
+                        + podNetns + "; rename one");
+            }
+            pods.add(new LabPlan.PodPlan(p.namespace(), p.name(), p.labels(), p.ports(), nodes.get(node - 1).name(),
+                    podNetns, POD_PREFIX + node + "." + host, vethPrefix + k));
+        }
+        return new LabPlan(prefix, spec.topology(), spec.backend(), prefix + "underlay", UNDERLAY_PREFIX + "1", nodes,
+                pods);
+    }
+
+    /** {@code <prefix><ns>-<pod>}: a file name under /run/netns, so the 15-character link limit does not apply. */
+    public static String podNetns(String prefix, String namespace, String pod) {
+        return prefix + namespace + "-" + pod;
+    }
+}

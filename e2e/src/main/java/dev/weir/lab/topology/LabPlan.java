@@ -1,0 +1,76 @@
+package dev.weir.lab.topology;
+
+import dev.weir.lab.spec.Backend;
+import dev.weir.lab.spec.Topology;
+import dev.weir.model.ContainerPort;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every name and address of a lab, decided before anything is created: the network namespaces, links and IPs that
+ * {@link TopologyScript} builds and that the API server objects describe. Pure data (it is also what the state file
+ * stores), so {@code weir lab down} and {@code status} need nothing but this.
+ */
+public record LabPlan(String prefix, Topology topology, Backend backend, String underlayNetns, String underlayGateway,
+        List<NodePlan> nodes, List<PodPlan> pods) {
+
+    public LabPlan {
+        Objects.requireNonNull(prefix, "prefix");
+        nodes = List.copyOf(nodes);
+        pods = List.copyOf(pods);
+    }
+
+    /** Every network namespace of the lab, in creation order (underlay, nodes, pods). */
+    public List<String> netnsNames() {
+        var out = new java.util.ArrayList<String>();
+        out.add(underlayNetns);
+        nodes.forEach(n -> out.add(n.netns()));
+        pods.forEach(p -> out.add(p.netns()));
+        return out;
+    }
+
+    public NodePlan node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + name + " in the lab"));
+    }
+
+    public Optional<PodPlan> pod(String key) {
+        return pods.stream().filter(p -> p.key().equals(key)).findFirst();
+    }
+
+    public List<PodPlan> podsOn(String node) {
+        return pods.stream().filter(p -> p.node().equals(node)).toList();
+    }
+
+    /**
+     * A node: {@code name} is both its Kubernetes node name and its network namespace. {@code underlayIp} sits on its
+     * {@code eth0}; {@code podCidr} is flannel's per-node subnet; {@code gateway} is the first address of it (on
+     * {@code cni0} for flannel, and {@code .0} on {@code flannel.1} is the VTEP address); {@code vtepMac} is the fixed
+     * MAC of {@code flannel.1} so other nodes can have static FDB and neighbour entries for it.
+     */
+    public record NodePlan(int index, String name, String underlayIp, String podCidr, String gateway, String vtepIp,
+            String vtepMac, String underlayPort) {
+
+        public String netns() {
+            return name;
+        }
+    }
+
+    /**
+     * A pod: its network namespace, its IP, the node it runs on and the host side of its veth ({@code eth0} inside).
+     */
+    public record PodPlan(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
+            String node, String netns, String ip, String hostVeth) {
+
+        public PodPlan {
+            labels = Map.copyOf(labels);
+            ports = List.copyOf(ports);
+        }
+
+        public String key() {
+            return namespace + "/" + name;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.weir.lab.topology;
+
+import java.util.List;
+import java.util.Map;
+
+/** One step of building a lab, as data; {@link TopologyBuilder} runs them in order. */
+public sealed interface Step {
+
+    /** {@code ip netns add NAME}. Recorded in the state file before it runs, so {@code down} finds it after a crash. */
+    record AddNetns(String name) implements Step {
+    }
+
+    /** {@code ip -n NETNS -batch -} with these lines: every link, address, route and neighbour entry. */
+    record IpBatch(String netns, List<String> lines) implements Step {
+        public IpBatch {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /** {@code bridge -n NETNS -batch -}: forwarding-database entries (VXLAN peers), which {@code ip} cannot set. */
+    record BridgeBatch(String netns, List<String> lines) implements Step {
+        public BridgeBatch {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /** {@code ip netns exec NETNS sysctl -w k=v ...}: sysctls under /proc/sys/net are per network namespace. */
+    record Sysctl(String netns, Map<String, String> values) implements Step {
+        public Sysctl {
+            values = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(values));
+        }
+    }
+}
