@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# The weir image: the controller jar with its libraries, on Debian with the iptables/ipset/conntrack tools the agent
+# drives. Build from the repository root:  docker build -t ghcr.io/weir-project/weir:0.1.0 .
+# Needs only Debian's archive and Maven Central. (No Docker on the development machines: this file is checked by
+# charts/src/test/java/dev/weir/chart/DockerfileTest.java, not built, in CI.)
+
+FROM debian:bookworm-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jdk-headless ca-certificates curl unzip \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+# Every module's pom is in the context (the reactor reads them all); only the controller and what it needs are built.
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -ntp -pl controller -am package -DskipTests
+
+FROM debian:bookworm-slim
+# iptables ships both iptables-nft and iptables-legacy; the agent picks the one the node uses (--iptables-backend).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless iptables ipset conntrack kmod \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /src/controller/target/weir.jar /opt/weir/weir.jar
+COPY --from=build /src/controller/target/lib/ /opt/weir/lib/
+LABEL org.opencontainers.image.source="https://github.com/weir-project/weir" \
+      org.opencontainers.image.title="weir" \
+      org.opencontainers.image.description="Kubernetes NetworkPolicy enforcement with iptables and ipsets"
+ENTRYPOINT ["java", "-jar", "/opt/weir/weir.jar"]
+CMD ["agent"]
