@@ -53,6 +53,15 @@ class CleanupModeTest {
     }
 
     @Test
+    void cleansWithTheIptablesBackendTheAgentUsed() {
+        var init = cleanupPod(WeirChart.render(Map.of("cleanup.enabled", true, "agent.iptablesBackend", "legacy")))
+                .getInitContainers().get(0);
+
+        // `weir cleanup` takes the backend as a flag only, not from WEIR_IPTABLES_BACKEND.
+        assertThat(String.join(" ", init.getArgs())).endsWith("weir.jar cleanup --iptables-backend legacy");
+    }
+
+    @Test
     void cleansTheNodeNetworkNamespaceWithTheAgentsCapabilitiesAndLock() {
         var pod = cleanupPod(WeirChart.render(CLEANUP));
         Container cleanup = pod.getInitContainers().get(0);

@@ -25,7 +25,7 @@ class RbacTest {
             rule(List.of("networking.k8s.io"), List.of("networkpolicies"), List.of("get", "list", "watch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies"), List.of("get", "list", "watch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies/status"), List.of("update", "patch")),
-            rule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch")));
+            rule(List.of(""), List.of("events"), List.of("create", "patch")));
 
     @Test
     void clusterRoleGrantsExactlyTheContractRules() {

@@ -26,6 +26,8 @@ class ValuesSchemaTest {
                 Arguments.of("log-level-unknown.yaml", "agent.logLevel"),
                 Arguments.of("resync-interval-not-a-duration.yaml", "agent.resyncInterval"),
                 Arguments.of("min-sync-interval-fraction.yaml", "agent.minSyncInterval"),
+                // the agent reads at most 9 digits
+                Arguments.of("drift-check-interval-too-long.yaml", "agent.driftCheckInterval"),
                 Arguments.of("agent-key-misspelt.yaml", "logformat"),
                 Arguments.of("service-monitor-key-misspelt.yaml", "enable"),
                 Arguments.of("pull-policy-unknown.yaml", "image.pullPolicy"),
