@@ -1,0 +1,93 @@
+package dev.weir.k8s.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.model.Diagnostic;
+import dev.weir.model.LabelSelector;
+import dev.weir.model.PortMatch;
+import dev.weir.model.Protocol;
+import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.admin.ClusterPolicyPeer;
+import dev.weir.model.admin.ClusterPolicyRule;
+import dev.weir.model.admin.RuleAction;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Valid objects with parts weir cannot enforce: the API's "fail closed" (an Accept rule matches nothing, a Deny or
+ * Pass rule becomes deny-all), always with a warning naming the field.
+ */
+class FailClosedTest {
+
+    static ClusterPolicyTranslation.Accepted translate(String egressRules) {
+        String yaml = """
+                apiVersion: policy.networking.k8s.io/v1alpha2
+                kind: ClusterNetworkPolicy
+                metadata: {name: fc}
+                spec:
+                  tier: Admin
+                  priority: 3
+                  subject: {namespaces: {}}
+                  egress:
+                """ + egressRules.indent(2);
+        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(yaml);
+        assertThat(all).singleElement().isInstanceOf(ClusterPolicyTranslation.Accepted.class);
+        return (ClusterPolicyTranslation.Accepted) all.get(0);
+    }
+
+    @Test
+    void anAcceptRuleToDomainNamesMatchesNothingAndIsDropped() {
+        var t = translate("- {name: to-example, action: Accept, to: [{domainNames: [example.com]}]}");
+        assertThat(t.policy().egress()).isEmpty();
+        assertThat(t.warnings()).extracting(Diagnostic::field)
+                .containsExactlyInAnyOrder("spec.egress[0]", "spec.egress[0].to[0].domainNames");
+    }
+
+    @Test
+    void anAcceptRuleKeepsThePeersWeirCanEnforce() {
+        var t = translate("- {action: Accept, to: [{domainNames: [example.com]}, {namespaces: {}}]}");
+        assertThat(t.policy().egress()).singleElement()
+                .satisfies(r -> assertThat(r.peers())
+                        .containsExactly(new ClusterPolicyPeer.Namespaces(LabelSelector.all())));
+        assertThat(t.warnings()).extracting(Diagnostic::field).containsExactly("spec.egress[0].to[0].domainNames");
+    }
+
+    @Test
+    void aDenyRuleWithAPeerOfNoKnownFieldDeniesEverything() {
+        var t = translate("""
+                - name: deny-future
+                  action: Deny
+                  to: [{}]
+                  protocols: [{tcp: {destinationPort: {number: 443}}}]
+                """);
+        assertThat(t.policy().egress()).containsExactly(ClusterPolicyRule.denyAll("deny-future"));
+        assertThat(t.warnings()).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m).contains("deny all"));
+    }
+
+    @Test
+    void aPassRuleWithAnUnreadablePeerBecomesDenyAll() {
+        var t = translate("- {action: Pass, to: [{namespaces: {}}, {}]}");
+        assertThat(t.policy().egress()).singleElement().satisfies(r -> {
+            assertThat(r.action()).isEqualTo(RuleAction.DENY);
+            assertThat(r.peers()).containsExactly(new ClusterPolicyPeer.Anywhere());
+        });
+    }
+
+    @Test
+    void aNamedPortNoContainerCanHaveMatchesNothing() {
+        var t = translate("""
+                - action: Deny
+                  to: [{namespaces: {}}]
+                  protocols: [{destinationNamedPort: Not_A_Port}, {tcp: {destinationPort: {number: 22}}}]
+                - action: Deny
+                  to: [{namespaces: {}}]
+                  protocols: [{destinationNamedPort: Not_A_Port}]
+                """);
+        ClusterPolicy p = t.policy();
+        assertThat(p.egress()).singleElement()
+                .satisfies(r -> assertThat(r.ports()).containsExactly(PortMatch.Range.single(Protocol.TCP, 22)));
+        assertThat(t.warnings()).extracting(Diagnostic::field).containsExactlyInAnyOrder(
+                "spec.egress[0].protocols[0].destinationNamedPort", "spec.egress[1].protocols[0].destinationNamedPort",
+                "spec.egress[1]");
+    }
+}
