@@ -1,0 +1,336 @@
+package dev.weir.graph;
+
+import dev.weir.model.ClusterSnapshot;
+import dev.weir.model.Endpoint;
+import dev.weir.model.Namespace;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Peer;
+import dev.weir.model.PolicyType;
+import dev.weir.model.Rule;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A {@link PolicyGraph} kept up to date one {@link ClusterEvent} at a time. Each {@link #apply} touches only what the
+ * event can affect (see {@link GroupIndex}) and reports it as a {@link GraphDelta}; {@link #graph()} returns an
+ * immutable snapshot equal to {@code PolicyCompiler.compile} of the same cluster state. Mutable and single-threaded:
+ * one owner (the sync loop) calls it.
+ */
+public final class IncrementalGraph {
+
+    private final TreeMap<String, Namespace> namespaces = new TreeMap<>();
+    private final TreeMap<String, Endpoint> endpoints = new TreeMap<>();
+    private final Map<String, TreeMap<String, Endpoint>> eligibleByNamespace = new HashMap<>();
+    private final TreeMap<String, CompiledPolicy> policies = new TreeMap<>();
+    private final Map<String, Set<String>> referencesByPolicy = new HashMap<>();
+    private final Map<String, Integer> blockReferences = new HashMap<>();
+    private final TreeMap<String, IpBlockSet> blocks = new TreeMap<>();
+    private final Map<String, TreeSet<String>> policiesAppliedTo = new HashMap<>();
+    private final Map<String, TreeSet<String>> ingressOf = new HashMap<>();
+    private final Map<String, TreeSet<String>> egressOf = new HashMap<>();
+    private final TreeMap<String, EndpointPolicies> endpointPolicies = new TreeMap<>();
+    private final GroupIndex groups;
+
+    private DeltaBuilder delta = new DeltaBuilder();
+
+    public IncrementalGraph() {
+        groups = new GroupIndex(new GroupIndex.World() {
+            @Override
+            public Namespace namespace(String name) {
+                return namespaces.get(name);
+            }
+
+            @Override
+            public Collection<Endpoint> eligibleIn(String namespace) {
+                TreeMap<String, Endpoint> m = eligibleByNamespace.get(namespace);
+                return m == null ? List.of() : m.values();
+            }
+
+            @Override
+            public Collection<String> namespacesWithEligible() {
+                return eligibleByNamespace.keySet();
+            }
+        }, new GroupIndex.Sink() {
+            @Override
+            public void added(GroupIndex.Live g, String key) {
+                delta.member(g.id).added(key);
+                for (String policy : policiesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
+                    attach(policies.get(policy), key);
+                }
+            }
+
+            @Override
+            public void removed(GroupIndex.Live g, String key) {
+                delta.member(g.id).removed(key);
+                for (String policy : policiesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
+                    detach(policies.get(policy), key);
+                }
+            }
+
+            @Override
+            public void readdressed(GroupIndex.Live g, String key) {
+                delta.member(g.id).readdressed.add(key);
+            }
+        });
+    }
+
+    /** A graph holding everything in {@code snapshot}. */
+    public static IncrementalGraph of(ClusterSnapshot snapshot) {
+        IncrementalGraph g = new IncrementalGraph();
+        ClusterEvent.upsertsOf(snapshot).forEach(g::apply);
+        return g;
+    }
+
+    /** Applies one event and says what it changed; an event that changes nothing yields an empty delta. */
+    public GraphDelta apply(ClusterEvent event) {
+        delta = new DeltaBuilder();
+        if (event instanceof ClusterEvent.PodUpserted e) {
+            podChanged(e.endpoint().key(), e.endpoint());
+        } else if (event instanceof ClusterEvent.PodDeleted e) {
+            podChanged(e.key(), null);
+        } else if (event instanceof ClusterEvent.NamespaceUpserted e) {
+            namespaceChanged(e.namespace().name(), e.namespace());
+        } else if (event instanceof ClusterEvent.NamespaceDeleted e) {
+            namespaceChanged(e.name(), null);
+        } else if (event instanceof ClusterEvent.PolicyUpserted e) {
+            policyChanged(e.policy().key(), PolicyCompiler.compilePolicy(e.policy()));
+        } else if (event instanceof ClusterEvent.PolicyDeleted e) {
+            policyChanged(e.key(), null);
+        } else {
+            throw new AssertionError(event);
+        }
+        return delta.build(this);
+    }
+
+    /** An immutable snapshot of the current state; O(size of the graph), meant for once per sync. */
+    public PolicyGraph graph() {
+        TreeMap<String, PeerGroup> groupSnapshots = new TreeMap<>();
+        for (GroupIndex.Live g : groups.all()) {
+            groupSnapshots.put(g.id, g.snapshot());
+        }
+        return new PolicyGraph(namespaces, endpoints, policies, groupSnapshots, blocks, endpointPolicies, List.of());
+    }
+
+    private void podChanged(String key, Endpoint now) {
+        Endpoint before = now == null ? endpoints.remove(key) : endpoints.put(key, now);
+        if (before == null ? now == null : before.equals(now)) {
+            return;
+        }
+        delta.endpointsChanged.add(key);
+        Endpoint any = now != null ? now : before;
+        Endpoint eligibleBefore = before != null && before.isPolicyEndpoint() ? before : null;
+        Endpoint eligibleNow = now != null && now.isPolicyEndpoint() ? now : null;
+        if (eligibleNow != null) {
+            eligibleByNamespace.computeIfAbsent(any.namespace(), k -> new TreeMap<>()).put(key, eligibleNow);
+        } else if (eligibleBefore != null) {
+            TreeMap<String, Endpoint> m = eligibleByNamespace.get(any.namespace());
+            m.remove(key);
+            if (m.isEmpty()) {
+                eligibleByNamespace.remove(any.namespace());
+            }
+        }
+        groups.podChanged(eligibleBefore, eligibleNow);
+    }
+
+    private void namespaceChanged(String name, Namespace now) {
+        Namespace before = now == null ? namespaces.remove(name) : namespaces.put(name, now);
+        if (before == null ? now == null : before.equals(now)) {
+            return;
+        }
+        delta.namespacesChanged.add(name);
+        groups.namespaceChanged(name, before, now);
+    }
+
+    private void policyChanged(String key, CompiledPolicy now) {
+        CompiledPolicy before = policies.get(key);
+        if (before == null ? now == null : before.equals(now)) {
+            return;
+        }
+        (before == null ? delta.policiesAdded : now == null ? delta.policiesRemoved : delta.policiesChanged).add(key);
+        // take the new references first, so a group both versions use is never dropped and rebuilt
+        Set<String> oldRefs = referencesByPolicy.remove(key);
+        Set<String> newRefs = now == null ? Set.of() : acquire(now);
+        if (before != null) {
+            String applied = before.appliedTo().id();
+            for (String member : groups.get(applied).members) {
+                detach(before, member);
+            }
+            removeFrom(policiesAppliedTo, applied, key);
+            policies.remove(key);
+        }
+        if (now != null) {
+            policies.put(key, now);
+            String applied = now.appliedTo().id();
+            policiesAppliedTo.computeIfAbsent(applied, k -> new TreeSet<>()).add(key);
+            for (String member : groups.get(applied).members) {
+                attach(now, member);
+            }
+            referencesByPolicy.put(key, newRefs);
+        }
+        if (oldRefs != null) {
+            release(oldRefs);
+        }
+    }
+
+    /** References every group and ipBlock set of a policy once; returns the ids taken. */
+    private Set<String> acquire(CompiledPolicy p) {
+        Set<String> refs = new LinkedHashSet<>();
+        NetworkPolicy source = p.source();
+        refs.add(p.appliedTo().id());
+        if (groups.acquire(p.appliedTo().id(), p.appliedTo())) {
+            delta.groupsCreated.add(p.appliedTo().id());
+        }
+        for (PolicyType t : PolicyType.values()) {
+            for (Rule r : source.rules(t)) {
+                for (Peer peer : r.peers()) {
+                    if (peer instanceof Peer.Pods pods) {
+                        GroupSelector s = PolicyCompiler.groupOf(source.namespace(), pods);
+                        String id = s.id();
+                        if (refs.add(id) && groups.acquire(id, s)) {
+                            delta.groupsCreated.add(id);
+                        }
+                    } else if (peer instanceof Peer.IpBlock b) {
+                        IpBlockSet set = new IpBlockSet(b);
+                        String id = set.id();
+                        if (refs.add(id) && blockReferences.merge(id, 1, Integer::sum) == 1) {
+                            blocks.put(id, set);
+                            delta.ipBlockSetsCreated.add(id);
+                        }
+                    } else {
+                        throw new AssertionError(peer);
+                    }
+                }
+            }
+        }
+        return refs;
+    }
+
+    private void release(Set<String> refs) {
+        for (String id : refs) {
+            Integer blockRefs = blockReferences.get(id);
+            if (blockRefs != null) {
+                if (blockRefs == 1) {
+                    blockReferences.remove(id);
+                    blocks.remove(id);
+                    delta.ipBlockSetsRemoved.add(id);
+                } else {
+                    blockReferences.put(id, blockRefs - 1);
+                }
+            } else if (groups.release(id)) {
+                delta.groupsRemoved.add(id);
+            }
+        }
+    }
+
+    private void attach(CompiledPolicy p, String endpoint) {
+        delta.touch(endpoint, this);
+        if (p.affects(PolicyType.INGRESS)) {
+            ingressOf.computeIfAbsent(endpoint, k -> new TreeSet<>()).add(p.key());
+        }
+        if (p.affects(PolicyType.EGRESS)) {
+            egressOf.computeIfAbsent(endpoint, k -> new TreeSet<>()).add(p.key());
+        }
+    }
+
+    private void detach(CompiledPolicy p, String endpoint) {
+        delta.touch(endpoint, this);
+        removeFrom(ingressOf, endpoint, p.key());
+        removeFrom(egressOf, endpoint, p.key());
+    }
+
+    /** Recomputes the published policy lists of an endpoint; returns the new value (none when unselected). */
+    EndpointPolicies republish(String endpoint) {
+        TreeSet<String> in = ingressOf.get(endpoint);
+        TreeSet<String> out = egressOf.get(endpoint);
+        if (in == null && out == null) {
+            endpointPolicies.remove(endpoint);
+            return EndpointPolicies.none();
+        }
+        EndpointPolicies ep = new EndpointPolicies(in == null ? List.of() : List.copyOf(in),
+                out == null ? List.of() : List.copyOf(out));
+        endpointPolicies.put(endpoint, ep);
+        return ep;
+    }
+
+    EndpointPolicies published(String endpoint) {
+        return endpointPolicies.getOrDefault(endpoint, EndpointPolicies.none());
+    }
+
+    private static void removeFrom(Map<String, TreeSet<String>> index, String key, String value) {
+        TreeSet<String> s = index.get(key);
+        if (s != null) {
+            s.remove(value);
+            if (s.isEmpty()) {
+                index.remove(key);
+            }
+        }
+    }
+
+    /** Collects one event's changes. */
+    private static final class DeltaBuilder {
+        final Map<String, Member> membership = new TreeMap<>();
+        final Set<String> policiesAdded = new TreeSet<>();
+        final Set<String> policiesRemoved = new TreeSet<>();
+        final Set<String> policiesChanged = new TreeSet<>();
+        final Set<String> groupsCreated = new TreeSet<>();
+        final Set<String> groupsRemoved = new TreeSet<>();
+        final Set<String> ipBlockSetsCreated = new TreeSet<>();
+        final Set<String> ipBlockSetsRemoved = new TreeSet<>();
+        final Set<String> endpointsChanged = new TreeSet<>();
+        final Set<String> namespacesChanged = new TreeSet<>();
+        final Map<String, EndpointPolicies> touchedBefore = new LinkedHashMap<>();
+
+        static final class Member {
+            final Set<String> added = new TreeSet<>();
+            final Set<String> removed = new TreeSet<>();
+            final Set<String> readdressed = new TreeSet<>();
+
+            void added(String key) {
+                if (!removed.remove(key)) {
+                    added.add(key);
+                }
+            }
+
+            void removed(String key) {
+                if (!added.remove(key)) {
+                    removed.add(key);
+                }
+            }
+        }
+
+        Member member(String groupId) {
+            return membership.computeIfAbsent(groupId, k -> new Member());
+        }
+
+        void touch(String endpoint, IncrementalGraph g) {
+            touchedBefore.computeIfAbsent(endpoint, g::published);
+        }
+
+        GraphDelta build(IncrementalGraph g) {
+            Set<String> endpointPoliciesChanged = new TreeSet<>();
+            touchedBefore.forEach((endpoint, before) -> {
+                if (!g.republish(endpoint).equals(before)) {
+                    endpointPoliciesChanged.add(endpoint);
+                }
+            });
+            Map<String, GraphDelta.MembershipChange> changes = new TreeMap<>();
+            membership.forEach((id, m) -> {
+                if (!m.added.isEmpty() || !m.removed.isEmpty() || !m.readdressed.isEmpty()) {
+                    changes.put(id, new GraphDelta.MembershipChange(id, List.copyOf(m.added), List.copyOf(m.removed),
+                            List.copyOf(m.readdressed)));
+                }
+            });
+            return new GraphDelta(changes, List.copyOf(policiesAdded), List.copyOf(policiesRemoved),
+                    List.copyOf(policiesChanged), List.copyOf(endpointPoliciesChanged), List.copyOf(groupsCreated),
+                    List.copyOf(groupsRemoved), List.copyOf(ipBlockSetsCreated), List.copyOf(ipBlockSetsRemoved),
+                    List.copyOf(endpointsChanged), List.copyOf(namespacesChanged));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.weir.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.model.ClusterSnapshot;
+import dev.weir.model.Endpoint;
+import dev.weir.model.Namespace;
+import dev.weir.model.NetworkPolicy;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * For many seeds, random sequences of events: after every event the incremental graph equals a full compile of the
+ * same state, and the delta says exactly what changed between the two graphs.
+ */
+class IncrementalGraphPropertyTest {
+
+    private static final int SEEDS = 100;
+    private static final int EVENTS = 50;
+
+    @Test
+    void incrementalGraphAlwaysEqualsAFullCompileAndDeltasReplay() {
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            RandomCluster random = new RandomCluster(seed);
+            IncrementalGraph incremental = new IncrementalGraph();
+            Mirror mirror = new Mirror();
+            PolicyGraph previous = incremental.graph();
+            for (int i = 0; i < EVENTS; i++) {
+                ClusterEvent event = random.nextEvent();
+                GraphDelta delta = incremental.apply(event);
+                mirror.apply(event);
+                PolicyGraph now = incremental.graph();
+                String where = "seed " + seed + " event " + i + " " + event;
+                assertThat(now).as(where).isEqualTo(PolicyCompiler.compile(mirror.snapshot()));
+                assertDeltaDescribes(delta, previous, now, where);
+                previous = now;
+            }
+        }
+    }
+
+    @Test
+    void repeatingAnyEventYieldsAnEmptyDelta() {
+        for (long seed = 1; seed <= 50; seed++) {
+            RandomCluster random = new RandomCluster(seed);
+            IncrementalGraph incremental = new IncrementalGraph();
+            for (int i = 0; i < 40; i++) {
+                ClusterEvent event = random.nextEvent();
+                incremental.apply(event);
+                assertThat(incremental.apply(event).isEmpty()).as("seed %d event %d %s", seed, i, event).isTrue();
+            }
+        }
+    }
+
+    private static void assertDeltaDescribes(GraphDelta delta, PolicyGraph before, PolicyGraph after, String where) {
+        assertThat(delta.isEmpty()).as(where + ": empty delta iff nothing changed").isEqualTo(before.equals(after));
+        // membership: replaying the changes over the old members gives the new members
+        Set<String> allGroups = new TreeSet<>(before.groups().keySet());
+        allGroups.addAll(after.groups().keySet());
+        for (String id : allGroups) {
+            Set<String> old = before.groups().containsKey(id) ? new TreeSet<>(before.group(id).members()) : Set.of();
+            Set<String> now = after.groups().containsKey(id) ? new TreeSet<>(after.group(id).members()) : Set.of();
+            GraphDelta.MembershipChange change = delta.membership().get(id);
+            Set<String> replayed = new TreeSet<>(old);
+            Set<String> readdressed = new TreeSet<>();
+            for (String key : old) {
+                if (now.contains(key) && GroupIndex.readdressed(before.endpoint(key), after.endpoint(key))) {
+                    readdressed.add(key);
+                }
+            }
+            if (change != null) {
+                replayed.addAll(change.added());
+                replayed.removeAll(change.removed());
+                Set<String> addedButOld = new TreeSet<>(change.added());
+                addedButOld.retainAll(old);
+                assertThat(addedButOld).as(where + ": added were not members " + id).isEmpty();
+                assertThat(old).as(where + ": removed were members " + id).containsAll(change.removed());
+                assertThat(change.readdressed()).as(where + ": readdressed " + id).containsExactlyElementsOf(readdressed);
+            } else {
+                assertThat(readdressed).as(where + ": unreported readdress in " + id).isEmpty();
+            }
+            assertThat(replayed).as(where + ": replayed membership of " + id).isEqualTo(now);
+        }
+        // structure
+        assertThat(delta.groupsCreated()).as(where).containsExactlyElementsOf(minus(after.groups().keySet(),
+                before.groups().keySet()));
+        assertThat(delta.groupsRemoved()).as(where).containsExactlyElementsOf(minus(before.groups().keySet(),
+                after.groups().keySet()));
+        assertThat(delta.ipBlockSetsCreated()).as(where).containsExactlyElementsOf(minus(after.ipBlockSets().keySet(),
+                before.ipBlockSets().keySet()));
+        assertThat(delta.ipBlockSetsRemoved()).as(where).containsExactlyElementsOf(minus(before.ipBlockSets().keySet(),
+                after.ipBlockSets().keySet()));
+        assertThat(delta.policiesAdded()).as(where).containsExactlyElementsOf(minus(after.policies().keySet(),
+                before.policies().keySet()));
+        assertThat(delta.policiesRemoved()).as(where).containsExactlyElementsOf(minus(before.policies().keySet(),
+                after.policies().keySet()));
+        Set<String> changedPolicies = new TreeSet<>();
+        before.policies().forEach((k, v) -> {
+            if (after.policies().containsKey(k) && !after.policy(k).equals(v)) {
+                changedPolicies.add(k);
+            }
+        });
+        assertThat(delta.policiesChanged()).as(where).containsExactlyElementsOf(changedPolicies);
+        Set<String> endpointKeys = new TreeSet<>(before.endpointPolicies().keySet());
+        endpointKeys.addAll(after.endpointPolicies().keySet());
+        endpointKeys.removeIf(k -> before.policiesFor(k).equals(after.policiesFor(k)));
+        assertThat(delta.endpointPoliciesChanged()).as(where).containsExactlyElementsOf(endpointKeys);
+    }
+
+    private static Set<String> minus(Set<String> a, Set<String> b) {
+        Set<String> out = new TreeSet<>(a);
+        out.removeAll(b);
+        return out;
+    }
+
+    /** The plain end state the events describe, for a full compile. */
+    private static final class Mirror {
+        final TreeMap<String, Namespace> namespaces = new TreeMap<>();
+        final TreeMap<String, Endpoint> pods = new TreeMap<>();
+        final TreeMap<String, NetworkPolicy> policies = new TreeMap<>();
+
+        void apply(ClusterEvent event) {
+            if (event instanceof ClusterEvent.PodUpserted e) {
+                pods.put(e.endpoint().key(), e.endpoint());
+            } else if (event instanceof ClusterEvent.PodDeleted e) {
+                pods.remove(e.key());
+            } else if (event instanceof ClusterEvent.NamespaceUpserted e) {
+                namespaces.put(e.namespace().name(), e.namespace());
+            } else if (event instanceof ClusterEvent.NamespaceDeleted e) {
+                namespaces.remove(e.name());
+            } else if (event instanceof ClusterEvent.PolicyUpserted e) {
+                policies.put(e.policy().key(), e.policy());
+            } else if (event instanceof ClusterEvent.PolicyDeleted e) {
+                policies.remove(e.key());
+            } else {
+                throw new AssertionError(event);
+            }
+        }
+
+        ClusterSnapshot snapshot() {
+            return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(pods.values()),
+                    new ArrayList<>(policies.values()));
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.weir.graph;
+
+import dev.weir.model.Cidr;
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpAddress;
+import dev.weir.model.LabelSelector;
+import dev.weir.model.LabelSelector.Operator;
+import dev.weir.model.LabelSelector.Requirement;
+import dev.weir.model.Namespace;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Peer;
+import dev.weir.model.PodPhase;
+import dev.weir.model.PolicyType;
+import dev.weir.model.PortMatch;
+import dev.weir.model.Protocol;
+import dev.weir.model.Rule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Random cluster events over small name pools, so that objects are created, changed and deleted again and selectors
+ * keep matching and unmatching. Deterministic for a seed.
+ */
+final class RandomCluster {
+
+    private static final String[] NAMESPACES = {"a", "b", "c", "d"};
+    private static final String[] APPS = {"web", "db", "api"};
+    private final Random random;
+    private final Map<String, Endpoint> lastPods = new HashMap<>();
+
+    RandomCluster(long seed) {
+        random = new Random(seed);
+    }
+
+    ClusterEvent nextEvent() {
+        int kind = random.nextInt(10);
+        String ns = pick(NAMESPACES);
+        if (kind < 5) {
+            String name = "p" + random.nextInt(6);
+            Endpoint last = lastPods.get(ns + "/" + name);
+            int how = random.nextInt(10);
+            if (how == 0) {
+                lastPods.remove(ns + "/" + name);
+                return new ClusterEvent.PodDeleted(ns, name);
+            }
+            Endpoint next = last != null && how > 3 ? mutate(last) : pod(ns, name);
+            lastPods.put(next.key(), next);
+            return new ClusterEvent.PodUpserted(next);
+        }
+        if (kind < 7) {
+            return random.nextInt(4) == 0 ? new ClusterEvent.NamespaceDeleted(ns)
+                    : new ClusterEvent.NamespaceUpserted(namespace(ns));
+        }
+        String name = "np" + random.nextInt(4);
+        return random.nextInt(4) == 0 ? new ClusterEvent.PolicyDeleted(ns, name)
+                : new ClusterEvent.PolicyUpserted(policy(ns, name));
+    }
+
+    Namespace namespace(String name) {
+        Map<String, String> labels = new HashMap<>();
+        if (random.nextBoolean()) {
+            labels.put("team", pick("x", "y"));
+        }
+        if (random.nextBoolean()) {
+            labels.put("env", pick("prod", "dev"));
+        }
+        return new Namespace(name, labels);
+    }
+
+    /** The same pod with one thing changed: a label, its IPs, its phase, hostNetwork, its ports or its node. */
+    private Endpoint mutate(Endpoint e) {
+        Endpoint fresh = pod(e.namespace(), e.name());
+        return switch (random.nextInt(6)) {
+            case 0 -> new Endpoint(e.namespace(), e.name(), fresh.labels(), e.ips(), e.node(), e.hostNetwork(),
+                    e.phase(), e.ports());
+            case 1 -> new Endpoint(e.namespace(), e.name(), e.labels(), fresh.ips(), e.node(), e.hostNetwork(),
+                    e.phase(), e.ports());
+            case 2 -> new Endpoint(e.namespace(), e.name(), e.labels(), e.ips(), e.node(), e.hostNetwork(),
+                    pick(PodPhase.values()), e.ports());
+            case 3 -> new Endpoint(e.namespace(), e.name(), e.labels(), e.ips(), e.node(), !e.hostNetwork(),
+                    e.phase(), e.ports());
+            case 4 -> new Endpoint(e.namespace(), e.name(), e.labels(), e.ips(), e.node(), e.hostNetwork(),
+                    e.phase(), fresh.ports());
+            default -> new Endpoint(e.namespace(), e.name(), e.labels(), e.ips(), fresh.node(), e.hostNetwork(),
+                    e.phase(), e.ports());
+        };
+    }
+
+    Endpoint pod(String ns, String name) {
+        Map<String, String> labels = new HashMap<>();
+        if (random.nextInt(5) > 0) {
+            labels.put("app", pick(APPS));
+        }
+        if (random.nextBoolean()) {
+            labels.put("tier", pick("t1", "t2"));
+        }
+        List<IpAddress> ips = new ArrayList<>();
+        int ipChoice = random.nextInt(10);
+        if (ipChoice > 0) {
+            ips.add(IpAddress.parse("10.0." + random.nextInt(3) + "." + random.nextInt(4)));
+        }
+        if (ipChoice > 7) {
+            ips.add(IpAddress.parse("fd00::" + random.nextInt(4)));
+        }
+        List<ContainerPort> ports = new ArrayList<>();
+        if (random.nextBoolean()) {
+            ports.add(ContainerPort.named("http", pick(80, 8080), Protocol.TCP));
+        }
+        PodPhase phase = random.nextInt(8) == 0 ? pick(PodPhase.SUCCEEDED, PodPhase.FAILED, PodPhase.PENDING)
+                : PodPhase.RUNNING;
+        return new Endpoint(ns, name, labels, ips, "n" + random.nextInt(3), random.nextInt(10) == 0, phase, ports);
+    }
+
+    NetworkPolicy policy(String ns, String name) {
+        List<PolicyType> types = new ArrayList<>();
+        int t = random.nextInt(4);
+        if (t == 1 || t == 3) {
+            types.add(PolicyType.INGRESS);
+        }
+        if (t >= 2) {
+            types.add(PolicyType.EGRESS);
+        }
+        return new NetworkPolicy(ns, name, selector(), types, rules(), rules());
+    }
+
+    private List<Rule> rules() {
+        List<Rule> rules = new ArrayList<>();
+        int n = random.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            List<Peer> peers = new ArrayList<>();
+            int p = random.nextInt(3);
+            for (int j = 0; j < p; j++) {
+                peers.add(peer());
+            }
+            List<PortMatch> ports = new ArrayList<>();
+            if (random.nextBoolean()) {
+                ports.add(pick(PortMatch.Range.single(Protocol.TCP, 80), new PortMatch.Named(Protocol.TCP, "http"),
+                        new PortMatch.AllPorts(Protocol.UDP)));
+            }
+            rules.add(new Rule(peers, ports));
+        }
+        return rules;
+    }
+
+    private Peer peer() {
+        return switch (random.nextInt(4)) {
+            case 0 -> Peer.Pods.inPolicyNamespace(selector());
+            case 1 -> new Peer.Pods(namespaceSelector(), LabelSelector.all());
+            case 2 -> new Peer.Pods(namespaceSelector(), selector());
+            default -> random.nextBoolean()
+                    ? new Peer.IpBlock(Cidr.parse("10.0.0.0/16"), List.of(Cidr.parse("10.0." + random.nextInt(3)
+                            + ".0/24")))
+                    : new Peer.IpBlock(Cidr.parse(pick("fd00::/64", "10.0.1.0/24")), List.of());
+        };
+    }
+
+    private LabelSelector selector() {
+        return switch (random.nextInt(7)) {
+            case 0 -> LabelSelector.all();
+            case 1 -> LabelSelector.matchLabel("app", pick(APPS));
+            case 2 -> new LabelSelector(List.of(new Requirement("app", Operator.NOT_IN, List.of(pick(APPS)))));
+            case 3 -> new LabelSelector(List.of(new Requirement("tier", Operator.EXISTS, List.of())));
+            case 4 -> new LabelSelector(List.of(new Requirement("tier", Operator.DOES_NOT_EXIST, List.of())));
+            case 5 -> LabelSelector.matchLabels(Map.of("app", pick(APPS), "tier", pick("t1", "t2")));
+            default -> new LabelSelector(List.of(new Requirement("app", Operator.IN, List.of("web", "db")),
+                    new Requirement("tier", Operator.NOT_IN, List.of("t2"))));
+        };
+    }
+
+    private LabelSelector namespaceSelector() {
+        return switch (random.nextInt(5)) {
+            case 0 -> LabelSelector.all();
+            case 1 -> LabelSelector.matchLabel("team", pick("x", "y"));
+            case 2 -> new LabelSelector(List.of(new Requirement("env", Operator.NOT_IN, List.of("prod"))));
+            case 3 -> LabelSelector.matchLabel(Namespace.NAME_LABEL, pick(NAMESPACES));
+            default -> new LabelSelector(List.of(new Requirement("env", Operator.EXISTS, List.of())));
+        };
+    }
+
+    @SafeVarargs
+    private <T> T pick(T... options) {
+        return options[random.nextInt(options.length)];
+    }
+}
