@@ -5,12 +5,17 @@ import com.marcnuri.helm.LintResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The chart under test in charts/weir, driven through real helm (helm-java), every call time-bounded. */
 final class WeirChart {
 
     static final String RELEASE = "weir";
     static final String NAMESPACE = "kube-system";
+
+    /** Renders are pure functions of the chart and the values; tests only read them, so one render serves all. */
+    private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
 
     private WeirChart() {}
 
@@ -45,16 +50,17 @@ final class WeirChart {
 
     /** `helm template` with `--set key=value` for each entry. */
     static Manifests render(Map<String, Object> sets) {
-        return Manifests.parse(NativeHelm.call("template " + sets, () -> {
-            var template = new Helm(dir()).template().withName(RELEASE).withNamespace(NAMESPACE);
-            sets.forEach(template::set);
-            return template.call();
-        }));
+        return RENDERED.computeIfAbsent("set " + new TreeMap<>(sets), key -> Manifests.parse(NativeHelm.call(
+                "template " + key, () -> {
+                    var template = new Helm(dir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+                    sets.forEach(template::set);
+                    return template.call();
+                })));
     }
 
     /** `helm template -f values.yaml`. */
     static Manifests render(Path valuesFile) {
-        return Manifests.parse(templateWithValues(valuesFile));
+        return RENDERED.computeIfAbsent("file " + valuesFile, key -> Manifests.parse(templateWithValues(valuesFile)));
     }
 
     /** NOTES.txt as `helm install --dry-run` prints it (client only: no cluster is contacted). */
