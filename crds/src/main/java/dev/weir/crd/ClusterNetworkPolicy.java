@@ -1,6 +1,7 @@
 package dev.weir.crd;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -31,4 +32,11 @@ public class ClusterNetworkPolicy extends CustomResource<ClusterNetworkPolicySpe
     public static final String KIND = "ClusterNetworkPolicy";
     /** The CRD's metadata.name, also the base of the committed YAML file name. */
     public static final String CRD_NAME = "clusternetworkpolicies." + GROUP;
+
+    /** Overridden only to mark {@code spec} required in the generated schema, as upstream does. */
+    @Override
+    @Required
+    public ClusterNetworkPolicySpec getSpec() {
+        return super.getSpec();
+    }
 }

@@ -71,8 +71,10 @@ class CrdYamlTest {
 
     @Test
     void schemaCarriesTheUpstreamLimits() throws IOException {
-        JSONSchemaProps spec = Serialization.unmarshal(generated(), CustomResourceDefinition.class)
-                .getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+        JSONSchemaProps root = Serialization.unmarshal(generated(), CustomResourceDefinition.class)
+                .getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+        assertThat(root.getRequired()).containsExactly("spec");
+        JSONSchemaProps spec = root.getProperties().get("spec");
         assertThat(spec.getRequired()).containsExactlyInAnyOrder("tier", "priority", "subject");
         assertThat(spec.getProperties().get("tier").getEnum()).extracting(Object::toString)
                 .containsExactly("\"Admin\"", "\"Baseline\"");
