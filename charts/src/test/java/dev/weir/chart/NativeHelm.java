@@ -15,33 +15,42 @@ import java.util.concurrent.TimeoutException;
  * Runs calls into helm-java's native (Go) library with a hard timeout.
  *
  * <p>A thread blocked inside the native library cannot be interrupted, and a JVM stuck that way ignores SIGTERM
- * (TOOLCHAIN.md §3). So every call runs on a daemon thread; the test fails after {@link #TIMEOUT}, and once one call
- * has hung, later calls fail at once instead of queueing behind it. Surefire's fork timeouts end the JVM.
+ * (TOOLCHAIN.md §3). So every call runs on a daemon thread; the test fails after the timeout, and once one call has
+ * hung, later calls fail at once instead of queueing behind it. Surefire's fork timeouts end the JVM.
  */
 final class NativeHelm {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final NativeHelm SHARED = new NativeHelm(TIMEOUT);
 
-    private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(work -> {
-        var thread = new Thread(work, "helm-native");
-        thread.setDaemon(true);
-        return thread;
+    private final Duration timeout;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(work -> {
+        var daemon = new Thread(work, "helm-native");
+        daemon.setDaemon(true);
+        return daemon;
     });
-    private static volatile String wedgedBy;
+    private volatile String wedgedBy;
 
-    private NativeHelm() {}
+    NativeHelm(Duration timeout) {
+        this.timeout = timeout;
+    }
 
+    /** Runs work on the one thread that talks to the helm library, bounded by {@link #TIMEOUT}. */
     static <T> T call(String what, Callable<T> work) {
+        return SHARED.run(what, work);
+    }
+
+    <T> T run(String what, Callable<T> work) {
         if (wedgedBy != null) {
             return fail("helm native library is blocked since '%s' timed out; not calling it for '%s'", wedgedBy, what);
         }
-        Future<T> result = THREAD.submit(work);
+        Future<T> result = thread.submit(work);
         try {
-            return result.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             wedgedBy = what;
             result.cancel(true);
-            return fail("helm '%s' did not return within %s", what, TIMEOUT);
+            return fail("helm '%s' did not return within %s", what, timeout);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
