@@ -51,8 +51,9 @@ public final class LabDaemon implements AutoCloseable {
         LabDaemon daemon = new LabDaemon(store, request);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log("stopping");
+            long t0 = System.nanoTime();
             daemon.close();
+            log("stopped in " + ms(t0) + " ms");
             stopped.countDown();
         }, "lab-shutdown"));
         try {
@@ -80,6 +81,17 @@ public final class LabDaemon implements AutoCloseable {
         log("building " + spec.nodes() + " nodes (" + spec.topology().lower() + ", " + spec.backend().lower() + "), "
                 + plan.pods().size() + " pods");
 
+        // the API server and its objects depend on the plan only: start it (seconds of class loading) and fill it
+        // while the namespaces are built
+        Map<String, Map<String, String>> nsLabels = new LinkedHashMap<>();
+        spec.namespaces().forEach(n -> nsLabels.put(n.name(), n.labels()));
+        java.util.concurrent.CompletableFuture<LabApiServer> apiStart = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    LabApiServer server = LabApiServer.start(request.apiPort());
+                    ClusterObjects.create(server.client(), plan, nsLabels);
+                    return server;
+                });
+        resources.add(() -> apiStart.thenAccept(LabApiServer::close));
         new TopologyBuilder(new ProcessRunner(), name -> store.update(s -> s.withNetns(name))).build(plan);
         log("network namespaces built in " + ms(t0) + " ms");
 
@@ -99,13 +111,14 @@ public final class LabDaemon implements AutoCloseable {
         store.update(s -> s.withSctp(noSctp.isEmpty(), noSctp.orElse(null)));
         log(servers.sockets() + " TCP/UDP sockets serving");
 
-        LabApiServer api = LabApiServer.start(request.apiPort());
-        resources.add(api);
+        LabApiServer api;
+        try {
+            api = apiStart.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
         store.writeAtomically(store.kubeconfig(), api.kubeconfig());
         store.update(s -> s.withApi(api.port(), store.kubeconfig().toString()));
-        Map<String, Map<String, String>> nsLabels = new LinkedHashMap<>();
-        spec.namespaces().forEach(n -> nsLabels.put(n.name(), n.labels()));
-        ClusterObjects.create(api.client(), plan, nsLabels);
         log("API server on " + api.url() + " with " + plan.nodes().size() + " nodes, " + nsLabels.size()
                 + " namespaces, " + plan.pods().size() + " pods");
 

@@ -3,6 +3,7 @@ package dev.weir.lab;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.state.StateStore;
 import dev.weir.lab.sys.CommandRunner;
+import dev.weir.lab.sys.NetnsProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,17 +63,23 @@ public final class LabTeardown {
             netns.addAll(recorded);
         });
         netns.addAll(existingWithPrefix(prefix));
-        int deleted = 0;
-        for (String name : netns) {
-            if (!Files.exists(Path.of("/run/netns", name))) {
-                continue;
+        List<String> present = netns.stream().filter(n -> Files.exists(Path.of("/run/netns", n))).toList();
+        NetnsProcesses.in(present).forEach((name, pids) -> pids.forEach(pid -> {
+            if (pid != ProcessHandle.current().pid() && stop(pid, null)) {
+                report.add("stopped process " + pid + " left in " + name);
             }
-            killInside(name, report);
-            CommandRunner.Result r = runner.run(List.of("ip", "netns", "del", name), null);
-            if (r.exitCode() == 0) {
-                deleted++;
+        }));
+        if (!present.isEmpty()) {
+            StringBuilder batch = new StringBuilder();
+            present.forEach(n -> batch.append("netns del ").append(n).append('\n'));
+            runner.run(List.of("ip", "-force", "-batch", "-"), batch.toString());
+        }
+        int deleted = 0;
+        for (String name : present) {
+            if (Files.exists(Path.of("/run/netns", name))) {
+                report.add("could not delete network namespace " + name);
             } else {
-                report.add("could not delete network namespace " + name + ": " + r.stderr().strip());
+                deleted++;
             }
         }
         report.add("deleted " + deleted + " network namespaces");
@@ -97,19 +104,6 @@ public final class LabTeardown {
             }
         }
         return out;
-    }
-
-    private void killInside(String netns, List<String> report) {
-        CommandRunner.Result r = runner.run(List.of("ip", "netns", "pids", netns), null);
-        for (String line : r.stdout().split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            long pid = Long.parseLong(line.strip());
-            if (pid != ProcessHandle.current().pid() && stop(pid, null)) {
-                report.add("stopped process " + pid + " left in " + netns);
-            }
-        }
     }
 
     private Optional<Long> pidFile() {

@@ -1,0 +1,103 @@
+package dev.weir.lab.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.lab.spec.Backend;
+import dev.weir.lab.spec.LabSpec;
+import dev.weir.lab.spec.Topology;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TopologyScriptTest {
+
+    private static LabPlan plan(Topology t, Backend b) {
+        return AddressPlanner.plan(LabSpec.defaultCluster(2, t, b), "wl-");
+    }
+
+    private static List<String> lines(List<Step> steps, String netns) {
+        return steps.stream().filter(s -> s instanceof Step.IpBatch i && i.netns().equals(netns))
+                .flatMap(s -> ((Step.IpBatch) s).lines().stream()).toList();
+    }
+
+    @Test
+    void everyStepRunsInsideALabNamespaceAndNamespacesComeFirst() {
+        for (Topology t : Topology.values()) {
+            for (Backend b : Backend.values()) {
+                LabPlan p = plan(t, b);
+                List<Step> steps = TopologyScript.steps(p);
+                List<String> added = steps.stream().filter(s -> s instanceof Step.AddNetns)
+                        .map(s -> ((Step.AddNetns) s).name()).toList();
+
+                assertThat(added).containsExactlyElementsOf(p.netnsNames());
+                assertThat(steps.subList(0, added.size())).allMatch(s -> s instanceof Step.AddNetns);
+                assertThat(steps).allMatch(s -> netnsOf(s).startsWith("wl-"), "runs in a wl- namespace");
+            }
+        }
+    }
+
+    private static String netnsOf(Step s) {
+        if (s instanceof Step.AddNetns a) {
+            return a.name();
+        } else if (s instanceof Step.IpBatch i) {
+            return i.netns();
+        } else if (s instanceof Step.BridgeBatch b) {
+            return b.netns();
+        } else if (s instanceof Step.Sysctl c) {
+            return c.netns();
+        }
+        throw new AssertionError(s);
+    }
+
+    @Test
+    void flannelVxlanNodeHasABridgeAVtepAndARoutePerRemoteNode() {
+        List<Step> steps = TopologyScript.steps(plan(Topology.FLANNEL, Backend.VXLAN));
+
+        assertThat(lines(steps, "wl-n1")).contains(
+                "addr add 10.244.1.1/24 dev cni0",
+                "link add flannel.1 address 02:77:6c:00:00:01 mtu 1450 type vxlan id 1 local 192.168.222.11 dev eth0 "
+                        + "dstport 8472 nolearning",
+                "addr add 10.244.1.0/32 dev flannel.1",
+                "neigh add 10.244.2.0 lladdr 02:77:6c:00:00:02 dev flannel.1 nud permanent",
+                "route add 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink",
+                "link add veth0 mtu 1450 type veth peer name eth0 mtu 1450 netns wl-x-a",
+                "link set veth0 master cni0");
+        assertThat(steps).contains(new Step.BridgeBatch("wl-n1",
+                List.of("fdb append 02:77:6c:00:00:02 dev flannel.1 dst 192.168.222.12 self permanent")));
+        assertThat(lines(steps, "wl-x-a")).containsExactly("link set lo up", "addr add 10.244.1.2/24 dev eth0",
+                "link set eth0 up", "route add default via 10.244.1.1 dev eth0");
+    }
+
+    @Test
+    void flannelNodesTurnOnBrNetfilterAndForwarding() {
+        List<Step> steps = TopologyScript.steps(plan(Topology.FLANNEL, Backend.VXLAN));
+
+        assertThat(steps).filteredOn(s -> s instanceof Step.Sysctl c && c.netns().equals("wl-n2"))
+                .singleElement().extracting(s -> ((Step.Sysctl) s).values())
+                .isEqualTo(java.util.Map.of("net.ipv4.ip_forward", "1", "net.bridge.bridge-nf-call-iptables", "1"));
+    }
+
+    @Test
+    void hostGwRoutesRemoteSubnetsOverTheUnderlayWithoutVxlan() {
+        List<Step> steps = TopologyScript.steps(plan(Topology.FLANNEL, Backend.HOST_GW));
+
+        assertThat(lines(steps, "wl-n1")).contains("route add 10.244.2.0/24 via 192.168.222.12 dev eth0")
+                .noneMatch(l -> l.contains("flannel.1"));
+        assertThat(steps).noneMatch(s -> s instanceof Step.BridgeBatch);
+    }
+
+    @Test
+    void canalPodsAreRoutedSlash32sBehindAProxyArpNextHop() {
+        List<Step> steps = TopologyScript.steps(plan(Topology.CANAL, Backend.VXLAN));
+
+        assertThat(lines(steps, "wl-n1")).contains("link add cali0 mtu 1450 type veth peer name eth0 mtu 1450 netns "
+                + "wl-x-a", "route add 10.244.1.2/32 dev cali0 scope link").noneMatch(l -> l.contains("cni0"));
+        assertThat(lines(steps, "wl-x-a")).containsExactly("link set lo up", "addr add 10.244.1.2/32 dev eth0",
+                "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link",
+                "route add default via 169.254.1.1 dev eth0");
+        assertThat(steps).filteredOn(s -> s instanceof Step.Sysctl c && c.netns().equals("wl-n1")).singleElement()
+                .extracting(s -> ((Step.Sysctl) s).values())
+                .satisfies(v -> assertThat(v).containsEntry("net.ipv4.conf.cali0.proxy_arp", "1")
+                        .containsEntry("net.ipv4.neigh.cali0.proxy_delay", "0")
+                        .doesNotContainKey("net.bridge.bridge-nf-call-iptables"));
+    }
+}
