@@ -64,10 +64,10 @@ final class SetCatalog {
             for (Cidr except : b.except()) {
                 // an except equal to a /0 half simply removes that half: hash:net cannot hold one entry twice
                 if (!positive.remove(except)) {
-                    members.add(except + " nomatch");
+                    members.add(netMember(except) + " nomatch");
                 }
             }
-            positive.forEach(c -> members.add(c.toString()));
+            positive.forEach(c -> members.add(netMember(c)));
             sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_NET, b.cidr().family(), members));
         }
         return name;
@@ -132,6 +132,11 @@ final class SetCatalog {
             sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP_PORT, family, members));
         }
         return name;
+    }
+
+    /** A hash:net member as {@code ipset save} prints it: host routes without their /32 or /128. */
+    private static String netMember(Cidr c) {
+        return c.prefix() == c.family().bits() ? c.network().toString() : c.toString();
     }
 
     private static Optional<String> entry(Endpoint e, IpFamily family, PortMatch.Named port) {

@@ -1,0 +1,86 @@
+package dev.weir.iptables.render;
+
+import static dev.weir.iptables.render.Cluster.all;
+import static dev.weir.iptables.render.Cluster.anyPeer;
+import static dev.weir.iptables.render.Cluster.block;
+import static dev.weir.iptables.render.Cluster.named;
+import static dev.weir.iptables.render.Cluster.nsPods;
+import static dev.weir.iptables.render.Cluster.peers;
+import static dev.weir.iptables.render.Cluster.pods;
+import static dev.weir.iptables.render.Cluster.port;
+import static dev.weir.iptables.render.Cluster.range;
+import static dev.weir.iptables.render.Cluster.rule;
+import static dev.weir.iptables.render.Cluster.tcp;
+
+import dev.weir.model.PolicyType;
+import dev.weir.model.Protocol;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The golden cases, keyed by the directory under {@code src/test/resources/golden/} that holds their expected output.
+ * Every case renders node {@code n1} of a cluster built on {@link #base()}.
+ */
+final class GoldenCases {
+
+    static final String NODE = "n1";
+
+    private GoldenCases() {
+    }
+
+    /**
+     * Two namespaces, four pods: {@code prod/web} (n1, declares http=8080), {@code prod/db} (n1, http=80),
+     * {@code prod/api} (n2), {@code dev/tool} (n2, http=9090).
+     */
+    static Cluster base() {
+        return Cluster.cluster().namespace("prod", "team=a").namespace("dev", "team=b")
+                .pod("prod/web", "n1", "10.0.1.2", p -> p.labels("app=web").port("http", 8080, Protocol.TCP))
+                .pod("prod/db", "n1", "10.0.1.3", p -> p.labels("app=db").port("http", 80, Protocol.TCP))
+                .pod("prod/api", "n2", "10.0.2.2", "app=api")
+                .pod("dev/tool", "n2", "10.0.2.3", p -> p.labels("app=tool").port("http", 9090, Protocol.TCP));
+    }
+
+    static final Map<String, Supplier<Cluster>> CASES = new TreeMap<>(Map.ofEntries(
+            Map.entry("deny-all-ingress", () -> base().policy("prod/deny", p -> p.types(PolicyType.INGRESS))),
+            Map.entry("allow-from-pods", () -> base().policy("prod/db-from-web",
+                    p -> p.select("app=db").ingress(rule(peers(pods("app=web")), tcp(5432))))),
+            Map.entry("namespace-selector", () -> base().policy("prod/from-dev",
+                    p -> p.select("app=web").ingress(rule(peers(nsPods("team=b", "")))))),
+            Map.entry("and-peer", () -> base().policy("prod/tool-from-dev",
+                    p -> p.select("app=web").ingress(rule(peers(nsPods("team=b", "app=tool")), tcp(80))))),
+            Map.entry("ipblock-except", () -> base().policy("prod/from-office",
+                    p -> p.select("app=web").ingress(rule(peers(block("172.16.0.0/12", "172.16.5.0/24",
+                            "172.17.0.1/32")))))),
+            Map.entry("ipblock-slash-zero", () -> base().policy("prod/egress-internet",
+                    p -> p.select("app=web").types(PolicyType.EGRESS)
+                            .egress(rule(peers(block("0.0.0.0/0", "10.0.0.0/8")), tcp(443))))),
+            Map.entry("named-port-ingress", () -> base().policy("prod/http-in",
+                    p -> p.ingress(rule(anyPeer(), named(Protocol.TCP, "http"))))),
+            Map.entry("named-port-egress", () -> base().policy("prod/http-out",
+                    p -> p.select("app=web").types(PolicyType.EGRESS)
+                            .egress(rule(peers(nsPods("", "")), named(Protocol.TCP, "http"))))),
+            Map.entry("end-port", () -> base().policy("prod/range",
+                    p -> p.select("app=db").ingress(rule(peers(pods("")), range(Protocol.TCP, 32000, 32767))))),
+            Map.entry("udp", () -> base().policy("prod/dns",
+                    p -> p.select("app=web").types(PolicyType.EGRESS)
+                            .egress(rule(anyPeer(), port(Protocol.UDP, 53), all(Protocol.UDP))))),
+            Map.entry("sctp", () -> base().policy("prod/signalling",
+                    p -> p.select("app=db").ingress(rule(peers(pods("app=web")), port(Protocol.SCTP, 3868),
+                            range(Protocol.SCTP, 2905, 2910))))),
+            Map.entry("egress-deny-all", () -> base().policy("prod/no-egress",
+                    p -> p.types(PolicyType.EGRESS))),
+            Map.entry("ipv6-ipblock", () -> base()
+                    .pod("prod/web6", "n1", "fd00:1::2", p -> p.labels("app=web"))
+                    .policy("prod/v6-office", p -> p.select("app=web")
+                            .ingress(rule(peers(block("2001:db8::/32", "2001:db8:1::/48"), block("192.0.2.0/24")),
+                                    tcp(443))))),
+            Map.entry("dual-stack-pod", () -> base()
+                    .pod("prod/edge", "n1", "10.0.1.9,fd00:1::9", "app=edge")
+                    .pod("dev/client", "n2", "10.0.2.9,fd00:2::9", "app=client")
+                    .policy("prod/edge-in", p -> p.select("app=edge")
+                            .ingress(rule(peers(nsPods("team=b", "app=client")), tcp(443)))
+                            .egress(rule(peers(pods("app=db")), tcp(80))))),
+            Map.entry("no-selected-pods", () -> base().policy("prod/api-only",
+                    p -> p.select("app=api").types(PolicyType.INGRESS)))));
+}
