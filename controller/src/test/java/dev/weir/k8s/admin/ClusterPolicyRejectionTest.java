@@ -6,6 +6,7 @@ import dev.weir.model.Diagnostic;
 import dev.weir.model.ObjectRef;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -115,5 +116,23 @@ class ClusterPolicyRejectionTest {
         });
         assertThat(t.diagnostics()).extracting(Diagnostic::toString)
                 .allSatisfy(s -> assertThat(s).startsWith("ClusterNetworkPolicy bad"));
+    }
+
+    @Test
+    void anObjectWithoutSpecOrNameIsRejectedAndStillNamedInMessages() {
+        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(
+                "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {}\n");
+        assertThat(all).singleElement().isInstanceOf(ClusterPolicyTranslation.Rejected.class);
+        assertThat(all.get(0).diagnostics()).extracting(Diagnostic::field)
+                .containsExactlyInAnyOrder("metadata.name", "spec");
+        assertThat(all.get(0).object().name()).isEqualTo("<unnamed>");
+    }
+
+    @Test
+    void everyErrorOfAnObjectIsReportedNotJustTheFirst() {
+        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(cnp("policy.networking.k8s.io/v1alpha2",
+                "tier: Admin\npriority: 5000\nsubject: {}\negress:\n- {action: Deny, to: [{networks: [nope]}]}\n"));
+        assertThat(all.get(0).diagnostics()).extracting(Diagnostic::field)
+                .containsExactlyInAnyOrder("spec.priority", "spec.subject", "spec.egress[0].to[0].networks[0]");
     }
 }
