@@ -1,0 +1,203 @@
+package dev.weir.cli;
+
+import dev.weir.explain.Explainer;
+import dev.weir.explain.PortProtocol;
+import dev.weir.explain.TruthTable;
+import dev.weir.explain.TruthTableJson;
+import dev.weir.explain.TruthTableText;
+import dev.weir.graph.PolicyCompiler;
+import dev.weir.graph.Reachability;
+import dev.weir.graph.Verdict;
+import dev.weir.k8s.LoadResult;
+import dev.weir.k8s.ManifestLoader;
+import dev.weir.model.Diagnostic;
+import dev.weir.model.Protocol;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code weir explain}: reads manifests, compiles them, and prints who may reach whom as truth tables (or one verdict
+ * with its reasons). Offline: no cluster, no kernel.
+ */
+public final class ExplainCommand implements Command {
+
+    private static final Set<String> VALUED = Set.of("-f", "--filename", "--ports", "--port", "--protocols",
+            "--protocol", "-o", "--output", "--from", "--to");
+
+    private final InputStream stdin;
+
+    public ExplainCommand() {
+        this(System.in);
+    }
+
+    /** For tests: {@code -} reads this stream. */
+    public ExplainCommand(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    @Override
+    public String name() {
+        return "explain";
+    }
+
+    @Override
+    public String summary() {
+        return "show which pods may reach which, and why, from manifests (offline)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json]
+                       weir explain [-f] FILE|DIR|- ... --from NS/POD --to NS/POD [--port 80] [--protocol TCP]
+
+                Reads Namespace, Pod and NetworkPolicy manifests (multi-document YAML, JSON, kind: List as printed by
+                `kubectl get ns,pods,netpol -A -o yaml`; DIR means every *.yaml, *.yml, *.json in it; - is stdin) and
+                prints, per port and protocol, a truth table: rows are sources, columns destinations, '.' allowed,
+                'X' denied. With --from/--to it prints one verdict with the policies and rules behind it.
+
+                  --ports LIST       ports to evaluate (default: every port some pod declares; 80 if none)
+                  --protocols LIST   TCP, UDP, SCTP, case-insensitive (default: those pods declare; TCP if none)
+                  -o text|json       output format (default text; json is documented in docs/explain.md)
+                  --from, --to       a single pair, as namespace/pod
+                  --port, --protocol the single pair's port and protocol (default: as for the tables)
+
+                Notes (assumptions, skipped objects) and rejected objects go to stderr.
+                Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), 2 bad usage.""";
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out, PrintStream err) {
+        Args args = Args.parse(argv, VALUED, Set.of());
+        List<String> sources = new ArrayList<>(args.values("-f"));
+        sources.addAll(args.values("--filename"));
+        sources.addAll(args.positional());
+        Main.UsageException.check(!sources.isEmpty(), "give at least one FILE, DIR or - (stdin)");
+        String format = args.value("-o").or(() -> args.value("--output")).orElse("text");
+        Main.UsageException.check(format.equals("text") || format.equals("json"),
+                "-o wants text or json, got \"%s\"", format);
+        boolean single = args.has("--from") || args.has("--to");
+        Main.UsageException.check(!single || (args.has("--from") && args.has("--to")),
+                "--from and --to go together");
+        List<Integer> ports = ports(args);
+        List<Protocol> protocols = protocols(args);
+
+        LoadResult loaded = ManifestLoader.load(sources, stdin);
+        loaded.notes().forEach(n -> err.println("note: " + n));
+        for (Diagnostic d : loaded.diagnostics()) {
+            err.println("rejected: " + d);
+        }
+        Reachability reachability = new Reachability(PolicyCompiler.compile(loaded.snapshot()));
+        List<PortProtocol> targets = targets(reachability, ports, protocols, err);
+        if (single) {
+            String from = args.value("--from").orElseThrow();
+            String to = args.value("--to").orElseThrow();
+            for (String pod : List.of(from, to)) {
+                Main.UsageException.check(reachability.graph().endpoint(pod) != null,
+                        "no pod %s in the manifests (pods: %s)", pod,
+                        String.join(", ", reachability.graph().endpoints().keySet()));
+            }
+            TruthTable table = Explainer.table(reachability, new ArrayList<>(new LinkedHashSet<>(List.of(from, to))),
+                    targets);
+            if (format.equals("json")) {
+                out.print(TruthTableJson.write(only(table, from, to), loaded.notes()));
+            } else {
+                for (PortProtocol t : targets) {
+                    Verdict v = reachability.evaluate(from, to, t.port(), t.protocol());
+                    out.print(Explainer.explain(from, to, t, v));
+                }
+            }
+        } else {
+            TruthTable table = Explainer.table(reachability, targets);
+            if (format.equals("json")) {
+                out.print(TruthTableJson.write(table, loaded.notes()));
+            } else {
+                loaded.notes().stream().filter(n -> n.startsWith("pods without status.podIP"))
+                        .forEach(n -> out.println("# note: " + n));
+                if (table.pods().isEmpty()) {
+                    out.println("# no pods in the manifests");
+                }
+                out.print(TruthTableText.render(table));
+            }
+        }
+        return loaded.hasRejections() ? 1 : 0;
+    }
+
+    private static List<Integer> ports(Args args) {
+        List<Integer> out = new ArrayList<>();
+        for (String flag : List.of("--ports", "--port")) {
+            for (String v : args.values(flag)) {
+                for (String p : Main.csv(v)) {
+                    try {
+                        int n = Integer.parseInt(p);
+                        Main.UsageException.check(n >= 1 && n <= 65535, "port %d out of range 1-65535", n);
+                        out.add(n);
+                    } catch (NumberFormatException e) {
+                        throw new Main.UsageException(flag + " wants numbers, got \"" + p + "\"");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Protocol> protocols(Args args) {
+        List<Protocol> out = new ArrayList<>();
+        for (String flag : List.of("--protocols", "--protocol")) {
+            for (String v : args.values(flag)) {
+                for (String p : Main.csv(v)) {
+                    try {
+                        out.add(Protocol.parse(p));
+                    } catch (IllegalArgumentException e) {
+                        throw new Main.UsageException(flag + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The (port, protocol) pairs to evaluate. Unless both are given, the defaults come from what pods declare: with
+     * neither flag every declared pair; with one flag, that flag crossed with the other's declared values.
+     */
+    private static List<PortProtocol> targets(Reachability r, List<Integer> ports, List<Protocol> protocols,
+            PrintStream err) {
+        List<PortProtocol> declared = Explainer.declaredTargets(r.graph());
+        if (ports.isEmpty() && protocols.isEmpty()) {
+            if (declared.isEmpty()) {
+                err.println("note: no pod declares a container port; evaluating 80/TCP");
+                return List.of(PortProtocol.tcp(80));
+            }
+            return declared;
+        }
+        List<Integer> ps = ports.isEmpty()
+                ? declared.stream().map(PortProtocol::port).distinct().toList() : ports;
+        List<Protocol> prs = protocols.isEmpty()
+                ? declared.stream().map(PortProtocol::protocol).distinct().toList() : protocols;
+        ps = ps.isEmpty() ? List.of(80) : ps;
+        prs = prs.isEmpty() ? List.of(Protocol.TCP) : prs;
+        java.util.TreeSet<PortProtocol> out = new java.util.TreeSet<>();
+        for (int p : ps) {
+            for (Protocol pr : prs) {
+                out.add(new PortProtocol(p, pr));
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static TruthTable only(TruthTable table, String from, String to) {
+        TruthTable.Builder b = TruthTable.builder(table.pods());
+        for (TruthTable.Entry e : table.entries()) {
+            if (e.from().equals(from) && e.to().equals(to)) {
+                b.set(e.from(), e.to(), e.target(), e.cell());
+            }
+        }
+        table.targets().forEach(b::target);
+        return b.build();
+    }
+}

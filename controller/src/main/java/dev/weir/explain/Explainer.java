@@ -1,0 +1,66 @@
+package dev.weir.explain;
+
+import dev.weir.graph.PolicyGraph;
+import dev.weir.graph.Reachability;
+import dev.weir.graph.Verdict;
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Turns {@link Reachability} verdicts into {@link TruthTable}s and readable explanations. Pure. */
+public final class Explainer {
+
+    private Explainer() {
+    }
+
+    /** The table over every pod of the graph (in key order) for the given targets. */
+    public static TruthTable table(Reachability reachability, List<PortProtocol> targets) {
+        return table(reachability, new ArrayList<>(reachability.graph().endpoints().keySet()), targets);
+    }
+
+    /** The table over {@code pods} (keys of the graph's endpoints, in this order) for the given targets. */
+    public static TruthTable table(Reachability reachability, List<String> pods, List<PortProtocol> targets) {
+        TruthTable.Builder b = TruthTable.builder(pods);
+        PolicyGraph graph = reachability.graph();
+        for (PortProtocol t : targets) {
+            b.target(t);
+            for (String from : pods) {
+                Endpoint src = require(graph, from);
+                for (String to : pods) {
+                    Verdict v = reachability.evaluate(src, require(graph, to), t.port(), t.protocol());
+                    b.set(from, to, t, new TruthTable.Cell(v.allowed(), v.reasons()));
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** Every (port, protocol) some pod of the graph declares as a container port, in order. */
+    public static List<PortProtocol> declaredTargets(PolicyGraph graph) {
+        TreeSet<PortProtocol> out = new TreeSet<>();
+        for (Endpoint e : graph.endpoints().values()) {
+            for (ContainerPort p : e.ports()) {
+                out.add(new PortProtocol(p.port(), p.protocol()));
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** One verdict in words: the decision, then one line per side (which policies isolate, which rule allowed). */
+    public static String explain(String from, String to, PortProtocol target, Verdict verdict) {
+        StringBuilder sb = new StringBuilder(from + " -> " + to + " " + target + ": "
+                + (verdict.allowed() ? "allowed" : "denied") + "\n");
+        verdict.reasons().forEach(r -> sb.append("  ").append(r).append('\n'));
+        return sb.toString();
+    }
+
+    private static Endpoint require(PolicyGraph graph, String key) {
+        Endpoint e = graph.endpoint(key);
+        if (e == null) {
+            throw new IllegalArgumentException("no pod " + key + " in the cluster");
+        }
+        return e;
+    }
+}

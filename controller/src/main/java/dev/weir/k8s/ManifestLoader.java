@@ -1,0 +1,219 @@
+package dev.weir.k8s;
+
+import dev.weir.model.ClusterSnapshot;
+import dev.weir.model.Diagnostic;
+import dev.weir.model.Endpoint;
+import dev.weir.model.Namespace;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.ObjectRef;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Reads Kubernetes manifests — files, directories ({@code *.yaml}, {@code *.yml}, {@code *.json}, sorted, not
+ * recursive) and {@code -} for stdin — into a {@link ClusterSnapshot}. Accepts multi-document YAML, JSON and
+ * {@code kind: List} (what {@code kubectl get ns,pods,netpol -A -o yaml} prints). Namespace, Pod and
+ * {@code networking.k8s.io/v1} NetworkPolicy are read; other kinds are skipped with a note.
+ *
+ * <p>What a manifest lacks and a cluster would have is filled in, each time with a note: namespaces that objects refer
+ * to but that are not given are created with only {@code kubernetes.io/metadata.name}; pods without
+ * {@code status.podIP} get an address from {@code 10.254.0.0/16}; pods without a phase count as Running. A document
+ * that does not parse, or an object the API server would reject, becomes a {@link Diagnostic}; everything else still
+ * loads.
+ */
+public final class ManifestLoader {
+
+    private ManifestLoader() {
+    }
+
+    public static LoadResult load(List<String> sources, InputStream stdin) {
+        Collected c = new Collected();
+        for (String source : sources) {
+            for (Source s : expand(source, stdin, c)) {
+                for (ManifestDocuments.Document d : ManifestDocuments.split(s.content())) {
+                    readDocument(s.name(), d, c);
+                }
+            }
+        }
+        return c.finish();
+    }
+
+    private record Source(String name, String content) {
+    }
+
+    private static List<Source> expand(String source, InputStream stdin, Collected c) {
+        if ("-".equals(source)) {
+            try {
+                return List.of(new Source("<stdin>", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                c.fileProblem("<stdin>", null, "cannot read: " + e.getMessage());
+                return List.of();
+            }
+        }
+        Path path = Path.of(source);
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                List<Source> out = new ArrayList<>();
+                for (Path p : files.filter(ManifestLoader::isManifest).sorted().toList()) {
+                    out.addAll(expand(p.toString(), stdin, c));
+                }
+                if (out.isEmpty()) {
+                    c.notes.add("directory " + source + " holds no *.yaml, *.yml or *.json file");
+                }
+                return out;
+            } catch (IOException | UncheckedIOException e) {
+                c.fileProblem(source, null, "cannot list directory: " + e.getMessage());
+                return List.of();
+            }
+        }
+        if (!Files.isRegularFile(path)) {
+            c.fileProblem(source, null, "no such file or directory");
+            return List.of();
+        }
+        try {
+            return List.of(new Source(source, Files.readString(path, StandardCharsets.UTF_8)));
+        } catch (IOException | UncheckedIOException e) {
+            c.fileProblem(source, null, "cannot read: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    private static boolean isManifest(Path p) {
+        String n = p.getFileName().toString();
+        return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+    }
+
+    private static void readDocument(String file, ManifestDocuments.Document d, Collected c) {
+        ObjectMapper mapper = d.json() ? Serialization.jsonMapper() : Serialization.yamlMapper();
+        JsonNode root;
+        try {
+            root = mapper.readTree(d.text());
+        } catch (JacksonException e) {
+            c.fileProblem(file, d.index(), "invalid " + (d.json() ? "JSON" : "YAML") + ": " + firstLine(e));
+            return;
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        readObject(file, d.index(), root, c);
+    }
+
+    private static void readObject(String file, int doc, JsonNode node, Collected c) {
+        if (!node.isObject()) {
+            c.fileProblem(file, doc, "expected a Kubernetes object (a mapping with apiVersion and kind)");
+            return;
+        }
+        String kind = node.path("kind").asString("");
+        String apiVersion = node.path("apiVersion").asString("");
+        if (kind.endsWith("List") && node.path("items").isArray()) {
+            for (JsonNode item : node.path("items").values()) {
+                readObject(file, doc, item, c);
+            }
+            return;
+        }
+        try {
+            switch (kind) {
+                case "Namespace" -> c.accept(ModelTranslator.namespace(
+                        convert(node, io.fabric8.kubernetes.api.model.Namespace.class)), c.namespaces,
+                        Namespace::name);
+                case "Pod" -> c.accept(ModelTranslator.pod(convert(node, Pod.class)), c.pods, Endpoint::key);
+                case "NetworkPolicy" -> {
+                    if (!"networking.k8s.io/v1".equals(apiVersion)) {
+                        c.skipped(kind + " " + apiVersion);
+                        return;
+                    }
+                    c.accept(ModelTranslator.networkPolicy(convert(node,
+                            io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class)), c.policies,
+                            NetworkPolicy::key);
+                }
+                // HOOK (ClusterNetworkPolicy, policy.networking.k8s.io/v1alpha2): translate with
+                // dev.weir.k8s.admin.ClusterPolicyTranslator here once ClusterSnapshot can carry admin policies.
+                // Until then it is skipped with a note, like any kind weir does not evaluate.
+                default -> c.skipped(kind.isEmpty() ? "<no kind>" : kind);
+            }
+        } catch (JacksonException | IllegalArgumentException e) {
+            c.fileProblem(file, doc, kind + " " + node.path("metadata").path("name").asString("<unnamed>")
+                    + ": cannot read object: " + firstLine(e));
+        }
+    }
+
+    private static <T> T convert(JsonNode node, Class<T> type) {
+        return Serialization.jsonMapper().treeToValue(node, type);
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** What the documents held so far; later objects with the same key replace earlier ones, as kubectl apply. */
+    private static final class Collected {
+        final Map<String, Namespace> namespaces = new TreeMap<>();
+        final Map<String, Endpoint> pods = new TreeMap<>();
+        final Map<String, NetworkPolicy> policies = new TreeMap<>();
+        final List<Diagnostic> diagnostics = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        final Map<String, Integer> skippedKinds = new TreeMap<>();
+        final List<String> replaced = new ArrayList<>();
+
+        <T> void accept(Translated<T> t, Map<String, T> into, java.util.function.Function<T, String> key) {
+            diagnostics.addAll(t.diagnostics());
+            t.value().ifPresent(v -> {
+                if (into.put(key.apply(v), v) != null) {
+                    replaced.add(key.apply(v));
+                }
+            });
+        }
+
+        void skipped(String kind) {
+            skippedKinds.merge(kind, 1, Integer::sum);
+        }
+
+        void fileProblem(String file, Integer doc, String message) {
+            diagnostics.add(new Diagnostic(new ObjectRef("File", null, file), doc == null ? null : "document " + doc,
+                    message));
+        }
+
+        LoadResult finish() {
+            skippedKinds.forEach((kind, n) -> notes.add("ignored " + n + " object" + (n == 1 ? "" : "s")
+                    + " of kind " + kind + " (weir explain reads Namespace, Pod and networking.k8s.io/v1 "
+                    + "NetworkPolicy)"));
+            if (!replaced.isEmpty()) {
+                notes.add("given more than once, the last one counts: " + String.join(", ", replaced));
+            }
+            List<String> missing = new ArrayList<>();
+            java.util.SortedSet<String> referenced = new java.util.TreeSet<>();
+            pods.values().forEach(p -> referenced.add(p.namespace()));
+            policies.values().forEach(p -> referenced.add(p.namespace()));
+            for (String ns : referenced) {
+                if (!namespaces.containsKey(ns)) {
+                    namespaces.put(ns, new Namespace(ns, Map.of(ModelTranslator.NAMESPACE_NAME_LABEL, ns)));
+                    missing.add(ns);
+                }
+            }
+            if (!missing.isEmpty()) {
+                notes.add("namespaces not given were assumed with only the kubernetes.io/metadata.name label: "
+                        + String.join(", ", missing));
+            }
+            List<Endpoint> endpoints = SyntheticAddresses.assign(new ArrayList<>(pods.values()), notes);
+            ClusterSnapshot snapshot = new ClusterSnapshot(new ArrayList<>(namespaces.values()), endpoints,
+                    new ArrayList<>(policies.values()));
+            return new LoadResult(snapshot, diagnostics, notes); // in the order found: file by file
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.weir.k8s;
+
+import dev.weir.model.Endpoint;
+import dev.weir.model.Namespace;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.ObjectRef;
+import dev.weir.model.Protocol;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Translates fabric8 model objects into weir's {@code dev.weir.model} records. Pure: no client, no I/O. Everything the
+ * API server would refuse comes back as {@link dev.weir.model.Diagnostic}s naming the object and the field path (for
+ * example {@code NetworkPolicy dev/web: spec.ingress[0].from[1].ipBlock.cidr: invalid CIDR "10.0.0.0/33"}), and the
+ * object is left out whole.
+ */
+public final class ModelTranslator {
+
+    /** The label the API server sets on every namespace (immutable, equal to the name). */
+    public static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+    /** The namespace of an object that names none, as {@code kubectl apply} without {@code -n} would use. */
+    public static final String DEFAULT_NAMESPACE = "default";
+
+    private ModelTranslator() {
+    }
+
+    /** A namespace with its labels, plus {@value #NAMESPACE_NAME_LABEL} when the object lacks it. */
+    public static Translated<Namespace> namespace(io.fabric8.kubernetes.api.model.Namespace in) {
+        String name = in.getMetadata() == null ? null : in.getMetadata().getName();
+        FieldErrors errors = new FieldErrors(new ObjectRef("Namespace", null, name == null ? "<unnamed>" : name));
+        if (name == null || name.isEmpty()) {
+            errors.add("metadata.name", "name or generateName is required");
+        }
+        Map<String, String> labels = new HashMap<>(labelsOf(in.getMetadata()));
+        labels.put(NAMESPACE_NAME_LABEL, name);
+        return errors.result(() -> new Namespace(name, labels));
+    }
+
+    /**
+     * A pod as an {@link Endpoint}: labels, {@code status.podIPs} (or {@code status.podIP}), {@code spec.nodeName},
+     * {@code spec.hostNetwork}, the phase (absent counts as Running) and the ports of all containers and init
+     * containers (protocol defaults to TCP).
+     */
+    public static Translated<Endpoint> pod(Pod in) {
+        return PodTranslator.translate(in);
+    }
+
+    /** A {@code networking.k8s.io/v1} NetworkPolicy, validated as the API server validates it. */
+    public static Translated<NetworkPolicy> networkPolicy(
+            io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy in) {
+        return NetworkPolicyTranslator.translate(in);
+    }
+
+    static String namespaceOf(ObjectMeta meta) {
+        String ns = meta == null ? null : meta.getNamespace();
+        return ns == null || ns.isEmpty() ? DEFAULT_NAMESPACE : ns;
+    }
+
+    static Map<String, String> labelsOf(ObjectMeta meta) {
+        if (meta == null || meta.getLabels() == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        meta.getLabels().forEach((k, v) -> out.put(k, v == null ? "" : v));
+        return out;
+    }
+
+    /** The API spells protocols exactly {@code TCP}, {@code UDP} or {@code SCTP}; omitted means TCP. */
+    static Optional<Protocol> protocol(String text, String field, FieldErrors errors) {
+        if (text == null) {
+            return Optional.of(Protocol.TCP);
+        }
+        for (Protocol p : Protocol.values()) {
+            if (p.name().equals(text)) {
+                return Optional.of(p);
+            }
+        }
+        errors.add(field, "unsupported value \"" + text + "\": supported values: "
+                + String.join(", ", List.of("\"SCTP\"", "\"TCP\"", "\"UDP\"")));
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.weir.k8s;
+
+import dev.weir.model.Cidr;
+import dev.weir.model.LabelSelector;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.ObjectRef;
+import dev.weir.model.Peer;
+import dev.weir.model.PolicyType;
+import dev.weir.model.PortMatch;
+import dev.weir.model.Protocol;
+import dev.weir.model.Rule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * fabric8 {@code networking.k8s.io/v1} NetworkPolicy → model {@link NetworkPolicy}, rejecting what the API server's
+ * {@code ValidateNetworkPolicy} rejects, with the same field paths.
+ */
+final class NetworkPolicyTranslator {
+
+    private NetworkPolicyTranslator() {
+    }
+
+    static Translated<NetworkPolicy> translate(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy in) {
+        String namespace = ModelTranslator.namespaceOf(in.getMetadata());
+        String name = in.getMetadata() == null ? null : in.getMetadata().getName();
+        FieldErrors errors = new FieldErrors(ObjectRef.networkPolicy(namespace, name == null ? "<unnamed>" : name));
+        if (name == null || name.isEmpty()) {
+            errors.add("metadata.name", "name or generateName is required");
+        }
+        NetworkPolicySpec spec = in.getSpec() == null ? new NetworkPolicySpec() : in.getSpec();
+        Optional<LabelSelector> podSelector =
+                SelectorTranslator.translate(spec.getPodSelector(), "spec.podSelector", errors);
+        List<PolicyType> types = policyTypes(spec.getPolicyTypes(), errors);
+        List<Rule> ingress = new ArrayList<>();
+        List<NetworkPolicyIngressRule> ingressIn = spec.getIngress() == null ? List.of() : spec.getIngress();
+        for (int i = 0; i < ingressIn.size(); i++) {
+            NetworkPolicyIngressRule r = ingressIn.get(i);
+            rule(r.getFrom(), "from", r.getPorts(), "spec.ingress[" + i + "]", errors).ifPresent(ingress::add);
+        }
+        List<Rule> egress = new ArrayList<>();
+        List<NetworkPolicyEgressRule> egressIn = spec.getEgress() == null ? List.of() : spec.getEgress();
+        for (int i = 0; i < egressIn.size(); i++) {
+            NetworkPolicyEgressRule r = egressIn.get(i);
+            rule(r.getTo(), "to", r.getPorts(), "spec.egress[" + i + "]", errors).ifPresent(egress::add);
+        }
+        return errors.result(() -> new NetworkPolicy(namespace, name, podSelector.orElseThrow(), types, ingress,
+                egress));
+    }
+
+    private static List<PolicyType> policyTypes(List<String> declared, FieldErrors errors) {
+        List<PolicyType> out = new ArrayList<>();
+        if (declared == null) {
+            return out;
+        }
+        if (declared.size() > 2) {
+            errors.add("spec.policyTypes", "may not specify more than two policyTypes");
+        }
+        for (int i = 0; i < declared.size(); i++) {
+            String t = declared.get(i);
+            if ("Ingress".equals(t)) {
+                out.add(PolicyType.INGRESS);
+            } else if ("Egress".equals(t)) {
+                out.add(PolicyType.EGRESS);
+            } else {
+                errors.add("spec.policyTypes[" + i + "]",
+                        "unsupported value \"" + t + "\": supported values: \"Egress\", \"Ingress\"");
+            }
+        }
+        return out;
+    }
+
+    private static Optional<Rule> rule(List<NetworkPolicyPeer> peersIn, String peersField,
+            List<NetworkPolicyPort> portsIn, String field, FieldErrors errors) {
+        int before = errors.all().size();
+        List<Peer> peers = new ArrayList<>();
+        List<NetworkPolicyPeer> peerList = peersIn == null ? List.of() : peersIn;
+        for (int i = 0; i < peerList.size(); i++) {
+            peer(peerList.get(i), field + "." + peersField + "[" + i + "]", errors).ifPresent(peers::add);
+        }
+        List<PortMatch> ports = new ArrayList<>();
+        List<NetworkPolicyPort> portList = portsIn == null ? List.of() : portsIn;
+        for (int i = 0; i < portList.size(); i++) {
+            port(portList.get(i), field + ".ports[" + i + "]", errors).ifPresent(ports::add);
+        }
+        if (errors.all().size() > before) {
+            return Optional.empty();
+        }
+        return errors.attempt(field, () -> new Rule(peers, ports));
+    }
+
+    private static Optional<Peer> peer(NetworkPolicyPeer p, String field, FieldErrors errors) {
+        boolean hasSelector = p.getPodSelector() != null || p.getNamespaceSelector() != null;
+        if (p.getIpBlock() != null) {
+            if (hasSelector) {
+                errors.add(field, "may not specify both ipBlock and another peer");
+                return Optional.empty();
+            }
+            return ipBlock(p.getIpBlock(), field + ".ipBlock", errors);
+        }
+        if (!hasSelector) {
+            errors.add(field, "must specify a peer");
+            return Optional.empty();
+        }
+        Optional<LabelSelector> pods =
+                SelectorTranslator.translate(p.getPodSelector(), field + ".podSelector", errors);
+        if (p.getNamespaceSelector() == null) {
+            return pods.map(Peer.Pods::inPolicyNamespace);
+        }
+        Optional<LabelSelector> namespaces =
+                SelectorTranslator.translate(p.getNamespaceSelector(), field + ".namespaceSelector", errors);
+        if (pods.isEmpty() || namespaces.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Peer.Pods(namespaces.get(), pods.get()));
+    }
+
+    private static Optional<Peer> ipBlock(IPBlock block, String field, FieldErrors errors) {
+        if (block.getCidr() == null || block.getCidr().isEmpty()) {
+            errors.add(field + ".cidr", "Required value");
+            return Optional.empty();
+        }
+        Optional<Cidr> cidr = errors.attempt(field + ".cidr", () -> Cidr.parse(block.getCidr()));
+        if (cidr.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Cidr> except = new ArrayList<>();
+        List<String> exceptIn = block.getExcept() == null ? List.of() : block.getExcept();
+        boolean ok = true;
+        for (int i = 0; i < exceptIn.size(); i++) {
+            String f = field + ".except[" + i + "]";
+            String text = exceptIn.get(i);
+            Optional<Cidr> e = errors.attempt(f, () -> Cidr.parse(text));
+            if (e.isEmpty()) {
+                ok = false;
+            } else if (e.get().family() != cidr.get().family()) {
+                errors.add(f, "\"" + text + "\" is not of the same IP family as cidr \"" + block.getCidr() + "\"");
+                ok = false;
+            } else if (!cidr.get().contains(e.get()) || e.get().prefix() <= cidr.get().prefix()) {
+                errors.add(f, "\"" + text + "\" must be a strict subset of `cidr` \"" + block.getCidr() + "\"");
+                ok = false;
+            } else {
+                except.add(e.get());
+            }
+        }
+        if (!ok) {
+            return Optional.empty();
+        }
+        return errors.attempt(field, () -> new Peer.IpBlock(cidr.get(), except));
+    }
+
+    private static Optional<PortMatch> port(NetworkPolicyPort p, String field, FieldErrors errors) {
+        Optional<Protocol> protocol = ModelTranslator.protocol(p.getProtocol(), field + ".protocol", errors);
+        IntOrString port = p.getPort();
+        Integer endPort = p.getEndPort();
+        if (port == null || port.getValue() == null) {
+            if (endPort != null) {
+                errors.add(field + ".endPort", "may not be specified when `port` is not specified");
+                return Optional.empty();
+            }
+            return protocol.map(PortMatch.AllPorts::new);
+        }
+        if (port.getIntVal() != null) {
+            int first = port.getIntVal();
+            if (first < 1 || first > 65535) {
+                errors.add(field + ".port", "must be between 1 and 65535, inclusive (got " + first + ")");
+                return Optional.empty();
+            }
+            int last = first;
+            if (endPort != null) {
+                if (endPort < first) {
+                    errors.add(field + ".endPort", "must be greater than or equal to `port` (" + endPort + " < "
+                            + first + ")");
+                    return Optional.empty();
+                }
+                if (endPort > 65535) {
+                    errors.add(field + ".endPort", "must be between 1 and 65535, inclusive (got " + endPort + ")");
+                    return Optional.empty();
+                }
+                last = endPort;
+            }
+            int end = last;
+            return protocol.flatMap(proto -> errors.attempt(field, () -> new PortMatch.Range(proto, first, end)));
+        }
+        String name = port.getStrVal();
+        if (endPort != null) {
+            errors.add(field + ".endPort", "may not be specified when `port` is a named port (\"" + name + "\")");
+            return Optional.empty();
+        }
+        String problem = ApiValidation.portNameProblem(name);
+        if (problem != null) {
+            errors.add(field + ".port", problem);
+            return Optional.empty();
+        }
+        return protocol.flatMap(proto -> errors.attempt(field + ".port", () -> new PortMatch.Named(proto, name)));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.weir.k8s;
+
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpAddress;
+import dev.weir.model.ObjectRef;
+import dev.weir.model.PodPhase;
+import dev.weir.model.Protocol;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** fabric8 {@code Pod} → {@link Endpoint}. */
+final class PodTranslator {
+
+    private PodTranslator() {
+    }
+
+    static Translated<Endpoint> translate(Pod pod) {
+        String namespace = ModelTranslator.namespaceOf(pod.getMetadata());
+        String name = pod.getMetadata() == null ? null : pod.getMetadata().getName();
+        FieldErrors errors = new FieldErrors(ObjectRef.pod(namespace, name == null ? "<unnamed>" : name));
+        if (name == null || name.isEmpty()) {
+            errors.add("metadata.name", "name or generateName is required");
+        }
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        List<IpAddress> ips = addresses(status, errors);
+        List<ContainerPort> ports = new ArrayList<>();
+        containerPorts(spec.getInitContainers(), "spec.initContainers", ports, errors);
+        containerPorts(spec.getContainers(), "spec.containers", ports, errors);
+        Map<String, String> labels = ModelTranslator.labelsOf(pod.getMetadata());
+        // A manifest usually carries no status; such a pod is about to run, so it counts as Running.
+        PodPhase phase = status.getPhase() == null ? PodPhase.RUNNING : PodPhase.parse(status.getPhase());
+        boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
+        return errors.result(() -> new Endpoint(namespace, name, labels, ips, spec.getNodeName(), hostNetwork, phase,
+                ports));
+    }
+
+    /** {@code status.podIPs} when present (dual-stack), else {@code status.podIP}. */
+    private static List<IpAddress> addresses(PodStatus status, FieldErrors errors) {
+        List<IpAddress> out = new ArrayList<>();
+        List<PodIP> podIps = status.getPodIPs() == null ? List.of() : status.getPodIPs();
+        for (int i = 0; i < podIps.size(); i++) {
+            address(podIps.get(i).getIp(), "status.podIPs[" + i + "].ip", out, errors);
+        }
+        if (out.isEmpty() && status.getPodIP() != null && !status.getPodIP().isEmpty()) {
+            address(status.getPodIP(), "status.podIP", out, errors);
+        }
+        return out;
+    }
+
+    private static void address(String text, String field, List<IpAddress> out, FieldErrors errors) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        errors.attempt(field, () -> IpAddress.parse(text)).ifPresent(out::add);
+    }
+
+    private static void containerPorts(List<Container> containers, String field, List<ContainerPort> out,
+            FieldErrors errors) {
+        if (containers == null) {
+            return;
+        }
+        for (int c = 0; c < containers.size(); c++) {
+            List<io.fabric8.kubernetes.api.model.ContainerPort> ports = containers.get(c).getPorts();
+            if (ports == null) {
+                continue;
+            }
+            for (int p = 0; p < ports.size(); p++) {
+                containerPort(ports.get(p), field + "[" + c + "].ports[" + p + "]", errors).ifPresent(out::add);
+            }
+        }
+    }
+
+    private static java.util.Optional<ContainerPort> containerPort(io.fabric8.kubernetes.api.model.ContainerPort p,
+            String field, FieldErrors errors) {
+        Integer number = p.getContainerPort();
+        if (number == null || number < 1 || number > 65535) {
+            errors.add(field + ".containerPort", "must be between 1 and 65535, inclusive (got " + number + ")");
+            return java.util.Optional.empty();
+        }
+        String name = p.getName() == null || p.getName().isEmpty() ? null : p.getName();
+        if (name != null) {
+            String problem = ApiValidation.portNameProblem(name);
+            if (problem != null) {
+                errors.add(field + ".name", problem);
+                return java.util.Optional.empty();
+            }
+        }
+        java.util.Optional<Protocol> protocol = ModelTranslator.protocol(p.getProtocol(), field + ".protocol", errors);
+        return protocol.map(proto -> new ContainerPort(name, number, proto));
+    }
+}

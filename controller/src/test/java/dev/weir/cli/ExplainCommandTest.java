@@ -1,0 +1,161 @@
+package dev.weir.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.explain.PortProtocol;
+import dev.weir.explain.TruthTable;
+import dev.weir.explain.TruthTableJson;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExplainCommandTest {
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExplainCommand c = new ExplainCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int exit;
+        try {
+            exit = c.run(List.of(args), o, e);
+        } catch (Main.UsageException ex) {
+            exit = 2; // what Main does with it
+            e.println(ex.getMessage());
+        }
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String examples() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("examples/cluster.yaml"))) {
+                return p.resolve("examples").toString();
+            }
+        }
+        throw new IllegalStateException("no examples/");
+    }
+
+    private static final String TWO_PODS = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: a, namespace: x, labels: {pod: a}}
+            spec: {containers: [{name: c, ports: [{containerPort: 53, protocol: UDP}]}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: b, namespace: x, labels: {pod: b}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: only-b-to-a, namespace: x}
+            spec:
+              podSelector: {matchLabels: {pod: a}}
+              ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]
+            """;
+
+    @Test
+    void examplesDirectoryPrintsOneTablePerDeclaredPortAndExitsZero() {
+        Run r = run("", examples());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Reachability 80/TCP").contains("Reachability 443/TCP")
+                .contains("dev/myapp-1\t.\tX\tX\t.\t.\t.");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void defaultTargetsAreTheDeclaredPortsAndInventedAddressesAreAnnounced() {
+        Run r = run(TWO_PODS, "-f", "-");
+        assertThat(r.out()).startsWith("# note: pods without status.podIP were given addresses from 10.254.0.0/16")
+                .contains("Reachability 53/UDP").doesNotContain("80/TCP");
+        assertThat(r.out()).contains("-\tx/a\tx/b\nx/a\t.\t.\nx/b\t.\t.");
+        assertThat(r.err()).contains("note: namespaces not given");
+    }
+
+    @Test
+    void portsAndProtocolsFlagsChooseTheTables() {
+        Run r = run(TWO_PODS, "-", "--ports", "80,81", "--protocols", "tcp,sctp");
+        assertThat(r.out()).contains("80/TCP").contains("80/SCTP").contains("81/TCP").contains("81/SCTP")
+                .doesNotContain("53/UDP");
+    }
+
+    @Test
+    void portsAloneAreCrossedWithTheDeclaredProtocols() {
+        assertThat(run(TWO_PODS, "-", "--ports", "80").out()).contains("Reachability 80/UDP").doesNotContain("TCP");
+    }
+
+    @Test
+    void singlePairExplainsWhichPolicyIsolatesAndWhichRuleAllows() {
+        Run denied = run(TWO_PODS, "-", "--from", "x/a", "--to", "x/a", "--port", "53", "--protocol", "udp");
+        assertThat(denied.out()).startsWith("x/a -> x/a 53/UDP: allowed");
+        Run allowed = run(TWO_PODS, "-", "--from", "x/b", "--to", "x/a", "--port", "53", "--protocol", "udp");
+        assertThat(allowed.out()).startsWith("x/b -> x/a 53/UDP: allowed\n").contains("x/only-b-to-a ingress[0]");
+        Run none = run(TWO_PODS, "-", "--from", "x/a", "--to", "x/b");
+        assertThat(none.out()).isEqualTo("""
+                x/a -> x/b 53/UDP: allowed
+                  egress: x/a is not selected by any policy with egress rules: allowed
+                  ingress: x/b is not selected by any policy with ingress rules: allowed
+                """);
+    }
+
+    @Test
+    void deniedPairNamesTheIsolatingPolicy() {
+        String withC = TWO_PODS + """
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: c, namespace: x}
+                """;
+        Run r = run(withC, "-", "--from", "x/c", "--to", "x/a", "--port", "53", "--protocol", "UDP");
+        assertThat(r.out()).startsWith("x/c -> x/a 53/UDP: denied\n")
+                .contains("x/a is isolated by x/only-b-to-a and no rule allows it");
+    }
+
+    @Test
+    void jsonOutputReadsBackAsTheSameTable() {
+        Run r = run(TWO_PODS, "-", "-o", "json", "--ports", "80", "--protocols", "TCP");
+        TruthTable t = TruthTableJson.read(r.out());
+        assertThat(t.pods()).containsExactly("x/a", "x/b");
+        assertThat(t.targets()).containsExactly(PortProtocol.tcp(80));
+        assertThat(t.cell("x/a", "x/b", PortProtocol.tcp(80)).orElseThrow().allowed()).isTrue();
+        assertThat(t.cell("x/a", "x/a", PortProtocol.tcp(80)).orElseThrow().allowed()).isTrue();
+        assertThat(r.out()).contains("\"notes\"").contains("10.254.0.1");
+    }
+
+    @Test
+    void rejectedObjectExitsOneButStillPrintsTheTable() {
+        Run r = run(TWO_PODS + """
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: broken, namespace: x}
+                spec: {podSelector: {}, ingress: [{ports: [{port: 0}]}]}
+                """, "-");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("rejected: NetworkPolicy x/broken: spec.ingress[0].ports[0].port");
+        assertThat(r.out()).contains("Reachability 53/UDP");
+    }
+
+    @Test
+    void usageMistakesExitTwo() {
+        assertThat(run("").exit()).isEqualTo(2);
+        assertThat(run(TWO_PODS, "-", "-o", "yaml").exit()).isEqualTo(2);
+        assertThat(run(TWO_PODS, "-", "--from", "x/a").exit()).isEqualTo(2);
+        assertThat(run(TWO_PODS, "-", "--ports", "http").exit()).isEqualTo(2);
+        assertThat(run(TWO_PODS, "-", "--protocols", "icmp").exit()).isEqualTo(2);
+        assertThat(run(TWO_PODS, "-", "--from", "x/a", "--to", "x/zz").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void commandIsRegisteredForMain() {
+        assertThat(Main.commands()).containsKey("explain");
+    }
+}

@@ -1,0 +1,99 @@
+package dev.weir.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpAddress;
+import dev.weir.model.Namespace;
+import dev.weir.model.PodPhase;
+import dev.weir.model.Protocol;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+class PodAndNamespaceTranslationTest {
+
+    @Test
+    void podCarriesLabelsAddressesNodeAndPortsOfAllContainers() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("a").withNamespace("x").addToLabels("pod", "a")
+                .endMetadata()
+                .withNewSpec().withNodeName("node-1")
+                .addNewInitContainer().withName("sidecar").addNewPort().withName("metrics").withContainerPort(9090)
+                .endPort().endInitContainer()
+                .addNewContainer().withName("c").addNewPort().withName("serve-80-udp").withContainerPort(80)
+                .withProtocol("UDP").endPort().addNewPort().withContainerPort(81).endPort().endContainer()
+                .endSpec()
+                .withNewStatus().withPhase("Running").withPodIP("10.0.0.1").addNewPodIP().withIp("10.0.0.1").endPodIP()
+                .addNewPodIP().withIp("fd00::1").endPodIP().endStatus()
+                .build();
+
+        Endpoint e = ModelTranslator.pod(pod).value().orElseThrow();
+
+        assertThat(e.key()).isEqualTo("x/a");
+        assertThat(e.labels()).containsEntry("pod", "a");
+        assertThat(e.node()).isEqualTo("node-1");
+        assertThat(e.ips()).containsExactly(IpAddress.parse("10.0.0.1"), IpAddress.parse("fd00::1"));
+        assertThat(e.phase()).isEqualTo(PodPhase.RUNNING);
+        assertThat(e.ports()).containsExactlyInAnyOrder(new ContainerPort("metrics", 9090, Protocol.TCP),
+                new ContainerPort("serve-80-udp", 80, Protocol.UDP), new ContainerPort(null, 81, Protocol.TCP));
+    }
+
+    @Test
+    void podWithoutStatusHasNoAddressAndCountsAsRunning() {
+        Pod pod = Serialization.unmarshal("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: a, namespace: x}
+                spec:
+                  hostNetwork: true
+                  containers: [{name: c, image: i}]
+                """, Pod.class);
+        Endpoint e = ModelTranslator.pod(pod).value().orElseThrow();
+        assertThat(e.ips()).isEmpty();
+        assertThat(e.phase()).isEqualTo(PodPhase.RUNNING);
+        assertThat(e.hostNetwork()).isTrue();
+    }
+
+    @Test
+    void succeededPodKeepsItsPhase() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("job").withNamespace("x").endMetadata()
+                .withNewStatus().withPhase("Succeeded").endStatus().build();
+        assertThat(ModelTranslator.pod(pod).value().orElseThrow().phase()).isEqualTo(PodPhase.SUCCEEDED);
+    }
+
+    @Test
+    void podWithInvalidAddressOrPortIsRejectedNamingTheFields() {
+        Pod pod = Serialization.unmarshal("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: a, namespace: x}
+                spec:
+                  containers:
+                    - name: c
+                      ports:
+                        - {containerPort: 70000}
+                        - {containerPort: 80, name: Web_Port}
+                        - {containerPort: 81, protocol: ICMP}
+                status: {podIP: 10.0.0.300}
+                """, Pod.class);
+        Translated<Endpoint> t = ModelTranslator.pod(pod);
+        assertThat(t.value()).isEmpty();
+        assertThat(t.diagnostics()).extracting(Object::toString).containsExactlyInAnyOrder(
+                "Pod x/a: spec.containers[0].ports[0].containerPort: must be between 1 and 65535, inclusive (got 70000)",
+                "Pod x/a: spec.containers[0].ports[1].name: port name \"Web_Port\" must contain only lower-case "
+                        + "letters, digits and single hyphens, beginning and ending with a letter or digit",
+                "Pod x/a: spec.containers[0].ports[2].protocol: unsupported value \"ICMP\": supported values: "
+                        + "\"SCTP\", \"TCP\", \"UDP\"",
+                "Pod x/a: status.podIP: invalid IP address \"10.0.0.300\"");
+    }
+
+    @Test
+    void namespaceGetsTheMetadataNameLabelTheApiServerSets() {
+        Namespace ns = ModelTranslator.namespace(new NamespaceBuilder().withNewMetadata().withName("dev")
+                .addToLabels("team", "a").endMetadata().build()).value().orElseThrow();
+        assertThat(ns.labels()).containsEntry("team", "a").containsEntry("kubernetes.io/metadata.name", "dev");
+    }
+}
