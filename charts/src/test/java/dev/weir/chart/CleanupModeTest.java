@@ -1,6 +1,7 @@
 package dev.weir.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -74,6 +75,15 @@ class CleanupModeTest {
         assertThat(cleanup.getEnvFrom()).singleElement()
                 .satisfies(source -> assertThat(source.getConfigMapRef().getName()).isEqualTo("weir"));
         assertThat(pod.getAutomountServiceAccountToken()).as("cleanup needs no API access").isFalse();
+    }
+
+    @Test
+    void refusesACleanupDelayThatAStoppingAgentCouldOutlast() {
+        assertThatThrownBy(() -> WeirChart.render(Map.of("cleanup.enabled", true, "cleanup.delaySeconds", 30,
+                "terminationGracePeriodSeconds", 30)))
+                .hasMessageContaining("cleanup.delaySeconds (30) must be greater than terminationGracePeriodSeconds (30)");
+        assertThat(WeirChart.render(Map.of("cleanup.enabled", true, "cleanup.delaySeconds", 31,
+                "terminationGracePeriodSeconds", 30)).all(DaemonSet.class)).hasSize(1);
     }
 
     @Test
