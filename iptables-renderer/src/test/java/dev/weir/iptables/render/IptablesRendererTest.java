@@ -1,0 +1,214 @@
+package dev.weir.iptables.render;
+
+import static dev.weir.iptables.render.Cluster.anyPeer;
+import static dev.weir.iptables.render.Cluster.block;
+import static dev.weir.iptables.render.Cluster.named;
+import static dev.weir.iptables.render.Cluster.peers;
+import static dev.weir.iptables.render.Cluster.pods;
+import static dev.weir.iptables.render.Cluster.rule;
+import static dev.weir.iptables.render.Cluster.tcp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.graph.PolicyGraph;
+import dev.weir.model.PolicyType;
+import dev.weir.model.Protocol;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class IptablesRendererTest {
+
+    private static Cluster webAndDb() {
+        return Cluster.cluster()
+                .pod("prod/web", "n1", "10.0.1.2", "app=web")
+                .pod("prod/db", "n1", "10.0.1.3", "app=db")
+                .pod("prod/other", "n2", "10.0.2.2", "app=db");
+    }
+
+    private static int ruleCount(FamilyRuleset fr) {
+        return fr.chains().stream().mapToInt(c -> c.rules().size()).sum();
+    }
+
+    private static List<String> specs(FamilyRuleset fr, String chain) {
+        return fr.chains().stream().filter(c -> c.name().equals(chain)).findFirst().orElseThrow()
+                .rules().stream().map(IptablesRule::spec).toList();
+    }
+
+    @Test
+    void hooksJumpFromForwardInputAndOutputIntoWeirChains() {
+        Ruleset rs = IptablesRenderer.render(webAndDb().graph(), "n1");
+        assertThat(rs.v4().hooks()).containsExactly(new Hook("FORWARD", "WEIR-FORWARD"),
+                new Hook("INPUT", "WEIR-INPUT"), new Hook("OUTPUT", "WEIR-OUTPUT"));
+        assertThat(RestoreText.hookInsert(rs.v4().hooks().get(0))).isEqualTo("-I FORWARD 1 -j WEIR-FORWARD");
+    }
+
+    @Test
+    void nodeWithoutSelectedPodsHasHooksAndEmptyDispatchButNoSetsAndNoV6() {
+        Ruleset rs = IptablesRenderer.render(webAndDb().policy("prod/deny", p -> p.select("app=db")).graph(), "n3");
+        assertThat(rs.v4().hooks()).hasSize(3);
+        assertThat(specs(rs.v4(), Names.EGRESS)).isEmpty();
+        assertThat(specs(rs.v4(), Names.INGRESS)).isEmpty();
+        assertThat(rs.sets()).isEmpty();
+        assertThat(rs.v6().chains()).isEmpty();
+        assertThat(rs.v6().hooks()).isEmpty();
+    }
+
+    @Test
+    void podSelectedByNoPolicyIsNotDispatched() {
+        Ruleset rs = IptablesRenderer.render(webAndDb().policy("prod/db", p -> p.select("app=db")).graph(), "n1");
+        assertThat(specs(rs.v4(), Names.INGRESS)).singleElement().asString().startsWith("-d 10.0.1.3/32 ");
+        assertThat(String.join("\n", specs(rs.v4(), Names.EGRESS) + "" + specs(rs.v4(), Names.INGRESS)))
+                .doesNotContain("10.0.1.2");
+    }
+
+    @Test
+    void hostNetworkPodsAreNeverDispatched() {
+        PolicyGraph g = webAndDb().pod("prod/agent", "n1", "192.168.0.1", p -> p.labels("app=db").hostNetwork())
+                .policy("prod/db", p -> p.select("app=db")).graph();
+        Ruleset rs = IptablesRenderer.render(g, "n1");
+        assertThat(RestoreText.iptables(rs.v4())).doesNotContain("192.168.0.1");
+    }
+
+    @Test
+    void egressIsDispatchedOnSourceAndIngressOnDestinationAddress() {
+        Ruleset rs = IptablesRenderer.render(webAndDb().policy("prod/web", p -> p.select("app=web")
+                .types(PolicyType.INGRESS, PolicyType.EGRESS)).graph(), "n1");
+        assertThat(specs(rs.v4(), Names.EGRESS)).singleElement().asString()
+                .startsWith("-s 10.0.1.2/32 -j WEIR-EE-");
+        assertThat(specs(rs.v4(), Names.INGRESS)).singleElement().asString()
+                .startsWith("-d 10.0.1.2/32 -j WEIR-EI-");
+    }
+
+    @Test
+    void podsWithTheSamePolicyListShareOneEndpointChain() {
+        Ruleset rs = IptablesRenderer.render(webAndDb().policy("prod/all", p -> p.select("")).graph(), "n1");
+        assertThat(specs(rs.v4(), Names.INGRESS)).hasSize(2)
+                .extracting(s -> s.substring(s.indexOf("-j ")))
+                .containsOnly("-j " + Names.endpointChain(PolicyType.INGRESS, List.of("prod/all")));
+    }
+
+    @ParameterizedTest(name = "{0} peer pods")
+    @ValueSource(ints = {10, 10_000})
+    void ruleCountDoesNotGrowWithPeerPods(int peers) {
+        Cluster c = Cluster.cluster().pod("prod/db", "n1", "10.0.0.2", "app=db")
+                .policy("prod/db", p -> p.select("app=db").ingress(rule(peers(pods("app=web")), tcp(5432))));
+        for (int i = 0; i < peers; i++) {
+            c.pod("prod/web-" + i, "n" + (2 + i % 50), "10.1." + (i / 250) + "." + (i % 250 + 1), "app=web");
+        }
+        Ruleset rs = IptablesRenderer.render(c.graph(), "n1");
+        // 8 forward + 3 input + 1 output + 1 dispatch + 6 endpoint-class + 1 policy rule, for 10 or 10,000 peers
+        assertThat(ruleCount(rs.v4())).isEqualTo(20);
+        assertThat(rs.sets()).singleElement().extracting(s -> s.members().size()).isEqualTo(peers);
+    }
+
+    @Test
+    void renderingIsDeterministic() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Ruleset a = IptablesRenderer.render(RandomClusters.generate(seed).graph(), "n1");
+            Ruleset b = IptablesRenderer.render(RandomClusters.generate(seed).graph(), "n1");
+            assertThat(a).isEqualTo(b);
+            assertThat(RestoreText.iptables(a.v4()) + RestoreText.ipset(a.sets()))
+                    .isEqualTo(RestoreText.iptables(b.v4()) + RestoreText.ipset(b.sets()));
+        }
+    }
+
+    @Test
+    void onlySetsInTheSpanOfTheNodeAreRendered() {
+        PolicyGraph g = webAndDb()
+                .policy("prod/db", p -> p.select("app=db").ingress(rule(peers(pods("app=web")))))
+                .policy("prod/web", p -> p.select("app=web").ingress(rule(peers(pods("app=api")))))
+                .graph();
+        Ruleset n2 = IptablesRenderer.render(g, "n2");
+        String webGroup = g.policy("prod/db").ingress().get(0).peers().get(0).toString();
+        assertThat(n2.sets()).extracting(IpSetSpec::name).hasSize(1);
+        for (IpSetSpec s : n2.sets()) {
+            String groupId = "g" + s.name().substring("weir-g4-".length());
+            assertThat(g.span(groupId)).contains("n2");
+        }
+        assertThat(webGroup).isNotEmpty();
+    }
+
+    @Test
+    void ipv4BlocksAppearOnlyInTheIpv4Ruleset() {
+        PolicyGraph g = Cluster.cluster().pod("prod/web", "n1", "10.0.1.2,fd00::2", "app=web")
+                .policy("prod/web", p -> p.ingress(rule(peers(block("192.0.2.0/24"), block("2001:db8::/32")))))
+                .graph();
+        Ruleset rs = IptablesRenderer.render(g, "n1");
+        String v4 = RestoreText.iptables(rs.v4());
+        String v6 = RestoreText.iptables(rs.v6());
+        assertThat(v4).contains("weir-b4-").doesNotContain("weir-b6-");
+        assertThat(v6).contains("weir-b6-").doesNotContain("weir-b4-");
+    }
+
+    @Test
+    void ruleWhosePeersAreAllOfTheOtherFamilyMatchesNothingInsteadOfEverything() {
+        PolicyGraph g = Cluster.cluster().pod("prod/web", "n1", "10.0.1.2,fd00::2", "app=web")
+                .policy("prod/web", p -> p.ingress(rule(peers(block("192.0.2.0/24")))))
+                .graph();
+        Ruleset rs = IptablesRenderer.render(g, "n1");
+        assertThat(specs(rs.v6(), Names.policyChain(PolicyType.INGRESS, "prod/web"))).isEmpty();
+    }
+
+    @Test
+    void namedIngressPortResolvesOnEachLocalSelectedPod() {
+        PolicyGraph g = Cluster.cluster()
+                .pod("prod/a", "n1", "10.0.1.2", p -> p.labels("app=web").port("http", 8080, Protocol.TCP))
+                .pod("prod/b", "n1", "10.0.1.3", p -> p.labels("app=web").port("http", 80, Protocol.TCP))
+                .pod("prod/c", "n2", "10.0.2.3", p -> p.labels("app=web").port("http", 81, Protocol.TCP))
+                .policy("prod/web", p -> p.select("app=web").ingress(rule(anyPeer(), named(Protocol.TCP, "http"))))
+                .graph();
+        Ruleset rs = IptablesRenderer.render(g, "n1");
+        assertThat(rs.sets()).singleElement().satisfies(s -> {
+            assertThat(s.type()).isEqualTo(IpSetSpec.Type.HASH_IP_PORT);
+            assertThat(s.members()).containsExactly("10.0.1.2,tcp:8080", "10.0.1.3,tcp:80");
+        });
+    }
+
+    @Test
+    void slashZeroBlockIsSplitIntoTwoHalvesWithExceptsAsNomatch() {
+        PolicyGraph g = Cluster.cluster().pod("prod/web", "n1", "10.0.1.2,fd00::2", "app=web")
+                .policy("prod/web", p -> p.ingress(rule(peers(block("0.0.0.0/0", "10.0.0.0/8"), block("::/0")))))
+                .graph();
+        assertThat(IptablesRenderer.render(g, "n1").sets()).extracting(IpSetSpec::members).containsExactlyInAnyOrder(
+                List.of("0.0.0.0/1", "10.0.0.0/8 nomatch", "128.0.0.0/1"), List.of("8000::/1", "::/1"));
+    }
+
+    @Test
+    void everyNameFitsTheKernelLimitsAndEveryRuleCarriesItsHash() {
+        for (long seed = 1; seed <= 30; seed++) {
+            Ruleset rs = IptablesRenderer.render(RandomClusters.generate(seed).graph(), "n1");
+            Set<String> names = new TreeSet<>();
+            Stream.of(rs.v4(), rs.v6()).flatMap(f -> f.chains().stream()).forEach(c -> {
+                names.add(c.name());
+                assertThat(c.name()).startsWith("WEIR-").hasSizeLessThanOrEqualTo(28);
+                assertThat(c.rules()).allMatch(IptablesRule::hashMatchesSpec);
+            });
+            assertThat(rs.sets()).allSatisfy(s -> assertThat(s.name()).startsWith("weir-").hasSizeLessThan(28));
+        }
+    }
+
+    @Test
+    void marksAreConfigurable() {
+        RenderOptions o = new RenderOptions(0x1, 0x2, 0x4);
+        Ruleset rs = IptablesRenderer.render(webAndDb().policy("prod/db", p -> p.select("app=db")).graph(), "n1", o);
+        assertThat(specs(rs.v4(), Names.FORWARD)).first().isEqualTo("-j MARK --set-xmark 0x0/0x7");
+        assertThat(RestoreText.iptables(rs.v4())).doesNotContain("0x100000");
+    }
+
+    @ParameterizedTest(name = "accept={0}")
+    @ValueSource(ints = {0, 0x3, 0x200000})
+    void marksMustBeThreeDistinctSingleBits(int accept) {
+        assertThatThrownBy(() -> new RenderOptions(accept, 0x200000, 0x400000))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void defaultMaskIs0x700000() {
+        assertThat(RenderOptions.defaults().mask()).isEqualTo(0x700000);
+    }
+}
