@@ -202,6 +202,16 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void selectorIsPinnedBecauseADaemonSetSelectorCannotChangeInAnUpgrade() {
+        // Changing these labels makes every `helm upgrade` from an older chart fail with "field is immutable".
+        assertThat(daemonSet(defaults).getSpec().getSelector().getMatchLabels()).containsOnly(
+                Map.entry("app.kubernetes.io/name", "weir"),
+                Map.entry("app.kubernetes.io/instance", WeirChart.RELEASE),
+                Map.entry("app.kubernetes.io/component", "agent"));
+        assertThat(daemonSet(defaults).getSpec().getSelector().getMatchExpressions()).isNullOrEmpty();
+    }
+
+    @Test
     void usesTheReleaseServiceAccount() {
         assertThat(pod(defaults).getServiceAccountName())
                 .isEqualTo(defaults.one(ServiceAccount.class).getMetadata().getName());
