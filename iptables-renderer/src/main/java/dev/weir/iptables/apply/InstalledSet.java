@@ -12,18 +12,31 @@ import java.util.Map;
  * A weir ipset as the kernel has it. {@code members} is null when only the name is known ({@code ipset list -n});
  * otherwise they are normalised the way {@code ipset save} prints them (no {@code /32} or {@code /128}), sorted.
  */
-record InstalledSet(String name, String type, String family, List<String> members) {
+record InstalledSet(String name, String type, String family, List<String> members, IpSetSpec applied) {
 
     InstalledSet {
         members = members == null ? null : normalise(members, family);
+    }
+
+    InstalledSet(String name, String type, String family, List<String> members) {
+        this(name, type, family, members, null);
     }
 
     static InstalledSet nameOnly(String name) {
         return new InstalledSet(name, null, null, null);
     }
 
+    /**
+     * The set as weir just applied it. Comparing against the applied spec itself is a list equality, which keeps a
+     * membership-only apply against 30,000 cached members well under a millisecond.
+     */
     static InstalledSet of(IpSetSpec spec) {
-        return new InstalledSet(spec.name(), spec.type().ipsetName(), familyWord(spec.family()), spec.members());
+        return new InstalledSet(spec.name(), spec.type().ipsetName(), familyWord(spec.family()), List.of(), spec);
+    }
+
+    @Override
+    public List<String> members() {
+        return applied != null ? normalise(applied.members(), family) : members;
     }
 
     boolean contentKnown() {
@@ -32,6 +45,9 @@ record InstalledSet(String name, String type, String family, List<String> member
 
     /** Same type, family and members (only meaningful when the content is known). */
     boolean matches(IpSetSpec spec) {
+        if (applied != null) {
+            return applied.equals(spec);
+        }
         return contentKnown()
                 && spec.type().ipsetName().equals(type)
                 && familyWord(spec.family()).equals(family)
@@ -52,7 +68,7 @@ record InstalledSet(String name, String type, String family, List<String> member
         Map<String, String[]> headers = new LinkedHashMap<>();
         Map<String, List<String>> members = new LinkedHashMap<>();
         for (String raw : save.split("\n")) {
-            String[] f = raw.strip().split("\\s+");
+            String[] f = fields(raw);
             if (f.length < 2 || !Names.isWeirSet(f[1])) {
                 continue;
             }
@@ -87,10 +103,15 @@ record InstalledSet(String name, String type, String family, List<String> member
         return out;
     }
 
+    private static String[] fields(String line) {
+        String t = line.strip();
+        return t.indexOf("  ") < 0 && t.indexOf('\t') < 0 ? t.split(" ") : t.split("\\s+");
+    }
+
     private static List<String> normalise(List<String> members, String family) {
         String full = "inet6".equals(family) ? "/128" : "/32";
         return members.stream().map(m -> {
-            String s = m.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+            String s = String.join(" ", fields(m.toLowerCase(Locale.ROOT)));
             int sp = s.indexOf(' ');
             String addr = sp < 0 ? s : s.substring(0, sp);
             String rest = sp < 0 ? "" : s.substring(sp);

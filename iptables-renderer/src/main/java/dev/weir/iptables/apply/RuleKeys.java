@@ -2,6 +2,7 @@ package dev.weir.iptables.apply;
 
 import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.IptablesRule;
+import dev.weir.iptables.render.RestoreText;
 import java.util.List;
 
 /**
@@ -28,10 +29,15 @@ final class RuleKeys {
 
     /**
      * The rule as {@code iptables-restore} takes it after {@code -A CHAIN}: the comment match goes before the jump, as
-     * iptables wants matches ahead of the target and its options.
+     * iptables wants matches ahead of the target and its options. Plain comments use the renderer's text form; only a
+     * comment that needs escaping takes the slower tokenising path.
      */
     static String withComment(IptablesRule rule) {
-        String comment = "-m comment --comment " + Tokens.quote(key(rule));
+        String key = key(rule);
+        if (key.indexOf('"') < 0 && key.indexOf('\\') < 0) {
+            return RestoreText.withComment(new IptablesRule(rule.spec().strip(), key));
+        }
+        String comment = "-m comment --comment " + Tokens.quote(key);
         String spec = rule.spec().strip();
         List<String> tokens = Tokens.split(spec);
         int jump = Math.max(tokens.indexOf("-j"), tokens.indexOf("-g"));

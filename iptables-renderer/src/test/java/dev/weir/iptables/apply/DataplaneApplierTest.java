@@ -36,7 +36,7 @@ class DataplaneApplierTest {
                 "iptables-nft-save -t filter", "ip6tables-nft-save -t filter", "ipset list -n",
                 "ipset restore", "iptables-nft-restore --noflush --wait");
         assertThat(only("ipset restore").stdin()).isEqualTo("""
-                create weir-clients hash:ip family inet hashsize 1024 maxelem 65536 -exist
+                create weir-clients hash:ip family inet hashsize 1024 maxelem 1048576 -exist
                 flush weir-clients
                 add weir-clients 10.0.0.1
                 """);
@@ -71,7 +71,7 @@ class DataplaneApplierTest {
         assertThat(runner.lines()).containsExactly("ipset restore");
         String tmp = Names.tempSet("weir-clients");
         assertThat(runner.calls().get(0).stdin()).isEqualTo(
-                "create " + tmp + " hash:ip family inet hashsize 1024 maxelem 65536 -exist\n"
+                "create " + tmp + " hash:ip family inet hashsize 1024 maxelem 1048576 -exist\n"
                         + "flush " + tmp + "\nadd " + tmp + " 10.0.0.1\nadd " + tmp + " 10.0.0.2\n"
                         + "swap " + tmp + " weir-clients\ndestroy " + tmp + "\n");
         assertThat(report.setsUpdated()).containsExactly("weir-clients");
