@@ -14,7 +14,9 @@ import io.fabric8.kubernetes.client.CustomResource;
  * {@code policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy}: cluster-scoped admin policy from
  * kubernetes-sigs/network-policy-api (the successor of AdminNetworkPolicy and BaselineAdminNetworkPolicy). Field names,
  * limits and validations follow {@code apis/v1alpha2/clusternetworkpolicy_types.go}; the CRD weir ships is generated
- * from these classes. Cluster-scoped because it does not implement {@code Namespaced}.
+ * from these classes. Cluster-scoped because it does not implement {@code Namespaced}. Every nested type ignores
+ * unknown fields: an object written against a newer API version must still be read, so that the translator can fail
+ * closed on the parts it does not know (as the API asks) instead of losing the whole policy.
  */
 @Group(ClusterNetworkPolicy.GROUP)
 @Version(ClusterNetworkPolicy.VERSION)

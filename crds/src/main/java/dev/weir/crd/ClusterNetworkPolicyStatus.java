@@ -1,5 +1,6 @@
 package dev.weir.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -8,6 +9,7 @@ import java.util.List;
 
 /** {@code status} of a ClusterNetworkPolicy: standard conditions, keyed by type, written by implementations. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ClusterNetworkPolicyStatus {
 
     @JsonPropertyDescription("Conditions reported by the implementation, one per type.")

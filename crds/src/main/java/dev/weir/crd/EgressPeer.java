@@ -1,5 +1,6 @@
 package dev.weir.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -14,6 +15,7 @@ import java.util.List;
  * in a diagnostic.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(value = "[has(self.namespaces), has(self.pods), has(self.nodes), has(self.networks),"
         + " has(self.domainNames)].exists_one(x, x)",
         message = "exactly one of namespaces, pods, nodes, networks or domainNames must be set")

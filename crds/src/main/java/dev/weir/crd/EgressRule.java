@@ -1,5 +1,6 @@
 package dev.weir.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -12,6 +13,7 @@ import java.util.List;
  * pods, so a rule with a networks, nodes or domainNames peer may not use {@code destinationNamedPort}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(value = "!(self.to.exists(p, has(p.networks) || has(p.nodes) || has(p.domainNames))"
         + " && has(self.protocols) && self.protocols.exists(p, has(p.destinationNamedPort)))",
         message = "destinationNamedPort cannot be used with networks, nodes or domainNames peers,"

@@ -1,5 +1,6 @@
 package dev.weir.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -7,6 +8,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 
 /** One of an ingress rule's {@code from}: exactly one field set. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(value = "[has(self.namespaces), has(self.pods)].exists_one(x, x)",
         message = "exactly one of namespaces or pods must be set")
 public class IngressPeer {

@@ -1,5 +1,6 @@
 package dev.weir.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -7,6 +8,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 
 /** Pods in namespaces: both selectors must match. An empty selector selects everything. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class NamespacedPod {
 
     @JsonPropertyDescription("Selects namespaces; empty or omitted selects every namespace.")

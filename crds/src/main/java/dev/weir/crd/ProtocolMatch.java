@@ -1,11 +1,13 @@
 package dev.weir.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** One of a rule's {@code protocols}: exactly one of tcp, udp, sctp or destinationNamedPort. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(value = "[has(self.tcp), has(self.udp), has(self.sctp), has(self.destinationNamedPort)]"
         + ".exists_one(x, x)",
         message = "exactly one of tcp, udp, sctp or destinationNamedPort must be set")

@@ -90,4 +90,11 @@ class FailClosedTest {
                 "spec.egress[0].protocols[0].destinationNamedPort", "spec.egress[1].protocols[0].destinationNamedPort",
                 "spec.egress[1]");
     }
+
+    @Test
+    void aPeerFieldFromANewerApiVersionFailsClosedInsteadOfRejectingThePolicy() {
+        var t = translate("- {name: deny-sets, action: Deny, to: [{externalNetworkSet: {name: blocked}}]}");
+        assertThat(t.policy().egress()).containsExactly(ClusterPolicyRule.denyAll("deny-sets"));
+        assertThat(t.warnings()).extracting(Diagnostic::field).contains("spec.egress[0].to[0]");
+    }
 }
