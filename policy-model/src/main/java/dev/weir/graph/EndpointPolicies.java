@@ -12,8 +12,8 @@ public record EndpointPolicies(List<String> ingress, List<String> egress) {
     private static final EndpointPolicies NONE = new EndpointPolicies(List.of(), List.of());
 
     public EndpointPolicies {
-        ingress = ingress.stream().distinct().sorted().toList();
-        egress = egress.stream().distinct().sorted().toList();
+        ingress = SortedKeys.of(ingress);
+        egress = SortedKeys.of(egress);
     }
 
     public static EndpointPolicies none() {

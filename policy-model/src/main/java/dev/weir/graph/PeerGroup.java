@@ -12,7 +12,7 @@ public record PeerGroup(GroupSelector selector, List<String> members) {
 
     public PeerGroup {
         Objects.requireNonNull(selector, "selector");
-        members = strictlyAscending(members) ? List.copyOf(members) : members.stream().distinct().sorted().toList();
+        members = SortedKeys.of(members);
     }
 
     public String id() {
@@ -22,16 +22,5 @@ public record PeerGroup(GroupSelector selector, List<String> members) {
     /** Whether the endpoint with this key is a member: O(log n) over the sorted members. */
     public boolean contains(String endpointKey) {
         return java.util.Collections.binarySearch(members, endpointKey) >= 0;
-    }
-
-    private static boolean strictlyAscending(List<String> keys) {
-        String previous = null;
-        for (String k : keys) {
-            if (previous != null && previous.compareTo(k) >= 0) {
-                return false;
-            }
-            previous = k;
-        }
-        return true;
     }
 }

@@ -13,79 +13,95 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
-/** Compiles a cluster snapshot into a {@link PolicyGraph}. Pure: no I/O, no clock, no logging. */
+/**
+ * Compiles a cluster snapshot into a {@link PolicyGraph}. Pure: no I/O, no clock, no logging.
+ *
+ * <p>Cost: the snapshot arrives sorted, so the graph's sorted maps are built in linear time; each distinct selector
+ * is hashed to its id once and evaluated once through a label index ({@link SelectorIndex}); each endpoint's key
+ * string is made once and shared by every group listing it.
+ */
 public final class PolicyCompiler {
 
     private PolicyCompiler() {
     }
 
     public static PolicyGraph compile(ClusterSnapshot snapshot) {
-        Map<String, Namespace> namespaces = new TreeMap<>();
-        snapshot.namespaces().forEach(n -> namespaces.put(n.name(), n));
-        Map<String, Endpoint> endpoints = new TreeMap<>();
-        snapshot.endpoints().forEach(e -> endpoints.put(e.key(), e));
+        TreeMap<String, Namespace> namespaces = SortedEntries.treeMap(snapshot.namespaces(), Namespace::name);
+        TreeMap<String, Endpoint> endpoints = SortedEntries.treeMap(snapshot.endpoints(), Endpoint::key);
 
+        Map<GroupSelector, String> groupIds = new HashMap<>();
+        Map<Peer.IpBlock, String> blockIds = new HashMap<>();
         Map<String, GroupSelector> selectors = new LinkedHashMap<>();
         Map<String, IpBlockSet> blocks = new TreeMap<>();
-        Map<String, CompiledPolicy> policies = new TreeMap<>();
+        Function<GroupSelector, String> groupId = s -> groupIds.computeIfAbsent(s, x -> {
+            String id = x.id();
+            selectors.put(id, x);
+            return id;
+        });
+        Function<Peer.IpBlock, String> blockId = b -> blockIds.computeIfAbsent(b, x -> {
+            IpBlockSet set = new IpBlockSet(x);
+            String id = set.id();
+            blocks.put(id, set);
+            return id;
+        });
+        List<CompiledPolicy> compiled = new ArrayList<>(snapshot.policies().size());
         for (NetworkPolicy p : snapshot.policies()) {
-            CompiledPolicy cp = compilePolicy(p);
-            policies.put(cp.key(), cp);
-            selectors.putIfAbsent(cp.appliedTo().id(), cp.appliedTo());
-            for (PolicyType t : PolicyType.values()) {
-                List<Rule> rules = p.rules(t);
-                for (int i = 0; i < rules.size(); i++) {
-                    for (Peer peer : rules.get(i).peers()) {
-                        if (peer instanceof Peer.Pods pods) {
-                            GroupSelector g = groupOf(p.namespace(), pods);
-                            selectors.putIfAbsent(g.id(), g);
-                        } else if (peer instanceof Peer.IpBlock b) {
-                            IpBlockSet s = new IpBlockSet(b);
-                            blocks.putIfAbsent(s.id(), s);
-                        } else {
-                            throw new AssertionError(peer);
-                        }
-                    }
-                }
-            }
+            compiled.add(compilePolicy(p, groupId, blockId));
         }
+        TreeMap<String, CompiledPolicy> policies = SortedEntries.treeMap(compiled, CompiledPolicy::key);
 
-        SelectorIndex index = new SelectorIndex(namespaces.values(), endpoints.values());
+        SelectorIndex index = new SelectorIndex(namespaces.values(), endpoints);
         Map<String, PeerGroup> groups = new TreeMap<>();
-        for (GroupSelector s : selectors.values()) {
-            groups.put(s.id(), new PeerGroup(s, index.select(s)));
-        }
+        selectors.forEach((id, s) -> groups.put(id, new PeerGroup(s, index.select(s))));
 
+        // policies iterate in key order, so each endpoint's lists come out sorted
         Map<String, List<String>> ingress = new HashMap<>();
         Map<String, List<String>> egress = new HashMap<>();
         for (CompiledPolicy cp : policies.values()) {
-            for (String member : groups.get(cp.appliedTo().id()).members()) {
-                if (cp.affects(PolicyType.INGRESS)) {
+            boolean in = cp.affects(PolicyType.INGRESS);
+            boolean out = cp.affects(PolicyType.EGRESS);
+            for (String member : groups.get(groupIds.get(cp.appliedTo())).members()) {
+                if (in) {
                     ingress.computeIfAbsent(member, k -> new ArrayList<>()).add(cp.key());
                 }
-                if (cp.affects(PolicyType.EGRESS)) {
+                if (out) {
                     egress.computeIfAbsent(member, k -> new ArrayList<>()).add(cp.key());
                 }
             }
         }
-        Map<String, EndpointPolicies> endpointPolicies = new TreeMap<>();
-        for (String key : union(ingress.keySet(), egress.keySet())) {
-            endpointPolicies.put(key, new EndpointPolicies(ingress.getOrDefault(key, List.of()),
-                    egress.getOrDefault(key, List.of())));
+        List<Map.Entry<String, EndpointPolicies>> selected = new ArrayList<>();
+        for (String key : endpoints.keySet()) {
+            List<String> in = ingress.get(key);
+            List<String> out = egress.get(key);
+            if (in != null || out != null) {
+                selected.add(Map.entry(key, new EndpointPolicies(in == null ? List.of() : in,
+                        out == null ? List.of() : out)));
+            }
         }
+        TreeMap<String, EndpointPolicies> endpointPolicies = new TreeMap<>();
+        SortedEntries.treeMap(selected, Map.Entry::getKey).forEach((k, e) -> endpointPolicies.put(k, e.getValue()));
         return new PolicyGraph(namespaces, endpoints, policies, groups, blocks, endpointPolicies, List.of());
     }
 
     /** Compiles one policy; its group and set references are content ids, independent of any cluster state. */
     public static CompiledPolicy compilePolicy(NetworkPolicy p) {
-        List<CompiledRule> ingress = compileRules(p, PolicyType.INGRESS);
-        List<CompiledRule> egress = compileRules(p, PolicyType.EGRESS);
-        return new CompiledPolicy(p, GroupSelector.inNamespace(p.namespace(), p.podSelector()), p.policyTypes(),
-                ingress, egress);
+        return compilePolicy(p, GroupSelector::id, b -> new IpBlockSet(b).id());
     }
 
-    private static List<CompiledRule> compileRules(NetworkPolicy p, PolicyType type) {
+    /** Compiles one policy, naming groups and sets through the given id functions (which may memoize or record). */
+    static CompiledPolicy compilePolicy(NetworkPolicy p, Function<GroupSelector, String> groupId,
+            Function<Peer.IpBlock, String> blockId) {
+        GroupSelector appliedTo = GroupSelector.inNamespace(p.namespace(), p.podSelector());
+        groupId.apply(appliedTo);
+        List<CompiledRule> ingress = compileRules(p, PolicyType.INGRESS, groupId, blockId);
+        List<CompiledRule> egress = compileRules(p, PolicyType.EGRESS, groupId, blockId);
+        return new CompiledPolicy(p, appliedTo, p.policyTypes(), ingress, egress);
+    }
+
+    private static List<CompiledRule> compileRules(NetworkPolicy p, PolicyType type,
+            Function<GroupSelector, String> groupId, Function<Peer.IpBlock, String> blockId) {
         List<CompiledRule> out = new ArrayList<>();
         List<Rule> rules = p.rules(type);
         for (int i = 0; i < rules.size(); i++) {
@@ -93,9 +109,9 @@ public final class PolicyCompiler {
             List<PeerRef> refs = new ArrayList<>();
             for (Peer peer : r.peers()) {
                 if (peer instanceof Peer.Pods pods) {
-                    refs.add(new PeerRef.Group(groupOf(p.namespace(), pods).id()));
+                    refs.add(new PeerRef.Group(groupId.apply(groupOf(p.namespace(), pods))));
                 } else if (peer instanceof Peer.IpBlock b) {
-                    refs.add(new PeerRef.Block(new IpBlockSet(b).id()));
+                    refs.add(new PeerRef.Block(blockId.apply(b)));
                 } else {
                     throw new AssertionError(peer);
                 }
@@ -110,11 +126,5 @@ public final class PolicyCompiler {
         return pods.namespaceSelector() == null
                 ? GroupSelector.inNamespace(policyNamespace, pods.podSelector())
                 : GroupSelector.acrossNamespaces(pods.namespaceSelector(), pods.podSelector());
-    }
-
-    private static List<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-        java.util.TreeSet<String> s = new java.util.TreeSet<>(a);
-        s.addAll(b);
-        return new ArrayList<>(s);
     }
 }

@@ -21,13 +21,14 @@ final class SelectorIndex {
     private final Map<String, NamespacePods> byNamespace = new HashMap<>();
     private final Map<LabelSelector, List<NamespacePods>> matchingNamespaces = new HashMap<>();
 
-    SelectorIndex(Collection<Namespace> namespaces, Collection<Endpoint> endpoints) {
+    /** {@code endpoints} keyed by endpoint key; the key instances are the ones {@link #select} returns. */
+    SelectorIndex(Collection<Namespace> namespaces, Map<String, Endpoint> endpoints) {
         namespaces.forEach(n -> this.namespaces.put(n.name(), n));
-        for (Endpoint e : endpoints) {
+        endpoints.forEach((key, e) -> {
             if (e.isPolicyEndpoint()) {
-                byNamespace.computeIfAbsent(e.namespace(), NamespacePods::new).add(e);
+                byNamespace.computeIfAbsent(e.namespace(), NamespacePods::new).add(key, e);
             }
-        }
+        });
     }
 
     /** Keys of the eligible endpoints the selector matches, unsorted. */
@@ -60,17 +61,18 @@ final class SelectorIndex {
     /** The eligible pods of one namespace with a label index. */
     private static final class NamespacePods {
         final String name;
-        final List<Endpoint> all = new ArrayList<>();
-        final Map<String, Map<String, List<Endpoint>>> byLabel = new HashMap<>();
+        final List<Member> all = new ArrayList<>();
+        final Map<String, Map<String, List<Member>>> byLabel = new HashMap<>();
 
         NamespacePods(String name) {
             this.name = name;
         }
 
-        void add(Endpoint e) {
-            all.add(e);
+        void add(String key, Endpoint e) {
+            Member m = new Member(key, e.labels());
+            all.add(m);
             e.labels().forEach((k, v) -> byLabel.computeIfAbsent(k, x -> new HashMap<>())
-                    .computeIfAbsent(v, x -> new ArrayList<>()).add(e));
+                    .computeIfAbsent(v, x -> new ArrayList<>()).add(m));
         }
 
         void collect(LabelSelector selector, List<String> out) {
@@ -80,7 +82,7 @@ final class SelectorIndex {
                 if (r.operator() != LabelSelector.Operator.IN) {
                     continue;
                 }
-                Map<String, List<Endpoint>> values = byLabel.getOrDefault(r.key(), Map.of());
+                Map<String, List<Member>> values = byLabel.getOrDefault(r.key(), Map.of());
                 int count = 0;
                 for (String v : r.values()) {
                     count += values.getOrDefault(v, List.of()).size();
@@ -94,18 +96,28 @@ final class SelectorIndex {
                 filter(selector, all, out);
                 return;
             }
-            Map<String, List<Endpoint>> values = byLabel.getOrDefault(narrowest.key(), Map.of());
+            Map<String, List<Member>> values = byLabel.getOrDefault(narrowest.key(), Map.of());
             for (String v : narrowest.values()) {
                 filter(selector, values.getOrDefault(v, List.of()), out);
             }
         }
 
-        private static void filter(LabelSelector selector, List<Endpoint> candidates, List<String> out) {
-            for (Endpoint e : candidates) {
-                if (selector.matches(e.labels())) {
-                    out.add(e.key());
+        private static void filter(LabelSelector selector, List<Member> candidates, List<String> out) {
+            if (selector.matchesAll()) {
+                for (Member m : candidates) {
+                    out.add(m.key);
+                }
+                return;
+            }
+            for (Member m : candidates) {
+                if (selector.matches(m.labels)) {
+                    out.add(m.key);
                 }
             }
         }
+    }
+
+    /** An eligible endpoint as the index needs it: its shared key string and its labels. */
+    private record Member(String key, Map<String, String> labels) {
     }
 }
