@@ -65,12 +65,35 @@ public final class LabDaemon implements AutoCloseable {
             store.update(s -> s.failed(why));
             return 1;
         }
+        watchStateFile(store);
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Exits when the state file disappears: {@code down} (or a deleted test directory) has taken the lab away, and a
+     * daemon nobody can find any more must not linger.
+     */
+    private static void watchStateFile(StateStore store) {
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!Files.exists(store.stateFile())) {
+                    log("state file " + store.stateFile() + " is gone: exiting");
+                    System.exit(0);
+                }
+            }
+        }, "lab-state-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     public void start() throws Exception {

@@ -106,6 +106,16 @@ public final class LabTeardown {
         return out;
     }
 
+    /** /proc/PID/cmdline as one line (ProcessHandle.Info gives up on long command lines such as a class path). */
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private Optional<Long> pidFile() {
         try {
             return Optional.of(Long.parseLong(Files.readString(store.pidFile()).strip()));
@@ -123,11 +133,8 @@ public final class LabTeardown {
         if (h.isEmpty() || !h.get().isAlive() || pid == ProcessHandle.current().pid()) {
             return false;
         }
-        if (mustMention != null) {
-            String cmd = h.get().info().commandLine().orElse("");
-            if (!cmd.contains(mustMention)) {
-                return false;
-            }
+        if (mustMention != null && !commandLine(pid).contains(mustMention)) {
+            return false;
         }
         h.get().destroy();
         try {

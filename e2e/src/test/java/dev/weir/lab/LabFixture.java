@@ -1,0 +1,78 @@
+package dev.weir.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.cli.Main;
+import dev.weir.iptables.sys.LibC;
+import dev.weir.lab.state.LabState;
+import dev.weir.lab.state.StateStore;
+import dev.weir.lab.sys.ProcessRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A lab for kernel tests: its own state directory, the prefix {@value #PREFIX} (so a developer's {@code wl-} lab is
+ * left alone), any free API port and no agents. Runs the real CLI, so the daemon is a real separate process.
+ */
+public final class LabFixture {
+
+    public static final String PREFIX = "wl-t-";
+
+    private final Path stateDir;
+    private LabState state;
+
+    public LabFixture(Path stateDir) {
+        this.stateDir = stateDir;
+    }
+
+    public static boolean root() {
+        return LibC.get().getuid() == 0;
+    }
+
+    public static final String NOT_ROOT = "lab tests create network namespaces and need root: skipped";
+
+    /** {@code weir lab up ...extra}; fails the test with the CLI's output if it does not come up. */
+    public LabState up(String... extra) {
+        List<String> args = new ArrayList<>(List.of("lab", "up", "--state-dir", stateDir.toString(), "--prefix",
+                PREFIX, "--api-port", "0", "--agents", "none"));
+        args.addAll(List.of(extra));
+        long t0 = System.nanoTime();
+        Run r = weir(args);
+        assertThat(r.code()).as("weir lab up: %s", r.output()).isZero();
+        System.out.printf("lab up %s: %d ms%n", String.join(" ", extra), (System.nanoTime() - t0) / 1_000_000);
+        state = store().read().orElseThrow();
+        return state;
+    }
+
+    public Run down() {
+        return weir(List.of("lab", "down", "--state-dir", stateDir.toString(), "--prefix", PREFIX));
+    }
+
+    public StateStore store() {
+        return new StateStore(stateDir);
+    }
+
+    public LabState state() {
+        return state;
+    }
+
+    public Run weir(List<String> args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Network namespaces with the test prefix that still exist. */
+    public static List<String> leftoverNetns() {
+        return new LabTeardown(new StateStore(Path.of("/nonexistent")), new ProcessRunner())
+                .existingWithPrefix(PREFIX);
+    }
+
+    public record Run(int code, String output) {
+    }
+}
