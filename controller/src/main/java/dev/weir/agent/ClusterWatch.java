@@ -1,0 +1,186 @@
+package dev.weir.agent;
+
+import dev.weir.k8s.Translated;
+import dev.weir.model.ObjectRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's informers: Pods (all namespaces), Namespaces and NetworkPolicies. Handlers only translate, record the
+ * latest change per object and poke the trigger; the sync thread does the rest. Informers retry forever after errors
+ * (fabric8 re-lists and re-watches with backoff), so an unreachable API server leaves the last applied rules in force
+ * and a returning one brings the caches up to date again.
+ */
+public final class ClusterWatch implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterWatch.class);
+
+    /** Where ClusterNetworkPolicy lives; served only when its CRD is installed. */
+    static final String CNP_API_VERSION = "policy.networking.k8s.io/v1alpha2";
+    static final String CNP_KIND = "ClusterNetworkPolicy";
+
+    private final KubernetesClient client;
+    private final ObjectTranslator translator;
+    private final PendingChanges pending;
+    private final SyncTrigger trigger;
+    private SharedIndexInformer<Namespace> namespaces;
+    private SharedIndexInformer<Pod> pods;
+    private SharedIndexInformer<NetworkPolicy> policies;
+
+    public ClusterWatch(KubernetesClient client, ObjectTranslator translator, PendingChanges pending,
+            SyncTrigger trigger) {
+        this.client = client;
+        this.translator = translator;
+        this.pending = pending;
+        this.trigger = trigger;
+    }
+
+    /** Starts the informers without waiting for them to sync (the pacer holds every apply until they have). */
+    public void start() {
+        namespaces = start(client.namespaces().runnableInformer(0), this::namespaceChange,
+                ns -> new Change.NamespaceDelete(ns.getMetadata().getName()));
+        pods = start(client.pods().inAnyNamespace().runnableInformer(0), this::podChange,
+                p -> new Change.PodDelete(namespaceOf(p), p.getMetadata().getName()));
+        policies = start(client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0),
+                this::policyChange, np -> new Change.PolicyDelete(namespaceOf(np), np.getMetadata().getName()));
+        // Discovery is a blocking call; an unreachable API server must not hold up the start.
+        java.util.concurrent.CompletableFuture.runAsync(this::watchClusterNetworkPolicies);
+    }
+
+    private <T extends HasMetadata> SharedIndexInformer<T> start(SharedIndexInformer<T> informer,
+            Function<T, Change> upsert, Function<T, Change> delete) {
+        informer.addEventHandler(new ResourceEventHandler<T>() {
+            @Override
+            public void onAdd(T obj) {
+                record(upsert, obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                record(upsert, newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean finalStateUnknown) {
+                record(delete, obj);
+            }
+        });
+        informer.exceptionHandler((started, t) -> {
+            LOG.warn("watch of {} failed, retrying with backoff: {}", informer.getApiTypeClass().getSimpleName(),
+                    t.toString());
+            return true;
+        });
+        informer.start().whenComplete((ok, err) -> {
+            if (err == null) {
+                LOG.info("{} cache synced", informer.getApiTypeClass().getSimpleName());
+                trigger.poke();
+            }
+        });
+        return informer;
+    }
+
+    private <T> void record(Function<T, Change> translate, T obj) {
+        try {
+            pending.record(translate.apply(obj));
+            trigger.poke();
+        } catch (RuntimeException e) {
+            // A translator bug must not kill fabric8's dispatcher thread; the next full resync retries the object.
+            LOG.error("could not translate {}", obj, e);
+        }
+    }
+
+    /**
+     * Hook for ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2): the Java types live in {@code crds/}, the
+     * model and compiler do not take them yet. Until they do, the agent only says whether the CRD is there: when it is
+     * absent, one warning, and NetworkPolicy enforcement carries on alone.
+     */
+    private void watchClusterNetworkPolicies() {
+        boolean installed;
+        try {
+            installed = client.supports(CNP_API_VERSION, CNP_KIND);
+        } catch (RuntimeException e) {
+            installed = false;
+        }
+        if (installed) {
+            LOG.warn("{} ({}) is installed but this agent does not enforce it yet; NetworkPolicy only", CNP_KIND,
+                    CNP_API_VERSION);
+        } else {
+            LOG.warn("{} ({}) is not served by the API server (CRD absent); enforcing NetworkPolicy only", CNP_KIND,
+                    CNP_API_VERSION);
+        }
+    }
+
+    /** True once every informer has listed its objects: before that, no apply may run. */
+    public boolean synced() {
+        return namespaces != null && namespaces.hasSynced() && pods.hasSynced() && policies.hasSynced();
+    }
+
+    /** Whether every informer currently has a live watch (false while the API server is unreachable). */
+    public boolean watching() {
+        return namespaces != null && namespaces.isWatching() && pods.isWatching() && policies.isWatching();
+    }
+
+    /** Every object in the caches as a change: the input of a full resync. */
+    public Collection<Change> everything() {
+        List<Change> out = new ArrayList<>();
+        namespaces.getStore().list().forEach(ns -> out.add(namespaceChange(ns)));
+        pods.getStore().list().forEach(p -> out.add(podChange(p)));
+        policies.getStore().list().forEach(np -> out.add(policyChange(np)));
+        return out;
+    }
+
+    Change namespaceChange(Namespace ns) {
+        Translated<dev.weir.model.Namespace> t = translator.namespace(ns);
+        if (t.value().isPresent()) {
+            return new Change.NamespaceUpsert(t.value().get());
+        }
+        LOG.debug("namespace {} left out: {}", ns.getMetadata().getName(), t.diagnostics());
+        return new Change.NamespaceDelete(ns.getMetadata().getName());
+    }
+
+    Change podChange(Pod pod) {
+        Translated<dev.weir.model.Endpoint> t = translator.pod(pod);
+        if (t.value().isPresent()) {
+            return new Change.PodUpsert(t.value().get());
+        }
+        LOG.debug("pod {}/{} left out: {}", namespaceOf(pod), pod.getMetadata().getName(), t.diagnostics());
+        return new Change.PodDelete(namespaceOf(pod), pod.getMetadata().getName());
+    }
+
+    Change policyChange(NetworkPolicy np) {
+        Translated<dev.weir.model.NetworkPolicy> t = translator.networkPolicy(np);
+        if (t.value().isPresent()) {
+            return new Change.PolicyUpsert(t.value().get());
+        }
+        ObjectMeta m = np.getMetadata();
+        String version = m.getGeneration() != null ? "g" + m.getGeneration() : "rv" + m.getResourceVersion();
+        return new Change.PolicyRejected(new Rejection(ObjectRef.networkPolicy(namespaceOf(np), m.getName()),
+                m.getUid(), version, t.diagnostics()));
+    }
+
+    private static String namespaceOf(HasMetadata o) {
+        String ns = o.getMetadata().getNamespace();
+        return ns == null || ns.isEmpty() ? "default" : ns;
+    }
+
+    @Override
+    public void close() {
+        for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {namespaces, pods, policies}) {
+            if (i != null) {
+                i.stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.weir.agent;
+
+/**
+ * Keys of the agent's structured log fields: MDC entries (every line of a sync carries them; the JSON layout emits
+ * them as fields) and the {@code key=value} words of the per-sync line. One place, so dashboards and docs agree.
+ */
+public final class LogKeys {
+
+    /** MDC: the node this agent programs (several agents share one JVM in the lab). */
+    public static final String NODE = "node";
+    /** MDC: {@code <node>-<n>}, the sync a line belongs to. */
+    public static final String SYNC_ID = "syncId";
+
+    public static final String KIND = "kind";
+    public static final String CHANGES = "changes";
+    public static final String NAMESPACES = "namespaces";
+    public static final String PODS = "pods";
+    public static final String POLICIES = "policies";
+    public static final String REJECTED = "rejected";
+    public static final String CHAINS = "chains";
+    public static final String RULES = "rules";
+    public static final String SETS = "sets";
+    public static final String MEMBERS = "members";
+    public static final String APPLIED = "applied";
+    public static final String GRAPH_MS = "graphMs";
+    public static final String RENDER_MS = "renderMs";
+    public static final String APPLY_MS = "applyMs";
+    public static final String TOTAL_MS = "totalMs";
+
+    private LogKeys() {
+    }
+}

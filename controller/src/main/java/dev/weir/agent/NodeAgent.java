@@ -1,0 +1,145 @@
+package dev.weir.agent;
+
+import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.iptables.sys.NetworkNamespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node agent: informers → pending changes → one sync thread → dataplane, plus the HTTP endpoints. Several
+ * may run in one JVM (the lab), each with its own client, network namespace and port. {@link #close()} stops watching
+ * and syncing and leaves the applied rules in the kernel.
+ */
+public final class NodeAgent implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+    private final AgentConfig config;
+    private final AgentMetrics metrics;
+    private final ClusterWatch watch;
+    private final SyncLoop loop;
+    private final SyncWorker worker;
+    private final AgentHttpServer http;
+    private final Duration stallLimit;
+
+    private NodeAgent(AgentConfig config, AgentMetrics metrics, ClusterWatch watch, SyncLoop loop, SyncWorker worker,
+            AgentHttpServer http) {
+        this.config = config;
+        this.metrics = metrics;
+        this.watch = watch;
+        this.loop = loop;
+        this.worker = worker;
+        this.http = http;
+        this.stallLimit = stallLimit(config);
+    }
+
+    /**
+     * The loop wakes at least every min(resync, drift) interval; a heartbeat older than twice the longer one (plus a
+     * minute for a slow apply) means it is stuck, and {@code /healthz} fails so the kubelet restarts the agent.
+     */
+    static Duration stallLimit(AgentConfig config) {
+        Duration longer = config.resyncInterval().compareTo(config.driftCheckInterval()) > 0
+                ? config.resyncInterval() : config.driftCheckInterval();
+        return longer.multipliedBy(2).plusMinutes(1);
+    }
+
+    /**
+     * Starts an agent for {@code config.node()} that programs {@code netns} through the real renderer and applier
+     * (the entry point the lab uses; {@code weir agent} calls it with the host or {@code --netns} namespace).
+     */
+    public static NodeAgent start(AgentConfig config, KubernetesClient client, NetworkNamespace netns)
+            throws IOException {
+        return start(config, client, StandardParts.create(config, client, netns));
+    }
+
+    /** Starts an agent with the given parts (tests: recording dataplane, fake clock). */
+    public static NodeAgent start(AgentConfig config, KubernetesClient client, AgentParts parts) throws IOException {
+        AgentMetrics metrics = new AgentMetrics();
+        PendingChanges pending = new PendingChanges(parts.ticker());
+        SyncTrigger trigger = new SyncTrigger();
+        ClusterWatch watch = new ClusterWatch(client, parts.translator(), pending, trigger);
+        SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(), watch::everything,
+                parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker());
+        Pacer pacer = new Pacer(config.minSyncInterval(), config.resyncInterval(), config.driftCheckInterval());
+        SyncLoop loop = new SyncLoop(config.node(), pacer, worker, trigger, pending, watch::synced, parts.ticker());
+        AgentHttpServer http = null;
+        try {
+            if (config.httpPort() >= 0) {
+                http = AgentHttpServer.start(config.httpPort(), new HealthSource(watch, loop, worker, stallLimit(config)), metrics);
+            }
+            watch.start();
+            loop.start();
+        } catch (IOException | RuntimeException e) {
+            loop.close();
+            watch.close();
+            if (http != null) {
+                http.close();
+            }
+            throw e;
+        }
+        NodeAgent agent = new NodeAgent(config, metrics, watch, loop, worker, http);
+        LOG.info("agent started for node {} (netns {}, http port {}, min sync {}, resync {}, drift check {})",
+                config.node(), config.netnsName().orElse("host"), agent.httpPort(),
+                Durations.format(config.minSyncInterval()), Durations.format(config.resyncInterval()),
+                Durations.format(config.driftCheckInterval()));
+        return agent;
+    }
+
+    public Health health() {
+        return new HealthSource(watch, loop, worker, stallLimit).get();
+    }
+
+    /** Whether every informer has a live watch right now (false while the API server is unreachable). */
+    public boolean watching() {
+        return watch.watching();
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** The bound HTTP port, or -1 when the server is disabled. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Stops watching, syncing and serving. The applied rules stay in the kernel (restart does not open a gap). */
+    @Override
+    public void close() {
+        loop.close();
+        watch.close();
+        if (http != null) {
+            http.close();
+        }
+        LOG.info("agent for node {} stopped; its rules stay in place", config.node());
+    }
+
+    /** Liveness and readiness from the loop, the caches and the last sync. */
+    private record HealthSource(ClusterWatch watch, SyncLoop loop, SyncWorker worker, Duration stallLimit)
+            implements java.util.function.Supplier<Health> {
+
+        @Override
+        public Health get() {
+            boolean live = loop.alive(stallLimit);
+            if (!watch.synced()) {
+                return new Health(live, false, "informer caches not synced yet");
+            }
+            if (!loop.everSucceeded()) {
+                String err = worker.lastError();
+                return new Health(live, false, err == null ? "first apply not done yet" : "first apply failed: " + err);
+            }
+            if (!loop.lastSyncSucceeded()) {
+                return new Health(live, false, "last apply failed (" + loop.consecutiveFailures()
+                        + " in a row, retrying): " + worker.lastError());
+            }
+            return new Health(live, live, live ? "ok" : "sync loop stopped");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.weir.agent;
+
+import dev.weir.model.Diagnostic;
+import dev.weir.model.ObjectRef;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A policy left out because it is invalid, with what identifies the version that was judged: {@code uid} and
+ * {@code generation} (spec changes) — falling back to {@code resourceVersion} where the API sets no generation — so
+ * that one version is reported once, however often it is seen again.
+ */
+public record Rejection(ObjectRef object, String uid, String version, List<Diagnostic> diagnostics) {
+
+    public Rejection {
+        Objects.requireNonNull(object, "object");
+        diagnostics = diagnostics.stream().sorted().toList();
+        if (diagnostics.isEmpty()) {
+            throw new IllegalArgumentException("a rejection must say why");
+        }
+    }
+
+    /** Identity of the judged version: the same object and version is reported only once. */
+    public String reportKey() {
+        return object + "@" + uid + "/" + version;
+    }
+
+    /** The diagnostics as one message: {@code field: message; field: message}. */
+    public String message() {
+        StringBuilder sb = new StringBuilder();
+        for (Diagnostic d : diagnostics) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            if (d.field() != null && !d.field().isEmpty()) {
+                sb.append(d.field()).append(": ");
+            }
+            sb.append(d.message());
+        }
+        return sb.toString();
+    }
+}

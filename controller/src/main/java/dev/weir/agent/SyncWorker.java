@@ -1,0 +1,218 @@
+package dev.weir.agent;
+
+import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.graph.PolicyGraph;
+import dev.weir.iptables.render.Chain;
+import dev.weir.iptables.render.FamilyRuleset;
+import dev.weir.iptables.render.IpSetSpec;
+import dev.weir.iptables.render.IptablesRule;
+import dev.weir.iptables.render.Ruleset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One sync, end to end: take the recorded changes (or, for a full resync, everything in the informer caches), update
+ * the cluster state, compile, render for this node, apply, and report. Owned by the single sync thread. A failure is
+ * counted and logged and leaves the kernel as the last successful apply left it; the changes it carried stay
+ * "unapplied" (for the latency metric) until a later sync applies them.
+ */
+public final class SyncWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncWorker.class);
+
+    private final String node;
+    private final PendingChanges pending;
+    private final ClusterState state;
+    private final Supplier<Collection<Change>> everything;
+    private final RulesetRenderer renderer;
+    private final Dataplane dataplane;
+    private final RejectionReporter reporter;
+    private final AgentMetrics metrics;
+    private final LongSupplier ticker;
+
+    private final List<Long> unappliedSince = new ArrayList<>();
+    private final Set<String> reported = new HashSet<>();
+    private Ruleset lastApplied;
+    private long sequence;
+    private volatile String lastError;
+
+    public SyncWorker(String node, PendingChanges pending, ClusterState state,
+            Supplier<Collection<Change>> everything, RulesetRenderer renderer, Dataplane dataplane,
+            RejectionReporter reporter, AgentMetrics metrics, LongSupplier ticker) {
+        this.node = node;
+        this.pending = pending;
+        this.state = state;
+        this.everything = everything;
+        this.renderer = renderer;
+        this.dataplane = dataplane;
+        this.reporter = reporter;
+        this.metrics = metrics;
+        this.ticker = ticker;
+    }
+
+    /** Runs one sync; returns whether it succeeded. Never throws (an {@link Error} aside). */
+    public boolean run(SyncKind requested) {
+        long start = ticker.getAsLong();
+        String syncId = node + "-" + (++sequence);
+        MDC.put(LogKeys.SYNC_ID, syncId);
+        try {
+            SyncKind kind = requested == SyncKind.DRIFT && lastApplied == null ? SyncKind.FULL : requested;
+            if (kind == SyncKind.DRIFT) {
+                checkDrift(start);
+            } else {
+                sync(kind, start);
+            }
+            lastError = null;
+            return true;
+        } catch (Exception e) {
+            metrics.applyErrors.inc();
+            lastError = e.toString();
+            LOG.error("sync {} failed after {} ms, keeping the last applied rules and retrying: {}", syncId,
+                    millis(ticker.getAsLong() - start), e.toString(), e);
+            return false;
+        } finally {
+            metrics.syncDuration.observeNanos(ticker.getAsLong() - start);
+            MDC.remove(LogKeys.SYNC_ID);
+        }
+    }
+
+    private void sync(SyncKind kind, long start) throws Exception {
+        List<PendingChanges.Entry> drained = pending.drain();
+        for (PendingChanges.Entry e : drained) {
+            state.apply(e.change());
+            unappliedSince.add(e.firstSeenNanos());
+        }
+        if (kind == SyncKind.FULL) {
+            state.replaceAll(everything.get());
+        }
+        reportRejections();
+        long graphStart = ticker.getAsLong();
+        PolicyGraph graph = state.graph();
+        long renderStart = ticker.getAsLong();
+        Ruleset desired = renderer.render(graph, node);
+        long applyStart = ticker.getAsLong();
+        boolean skip = kind == SyncKind.CHANGES && desired.equals(lastApplied);
+        if (!skip) {
+            logChangedRules(desired);
+            dataplane.apply(desired);
+            metrics.applyDuration.observeNanos(ticker.getAsLong() - applyStart);
+        }
+        long end = ticker.getAsLong();
+        lastApplied = desired;
+        metrics.syncs.inc();
+        for (long since : unappliedSince) {
+            metrics.eventToApply.observeNanos(end - since);
+        }
+        unappliedSince.clear();
+        Counts c = Counts.of(desired);
+        metrics.chains.set(c.chains);
+        metrics.rules.set(c.rules);
+        metrics.ipsetMembers.set(c.members);
+        LOG.info("sync {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={}",
+                LogKeys.KIND, kind.name().toLowerCase(java.util.Locale.ROOT), LogKeys.CHANGES, drained.size(),
+                LogKeys.NAMESPACES, state.namespaceCount(), LogKeys.PODS, state.endpointCount(),
+                LogKeys.POLICIES, state.policyCount(), LogKeys.REJECTED, state.rejections().size(),
+                LogKeys.CHAINS, c.chains, LogKeys.RULES, c.rules, LogKeys.SETS, c.sets, LogKeys.MEMBERS, c.members,
+                LogKeys.APPLIED, !skip, LogKeys.GRAPH_MS, millis(renderStart - graphStart),
+                LogKeys.RENDER_MS, millis(applyStart - renderStart), LogKeys.APPLY_MS, millis(end - applyStart),
+                LogKeys.TOTAL_MS, millis(end - start));
+    }
+
+    private void checkDrift(long start) throws Exception {
+        Dataplane.DriftReport report = dataplane.check(lastApplied);
+        if (!report.drifted()) {
+            LOG.debug("drift check: the kernel matches the last applied ruleset ({} ms)",
+                    millis(ticker.getAsLong() - start));
+            return;
+        }
+        LOG.warn("drift check: the kernel differs from the last applied ruleset, re-applying: {}",
+                report.differences());
+        metrics.driftRepairs.inc();
+        long applyStart = ticker.getAsLong();
+        dataplane.apply(lastApplied);
+        metrics.applyDuration.observeNanos(ticker.getAsLong() - applyStart);
+    }
+
+    /** Reports each rejected policy version once; a failed report is tried again next sync. */
+    private void reportRejections() {
+        metrics.policiesRejected.set(state.rejections().size());
+        for (Rejection r : state.rejections().values()) {
+            if (reported.contains(r.reportKey())) {
+                continue;
+            }
+            LOG.warn("{} is rejected and left out; every other policy is still enforced: {}", r.object(), r.message());
+            try {
+                reporter.report(r);
+                reported.add(r.reportKey());
+            } catch (Exception e) {
+                LOG.warn("could not record a {} event on {}: {}", RejectionReporter.REASON, r.object(), e.toString());
+            }
+        }
+    }
+
+    /** DEBUG: the rules of every chain this apply writes anew. */
+    private void logChangedRules(Ruleset desired) {
+        if (!LOG.isDebugEnabled()) {
+            return;
+        }
+        Map<String, Chain> before = new HashMap<>();
+        if (lastApplied != null) {
+            for (FamilyRuleset f : List.of(lastApplied.v4(), lastApplied.v6())) {
+                f.chains().forEach(ch -> before.put(f.family() + "/" + ch.name(), ch));
+            }
+        }
+        for (FamilyRuleset f : List.of(desired.v4(), desired.v6())) {
+            for (Chain ch : f.chains()) {
+                if (ch.equals(before.get(f.family() + "/" + ch.name()))) {
+                    continue;
+                }
+                for (IptablesRule r : ch.rules()) {
+                    LOG.debug("{} -A {} {}{}", f.family(), ch.name(), r.spec(),
+                            r.comment() == null ? "" : " -m comment --comment \"" + r.comment() + "\"");
+                }
+            }
+        }
+    }
+
+    /** The ruleset most recently applied with success, or null before the first. */
+    public Ruleset lastApplied() {
+        return lastApplied;
+    }
+
+    /** Why the last sync failed, or null when it succeeded. */
+    public String lastError() {
+        return lastError;
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private record Counts(int chains, int rules, int sets, long members) {
+        static Counts of(Ruleset r) {
+            int chains = 0;
+            int rules = 0;
+            for (FamilyRuleset f : List.of(r.v4(), r.v6())) {
+                chains += f.chains().size();
+                for (Chain ch : f.chains()) {
+                    rules += ch.rules().size();
+                }
+            }
+            long members = 0;
+            for (IpSetSpec s : r.sets()) {
+                members += s.members().size();
+            }
+            return new Counts(chains, rules, r.sets().size(), members);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.weir.agent;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * fabric8's mock API server in CRUD mode, restartable on the same port with the same state (the state lives in the
+ * dispatcher), to take the API server away from an agent and give it back (TOOLCHAIN.md §1).
+ */
+final class MockCluster implements AutoCloseable {
+
+    private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    private final KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(responses);
+    private KubernetesMockServer server;
+    private int port;
+
+    MockCluster() throws Exception {
+        start();
+    }
+
+    void start() throws Exception {
+        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), responses,
+                dispatcher, false);
+        server.init(InetAddress.getByName("127.0.0.1"), port);
+        port = server.getPort();
+    }
+
+    void stop() {
+        server.destroy();
+    }
+
+    /** A client for the agent (its own connections, so closing it does not affect the test's client). */
+    KubernetesClient newClient() {
+        return server.createClient(b -> b.editOrNewConfig().withWatchReconnectInterval(100)
+                .withWatchReconnectLimit(-1).withRequestRetryBackoffInterval(50).withRequestRetryBackoffLimit(2)
+                .withConnectionTimeout(1000).endConfig());
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+    }
+}

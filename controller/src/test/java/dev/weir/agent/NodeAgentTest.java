@@ -1,0 +1,270 @@
+package dev.weir.agent;
+
+import static dev.weir.agent.Kube.allowFrom;
+import static dev.weir.agent.Kube.allowFromTeam;
+import static dev.weir.agent.Kube.invalidCidr;
+import static dev.weir.agent.Kube.namespace;
+import static dev.weir.agent.Kube.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.weir.iptables.render.Ruleset;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The agent against fabric8's mock API server in CRUD mode: cluster changes must reach the applied ruleset. */
+class NodeAgentTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private MockCluster cluster;
+    private KubernetesClient kube;
+    private KubernetesClient agentClient;
+    private TestingDataplane dataplane;
+    private NodeAgent agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cluster = new MockCluster();
+        kube = cluster.newClient();
+        agentClient = cluster.newClient();
+        dataplane = new TestingDataplane();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (agent != null) {
+            agent.close();
+        }
+        agentClient.close();
+        kube.close();
+        cluster.close();
+    }
+
+    private NodeAgent startAgent() throws Exception {
+        return startAgent(Duration.ofMillis(50));
+    }
+
+    private NodeAgent startAgent(Duration minSyncInterval) throws Exception {
+        AgentConfig config = AgentConfig.defaults("n1").withHttpPort(-1)
+                .withIntervals(Duration.ofMinutes(5), minSyncInterval, Duration.ofMinutes(1));
+        agent = NodeAgent.start(config, agentClient, new AgentParts(ObjectTranslator.standard(),
+                new TestingRenderer(), dataplane, new KubeEventReporter(agentClient, "n1"), System::nanoTime));
+        return agent;
+    }
+
+    private void baseline() {
+        kube.resource(namespace("dev", "team", "a")).create();
+        kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
+        kube.resource(pod("dev", "db", "10.0.0.2", "n2", "app", "db")).create();
+        kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
+    }
+
+    private Ruleset awaitLine(String line) throws InterruptedException {
+        return dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains(line), WAIT);
+    }
+
+    private Ruleset awaitNoLine(String line) throws InterruptedException {
+        return dataplane.awaitApplied(r -> !TestingRenderer.lines(r).contains(line), WAIT);
+    }
+
+    private Ruleset awaitLineStarting(String prefix) throws InterruptedException {
+        return dataplane.awaitApplied(r -> TestingRenderer.lines(r).stream().anyMatch(l -> l.startsWith(prefix)),
+                WAIT);
+    }
+
+    @Test
+    void firstApplyCarriesTheWholeClusterAsListed() throws Exception {
+        baseline();
+        startAgent();
+
+        awaitLine("policy dev/web-from-db");
+        assertThat(TestingRenderer.lines(dataplane.applied().get(0)))
+                .contains("policy dev/web-from-db", "group ns:dev/pods:app in (db) = 10.0.0.2",
+                        "local dev/web in=[dev/web-from-db] out=[]");
+    }
+
+    @Test
+    void policyCreateUpdateAndDeleteReachTheRuleset() throws Exception {
+        baseline();
+        startAgent();
+        awaitLine("policy dev/web-from-db");
+
+        kube.resource(allowFrom("dev", "web-from-cache", "web", "cache")).create();
+        awaitLine("local dev/web in=[dev/web-from-cache, dev/web-from-db] out=[]");
+
+        kube.resource(allowFrom("dev", "web-from-cache", "web", "queue")).update();
+        awaitLineStarting("group ns:dev/pods:app in (queue)");
+
+        kube.resource(allowFrom("dev", "web-from-cache", "web", "queue")).delete();
+        awaitLine("local dev/web in=[dev/web-from-db] out=[]");
+    }
+
+    @Test
+    void podCreateLabelChangeIpChangeAndDeleteReachThePeerSet() throws Exception {
+        baseline();
+        startAgent();
+        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.2");
+
+        kube.resource(pod("dev", "db2", "10.0.0.3", "n2", "app", "db")).create();
+        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.2 10.0.0.3");
+
+        kube.pods().inNamespace("dev").withName("db2").edit(p -> new PodBuilder(p).editMetadata()
+                .addToLabels("app", "cache").endMetadata().build());
+        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.2");
+
+        kube.pods().inNamespace("dev").withName("db").editStatus(p -> new PodBuilder(p).editStatus()
+                .withPodIP("10.0.0.9").withPodIPs(List.of()).addNewPodIP().withIp("10.0.0.9").endPodIP()
+                .endStatus().build());
+        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.9");
+
+        kube.pods().inNamespace("dev").withName("db").delete();
+        awaitLine("group ns:dev/pods:app in (db) = ");
+    }
+
+    @Test
+    void namespaceLabelChangeMovesItsPodsInAndOutOfPeerSets() throws Exception {
+        baseline();
+        kube.resource(namespace("ops", "team", "b")).create();
+        kube.resource(pod("ops", "tool", "10.0.1.1", "n2", "app", "tool")).create();
+        kube.resource(allowFromTeam("dev", "web-from-team-a", "web", "a")).create();
+        startAgent();
+        awaitLineStarting("group nssel:team in (a)/pods: = 10.0.0.1 10.0.0.2");
+
+        kube.namespaces().withName("ops").edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+                .editMetadata().addToLabels("team", "a").endMetadata().build());
+        awaitLine("group nssel:team in (a)/pods: = 10.0.0.1 10.0.0.2 10.0.1.1");
+
+        kube.namespaces().withName("ops").delete();
+        awaitLine("group nssel:team in (a)/pods: = 10.0.0.1 10.0.0.2");
+    }
+
+    @Test
+    void anInvalidPolicyGetsOneEventAndTheOthersStayEnforced() throws Exception {
+        baseline();
+        kube.resource(invalidCidr("dev", "broken")).create();
+        startAgent();
+        awaitLine("policy dev/web-from-db");
+
+        assertThat(TestingRenderer.lines(dataplane.last())).noneMatch(l -> l.contains("broken"));
+        List<Event> events = awaitEvents("dev", 1);
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.getReason()).isEqualTo("PolicyRejected");
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("broken");
+            assertThat(e.getMessage()).contains("spec.ingress[0].from[0].ipBlock.cidr");
+        });
+        assertThat(agent.metrics().policiesRejected.value()).isEqualTo(1);
+
+        // More syncs of the same version must not add events.
+        kube.resource(pod("dev", "db3", "10.0.0.4", "n2", "app", "db")).create();
+        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.2 10.0.0.4");
+        assertThat(kube.v1().events().inNamespace("dev").list().getItems()).hasSize(1);
+    }
+
+    private List<Event> awaitEvents(String ns, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<Event> events;
+        do {
+            events = kube.v1().events().inNamespace(ns).list().getItems();
+            if (events.size() >= count) {
+                return events;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return events;
+    }
+
+    @Test
+    void aBurstOfTwoThousandPodEventsBecomesFewApplies() throws Exception {
+        baseline();
+        startAgent(Duration.ofMillis(500));
+        awaitLine("policy dev/web-from-db");
+        int before = dataplane.applyCount();
+        long start = System.nanoTime();
+
+        // 1,000 creates, then one collection delete that the mock turns into 1,000 DELETE events. (The mock takes
+        // ~100 writes/s on a busy 2-core machine; SyncLoopTest feeds 5,000 events straight to the recorder.)
+        int n = 1000;
+        for (int i = 0; i < n; i++) {
+            kube.resource(pod("dev", "p" + i, ip(i), "n2", "app", "db", "burst", "yes")).create();
+        }
+        kube.pods().inNamespace("dev").withLabel("burst", "yes").delete();
+        dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains("group ns:dev/pods:app in (db) = 10.0.0.2")
+                && dataplane.applyCount() > before + 1, WAIT);
+
+        int applies = dataplane.applyCount() - before;
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(applies).as("applies for %d events in %d ms", 2 * n, elapsedMs)
+                .isLessThanOrEqualTo((int) (elapsedMs / 500) + 2).isLessThan(2 * n / 50);
+        assertThat(agent.metrics().eventToApply.count()).as("events measured").isGreaterThanOrEqualTo(n);
+    }
+
+    private static String ip(int i) {
+        return "10.1." + (i / 250) + "." + (i % 250 + 1);
+    }
+
+    @Test
+    void nothingIsAppliedBeforeEveryInformerHasSynced() throws Exception {
+        baseline();
+        cluster.stop();
+        startAgent();
+        Thread.sleep(500);
+        assertThat(dataplane.applyCount()).isZero();
+        assertThat(agent.health().ready()).isFalse();
+        assertThat(agent.health().reason()).contains("not synced");
+
+        cluster.start();
+        awaitLine("policy dev/web-from-db");
+        assertThat(dataplane.applied().get(0).v4().chains().get(0).rules()).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("flaky: after a mock restart the re-watch sometimes gets 400 for 30 s+; under study")
+    void losingTheApiServerKeepsTheRulesAndItsReturnCatchesUp() throws Exception {
+        baseline();
+        startAgent();
+        awaitLine("policy dev/web-from-db");
+        int applies = dataplane.applyCount();
+        cluster.stop();
+        Thread.sleep(600);
+        assertThat(agent.watching()).isFalse();
+        assertThat(dataplane.applyCount()).as("no apply while the API server is gone").isEqualTo(applies);
+        assertThat(agent.health().live()).isTrue();
+        cluster.start();
+        // fabric8 re-watches with backoff from its last resourceVersion. A real API server replays what happened in
+        // between; the mock does not, so create only once the watches are back.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!agent.watching() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(agent.watching()).as("watching again").isTrue();
+        kube.resource(pod("dev", "db2", "10.0.0.3", "n2", "app", "db")).create();
+        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.2 10.0.0.3");
+    }
+
+    @Test
+    void aFailedApplyIsRetriedUntilItSucceeds() throws Exception {
+        baseline();
+        dataplane.failNext(2);
+        startAgent();
+
+        awaitLine("policy dev/web-from-db");
+        assertThat(agent.metrics().applyErrors.value()).isEqualTo(2);
+        awaitReady();
+    }
+
+    private void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!agent.health().ready() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(agent.health().ready()).as(agent.health().reason()).isTrue();
+    }
+}
