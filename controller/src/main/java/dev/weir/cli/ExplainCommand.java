@@ -92,6 +92,12 @@ public final class ExplainCommand implements Command {
             err.println("rejected: " + d);
         }
         Reachability reachability = new Reachability(PolicyCompiler.compile(loaded.snapshot()));
+        List<String> finished = reachability.graph().endpoints().values().stream().filter(e -> e.phase().terminal())
+                .map(e -> e.key()).toList();
+        if (!finished.isEmpty()) {
+            err.println("note: pods in phase Succeeded or Failed are left out of the tables: "
+                    + String.join(", ", finished));
+        }
         List<PortProtocol> targets = targets(reachability, ports, protocols, err);
         if (single) {
             String from = args.value("--from").orElseThrow();

@@ -15,9 +15,17 @@ public final class Explainer {
     private Explainer() {
     }
 
-    /** The table over every pod of the graph (in key order) for the given targets. */
+    /** The table over {@link #livePods} of the graph for the given targets. */
     public static TruthTable table(Reachability reachability, List<PortProtocol> targets) {
-        return table(reachability, new ArrayList<>(reachability.graph().endpoints().keySet()), targets);
+        return table(reachability, livePods(reachability.graph()), targets);
+    }
+
+    /**
+     * The pods a table shows, in key order: all but those in phase Succeeded or Failed, which have released their
+     * address and can be neither reached nor a source.
+     */
+    public static List<String> livePods(PolicyGraph graph) {
+        return graph.endpoints().values().stream().filter(e -> !e.phase().terminal()).map(Endpoint::key).toList();
     }
 
     /** The table over {@code pods} (keys of the graph's endpoints, in this order) for the given targets. */

@@ -155,6 +155,19 @@ class ExplainCommandTest {
     }
 
     @Test
+    void finishedPodsAreLeftOutOfTablesWithANote() {
+        Run r = run(TWO_PODS + """
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: job, namespace: x}
+                status: {phase: Succeeded}
+                """, "-");
+        assertThat(r.out()).doesNotContain("x/job");
+        assertThat(r.err()).contains("note: pods in phase Succeeded or Failed are left out of the tables: x/job");
+    }
+
+    @Test
     void commandIsRegisteredForMain() {
         assertThat(Main.commands()).containsKey("explain");
     }
