@@ -1,15 +1,53 @@
 package dev.weir.agent;
 
+import dev.weir.iptables.apply.ApplyReport;
+import dev.weir.iptables.apply.BackendSelection;
+import dev.weir.iptables.apply.DataplaneApplier;
+import dev.weir.iptables.apply.NamespaceCommandRunner;
+import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.render.Ruleset;
 import dev.weir.iptables.sys.NetworkNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The production parts: {@code ModelTranslator}, the iptables renderer, the applier in the agent's namespace. */
+/**
+ * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with default marks, and a
+ * {@link DataplaneApplier} whose processes run inside the agent's network namespace, on the backend chosen by
+ * {@code --iptables-backend} (auto-detected by default, logged once).
+ */
 final class StandardParts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandardParts.class);
 
     private StandardParts() {
     }
 
     static AgentParts create(AgentConfig config, KubernetesClient client, NetworkNamespace netns) {
-        throw new IllegalStateException("the iptables renderer and applier are not wired into the agent yet");
+        NamespaceCommandRunner runner = new NamespaceCommandRunner(netns);
+        BackendSelection backend = BackendSelection.of(config.iptablesBackend().name().toLowerCase(Locale.ROOT),
+                runner);
+        LOG.info("node {}: {} in network namespace {}", config.node(), backend, netns);
+        return new AgentParts(ObjectTranslator.standard(), IptablesRenderer::render,
+                new ApplierDataplane(new DataplaneApplier(runner, backend.backend())),
+                new KubeEventReporter(client, config.node()), System::nanoTime);
+    }
+
+    /** The agent's dataplane seam over the applier. */
+    record ApplierDataplane(DataplaneApplier applier) implements Dataplane {
+
+        @Override
+        public ApplyResult apply(Ruleset desired) {
+            ApplyReport r = applier.apply(desired);
+            return new ApplyResult(!r.isNoop(), r.summary());
+        }
+
+        @Override
+        public DriftReport check(Ruleset desired) {
+            dev.weir.iptables.apply.DriftReport d = applier.checkDrift(desired);
+            return d.isClean() ? DriftReport.none() : new DriftReport(List.of(d.toString()));
+        }
     }
 }
