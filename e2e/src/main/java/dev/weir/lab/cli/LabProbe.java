@@ -3,7 +3,17 @@ package dev.weir.lab.cli;
 import dev.weir.cli.Args;
 import dev.weir.cli.Main;
 import dev.weir.lab.probe.ProbeResult;
+import dev.weir.explain.PortProtocol;
+import dev.weir.explain.TruthTable;
+import dev.weir.explain.TruthTableDiff;
+import dev.weir.explain.TruthTableJson;
+import dev.weir.explain.TruthTableText;
+import dev.weir.lab.probe.LabExplain;
 import dev.weir.lab.probe.ProbeTable;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
 import dev.weir.lab.probe.Prober;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.state.StateStore;
@@ -17,17 +27,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** {@code weir lab probe}: the truth table of real packets. */
+/**
+ * {@code weir lab probe}: the truth table of real packets, in explain's format; with {@code --compare} also explain's
+ * table for the lab's current objects, their comparison and the differing cells (exit 1 when any differ).
+ */
 final class LabProbe {
 
     int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Args a = LabCommand.parse(args, Set.of("--ports", "--protocols", "-o", "--parallel", "--timeout"));
-        boolean compare = false;
-        List<String> rest = new ArrayList<>(args);
-        if (rest.remove("--compare")) {
-            compare = true;
-            a = LabCommand.parse(rest, Set.of("--ports", "--protocols", "-o", "--parallel", "--timeout"));
-        }
+        Args a = Args.parse(args, Set.of("--ports", "--protocols", "-o", "--parallel", "--timeout", "--state-dir"),
+                Set.of("--compare"));
+        boolean compare = a.has("--compare");
         LabSupport.requireRoot();
         StateStore store = StateStore.resolve(a.value("--state-dir"));
         LabState s = LabSupport.readyLab(store);
@@ -68,20 +77,45 @@ final class LabProbe {
             results = prober.probeAll(ports, protocols);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        if ("json".equals(a.value("-o", "text"))) {
-            out.println(ProbeTable.json(results));
+        List<String> pods = plan.pods().stream().map(LabPlan.PodPlan::key).toList();
+        TruthTable probed = ProbeTable.of(pods, results);
+        boolean json = "json".equals(a.value("-o", "text"));
+        List<String> notes = new ArrayList<>();
+        notes.add(results.size() + " probes in " + millis + " ms");
+        if (s.sctpNote() != null) {
+            notes.add(s.sctpNote());
+        }
+        if (!compare) {
+            out.print(json ? TruthTableJson.write(probed, notes) : TruthTableText.render(probed));
+            if (!json) {
+                notes.forEach(n -> out.println("# " + n));
+            }
+            return 0;
+        }
+        TruthTable explained;
+        Config config = Config.fromKubeconfig(Files.readString(store.kubeconfig()));
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            explained = LabExplain.table(client, pods, probed.targets(), d -> err.println("weir lab probe: " + d));
+        }
+        List<TruthTableDiff.Difference> diff = TruthTableDiff.between(explained, probed);
+        notes.add(diff.isEmpty() ? "the dataplane agrees with explain in every cell"
+                : diff.size() + " cells differ between explain (expected) and the probes (actual)");
+        if (json) {
+            out.print(TruthTableJson.write(probed, notes));
         } else {
-            out.print(ProbeTable.text(results));
-            out.printf("%d probes in %d ms%n", results.size(), millis);
+            for (PortProtocol t : probed.targets()) {
+                out.println("probed:");
+                out.println(TruthTableText.render(probed, t));
+                out.println("explain:");
+                out.println(TruthTableText.render(explained, t));
+                out.println(TruthTableText.comparison(explained, probed, t));
+                out.println();
+            }
+            if (!diff.isEmpty()) {
+                out.print(TruthTableDiff.render(diff));
+            }
+            notes.forEach(n -> out.println("# " + n));
         }
-        if (compare) {
-            // HOOK(explain): compile the lab's objects (NetworkPolicy from the lab API server, translated with
-            // dev.weir.k8s.ModelTranslator) with PolicyCompiler, evaluate with Reachability, print that table and
-            // the differing cells with dev.weir.explain.TruthTable's diff. Not in this build yet.
-            err.println("weir lab probe: --compare needs dev.weir.k8s.ModelTranslator and dev.weir.explain.TruthTable,"
-                    + " which are not in this build yet");
-            return 2;
-        }
-        return 0;
+        return diff.isEmpty() ? 0 : 1;
     }
 }
