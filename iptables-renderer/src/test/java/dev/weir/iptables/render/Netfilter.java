@@ -23,11 +23,16 @@ final class Netfilter {
 
     private final Ruleset ruleset;
     private final Map<String, IpSetSpec> sets = new HashMap<>();
+    private final Map<String, Chain> chains = new HashMap<>();
+    private final Map<String, String[]> tokens = new HashMap<>();
     private int mark;
 
     Netfilter(Ruleset ruleset) {
         this.ruleset = ruleset;
         ruleset.sets().forEach(s -> sets.put(s.name(), s));
+        for (FamilyRuleset fr : List.of(ruleset.v4(), ruleset.v6())) {
+            fr.chains().forEach(c -> chains.put(fr.family() + " " + c.name(), c));
+        }
     }
 
     /** Runs the packet through the hook of {@code builtin} (FORWARD, INPUT, OUTPUT) of the packet's family. */
@@ -47,10 +52,12 @@ final class Netfilter {
         if (depth > 10) {
             throw new IllegalStateException("jump loop at " + chainName);
         }
-        Chain chain = fr.chains().stream().filter(c -> c.name().equals(chainName)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("jump to undeclared chain " + chainName));
+        Chain chain = chains.get(fr.family() + " " + chainName);
+        if (chain == null) {
+            throw new IllegalStateException("jump to undeclared chain " + chainName);
+        }
         for (IptablesRule rule : chain.rules()) {
-            String[] t = rule.spec().split(" ");
+            String[] t = tokens.computeIfAbsent(rule.spec(), spec -> spec.split(" "));
             int i = 0;
             boolean matches = true;
             while (i < t.length && !t[i].equals("-j")) {
