@@ -16,6 +16,26 @@ final class ApiValidation {
     private ApiValidation() {
     }
 
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+    /** Why {@code name} is not a valid object name (an RFC 1123 subdomain), or null. */
+    static String objectNameProblem(String name) {
+        if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+            return "invalid name \"" + name + "\": must be a lower-case RFC 1123 subdomain (letters, digits, '-' and '.', "
+                    + "starting and ending with a letter or digit, at most 253 characters)";
+        }
+        return null;
+    }
+
+    /** Why {@code name} is not a valid namespace name (an RFC 1123 label), or null. */
+    static String namespaceNameProblem(String name) {
+        if (name.length() > 63 || !DNS_LABEL.matcher(name).matches()) {
+            return "invalid namespace \"" + name + "\": must be a lower-case RFC 1123 label (letters, digits and '-', "
+                    + "starting and ending with a letter or digit, at most 63 characters)";
+        }
+        return null;
+    }
+
     /** Why {@code key} is not a qualified name ({@code [prefix/]name}), or null when it is one. */
     static String labelKeyProblem(String key) {
         if (key == null || key.isEmpty()) {

@@ -17,6 +17,27 @@ final class FieldErrors {
         this.object = object;
     }
 
+    /**
+     * Checks {@code metadata.name} (required, an RFC 1123 subdomain, or a label for namespaces) and, for namespaced
+     * objects, {@code metadata.namespace}.
+     */
+    void checkMetadata(String name, String namespace, boolean isNamespace) {
+        if (name == null || name.isEmpty()) {
+            add("metadata.name", "name or generateName is required");
+        } else {
+            String problem = isNamespace ? ApiValidation.namespaceNameProblem(name) : ApiValidation.objectNameProblem(name);
+            if (problem != null) {
+                add("metadata.name", problem);
+            }
+        }
+        if (namespace != null) {
+            String problem = ApiValidation.namespaceNameProblem(namespace);
+            if (problem != null) {
+                add("metadata.namespace", problem);
+            }
+        }
+    }
+
     void add(String field, String message) {
         found.add(new Diagnostic(object, field, message));
     }

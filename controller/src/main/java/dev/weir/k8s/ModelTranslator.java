@@ -33,9 +33,7 @@ public final class ModelTranslator {
     public static Translated<Namespace> namespace(io.fabric8.kubernetes.api.model.Namespace in) {
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
         FieldErrors errors = new FieldErrors(new ObjectRef("Namespace", null, name == null ? "<unnamed>" : name));
-        if (name == null || name.isEmpty()) {
-            errors.add("metadata.name", "name or generateName is required");
-        }
+        errors.checkMetadata(name, null, true);
         Map<String, String> labels = new HashMap<>(labelsOf(in.getMetadata()));
         labels.put(NAMESPACE_NAME_LABEL, name);
         return errors.result(() -> new Namespace(name, labels));

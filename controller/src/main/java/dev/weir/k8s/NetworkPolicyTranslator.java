@@ -33,9 +33,7 @@ final class NetworkPolicyTranslator {
         String namespace = ModelTranslator.namespaceOf(in.getMetadata());
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
         FieldErrors errors = new FieldErrors(ObjectRef.networkPolicy(namespace, name == null ? "<unnamed>" : name));
-        if (name == null || name.isEmpty()) {
-            errors.add("metadata.name", "name or generateName is required");
-        }
+        errors.checkMetadata(name, namespace, false);
         NetworkPolicySpec spec = in.getSpec() == null ? new NetworkPolicySpec() : in.getSpec();
         Optional<LabelSelector> podSelector =
                 SelectorTranslator.translate(spec.getPodSelector(), "spec.podSelector", errors);

@@ -25,9 +25,7 @@ final class PodTranslator {
         String namespace = ModelTranslator.namespaceOf(pod.getMetadata());
         String name = pod.getMetadata() == null ? null : pod.getMetadata().getName();
         FieldErrors errors = new FieldErrors(ObjectRef.pod(namespace, name == null ? "<unnamed>" : name));
-        if (name == null || name.isEmpty()) {
-            errors.add("metadata.name", "name or generateName is required");
-        }
+        errors.checkMetadata(name, namespace, false);
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
         PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         List<IpAddress> ips = addresses(status, errors);

@@ -96,4 +96,26 @@ class PodAndNamespaceTranslationTest {
                 .addToLabels("team", "a").endMetadata().build()).value().orElseThrow();
         assertThat(ns.labels()).containsEntry("team", "a").containsEntry("kubernetes.io/metadata.name", "dev");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "Pod|Web|x|Pod x/Web: metadata.name: invalid name \"Web\"",
+        "Pod|a|X_Y|Pod X_Y/a: metadata.namespace: invalid namespace \"X_Y\"",
+        "NetworkPolicy|-p|x|NetworkPolicy x/-p: metadata.name: invalid name \"-p\"",
+        "Namespace|a.b||Namespace a.b: metadata.name: invalid namespace \"a.b\"",
+        "Pod||x|Pod x/<unnamed>: metadata.name: name or generateName is required"})
+    void invalidNamesAreRejectedAsTheApiServerWould(String kind, String name, String namespace, String expected) {
+        var meta = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(namespace)
+                .build();
+        Translated<?> t = switch (kind) {
+            case "Pod" -> ModelTranslator.pod(new PodBuilder().withMetadata(meta).build());
+            case "Namespace" -> ModelTranslator.namespace(new NamespaceBuilder().withMetadata(meta).build());
+            default -> ModelTranslator.networkPolicy(
+                    new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withMetadata(meta)
+                            .build());
+        };
+        assertThat(t.value()).isEmpty();
+        assertThat(t.diagnostics()).extracting(Object::toString).singleElement()
+                .satisfies(d -> assertThat(d).startsWith(expected));
+    }
 }
