@@ -34,6 +34,7 @@ public final class LabCommand implements Command {
 
                   up [--nodes 2] [--topology flannel|canal] [--backend vxlan|host-gw] [-f cluster.yaml]
                      [--api-port 18443] [--agents auto|none|process|in-process] [--prefix wl-]
+                     [--agent-http-base 19100]  (agent on node i serves /healthz, /readyz, /metrics on base+i)
                                  build the lab, start its daemon (API server, pod servers, agents), wait until ready
                   status [-o json]
                                  nodes, pods with IPs and nodes, API server, agent health

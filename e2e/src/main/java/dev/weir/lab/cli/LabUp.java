@@ -33,7 +33,7 @@ final class LabUp {
 
     int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         Args a = LabCommand.parse(args, Set.of("--nodes", "--topology", "--backend", "-f", "--api-port", "--agents",
-                "--prefix"));
+                "--prefix", "--agent-http-base"));
         LabSupport.requireRoot();
         int nodes = a.intValue("--nodes", 2);
         Topology topology;
@@ -50,7 +50,7 @@ final class LabUp {
                 : LabSpec.defaultCluster(nodes, topology, backend);
         LabRequest request = new LabRequest(spec, a.value("--prefix", LabRequest.DEFAULT_PREFIX),
                 a.intValue("--api-port", LabRequest.DEFAULT_API_PORT), a.value("--agents", "auto"),
-                LabRequest.DEFAULT_AGENT_HTTP_BASE);
+                a.intValue("--agent-http-base", LabRequest.DEFAULT_AGENT_HTTP_BASE));
 
         StateStore store = StateStore.resolve(a.value("--state-dir"));
         Files.createDirectories(store.dir());
