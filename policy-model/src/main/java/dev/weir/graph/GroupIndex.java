@@ -30,8 +30,11 @@ final class GroupIndex {
     interface World {
         Namespace namespace(String name);
 
-        /** Eligible endpoints (see {@link Endpoint#isPolicyEndpoint()}) of a namespace. */
-        Collection<Endpoint> eligibleIn(String namespace);
+        /**
+         * Eligible endpoints (see {@link Endpoint#isPolicyEndpoint()}) of a namespace, by key; groups store these key
+         * instances, so a pod in many groups costs one string.
+         */
+        Map<String, Endpoint> eligibleIn(String namespace);
 
         /** Namespaces that have eligible endpoints. */
         Collection<String> namespacesWithEligible();
@@ -209,19 +212,20 @@ final class GroupIndex {
     }
 
     private void fill(Live g, String namespace) {
-        for (Endpoint e : world.eligibleIn(namespace)) {
-            if (g.selector.podSelector().matches(e.labels()) && g.members.add(e.key())) {
+        for (Map.Entry<String, Endpoint> e : world.eligibleIn(namespace).entrySet()) {
+            if (g.selector.podSelector().matches(e.getValue().labels()) && g.members.add(e.getKey())) {
                 g.snapshot = null;
-                sink.added(g, e.key());
+                sink.added(g, e.getKey());
             }
         }
     }
 
     /**
      * A pod changed. {@code before}/{@code after} are its eligible versions, null when it was or is not an eligible
-     * endpoint (absent, hostNetwork, no IP, finished). Both non-null means the same pod stayed eligible.
+     * endpoint (absent, hostNetwork, no IP, finished). Both non-null means the same pod stayed eligible. {@code key}
+     * is its key, the instance groups should store.
      */
-    void podChanged(Endpoint before, Endpoint after) {
+    void podChanged(String key, Endpoint before, Endpoint after) {
         if (before == null && after == null) {
             return;
         }
@@ -246,7 +250,6 @@ final class GroupIndex {
                 }
             }
         }
-        String key = any.key();
         for (Live g : candidates.values()) {
             boolean was = g.members.contains(key);
             boolean is = after != null && g.selector.matchesNamespace(ns, nsObject)
@@ -267,7 +270,7 @@ final class GroupIndex {
 
     /** A namespace object appeared, changed labels or disappeared ({@code before}/{@code after} null when absent). */
     void namespaceChanged(String name, Namespace before, Namespace after) {
-        Collection<Endpoint> pods = world.eligibleIn(name);
+        Map<String, Endpoint> pods = world.eligibleIn(name);
         if (pods.isEmpty()) {
             return;
         }
@@ -291,17 +294,17 @@ final class GroupIndex {
             if (was == is) {
                 continue;
             }
-            for (Endpoint e : pods) {
-                if (!g.selector.podSelector().matches(e.labels())) {
+            for (Map.Entry<String, Endpoint> e : pods.entrySet()) {
+                if (!g.selector.podSelector().matches(e.getValue().labels())) {
                     continue;
                 }
-                boolean changed = is ? g.members.add(e.key()) : g.members.remove(e.key());
+                boolean changed = is ? g.members.add(e.getKey()) : g.members.remove(e.getKey());
                 if (changed) {
                     g.snapshot = null;
                     if (is) {
-                        sink.added(g, e.key());
+                        sink.added(g, e.getKey());
                     } else {
-                        sink.removed(g, e.key());
+                        sink.removed(g, e.getKey());
                     }
                 }
             }

@@ -37,6 +37,7 @@ public final class IncrementalGraph {
     private final Map<String, TreeSet<String>> egressOf = new HashMap<>();
     private final TreeMap<String, EndpointPolicies> endpointPolicies = new TreeMap<>();
     private final GroupIndex groups;
+    private static final TreeMap<String, Endpoint> EMPTY = new TreeMap<>();
 
     private DeltaBuilder delta = new DeltaBuilder();
 
@@ -48,9 +49,8 @@ public final class IncrementalGraph {
             }
 
             @Override
-            public Collection<Endpoint> eligibleIn(String namespace) {
-                TreeMap<String, Endpoint> m = eligibleByNamespace.get(namespace);
-                return m == null ? List.of() : m.values();
+            public Map<String, Endpoint> eligibleIn(String namespace) {
+                return eligibleByNamespace.getOrDefault(namespace, EMPTY);
             }
 
             @Override
@@ -128,7 +128,9 @@ public final class IncrementalGraph {
         Endpoint eligibleBefore = before != null && before.isPolicyEndpoint() ? before : null;
         Endpoint eligibleNow = now != null && now.isPolicyEndpoint() ? now : null;
         if (eligibleNow != null) {
-            eligibleByNamespace.computeIfAbsent(any.namespace(), k -> new TreeMap<>()).put(key, eligibleNow);
+            TreeMap<String, Endpoint> m = eligibleByNamespace.computeIfAbsent(any.namespace(), k -> new TreeMap<>());
+            m.put(key, eligibleNow);
+            key = m.ceilingKey(key); // the instance the map kept: every group shares that one string
         } else if (eligibleBefore != null) {
             TreeMap<String, Endpoint> m = eligibleByNamespace.get(any.namespace());
             m.remove(key);
@@ -136,7 +138,7 @@ public final class IncrementalGraph {
                 eligibleByNamespace.remove(any.namespace());
             }
         }
-        groups.podChanged(eligibleBefore, eligibleNow);
+        groups.podChanged(key, eligibleBefore, eligibleNow);
     }
 
     private void namespaceChanged(String name, Namespace now) {
