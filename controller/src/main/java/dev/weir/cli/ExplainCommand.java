@@ -7,10 +7,10 @@ import dev.weir.explain.TruthTableJson;
 import dev.weir.explain.TruthTableText;
 import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.Reachability;
-import dev.weir.graph.Verdict;
 import dev.weir.k8s.LoadResult;
 import dev.weir.k8s.ManifestLoader;
 import dev.weir.model.Diagnostic;
+import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -26,7 +26,7 @@ import java.util.Set;
 public final class ExplainCommand implements Command {
 
     private static final Set<String> VALUED = Set.of("-f", "--filename", "--ports", "--port", "--protocols",
-            "--protocol", "-o", "--output", "--from", "--to");
+            "--protocol", "-o", "--output", "--from", "--to", "--family");
 
     private final InputStream stdin;
 
@@ -65,6 +65,8 @@ public final class ExplainCommand implements Command {
                   -o text|json       output format (default text; json is documented in docs/explain.md)
                   --from, --to       a single pair, as namespace/pod
                   --port, --protocol the single pair's port and protocol (default: as for the tables)
+                  --family ipv4|ipv6 judge packets of this family only (dual-stack); default: per pair, the first
+                                     family both pods have, IPv4 before IPv6
 
                 Notes (assumptions, skipped objects) and rejected objects go to stderr.
                 Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), 2 bad usage.""";
@@ -85,6 +87,8 @@ public final class ExplainCommand implements Command {
                 "--from and --to go together");
         List<Integer> ports = ports(args);
         List<Protocol> protocols = protocols(args);
+
+        IpFamily family = family(args);
 
         LoadResult loaded = ManifestLoader.load(sources, stdin);
         loaded.notes().forEach(n -> err.println("note: " + n));
@@ -108,17 +112,22 @@ public final class ExplainCommand implements Command {
                         String.join(", ", reachability.graph().endpoints().keySet()));
             }
             TruthTable table = Explainer.table(reachability, new ArrayList<>(new LinkedHashSet<>(List.of(from, to))),
-                    targets);
+                    targets, family);
             if (format.equals("json")) {
                 out.print(TruthTableJson.write(only(table, from, to), loaded.notes()));
             } else {
                 for (PortProtocol t : targets) {
-                    Verdict v = reachability.evaluate(from, to, t.port(), t.protocol());
-                    out.print(Explainer.explain(from, to, t, v));
+                    TruthTable.Cell c = table.cell(from, to, t).orElse(null);
+                    if (c == null) {
+                        out.println(from + " -> " + to + " " + t + ": no " + family + " address on both pods");
+                    } else {
+                        out.print(Explainer.explain(from, to, t, c));
+                    }
                 }
             }
         } else {
-            TruthTable table = Explainer.table(reachability, targets);
+            TruthTable table = Explainer.table(reachability, Explainer.livePods(reachability.graph()), targets,
+                    family);
             if (format.equals("json")) {
                 out.print(TruthTableJson.write(table, loaded.notes()));
             } else {
@@ -131,6 +140,18 @@ public final class ExplainCommand implements Command {
             }
         }
         return loaded.hasRejections() ? 1 : 0;
+    }
+
+    private static IpFamily family(Args args) {
+        String f = args.value("--family").orElse(null);
+        if (f == null) {
+            return null;
+        }
+        return switch (f.toLowerCase(java.util.Locale.ROOT)) {
+            case "ipv4", "v4", "4" -> IpFamily.V4;
+            case "ipv6", "v6", "6" -> IpFamily.V6;
+            default -> throw new Main.UsageException("--family wants ipv4 or ipv6, got \"" + f + "\"");
+        };
     }
 
     private static List<Integer> ports(Args args) {

@@ -5,6 +5,7 @@ import dev.weir.graph.Reachability;
 import dev.weir.graph.Verdict;
 import dev.weir.model.ContainerPort;
 import dev.weir.model.Endpoint;
+import dev.weir.model.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -28,8 +29,20 @@ public final class Explainer {
         return graph.endpoints().values().stream().filter(e -> !e.phase().terminal()).map(Endpoint::key).toList();
     }
 
-    /** The table over {@code pods} (keys of the graph's endpoints, in this order) for the given targets. */
+    /**
+     * The table over {@code pods} (keys of the graph's endpoints, in this order) for the given targets; each pair is
+     * evaluated in the first IP family both pods have (IPv4 before IPv6).
+     */
     public static TruthTable table(Reachability reachability, List<String> pods, List<PortProtocol> targets) {
+        return table(reachability, pods, targets, null);
+    }
+
+    /**
+     * The table for packets of one IP family ({@code null}: the first family both pods have). A pair where either pod
+     * has no address of {@code family} gets no cell (printed {@code ?}): no such packet exists.
+     */
+    public static TruthTable table(Reachability reachability, List<String> pods, List<PortProtocol> targets,
+            IpFamily family) {
         TruthTable.Builder b = TruthTable.builder(pods);
         PolicyGraph graph = reachability.graph();
         for (PortProtocol t : targets) {
@@ -37,7 +50,15 @@ public final class Explainer {
             for (String from : pods) {
                 Endpoint src = require(graph, from);
                 for (String to : pods) {
-                    Verdict v = reachability.evaluate(src, require(graph, to), t.port(), t.protocol());
+                    Endpoint dst = require(graph, to);
+                    Verdict v;
+                    if (family == null) {
+                        v = reachability.evaluate(src, dst, t.port(), t.protocol());
+                    } else if (src.ip(family).isPresent() && dst.ip(family).isPresent()) {
+                        v = reachability.evaluate(src, dst, t.port(), t.protocol(), family);
+                    } else {
+                        continue;
+                    }
                     b.set(from, to, t, new TruthTable.Cell(v.allowed(), v.reasons()));
                 }
             }
@@ -58,9 +79,14 @@ public final class Explainer {
 
     /** One verdict in words: the decision, then one line per side (which policies isolate, which rule allowed). */
     public static String explain(String from, String to, PortProtocol target, Verdict verdict) {
+        return explain(from, to, target, new TruthTable.Cell(verdict.allowed(), verdict.reasons()));
+    }
+
+    /** The same for a table cell. */
+    public static String explain(String from, String to, PortProtocol target, TruthTable.Cell cell) {
         StringBuilder sb = new StringBuilder(from + " -> " + to + " " + target + ": "
-                + (verdict.allowed() ? "allowed" : "denied") + "\n");
-        verdict.reasons().forEach(r -> sb.append("  ").append(r).append('\n'));
+                + (cell.allowed() ? "allowed" : "denied") + "\n");
+        cell.reasons().forEach(r -> sb.append("  ").append(r).append('\n'));
         return sb.toString();
     }
 

@@ -167,6 +167,41 @@ class ExplainCommandTest {
         assertThat(r.err()).contains("note: pods in phase Succeeded or Failed are left out of the tables: x/job");
     }
 
+    private static final String DUAL_STACK = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: a, namespace: x}
+            status: {podIPs: [{ip: 10.0.0.1}, {ip: "fd00::1"}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: b, namespace: x}
+            status: {podIPs: [{ip: 10.0.0.2}, {ip: "fd00::2"}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: c, namespace: x}
+            status: {podIP: 10.0.0.3}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: from-v6, namespace: x}
+            spec:
+              podSelector: {}
+              ingress: [{from: [{ipBlock: {cidr: "fd00::/64"}}]}]
+            """;
+
+    @Test
+    void familyChoosesWhichPacketsAreJudgedOnDualStack() {
+        Run v4 = run(DUAL_STACK, "-", "--ports", "80", "--protocols", "TCP");
+        assertThat(v4.out()).contains("x/a\t.\tX\tX\nx/b\tX\t.\tX\nx/c\tX\tX\t.");
+        Run v6 = run(DUAL_STACK, "-", "--ports", "80", "--protocols", "TCP", "--family", "ipv6");
+        assertThat(v6.out()).contains("x/a\t.\t.\t?\nx/b\t.\t.\t?\nx/c\t?\t?\t?");
+        Run single = run(DUAL_STACK, "-", "--from", "x/c", "--to", "x/a", "--port", "80", "--family", "6");
+        assertThat(single.out()).isEqualTo("x/c -> x/a 80/TCP: no V6 address on both pods\n");
+        assertThat(run(DUAL_STACK, "-", "--family", "ipx").exit()).isEqualTo(2);
+    }
+
     @Test
     void commandIsRegisteredForMain() {
         assertThat(Main.commands()).containsKey("explain");
