@@ -1,6 +1,5 @@
 package dev.weir.lab;
 
-import dev.weir.cli.Main;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.lab.agent.AgentLauncher;
 import dev.weir.lab.agent.InProcessAgents;
@@ -169,10 +168,10 @@ public final class LabDaemon implements AutoCloseable {
         }
     }
 
-    /** {@code auto}: agents as processes when this build has {@code weir agent}, else none. */
+    /** {@code auto}: agents inside this JVM (one JVM for the whole lab matters on a 2-core machine). */
     static AgentLauncher.Mode agentMode(String requested) {
         if ("auto".equalsIgnoreCase(requested)) {
-            return Main.commands().containsKey("agent") ? AgentLauncher.Mode.PROCESS : AgentLauncher.Mode.NONE;
+            return AgentLauncher.Mode.IN_PROCESS;
         }
         return AgentLauncher.Mode.parse(requested);
     }

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * A lab for kernel tests: its own state directory, the prefix {@value #PREFIX} (so a developer's {@code wl-} lab is
- * left alone), any free API port and no agents. Runs the real CLI, so the daemon is a real separate process.
+ * left alone), any free API port and no agents unless asked. Runs the real CLI, so the daemon is a real separate process.
  */
 public final class LabFixture {
 
@@ -38,8 +38,11 @@ public final class LabFixture {
     /** {@code weir lab up ...extra}; fails the test with the CLI's output if it does not come up. */
     public LabState up(String... extra) {
         List<String> args = new ArrayList<>(List.of("lab", "up", "--state-dir", stateDir.toString(), "--prefix",
-                PREFIX, "--api-port", "0", "--agents", "none"));
+                PREFIX, "--api-port", "0"));
         args.addAll(List.of(extra));
+        if (!args.contains("--agents")) {
+            args.addAll(List.of("--agents", "none"));
+        }
         long t0 = System.nanoTime();
         Run r = weir(args);
         assertThat(r.code()).as("weir lab up: %s", r.output()).isZero();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * What every lab shape must do with no policy and no agent: every pod reaches every pod on every declared port and
+ * What every lab shape must do with no policy: every pod reaches every pod on every declared port and
  * protocol, with real packets; status describes it; down leaves nothing behind. Subclasses pick the shape.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -3,7 +3,6 @@ package dev.weir.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.weir.cli.Main;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableJson;
@@ -16,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The point of the lab: real agents program the nodes, and real packets then agree with what explain computes from
- * the same objects, cell by cell. Skipped while this build has no {@code weir agent}.
+ * the same objects, cell by cell. Agents as {@code weir agent} processes here ({@code FlannelVxlanLabTest} runs them
+ * in-process).
  */
 class LabWithAgentsTest {
 
@@ -34,7 +34,6 @@ class LabWithAgentsTest {
     @Test
     void packetsAgreeWithExplainAfterAPolicyIsApplied() throws Exception {
         assumeTrue(LabFixture.root(), LabFixture.NOT_ROOT);
-        assumeTrue(Main.commands().containsKey("agent"), "weir agent is not in this build: skipped");
         lab = new LabFixture(stateDir);
         lab.up("--nodes", "2", "--topology", "canal", "--agents", "process", "--agent-http-base", "19300");
         Path policy = Files.writeString(stateDir.resolve("np.yaml"), """

@@ -1,22 +1,55 @@
 package dev.weir.lab.agent;
 
+import dev.weir.agent.AgentConfig;
+import dev.weir.agent.NodeAgent;
+import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.lab.state.LabState;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
- * Agents inside the lab daemon's JVM, sharing its API client: cheaper than a JVM per node and easy to debug.
- *
- * <p>HOOK(agent): when {@code dev.weir.agent} lands, this becomes, per node,
- * {@code NodeAgent.start(config, client, NetworkNamespace.named(node))} with an {@code AgentConfig} carrying
- * {@code node}, {@code netns = node}, {@code httpPort} and a short min-sync interval, and the returned handle's
- * {@code close()}. Until then {@code --agents in-process} says it is not available; {@code --agents process} works
- * as soon as {@code weir agent} is registered.
+ * Agents inside the lab daemon's JVM ({@code --agents in-process}): {@link NodeAgent#start} per node with its own API
+ * client and {@link NetworkNamespace#named} of the node, which is how the agent module documents running several agents
+ * in one JVM. Cheaper than a JVM per node; their log lines go to {@code daemon.log}.
  */
 public final class InProcessAgents implements AgentLauncher {
 
+    /** Short enough that a test sees a policy enforced within a second of applying it. */
+    static final Duration MIN_SYNC = Duration.ofMillis(100);
+
     @Override
-    public Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort) {
-        throw new UnsupportedOperationException("in-process agents need dev.weir.agent.NodeAgent, which is not in "
-                + "this build yet; use --agents process or none");
+    public Handle start(String node, Path kubeconfig, KubernetesClient shared, int httpPort) throws Exception {
+        AgentConfig config = AgentConfig.defaults(node).withNetns(node).withHttpPort(httpPort)
+                .withIntervals(Duration.ofMinutes(5), MIN_SYNC, Duration.ofSeconds(60));
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        NetworkNamespace netns = NetworkNamespace.named(node);
+        NodeAgent agent;
+        try {
+            agent = NodeAgent.start(config, client, netns);
+        } catch (Exception | Error e) {
+            netns.close();
+            client.close();
+            throw e;
+        }
+        LabState.AgentInfo info = new LabState.AgentInfo(node, "in-process", ProcessHandle.current().pid(),
+                agent.httpPort());
+        return new Handle() {
+            @Override
+            public LabState.AgentInfo info() {
+                return info;
+            }
+
+            @Override
+            public void close() {
+                agent.close();
+                netns.close();
+                client.close();
+            }
+        };
     }
 }
