@@ -6,6 +6,9 @@ import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.ObjectRef;
+import dev.weir.k8s.admin.ClusterPolicyManifests;
+import dev.weir.k8s.admin.ClusterPolicyTranslation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -27,7 +30,8 @@ import tools.jackson.databind.ObjectMapper;
  * Reads Kubernetes manifests — files, directories ({@code *.yaml}, {@code *.yml}, {@code *.json}, sorted, not
  * recursive) and {@code -} for stdin — into a {@link ClusterSnapshot}. Accepts multi-document YAML, JSON and
  * {@code kind: List} (what {@code kubectl get ns,pods,netpol -A -o yaml} prints). Namespace, Pod and
- * {@code networking.k8s.io/v1} NetworkPolicy are read; other kinds are skipped with a note.
+ * {@code networking.k8s.io/v1} NetworkPolicy are read; ClusterNetworkPolicy is validated but not yet part of the
+ * snapshot; other kinds are skipped with a note.
  *
  * <p>What a manifest lacks and a cluster would have is filled in, each time with a note: namespaces that objects refer
  * to but that are not given are created with only {@code kubernetes.io/metadata.name}; pods without
@@ -140,14 +144,27 @@ public final class ManifestLoader {
                             io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class)), c.policies,
                             NetworkPolicy::key);
                 }
-                // HOOK (ClusterNetworkPolicy, policy.networking.k8s.io/v1alpha2): translate with
-                // dev.weir.k8s.admin.ClusterPolicyTranslator here once ClusterSnapshot can carry admin policies.
-                // Until then it is skipped with a note, like any kind weir does not evaluate.
+                case "ClusterNetworkPolicy" -> clusterPolicy(node, c);
                 default -> c.skipped(kind.isEmpty() ? "<no kind>" : kind);
             }
         } catch (JacksonException | IllegalArgumentException e) {
             c.fileProblem(file, doc, kind + " " + node.path("metadata").path("name").asString("<unnamed>")
                     + ": cannot read object: " + firstLine(e));
+        }
+    }
+
+    /**
+     * HOOK (ClusterNetworkPolicy, policy.networking.k8s.io): validated here, so a broken one is rejected like any
+     * object, but not evaluated: {@link ClusterSnapshot} cannot carry admin policies yet. When it can, put
+     * {@code Accepted.policy()} into the snapshot here and drop the "not evaluated" note.
+     */
+    private static void clusterPolicy(JsonNode node, Collected c) {
+        ClusterPolicyTranslation t = ClusterPolicyManifests.translate(convert(node, GenericKubernetesResource.class));
+        if (t instanceof ClusterPolicyTranslation.Accepted a) {
+            c.clusterPolicies.add(a.object().name());
+            a.warnings().forEach(w -> c.notes.add("warning: " + w));
+        } else {
+            c.diagnostics.addAll(t.diagnostics());
         }
     }
 
@@ -170,6 +187,7 @@ public final class ManifestLoader {
         final List<String> notes = new ArrayList<>();
         final Map<String, Integer> skippedKinds = new TreeMap<>();
         final List<String> replaced = new ArrayList<>();
+        final List<String> clusterPolicies = new ArrayList<>();
 
         <T> void accept(Translated<T> t, Map<String, T> into, java.util.function.Function<T, String> key) {
             diagnostics.addAll(t.diagnostics());
@@ -193,6 +211,10 @@ public final class ManifestLoader {
             skippedKinds.forEach((kind, n) -> notes.add("ignored " + n + " object" + (n == 1 ? "" : "s")
                     + " of kind " + kind + " (weir explain reads Namespace, Pod and networking.k8s.io/v1 "
                     + "NetworkPolicy)"));
+            if (!clusterPolicies.isEmpty()) {
+                notes.add("ClusterNetworkPolicy objects are valid but not evaluated yet (the tables show "
+                        + "NetworkPolicy only): " + String.join(", ", clusterPolicies));
+            }
             if (!replaced.isEmpty()) {
                 notes.add("given more than once, the last one counts: " + String.join(", ", replaced));
             }

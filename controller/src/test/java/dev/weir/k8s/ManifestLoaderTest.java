@@ -141,14 +141,39 @@ class ManifestLoaderTest {
                 apiVersion: v1
                 kind: Service
                 metadata: {name: t, namespace: x}
-                ---
-                apiVersion: policy.networking.k8s.io/v1alpha2
-                kind: ClusterNetworkPolicy
-                metadata: {name: c}
                 """));
         assertThat(r.diagnostics()).isEmpty();
-        assertThat(r.notes()).anySatisfy(n -> assertThat(n).startsWith("ignored 2 objects of kind Service"))
-                .anySatisfy(n -> assertThat(n).startsWith("ignored 1 object of kind ClusterNetworkPolicy"));
+        assertThat(r.notes()).containsExactly("ignored 2 objects of kind Service (weir explain reads Namespace, Pod "
+                + "and networking.k8s.io/v1 NetworkPolicy)");
+    }
+
+    @Test
+    void clusterNetworkPoliciesAreValidatedButNotYetEvaluated() {
+        LoadResult r = ManifestLoader.load(List.of("-"), stdin("""
+                apiVersion: policy.networking.k8s.io/v1alpha2
+                kind: ClusterNetworkPolicy
+                metadata: {name: no-spec}
+                """));
+        assertThat(r.diagnostics()).extracting(Object::toString)
+                .anySatisfy(d -> assertThat(d).startsWith("ClusterNetworkPolicy no-spec: spec"));
+        assertThat(r.snapshot().policies()).isEmpty();
+
+        LoadResult valid = ManifestLoader.load(List.of("-"), stdin("""
+                apiVersion: policy.networking.k8s.io/v1alpha2
+                kind: ClusterNetworkPolicy
+                metadata: {name: deny-metadata}
+                spec:
+                  tier: Admin
+                  priority: 10
+                  subject: {namespaces: {}}
+                  egress:
+                    - name: deny-metadata-service
+                      action: Deny
+                      to: [{networks: [169.254.169.254/32]}]
+                """));
+        assertThat(valid.diagnostics()).isEmpty();
+        assertThat(valid.notes()).anySatisfy(n -> assertThat(n)
+                .startsWith("ClusterNetworkPolicy objects are valid but not evaluated yet").endsWith("deny-metadata"));
     }
 
     @Test
