@@ -127,7 +127,7 @@ public final class ExplainCommand implements Command {
             }
         } else {
             TruthTable table = Explainer.table(reachability, Explainer.livePods(reachability.graph()), targets,
-                    family);
+                    family, format.equals("json"));
             if (format.equals("json")) {
                 out.print(TruthTableJson.write(table, loaded.notes()));
             } else {

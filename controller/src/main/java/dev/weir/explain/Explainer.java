@@ -43,6 +43,15 @@ public final class Explainer {
      */
     public static TruthTable table(Reachability reachability, List<String> pods, List<PortProtocol> targets,
             IpFamily family) {
+        return table(reachability, pods, targets, family, true);
+    }
+
+    /**
+     * The same, with {@code withReasons = false} leaving the cells' reasons empty: a text table does not print them,
+     * and on a large cluster building them costs more than the verdicts.
+     */
+    public static TruthTable table(Reachability reachability, List<String> pods, List<PortProtocol> targets,
+            IpFamily family, boolean withReasons) {
         TruthTable.Builder b = TruthTable.builder(pods);
         PolicyGraph graph = reachability.graph();
         for (PortProtocol t : targets) {
@@ -59,7 +68,7 @@ public final class Explainer {
                     } else {
                         continue;
                     }
-                    b.set(from, to, t, new TruthTable.Cell(v.allowed(), v.reasons()));
+                    b.set(from, to, t, new TruthTable.Cell(v.allowed(), withReasons ? v.reasons() : List.of()));
                 }
             }
         }
