@@ -51,7 +51,7 @@ public final class LabTeardown {
             }
         }
         for (long pid : state.map(LabState::pids).orElse(List.of())) {
-            if (stop(pid, null)) {
+            if (stop(pid, "ncat", "dev.weir")) {
                 report.add("stopped process " + pid);
             }
         }
@@ -65,7 +65,7 @@ public final class LabTeardown {
         netns.addAll(existingWithPrefix(prefix));
         List<String> present = netns.stream().filter(n -> Files.exists(Path.of("/run/netns", n))).toList();
         NetnsProcesses.in(present).forEach((name, pids) -> pids.forEach(pid -> {
-            if (pid != ProcessHandle.current().pid() && stop(pid, null)) {
+            if (pid != ProcessHandle.current().pid() && stop(pid)) {
                 report.add("stopped process " + pid + " left in " + name);
             }
         }));
@@ -125,15 +125,16 @@ public final class LabTeardown {
     }
 
     /**
-     * Stops a process (TERM, then KILL after 5 s). With {@code mustMention}, only if its command line mentions it: a
-     * pid from an old state file may belong to someone else by now.
+     * Stops a process (TERM, then KILL after 5 s). With {@code mustMention}, only if its command line mentions one of
+     * them: a pid from an old state file may belong to someone else by now.
      */
-    private static boolean stop(long pid, String mustMention) {
+    private static boolean stop(long pid, String... mustMention) {
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
         if (h.isEmpty() || !h.get().isAlive() || pid == ProcessHandle.current().pid()) {
             return false;
         }
-        if (mustMention != null && !commandLine(pid).contains(mustMention)) {
+        String cmd = mustMention.length == 0 ? "" : commandLine(pid);
+        if (mustMention.length > 0 && java.util.Arrays.stream(mustMention).noneMatch(cmd::contains)) {
             return false;
         }
         h.get().destroy();

@@ -63,6 +63,19 @@ class LabCrashRecoveryTest {
     }
 
     @Test
+    void upLeavesNamespacesItDoesNotKnowAlone() throws Exception {
+        String foreign = LabFixture.PREFIX + "foreign";
+        new ProcessRunner().check(List.of("ip", "netns", "add", foreign), null);
+
+        LabFixture.Run r = lab.weir(List.of("lab", "up", "--state-dir", stateDir.toString(), "--prefix",
+                LabFixture.PREFIX, "--api-port", "0", "--agents", "none"));
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.output()).contains("another lab?");
+        assertThat(LabFixture.leftoverNetns()).containsExactly(foreign);
+    }
+
+    @Test
     void upRefusesToStartOverALiveLabAndCleansUpADeadOne() throws Exception {
         lab.up("--nodes", "1", "--topology", "canal", "--backend", "host-gw");
         LabFixture.Run again = lab.weir(List.of("lab", "up", "--state-dir", stateDir.toString(), "--prefix",

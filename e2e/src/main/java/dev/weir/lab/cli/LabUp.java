@@ -59,10 +59,15 @@ final class LabUp {
             err.println("weir lab: a lab is already up (state in " + store.dir() + "); weir lab down first");
             return 1;
         }
-        if (old.isPresent() || !new LabTeardown(store, new ProcessRunner()).existingWithPrefix(request.prefix())
-                .isEmpty()) {
-            err.println("weir lab: removing what a previous lab left behind");
-            new LabTeardown(store, new ProcessRunner()).down(request.prefix()).forEach(l -> err.println("  " + l));
+        LabTeardown teardown = new LabTeardown(store, new ProcessRunner());
+        if (old.isPresent()) {
+            err.println("weir lab: removing what a previous lab (daemon " + old.get().daemonPid() + ", gone) left behind");
+            teardown.down(request.prefix()).forEach(l -> err.println("  " + l));
+        } else if (!teardown.existingWithPrefix(request.prefix()).isEmpty()) {
+            // not ours to delete: maybe a lab with another state directory
+            err.println("weir lab: network namespaces named " + request.prefix() + "* exist but " + store.dir()
+                    + " has no lab; another lab? (weir lab down --state-dir DIR, or --prefix P to sweep them)");
+            return 1;
         }
         store.writeAtomically(store.dir().resolve("request.json"), StateStore.toJson(request));
         Files.deleteIfExists(store.log());
