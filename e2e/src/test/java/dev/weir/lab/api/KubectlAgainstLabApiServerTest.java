@@ -116,6 +116,27 @@ class KubectlAgainstLabApiServerTest {
     }
 
     @Test
+    void clusterNetworkPoliciesAreClusterScopedObjectsKubectlCanApplyAndList() throws Exception {
+        Path cnp = Files.writeString(dir.resolve("cnp.yaml"), """
+                apiVersion: policy.networking.k8s.io/v1alpha2
+                kind: ClusterNetworkPolicy
+                metadata: {name: deny-z}
+                spec:
+                  tier: Admin
+                  priority: 10
+                  subject: {namespaces: {matchLabels: {ns: z}}}
+                  ingress:
+                  - {name: deny-all, action: Deny, from: [{namespaces: {}}]}
+                """);
+
+        assertThat(kubectl("apply", "--validate=false", "-f", cnp.toString())).contains("created");
+        assertThat(kubectl("get", "cnp", "-o", "name"))
+                .isEqualTo("clusternetworkpolicy.policy.networking.k8s.io/deny-z");
+        assertThat(kubectl("apply", "--validate=false", "-f", cnp.toString())).contains("unchanged");
+        assertThat(kubectl("delete", "-f", cnp.toString())).contains("deleted");
+    }
+
+    @Test
     void discoveryServesEveryKindTheLabUses() throws Exception {
         assertThat(kubectl("api-resources", "-o", "name")).contains("pods", "namespaces", "nodes",
                 "networkpolicies.networking.k8s.io", "clusternetworkpolicies.policy.networking.k8s.io");
