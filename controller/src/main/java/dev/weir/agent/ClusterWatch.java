@@ -35,6 +35,7 @@ public final class ClusterWatch implements AutoCloseable {
     private final ObjectTranslator translator;
     private final PendingChanges pending;
     private final SyncTrigger trigger;
+    private final TranslationMemo memo = new TranslationMemo(200_000);
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<NetworkPolicy> policies;
@@ -64,17 +65,17 @@ public final class ClusterWatch implements AutoCloseable {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
-                record(upsert, obj);
+                record(upsert, obj, true);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                record(upsert, newObj);
+                record(upsert, newObj, true);
             }
 
             @Override
             public void onDelete(T obj, boolean finalStateUnknown) {
-                record(delete, obj);
+                record(delete, obj, false);
             }
         });
         informer.exceptionHandler((started, t) -> {
@@ -91,9 +92,11 @@ public final class ClusterWatch implements AutoCloseable {
         return informer;
     }
 
-    private <T> void record(Function<T, Change> translate, T obj) {
+    @SuppressWarnings("unchecked")
+    private <T> void record(Function<T, Change> translate, T obj, boolean memoize) {
         try {
-            pending.record(translate.apply(obj));
+            // Deletes are never memoized: they share the last version's key with its upsert.
+            pending.record(memoize ? memo.get((HasMetadata) obj, o -> translate.apply((T) o)) : translate.apply(obj));
             trigger.poke();
         } catch (RuntimeException e) {
             // A translator bug must not kill fabric8's dispatcher thread; the next full resync retries the object.
@@ -135,9 +138,9 @@ public final class ClusterWatch implements AutoCloseable {
     /** Every object in the caches as a change: the input of a full resync. */
     public Collection<Change> everything() {
         List<Change> out = new ArrayList<>();
-        namespaces.getStore().list().forEach(ns -> out.add(namespaceChange(ns)));
-        pods.getStore().list().forEach(p -> out.add(podChange(p)));
-        policies.getStore().list().forEach(np -> out.add(policyChange(np)));
+        namespaces.getStore().list().forEach(ns -> out.add(memo.get(ns, this::namespaceChange)));
+        pods.getStore().list().forEach(p -> out.add(memo.get(p, this::podChange)));
+        policies.getStore().list().forEach(np -> out.add(memo.get(np, this::policyChange)));
         return out;
     }
 
