@@ -24,7 +24,7 @@ public sealed interface Step {
         }
     }
 
-    /** {@code ip netns exec NETNS sysctl -w k=v ...}: sysctls under /proc/sys/net are per network namespace. */
+    /** Values written under /proc/sys inside NETNS (per network namespace for everything under net/). */
     record Sysctl(String netns, Map<String, String> values) implements Step {
         public Sysctl {
             values = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(values));

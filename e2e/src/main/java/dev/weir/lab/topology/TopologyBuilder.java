@@ -4,7 +4,6 @@ import dev.weir.lab.spec.Topology;
 import dev.weir.lab.sys.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -41,11 +40,13 @@ public final class TopologyBuilder {
         } else if (step instanceof Step.BridgeBatch b) {
             runner.check(List.of("bridge", "-n", b.netns(), "-batch", "-"), String.join("\n", b.lines()) + "\n");
         } else if (step instanceof Step.Sysctl s) {
-            List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", s.netns(), "sysctl", "-q", "-w"));
+            // written through /proc by a shell inside the namespace: no dependency on procps' sysctl binary
+            StringBuilder script = new StringBuilder("set -e");
             for (Map.Entry<String, String> e : s.values().entrySet()) {
-                argv.add(e.getKey() + "=" + e.getValue());
+                script.append("; echo ").append(e.getValue()).append(" > /proc/sys/")
+                        .append(e.getKey().replace('.', '/'));
             }
-            runner.check(argv, null);
+            runner.check(List.of("ip", "netns", "exec", s.netns(), "sh", "-c", script.toString()), null);
         } else {
             throw new AssertionError(step);
         }
