@@ -77,6 +77,11 @@ abstract class LabReachabilityContract {
         assertThat(r.code()).as(r.output()).isZero();
         assertThat(r.output()).contains("lab READY", "wl-t-n1\t192.168.222.11\t10.244.1.0/24",
                 "x/a\t10.244.1.2\twl-t-n1\twl-t-x-a", "x/b\t10.244.2.2\twl-t-n2\twl-t-x-b");
+
+        LabFixture.Run json = lab.weir(List.of("lab", "status", "--state-dir", stateDir.toString(), "-o", "json"));
+        var tree = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.output());
+        assertThat(tree.get("status").asString()).isEqualTo("READY");
+        assertThat(tree.at("/state/plan/pods/1/ip").asString()).isEqualTo("10.244.2.2");
     }
 
     @Test
