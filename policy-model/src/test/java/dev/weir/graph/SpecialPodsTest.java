@@ -85,7 +85,7 @@ class SpecialPodsTest {
     }
 
     @Test
-    void samNodePodToPodNeedsEgressOfSourceAndIngressOfDestination() {
+    void sameNodePodToPodNeedsEgressOfSourceAndIngressOfDestination() {
         Cluster base = cluster().with(pod("default", "a").label("app", "a").node("n1"))
                 .with(pod("default", "b").label("app", "b").node("n1"))
                 .with(policy("a-egress-deny", "default", p -> p.select("app", "a").types(PolicyType.EGRESS)))
