@@ -1,0 +1,54 @@
+package dev.weir.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.model.ClusterSnapshot;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpFamily;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Protocol;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** On random clusters, compile + Reachability give the verdict of the plain reading of the spec for every packet. */
+class ReachabilityOracleTest {
+
+    private static final int[] PORTS = {53, 80, 8080};
+
+    @Test
+    void everyVerdictEqualsThePlainReadingOfTheSpec() {
+        int checked = 0;
+        int allowed = 0;
+        for (long seed = 1; seed <= 40; seed++) {
+            RandomCluster random = new RandomCluster(seed);
+            IncrementalGraph state = new IncrementalGraph();
+            for (int i = 0; i < 80; i++) {
+                state.apply(random.nextEvent());
+            }
+            PolicyGraph built = state.graph();
+            List<NetworkPolicy> sources = built.policies().values().stream().map(CompiledPolicy::source).toList();
+            PolicyGraph graph = PolicyCompiler.compile(new ClusterSnapshot(List.copyOf(built.namespaces().values()),
+                    List.copyOf(built.endpoints().values()), sources));
+            Reachability reachability = new Reachability(graph);
+            SpecOracle oracle = new SpecOracle(graph.namespaces(), sources);
+            for (Endpoint src : graph.endpoints().values()) {
+                for (Endpoint dst : graph.endpoints().values()) {
+                    for (IpFamily family : IpFamily.values()) {
+                        for (Protocol protocol : Protocol.values()) {
+                            for (int port : PORTS) {
+                                boolean expected = oracle.allows(src, dst, port, protocol, family);
+                                boolean actual = reachability.evaluate(src, dst, port, protocol, family).allowed();
+                                assertThat(actual).as("seed %d: %s -> %s %d/%s %s", seed, src, dst, port, protocol,
+                                        family).isEqualTo(expected);
+                                checked++;
+                                allowed += expected ? 1 : 0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // the random clusters must exercise both outcomes, or the comparison proves little
+        assertThat(allowed).isGreaterThan(checked / 10).isLessThan(checked - checked / 10);
+    }
+}
