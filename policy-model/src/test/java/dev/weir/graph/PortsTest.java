@@ -61,10 +61,15 @@ class PortsTest {
     }
 
     @Test
-    void portsDefaultToTcp() {
-        // the API defaults an omitted protocol to TCP; the translation layer fills it in, the record requires it
-        assertThat(tcp(80).protocol()).isEqualTo(Protocol.TCP);
-        assertThat(named("http").protocol()).isEqualTo(Protocol.TCP);
+    void portEntriesRequireAProtocolSoTheTranslatorMustApplyTheTcpDefault() {
+        // the API defaults an omitted protocol to TCP; controller's ModelTranslator applies it. The model refuses to
+        // guess, so a translator that forgot would fail loudly instead of matching the wrong protocol.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PortMatch.Range(null, 80, 80))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("protocol");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PortMatch.Named(null, "http"))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("protocol");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PortMatch.AllPorts(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("protocol");
     }
 
     @Test
