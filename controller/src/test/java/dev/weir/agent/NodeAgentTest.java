@@ -226,27 +226,38 @@ class NodeAgentTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("flaky: after a mock restart the re-watch sometimes gets 400 for 30 s+; under study")
+    @org.junit.jupiter.api.Disabled("mock limitation: after a cut, fabric8's re-watch sometimes gets HTTP 400 from the"
+            + " mock's WebSocket upgrade for 20 s+ (passes ~1 run in 2); see docs/agent.md § Known gaps")
     void losingTheApiServerKeepsTheRulesAndItsReturnCatchesUp() throws Exception {
         baseline();
-        startAgent();
-        awaitLine("policy dev/web-from-db");
-        int applies = dataplane.applyCount();
-        cluster.stop();
-        Thread.sleep(600);
-        assertThat(agent.watching()).isFalse();
-        assertThat(dataplane.applyCount()).as("no apply while the API server is gone").isEqualTo(applies);
-        assertThat(agent.health().live()).isTrue();
-        cluster.start();
-        // fabric8 re-watches with backoff from its last resourceVersion. A real API server replays what happened in
-        // between; the mock does not, so create only once the watches are back.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!agent.watching() && System.nanoTime() < deadline) {
+        try (TcpProxy proxy = new TcpProxy(cluster.port())) {
+            agentClient.close();
+            agentClient = cluster.newClientVia(proxy);
+            startAgent();
+            awaitLine("policy dev/web-from-db");
+            int applies = dataplane.applyCount();
+
+            proxy.cut();
+            awaitWatching(false);
+            Thread.sleep(300);
+            assertThat(dataplane.applyCount()).as("no apply while the API server is gone").isEqualTo(applies);
+            assertThat(agent.health().live()).isTrue();
+
+            proxy.restore();
+            // fabric8 re-watches with backoff from its last resourceVersion. A real API server replays what happened
+            // in between; the mock does not, so change things only once the watches are back.
+            awaitWatching(true);
+            kube.resource(pod("dev", "db2", "10.0.0.3", "n2", "app", "db")).create();
+            awaitLine("group ns:dev/pods:app in (db) = 10.0.0.2 10.0.0.3");
+        }
+    }
+
+    private void awaitWatching(boolean expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (agent.watching() != expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(agent.watching()).as("watching again").isTrue();
-        kube.resource(pod("dev", "db2", "10.0.0.3", "n2", "app", "db")).create();
-        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.2 10.0.0.3");
+        assertThat(agent.watching()).as("watching").isEqualTo(expected);
     }
 
     @Test
