@@ -16,6 +16,7 @@ import dev.weir.lab.sys.ProcessRunner;
 import dev.weir.lab.topology.AddressPlanner;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.lab.topology.TopologyBuilder;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -107,8 +110,7 @@ public final class LabDaemon implements AutoCloseable {
         // while the namespaces are built
         Map<String, Map<String, String>> nsLabels = new LinkedHashMap<>();
         spec.namespaces().forEach(n -> nsLabels.put(n.name(), n.labels()));
-        java.util.concurrent.CompletableFuture<LabApiServer> apiStart = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> {
+        CompletableFuture<LabApiServer> apiStart = CompletableFuture.supplyAsync(() -> {
                     LabApiServer server = LabApiServer.start(request.apiPort());
                     ClusterObjects.create(server.client(), plan, nsLabels);
                     return server;
@@ -136,7 +138,7 @@ public final class LabDaemon implements AutoCloseable {
         LabApiServer api;
         try {
             api = apiStart.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
         store.writeAtomically(store.kubeconfig(), api.kubeconfig());
@@ -180,7 +182,7 @@ public final class LabDaemon implements AutoCloseable {
     public static List<String> javaCommand() {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> cp = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             cp.add(Path.of(entry).toAbsolutePath().toString());
         }
         List<String> argv = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -190,7 +192,7 @@ public final class LabDaemon implements AutoCloseable {
             argv.add("-Djava.util.logging.config.file=" + Path.of(jul).toAbsolutePath());
         }
         argv.add("-cp");
-        argv.add(String.join(java.io.File.pathSeparator, cp));
+        argv.add(String.join(File.pathSeparator, cp));
         return argv;
     }
 

@@ -9,7 +9,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The request file {@code up} hands to the daemon. */
-final class LabFiles {
+public final class LabFiles {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -17,15 +17,15 @@ final class LabFiles {
     private LabFiles() {
     }
 
-    static Path requestFile(StateStore store) {
+    public static Path requestFile(StateStore store) {
         return store.dir().resolve("request.json");
     }
 
-    static void writeRequest(StateStore store, LabRequest request) {
+    public static void writeRequest(StateStore store, LabRequest request) {
         store.writeAtomically(requestFile(store), StateStore.toJson(request));
     }
 
-    static LabRequest readRequest(StateStore store) {
+    public static LabRequest readRequest(StateStore store) {
         try {
             return JSON.readValue(Files.readString(requestFile(store)), LabRequest.class);
         } catch (IOException e) {

@@ -5,9 +5,12 @@ import dev.weir.lab.state.StateStore;
 import dev.weir.lab.sys.CommandRunner;
 import dev.weir.lab.sys.NetnsProcesses;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,16 +53,18 @@ public final class LabTeardown {
                 report.add("stopped lab daemon " + pid);
             }
         }
+        // the daemon's children (agents, SCTP servers) all at once: each may take a while to exit
+        List<ProcessHandle> children = new ArrayList<>();
         for (long pid : state.map(LabState::pids).orElse(List.of())) {
-            if (stop(pid, "ncat", "dev.weir")) {
-                report.add("stopped process " + pid);
-            }
+            signal(pid, "ncat", "dev.weir").ifPresent(children::add);
         }
+        awaitOrKill(children);
+        children.forEach(h -> report.add("stopped process " + h.pid()));
 
         Set<String> netns = new LinkedHashSet<>();
         state.ifPresent(s -> {
             List<String> recorded = new ArrayList<>(s.netns());
-            java.util.Collections.reverse(recorded);
+            Collections.reverse(recorded);
             netns.addAll(recorded);
         });
         netns.addAll(existingWithPrefix(prefix));
@@ -110,7 +115,7 @@ public final class LabTeardown {
     private static String commandLine(long pid) {
         try {
             return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
-                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+                    StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException e) {
             return "";
         }
@@ -124,30 +129,39 @@ public final class LabTeardown {
         }
     }
 
-    /**
-     * Stops a process (TERM, then KILL after 5 s). With {@code mustMention}, only if its command line mentions one of
-     * them: a pid from an old state file may belong to someone else by now.
-     */
+    /** Stops one process (TERM, then KILL after 5 s); see {@link #signal} for {@code mustMention}. */
     private static boolean stop(long pid, String... mustMention) {
+        Optional<ProcessHandle> h = signal(pid, mustMention);
+        h.ifPresent(p -> awaitOrKill(List.of(p)));
+        return h.isPresent();
+    }
+
+    /**
+     * Sends TERM to a live process. With {@code mustMention}, only if its command line mentions one of them: a pid from
+     * an old state file may belong to someone else by now.
+     */
+    private static Optional<ProcessHandle> signal(long pid, String... mustMention) {
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
         if (h.isEmpty() || !h.get().isAlive() || pid == ProcessHandle.current().pid()) {
-            return false;
+            return Optional.empty();
         }
         String cmd = mustMention.length == 0 ? "" : commandLine(pid);
-        if (mustMention.length > 0 && java.util.Arrays.stream(mustMention).noneMatch(cmd::contains)) {
-            return false;
+        if (mustMention.length > 0 && Arrays.stream(mustMention).noneMatch(cmd::contains)) {
+            return Optional.empty();
         }
         h.get().destroy();
-        try {
-            h.get().onExit().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            h.get().destroyForcibly();
+        return h;
+    }
+
+    /** Waits up to 5 s in all for the processes to exit, then KILLs the rest (the netns sweep catches stragglers). */
+    private static void awaitOrKill(List<ProcessHandle> processes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle h : processes) {
             try {
-                h.get().onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // reported as stopped anyway; the netns sweep below catches what is left
+                h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
             }
         }
-        return true;
     }
 }

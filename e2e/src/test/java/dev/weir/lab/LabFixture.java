@@ -52,7 +52,10 @@ public final class LabFixture {
     }
 
     public Run down() {
-        return weir(List.of("lab", "down", "--state-dir", stateDir.toString(), "--prefix", PREFIX));
+        long t0 = System.nanoTime();
+        Run r = weir(List.of("lab", "down", "--state-dir", stateDir.toString(), "--prefix", PREFIX));
+        System.out.printf("lab down: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        return r;
     }
 
     public StateStore store() {

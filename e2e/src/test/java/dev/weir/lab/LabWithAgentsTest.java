@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The point of the lab: real agents program the nodes, and real packets then agree with what explain computes from
@@ -49,26 +49,33 @@ class LabWithAgentsTest {
                   - from: [{podSelector: {matchLabels: {pod: b}}, namespaceSelector: {}}]
                     ports: [{port: 80, protocol: TCP}]
                 """);
+        long tApply = System.nanoTime();
         LabFixture.Run applied = lab.weir(List.of("lab", "apply", "--state-dir", stateDir.toString(), "-f",
                 policy.toString()));
         assertThat(applied.code()).as(applied.output()).isZero();
+        System.out.printf("apply: %d ms%n", (System.nanoTime() - tApply) / 1_000_000);
 
+        long t0 = System.nanoTime();
         LabFixture.Run compare = null;
+        int rounds = 0;
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             compare = lab.weir(List.of("lab", "probe", "--state-dir", stateDir.toString(), "--ports", "80,81",
-                    "--protocols", "tcp", "--compare"));
+                    "--protocols", "tcp", "--timeout", "500ms", "--compare"));
+            rounds++;
             if (compare.code() == 0) {
                 break;
             }
             Thread.sleep(1000);
         }
 
+        System.out.printf("%s/%s: probes agree with explain after %d ms, %d rounds%n", topology, agents,
+                (System.nanoTime() - t0) / 1_000_000, rounds);
         assertThat(compare.code()).as(compare.output()).isZero();
         assertThat(compare.output()).contains("agrees with explain in every cell");
         // and the policy really bites (agreeing with an explain that allows everything would prove nothing)
         LabFixture.Run probed = lab.weir(List.of("lab", "probe", "--state-dir", stateDir.toString(), "--ports",
-                "80,81", "--protocols", "tcp", "-o", "json"));
+                "80,81", "--protocols", "tcp", "--timeout", "500ms", "-o", "json"));
         TruthTable t = TruthTableJson.read(probed.output());
         assertThat(t.cell("y/b", "x/a", PortProtocol.tcp(80)).orElseThrow().allowed()).isTrue();
         assertThat(t.cell("y/c", "x/a", PortProtocol.tcp(80)).orElseThrow().allowed()).isFalse();

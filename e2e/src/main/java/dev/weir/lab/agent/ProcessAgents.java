@@ -2,6 +2,7 @@ package dev.weir.lab.agent;
 
 import dev.weir.lab.state.LabState;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class ProcessAgents implements AgentLauncher {
         Path log = logDir.resolve("agent-" + node + ".log");
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         recordPid.accept(p.pid());
         LabState.AgentInfo info = new LabState.AgentInfo(node, "process", p.pid(), httpPort);
         return new Handle() {

@@ -9,6 +9,8 @@ import dev.weir.lab.LabTeardown;
 import dev.weir.lab.state.StateStore;
 import dev.weir.lab.sys.ProcessRunner;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -59,12 +61,16 @@ public final class LabCommand implements Command {
         List<String> rest = args.subList(1, args.size());
         return switch (verb) {
             case "up" -> new LabUp().run(rest, out, err);
-            case "serve" -> LabDaemon.serve(StateStore.resolve(parse(rest, Set.of()).value("--state-dir")));
+            case "serve" -> {
+                StateStore store = StateStore.resolve(parse(rest, Set.of()).value("--state-dir"));
+                LabSupport.requireRoot();
+                yield LabDaemon.serve(store);
+            }
             case "down" -> down(rest, out);
             case "status" -> new LabStatus().run(rest, out);
             case "kubeconfig" -> {
                 StateStore store = StateStore.resolve(parse(rest, Set.of()).value("--state-dir"));
-                Main.UsageException.check(java.nio.file.Files.exists(store.kubeconfig()),
+                Main.UsageException.check(Files.exists(store.kubeconfig()),
                         "no lab kubeconfig in %s (is the lab up?)", store.dir());
                 out.println(store.kubeconfig());
                 yield 0;
@@ -87,7 +93,7 @@ public final class LabCommand implements Command {
     }
 
     static Args parse(List<String> args, Set<String> valued) {
-        Set<String> all = new java.util.HashSet<>(valued);
+        Set<String> all = new HashSet<>(valued);
         all.addAll(STATE_FLAGS);
         return Args.parse(args, all, Set.of());
     }

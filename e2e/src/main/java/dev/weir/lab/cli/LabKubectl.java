@@ -8,12 +8,15 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,14 +37,14 @@ final class LabKubectl {
             stateDir = rest.remove(i + 1);
             rest.remove(i);
         }
-        StateStore store = StateStore.resolve(java.util.Optional.ofNullable(stateDir));
+        StateStore store = StateStore.resolve(Optional.ofNullable(stateDir));
         Main.UsageException.check(Files.exists(store.kubeconfig()), "no lab kubeconfig in %s (is the lab up?)",
                 store.dir());
         List<String> argv = new ArrayList<>(List.of("kubectl", "--kubeconfig", store.kubeconfig().toString()));
         argv.addAll(withValidateOff(rest));
         try {
             return new ProcessBuilder(argv).inheritIO().start().waitFor();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("weir lab kubectl: cannot run kubectl (" + e.getMessage() + "); use weir lab apply|delete|label");
             return 1;
         }
@@ -101,8 +104,8 @@ final class LabKubectl {
         };
         resource.edit(o -> {
             HasMetadata h = (HasMetadata) o;
-            var labels = h.getMetadata().getLabels() == null ? new java.util.HashMap<String, String>()
-                    : new java.util.HashMap<>(h.getMetadata().getLabels());
+            var labels = h.getMetadata().getLabels() == null ? new HashMap<String, String>()
+                    : new HashMap<>(h.getMetadata().getLabels());
             for (String kv : pos.subList(2, pos.size())) {
                 if (kv.endsWith("-")) {
                     labels.remove(kv.substring(0, kv.length() - 1));

@@ -3,6 +3,7 @@ package dev.weir.lab.cli;
 import dev.weir.cli.Args;
 import dev.weir.cli.Main;
 import dev.weir.lab.LabDaemon;
+import dev.weir.lab.LabFiles;
 import dev.weir.lab.LabRequest;
 import dev.weir.lab.LabTeardown;
 import dev.weir.lab.spec.Backend;
@@ -69,7 +70,7 @@ final class LabUp {
                     + " has no lab; another lab? (weir lab down --state-dir DIR, or --prefix P to sweep them)");
             return 1;
         }
-        store.writeAtomically(store.dir().resolve("request.json"), StateStore.toJson(request));
+        LabFiles.writeRequest(store, request);
         Files.deleteIfExists(store.log());
 
         long t0 = System.nanoTime();

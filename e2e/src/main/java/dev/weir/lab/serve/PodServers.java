@@ -10,8 +10,10 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -31,7 +33,7 @@ import java.util.TreeSet;
 public final class PodServers implements AutoCloseable {
 
     private final Selector selector;
-    private final List<java.nio.channels.Channel> channels = new ArrayList<>();
+    private final List<Channel> channels = new ArrayList<>();
     private final Thread loop;
 
     private PodServers(Selector selector) {
@@ -75,7 +77,7 @@ public final class PodServers implements AutoCloseable {
         return ports.stream().filter(p -> seen.add(p.port() + "/" + p.protocol())).toList();
     }
 
-    private void register(java.nio.channels.SelectableChannel c, int ops, ByteBuffer identity) throws IOException {
+    private void register(SelectableChannel c, int ops, ByteBuffer identity) throws IOException {
         channels.add(c);
         c.configureBlocking(false);
         c.register(selector, ops, identity);
@@ -122,7 +124,7 @@ public final class PodServers implements AutoCloseable {
 
     @Override
     public void close() {
-        for (java.nio.channels.Channel c : channels) {
+        for (Channel c : channels) {
             try {
                 c.close();
             } catch (IOException e) {

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ public final class ManifestSpecLoader {
     public static LabSpec load(Path file, int nodes, Topology topology, Backend backend) throws IOException {
         List<HasMetadata> objects = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
-            collect(Serialization.unmarshal(in), objects);
+            collect(new KubernetesSerialization().unmarshal(in), objects);
         }
         Map<String, LabSpec.NamespaceSpec> namespaces = new LinkedHashMap<>();
         List<LabSpec.PodSpec> pods = new ArrayList<>();

@@ -4,8 +4,10 @@ import dev.weir.lab.spec.LabSpec;
 import dev.weir.lab.spec.Topology;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a {@link LabSpec} into a {@link LabPlan}: names and addresses only, no I/O.
@@ -37,7 +39,7 @@ public final class AddressPlanner {
         List<LabPlan.PodPlan> pods = new ArrayList<>();
         int spread = 0;
         String vethPrefix = spec.topology() == Topology.CANAL ? "cali" : "veth";
-        java.util.Set<String> netns = new java.util.HashSet<>();
+        Set<String> netns = new HashSet<>();
         for (int k = 0; k < spec.pods().size(); k++) {
             LabSpec.PodSpec p = spec.pods().get(k);
             int node = p.node() > 0 ? p.node() : (spread++ % spec.nodes()) + 1;

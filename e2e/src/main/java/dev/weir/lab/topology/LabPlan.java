@@ -3,6 +3,7 @@ package dev.weir.lab.topology;
 import dev.weir.lab.spec.Backend;
 import dev.weir.lab.spec.Topology;
 import dev.weir.model.ContainerPort;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +25,7 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
 
     /** Every network namespace of the lab, in creation order (underlay, nodes, pods). */
     public List<String> netnsNames() {
-        var out = new java.util.ArrayList<String>();
+        List<String> out = new ArrayList<>();
         out.add(underlayNetns);
         nodes.forEach(n -> out.add(n.netns()));
         pods.forEach(p -> out.add(p.netns()));

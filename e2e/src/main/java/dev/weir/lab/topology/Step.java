@@ -1,7 +1,9 @@
 package dev.weir.lab.topology;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** One step of building a lab, as data; {@link TopologyBuilder} runs them in order. */
 public sealed interface Step {
@@ -27,7 +29,7 @@ public sealed interface Step {
     /** Values written under /proc/sys inside NETNS (per network namespace for everything under net/). */
     record Sysctl(String netns, Map<String, String> values) implements Step {
         public Sysctl {
-            values = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(values));
+            values = Collections.unmodifiableMap(new TreeMap<>(values));
         }
     }
 }
