@@ -26,6 +26,8 @@ public final class LogKeys {
     public static final String RENDER_MS = "renderMs";
     public static final String APPLY_MS = "applyMs";
     public static final String TOTAL_MS = "totalMs";
+    /** DEBUG: what the applier changed (sets created/updated, chains written, hooks inserted). */
+    public static final String DATAPLANE = "dataplane";
 
     private LogKeys() {
     }

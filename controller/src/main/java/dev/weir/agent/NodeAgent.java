@@ -24,6 +24,7 @@ public final class NodeAgent implements AutoCloseable {
     private final SyncWorker worker;
     private final AgentHttpServer http;
     private final Duration stallLimit;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private NodeAgent(AgentConfig config, AgentMetrics metrics, ClusterWatch watch, SyncLoop loop, SyncWorker worker,
             AgentHttpServer http) {
@@ -113,6 +114,9 @@ public final class NodeAgent implements AutoCloseable {
     /** Stops watching, syncing and serving. The applied rules stay in the kernel (restart does not open a gap). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         loop.close();
         watch.close();
         if (http != null) {

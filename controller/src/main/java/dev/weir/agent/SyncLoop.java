@@ -27,6 +27,8 @@ public final class SyncLoop implements AutoCloseable {
     private volatile long heartbeat;
     private volatile boolean lastSucceeded;
     private volatile boolean everSucceeded;
+    private final long startedAt;
+    private long nextUnsyncedWarning;
 
     public SyncLoop(String name, Pacer pacer, SyncWorker worker, SyncTrigger trigger, PendingChanges pending,
             BooleanSupplier synced, LongSupplier ticker) {
@@ -38,7 +40,12 @@ public final class SyncLoop implements AutoCloseable {
         this.synced = synced;
         this.ticker = ticker;
         this.heartbeat = ticker.getAsLong();
+        this.startedAt = heartbeat;
+        this.nextUnsyncedWarning = startedAt + UNSYNCED_WARNING.toNanos();
     }
+
+    /** How long the caches may take to sync before the loop says so (and again every such period). */
+    static final Duration UNSYNCED_WARNING = Duration.ofSeconds(30);
 
     public synchronized void start() {
         if (thread != null) {
@@ -82,7 +89,13 @@ public final class SyncLoop implements AutoCloseable {
     public long step() {
         long now = ticker.getAsLong();
         heartbeat = now;
-        Pacer.Plan plan = pacer.plan(now, !pending.isEmpty(), synced.getAsBoolean());
+        boolean isSynced = synced.getAsBoolean();
+        if (!isSynced && now - nextUnsyncedWarning >= 0) {
+            nextUnsyncedWarning = now + UNSYNCED_WARNING.toNanos();
+            LOG.warn("informer caches still not synced after {} s: nothing applied yet, existing rules left as they"
+                    + " are (is the API server reachable?)", (now - startedAt) / 1_000_000_000L);
+        }
+        Pacer.Plan plan = pacer.plan(now, !pending.isEmpty(), isSynced);
         if (plan instanceof Pacer.Wait w) {
             return w.nanos();
         }

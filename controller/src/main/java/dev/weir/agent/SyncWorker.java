@@ -102,9 +102,10 @@ public final class SyncWorker {
         Ruleset desired = renderer.render(graph, node);
         long applyStart = ticker.getAsLong();
         boolean skip = kind == SyncKind.CHANGES && desired.equals(lastApplied);
+        String summary = "unchanged";
         if (!skip) {
             logChangedRules(desired);
-            dataplane.apply(desired);
+            summary = dataplane.apply(desired).summary();
             metrics.applyDuration.observeNanos(ticker.getAsLong() - applyStart);
         }
         long end = ticker.getAsLong();
@@ -126,6 +127,7 @@ public final class SyncWorker {
                 LogKeys.APPLIED, !skip, LogKeys.GRAPH_MS, millis(renderStart - graphStart),
                 LogKeys.RENDER_MS, millis(applyStart - renderStart), LogKeys.APPLY_MS, millis(end - applyStart),
                 LogKeys.TOTAL_MS, millis(end - start));
+        LOG.debug("sync {}: {}={}", kind, LogKeys.DATAPLANE, summary);
     }
 
     private void checkDrift(long start) throws Exception {
