@@ -21,6 +21,10 @@ import java.util.function.Consumer;
  * What {@code weir explain} says about the lab right now: the lab API server's Namespaces, Pods and NetworkPolicies,
  * translated with {@link ModelTranslator}, compiled and evaluated with {@link Reachability}. Rejected objects are
  * reported through {@code diagnostics} and left out, as the agents leave them out.
+ *
+ * <p>HOOK(cnp): ClusterNetworkPolicies are not compared yet. Once {@code ClusterSnapshot} carries cluster policies,
+ * list them here ({@code client.resources(dev.weir.crd.ClusterNetworkPolicy.class)}), translate each with
+ * {@code dev.weir.k8s.admin.ClusterPolicyTranslator.translate} (reporting its diagnostics) and pass them on.
  */
 public final class LabExplain {
 
