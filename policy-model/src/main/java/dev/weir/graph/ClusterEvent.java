@@ -4,6 +4,7 @@ import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -60,12 +61,26 @@ public sealed interface ClusterEvent {
         }
     }
 
-    /** The upserts that build {@code snapshot} from an empty graph: namespaces, then pods, then policies. */
+    /** A ClusterNetworkPolicy created or changed (cluster-scoped: the name is the key). */
+    record ClusterPolicyUpserted(ClusterPolicy policy) implements ClusterEvent {
+        public ClusterPolicyUpserted {
+            Objects.requireNonNull(policy, "policy");
+        }
+    }
+
+    record ClusterPolicyDeleted(String name) implements ClusterEvent {
+        public ClusterPolicyDeleted {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /** The upserts that build {@code snapshot} from an empty graph: namespaces, then pods, then policies, then cluster policies. */
     static List<ClusterEvent> upsertsOf(ClusterSnapshot snapshot) {
         List<ClusterEvent> out = new ArrayList<>();
         snapshot.namespaces().forEach(n -> out.add(new NamespaceUpserted(n)));
         snapshot.endpoints().forEach(e -> out.add(new PodUpserted(e)));
         snapshot.policies().forEach(p -> out.add(new PolicyUpserted(p)));
+        snapshot.clusterPolicies().forEach(p -> out.add(new ClusterPolicyUpserted(p)));
         return out;
     }
 }

@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * group lists all its members as added; a removed group lists all as removed, so replaying the changes over the old
  * membership always gives the new one.
  *
- * <p><b>Structure</b>: policies added, removed or changed; endpoints whose ingress/egress policy lists changed; groups
+ * <p><b>Structure</b>: policies added, removed or changed (NetworkPolicies by {@code namespace/name}, cluster
+ * policies by {@link #clusterPolicyKey}, which no namespace can spell); endpoints whose ingress/egress policy lists changed; groups
  * and ipBlock sets created or removed. Plus the endpoint and namespace records that changed at all. Every list is
  * sorted and distinct; {@code membership} iterates in group id order.
  */
@@ -34,6 +35,11 @@ public record GraphDelta(Map<String, MembershipChange> membership, List<String> 
         ipBlockSetsRemoved = sorted(ipBlockSetsRemoved);
         endpointsChanged = sorted(endpointsChanged);
         namespacesChanged = sorted(namespacesChanged);
+    }
+
+    /** How policy lists name a ClusterNetworkPolicy: {@code ClusterNetworkPolicy/name}. */
+    public static String clusterPolicyKey(String name) {
+        return "ClusterNetworkPolicy/" + name;
     }
 
     public static GraphDelta empty() {

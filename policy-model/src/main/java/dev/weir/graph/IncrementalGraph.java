@@ -36,6 +36,13 @@ public final class IncrementalGraph {
     private final Map<String, TreeSet<String>> ingressOf = new HashMap<>();
     private final Map<String, TreeSet<String>> egressOf = new HashMap<>();
     private final TreeMap<String, EndpointPolicies> endpointPolicies = new TreeMap<>();
+    private final TreeMap<String, CompiledClusterPolicy> clusterPolicies = new TreeMap<>();
+    private final Map<String, Set<String>> referencesByClusterPolicy = new HashMap<>();
+    private final Map<String, TreeSet<String>> clusterPoliciesAppliedTo = new HashMap<>();
+    /** Per endpoint, the {@link CompiledClusterPolicy#orderKey}s of the cluster policies selecting it. */
+    private final Map<String, TreeSet<String>> clusterIngressOf = new HashMap<>();
+    private final Map<String, TreeSet<String>> clusterEgressOf = new HashMap<>();
+    private final TreeMap<String, EndpointClusterPolicies> endpointClusterPolicies = new TreeMap<>();
     private final GroupIndex groups;
     private static final TreeMap<String, Endpoint> EMPTY = new TreeMap<>();
 
@@ -64,6 +71,9 @@ public final class IncrementalGraph {
                 for (String policy : policiesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
                     attach(policies.get(policy), key);
                 }
+                for (String policy : clusterPoliciesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
+                    attach(clusterPolicies.get(policy), key);
+                }
             }
 
             @Override
@@ -71,6 +81,9 @@ public final class IncrementalGraph {
                 delta.member(g.id).removed(key);
                 for (String policy : policiesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
                     detach(policies.get(policy), key);
+                }
+                for (String policy : clusterPoliciesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
+                    detach(clusterPolicies.get(policy), key);
                 }
             }
 
@@ -103,6 +116,10 @@ public final class IncrementalGraph {
             policyChanged(e.policy().key(), PolicyCompiler.compilePolicy(e.policy()));
         } else if (event instanceof ClusterEvent.PolicyDeleted e) {
             policyChanged(e.key(), null);
+        } else if (event instanceof ClusterEvent.ClusterPolicyUpserted e) {
+            clusterPolicyChanged(e.policy().name(), ClusterPolicyCompiler.compile(e.policy()));
+        } else if (event instanceof ClusterEvent.ClusterPolicyDeleted e) {
+            clusterPolicyChanged(e.name(), null);
         } else {
             throw new AssertionError(event);
         }
@@ -115,7 +132,8 @@ public final class IncrementalGraph {
         for (GroupIndex.Live g : groups.all()) {
             groupSnapshots.put(g.id, g.snapshot());
         }
-        return new PolicyGraph(namespaces, endpoints, policies, groupSnapshots, blocks, endpointPolicies, List.of());
+        return new PolicyGraph(namespaces, endpoints, policies, groupSnapshots, blocks, endpointPolicies, List.of(),
+                clusterPolicies, endpointClusterPolicies);
     }
 
     private void podChanged(String key, Endpoint now) {
@@ -179,6 +197,73 @@ public final class IncrementalGraph {
         if (oldRefs != null) {
             release(oldRefs);
         }
+    }
+
+    private void clusterPolicyChanged(String name, CompiledClusterPolicy now) {
+        CompiledClusterPolicy before = clusterPolicies.get(name);
+        if (before == null ? now == null : before.equals(now)) {
+            return;
+        }
+        String key = GraphDelta.clusterPolicyKey(name);
+        (before == null ? delta.policiesAdded : now == null ? delta.policiesRemoved : delta.policiesChanged).add(key);
+        Set<String> oldRefs = referencesByClusterPolicy.remove(name);
+        Set<String> newRefs = now == null ? Set.of() : acquire(now);
+        if (before != null) {
+            String applied = before.subject().id();
+            for (String member : groups.get(applied).members) {
+                detach(before, member);
+            }
+            removeFrom(clusterPoliciesAppliedTo, applied, name);
+            clusterPolicies.remove(name);
+        }
+        if (now != null) {
+            clusterPolicies.put(name, now);
+            String applied = now.subject().id();
+            clusterPoliciesAppliedTo.computeIfAbsent(applied, k -> new TreeSet<>()).add(name);
+            for (String member : groups.get(applied).members) {
+                attach(now, member);
+            }
+            referencesByClusterPolicy.put(name, newRefs);
+        }
+        if (oldRefs != null) {
+            release(oldRefs);
+        }
+    }
+
+    /** References every group and ipBlock set of a cluster policy once; returns the ids taken. */
+    private Set<String> acquire(CompiledClusterPolicy p) {
+        Set<String> refs = new LinkedHashSet<>();
+        for (GroupSelector s : ClusterPolicyCompiler.groups(p.source())) {
+            String id = s.id();
+            if (refs.add(id) && groups.acquire(id, s)) {
+                delta.groupsCreated.add(id);
+            }
+        }
+        for (Peer.IpBlock b : ClusterPolicyCompiler.blocks(p.source())) {
+            IpBlockSet set = new IpBlockSet(b);
+            String id = set.id();
+            if (refs.add(id) && blockReferences.merge(id, 1, Integer::sum) == 1) {
+                blocks.put(id, set);
+                delta.ipBlockSetsCreated.add(id);
+            }
+        }
+        return refs;
+    }
+
+    private void attach(CompiledClusterPolicy p, String endpoint) {
+        delta.touch(endpoint, this);
+        if (p.affects(PolicyType.INGRESS)) {
+            clusterIngressOf.computeIfAbsent(endpoint, k -> new TreeSet<>()).add(p.orderKey());
+        }
+        if (p.affects(PolicyType.EGRESS)) {
+            clusterEgressOf.computeIfAbsent(endpoint, k -> new TreeSet<>()).add(p.orderKey());
+        }
+    }
+
+    private void detach(CompiledClusterPolicy p, String endpoint) {
+        delta.touch(endpoint, this);
+        removeFrom(clusterIngressOf, endpoint, p.orderKey());
+        removeFrom(clusterEgressOf, endpoint, p.orderKey());
     }
 
     /** References every group and ipBlock set of a policy once; returns the ids taken. */
@@ -261,6 +346,27 @@ public final class IncrementalGraph {
         return ep;
     }
 
+    /** Recomputes the published cluster policy lists of an endpoint; returns the new value. */
+    EndpointClusterPolicies republishCluster(String endpoint) {
+        TreeSet<String> in = clusterIngressOf.get(endpoint);
+        TreeSet<String> out = clusterEgressOf.get(endpoint);
+        if (in == null && out == null) {
+            endpointClusterPolicies.remove(endpoint);
+            return EndpointClusterPolicies.none();
+        }
+        EndpointClusterPolicies ep = new EndpointClusterPolicies(names(in), names(out));
+        endpointClusterPolicies.put(endpoint, ep);
+        return ep;
+    }
+
+    private static List<String> names(TreeSet<String> orderKeys) {
+        return orderKeys == null ? List.of() : orderKeys.stream().map(CompiledClusterPolicy::nameOf).toList();
+    }
+
+    EndpointClusterPolicies publishedCluster(String endpoint) {
+        return endpointClusterPolicies.getOrDefault(endpoint, EndpointClusterPolicies.none());
+    }
+
     EndpointPolicies published(String endpoint) {
         return endpointPolicies.getOrDefault(endpoint, EndpointPolicies.none());
     }
@@ -288,6 +394,7 @@ public final class IncrementalGraph {
         final Set<String> endpointsChanged = new TreeSet<>();
         final Set<String> namespacesChanged = new TreeSet<>();
         final Map<String, EndpointPolicies> touchedBefore = new LinkedHashMap<>();
+        final Map<String, EndpointClusterPolicies> touchedClusterBefore = new LinkedHashMap<>();
 
         static final class Member {
             final Set<String> added = new TreeSet<>();
@@ -313,12 +420,18 @@ public final class IncrementalGraph {
 
         void touch(String endpoint, IncrementalGraph g) {
             touchedBefore.computeIfAbsent(endpoint, g::published);
+            touchedClusterBefore.computeIfAbsent(endpoint, g::publishedCluster);
         }
 
         GraphDelta build(IncrementalGraph g) {
             Set<String> endpointPoliciesChanged = new TreeSet<>();
             touchedBefore.forEach((endpoint, before) -> {
                 if (!g.republish(endpoint).equals(before)) {
+                    endpointPoliciesChanged.add(endpoint);
+                }
+            });
+            touchedClusterBefore.forEach((endpoint, before) -> {
+                if (!g.republishCluster(endpoint).equals(before)) {
                     endpointPoliciesChanged.add(endpoint);
                 }
             });

@@ -7,6 +7,7 @@ import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
 import dev.weir.model.Rule;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,6 +52,10 @@ public final class PolicyCompiler {
             compiled.add(compilePolicy(p, groupId, blockId));
         }
         TreeMap<String, CompiledPolicy> policies = SortedEntries.treeMap(compiled, CompiledPolicy::key);
+        TreeMap<String, CompiledClusterPolicy> clusterPolicies = new TreeMap<>();
+        for (ClusterPolicy p : snapshot.clusterPolicies()) {
+            clusterPolicies.put(p.name(), ClusterPolicyCompiler.compile(p, groupId, blockId));
+        }
 
         SelectorIndex index = new SelectorIndex(namespaces.values(), endpoints);
         Map<String, PeerGroup> groups = new TreeMap<>();
@@ -82,7 +87,39 @@ public final class PolicyCompiler {
         }
         TreeMap<String, EndpointPolicies> endpointPolicies = new TreeMap<>();
         SortedEntries.treeMap(selected, Map.Entry::getKey).forEach((k, e) -> endpointPolicies.put(k, e.getValue()));
-        return new PolicyGraph(namespaces, endpoints, policies, groups, blocks, endpointPolicies, List.of());
+        return new PolicyGraph(namespaces, endpoints, policies, groups, blocks, endpointPolicies, List.of(),
+                clusterPolicies, endpointClusterPolicies(clusterPolicies, groups));
+    }
+
+    /** For every endpoint some cluster policy selects: the policy names per direction, in evaluation order. */
+    private static Map<String, EndpointClusterPolicies> endpointClusterPolicies(
+            Map<String, CompiledClusterPolicy> clusterPolicies, Map<String, PeerGroup> groups) {
+        List<CompiledClusterPolicy> ordered = clusterPolicies.values().stream()
+                .sorted(CompiledClusterPolicy.PRECEDENCE).toList();
+        Map<String, List<String>> ingress = new HashMap<>();
+        Map<String, List<String>> egress = new HashMap<>();
+        for (CompiledClusterPolicy cp : ordered) {
+            for (String member : groups.get(cp.subject().id()).members()) {
+                if (cp.affects(PolicyType.INGRESS)) {
+                    ingress.computeIfAbsent(member, k -> new ArrayList<>()).add(cp.name());
+                }
+                if (cp.affects(PolicyType.EGRESS)) {
+                    egress.computeIfAbsent(member, k -> new ArrayList<>()).add(cp.name());
+                }
+            }
+        }
+        Map<String, EndpointClusterPolicies> out = new TreeMap<>();
+        for (String key : union(ingress.keySet(), egress.keySet())) {
+            out.put(key, new EndpointClusterPolicies(ingress.getOrDefault(key, List.of()),
+                    egress.getOrDefault(key, List.of())));
+        }
+        return out;
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> out = new java.util.TreeSet<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** Compiles one policy; its group and set references are content ids, independent of any cluster state. */

@@ -29,10 +29,26 @@ public final class PolicyGraph {
     private final SortedMap<String, IpBlockSet> ipBlockSets;
     private final SortedMap<String, EndpointPolicies> endpointPolicies;
     private final List<Diagnostic> diagnostics;
+    private final SortedMap<String, CompiledClusterPolicy> clusterPolicies;
+    private final SortedMap<String, EndpointClusterPolicies> endpointClusterPolicies;
 
     public PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
             Map<String, CompiledPolicy> policies, Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets,
             Map<String, EndpointPolicies> endpointPolicies, List<Diagnostic> diagnostics) {
+        this(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies, diagnostics, Map.of(), Map.of());
+    }
+
+    /**
+     * A graph with ClusterNetworkPolicies: {@code clusterPolicies} by name, and for every endpoint some of them select
+     * (in a direction they have rules for) their names in evaluation order.
+     */
+    public PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
+            Map<String, CompiledPolicy> policies, Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets,
+            Map<String, EndpointPolicies> endpointPolicies, List<Diagnostic> diagnostics,
+            Map<String, CompiledClusterPolicy> clusterPolicies,
+            Map<String, EndpointClusterPolicies> endpointClusterPolicies) {
+        this.clusterPolicies = frozen(clusterPolicies);
+        this.endpointClusterPolicies = frozen(endpointClusterPolicies);
         this.namespaces = frozen(namespaces);
         this.endpoints = frozen(endpoints);
         this.policies = frozen(policies);
@@ -105,6 +121,33 @@ public final class PolicyGraph {
         return endpointPolicies.getOrDefault(endpointKey, EndpointPolicies.none());
     }
 
+    /** ClusterNetworkPolicies by name. */
+    public SortedMap<String, CompiledClusterPolicy> clusterPolicies() {
+        return clusterPolicies;
+    }
+
+    public CompiledClusterPolicy clusterPolicy(String name) {
+        return clusterPolicies.get(name);
+    }
+
+    /** The ClusterNetworkPolicies selecting an endpoint, per direction, in evaluation order (none when unselected). */
+    public EndpointClusterPolicies clusterPoliciesFor(String endpointKey) {
+        return endpointClusterPolicies.getOrDefault(endpointKey, EndpointClusterPolicies.none());
+    }
+
+    /** Only the endpoints some ClusterNetworkPolicy selects, keyed by endpoint key. */
+    public SortedMap<String, EndpointClusterPolicies> endpointClusterPolicies() {
+        return endpointClusterPolicies;
+    }
+
+    /**
+     * Whether the dataplane judges an endpoint at all: some NetworkPolicy or ClusterNetworkPolicy selects it in some
+     * direction.
+     */
+    public boolean isJudged(String endpointKey) {
+        return endpointPolicies.containsKey(endpointKey) || endpointClusterPolicies.containsKey(endpointKey);
+    }
+
     /** Only the endpoints some policy selects, keyed by endpoint key. */
     public SortedMap<String, EndpointPolicies> endpointPolicies() {
         return endpointPolicies;
@@ -174,6 +217,25 @@ public final class PolicyGraph {
                     }
                 }
             }
+            for (CompiledClusterPolicy p : clusterPolicies.values()) {
+                SortedSet<String> nodes = new TreeSet<>();
+                PeerGroup subject = groups.get(p.subject().id());
+                for (String member : subject == null ? List.<String>of() : subject.members()) {
+                    Endpoint e = endpoints.get(member);
+                    if (e != null && e.node() != null) {
+                        nodes.add(e.node());
+                    }
+                }
+                built.computeIfAbsent(p.subject().id(), k -> new TreeSet<>()).addAll(nodes);
+                for (PolicyType t : PolicyType.values()) {
+                    for (CompiledClusterRule r : p.rules(t)) {
+                        for (PeerRef ref : r.peers()) {
+                            String refId = ref instanceof PeerRef.Group g ? g.groupId() : ((PeerRef.Block) ref).setId();
+                            built.computeIfAbsent(refId, k -> new TreeSet<>()).addAll(nodes);
+                        }
+                    }
+                }
+            }
             built.replaceAll((k, v) -> Collections.unmodifiableSortedSet(v));
             spans = m = built;
         }
@@ -188,18 +250,20 @@ public final class PolicyGraph {
     public boolean equals(Object o) {
         return o instanceof PolicyGraph g && namespaces.equals(g.namespaces) && endpoints.equals(g.endpoints)
                 && policies.equals(g.policies) && groups.equals(g.groups) && ipBlockSets.equals(g.ipBlockSets)
-                && endpointPolicies.equals(g.endpointPolicies) && diagnostics.equals(g.diagnostics);
+                && endpointPolicies.equals(g.endpointPolicies) && diagnostics.equals(g.diagnostics)
+                && clusterPolicies.equals(g.clusterPolicies) && endpointClusterPolicies.equals(g.endpointClusterPolicies);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies);
+        return Objects.hash(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies, clusterPolicies);
     }
 
     @Override
     public String toString() {
         return "PolicyGraph[" + namespaces.size() + " namespaces, " + endpoints.size() + " endpoints, "
                 + policies.size() + " policies, " + groups.size() + " groups, " + ipBlockSets.size()
-                + " ipBlock sets, " + endpointPolicies.size() + " selected endpoints]";
+                + " ipBlock sets, " + endpointPolicies.size() + " selected endpoints"
+                + (clusterPolicies.isEmpty() ? "" : ", " + clusterPolicies.size() + " cluster policies") + "]";
     }
 }

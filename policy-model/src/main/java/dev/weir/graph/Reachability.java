@@ -6,13 +6,16 @@ import dev.weir.model.IpFamily;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
+import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The NetworkPolicy semantics as a pure evaluator over a {@link PolicyGraph}: packet in, verdict and reasons out.
+ * The policy semantics as a pure evaluator over a {@link PolicyGraph}: packet in, verdict and reasons out. Per side:
+ * Admin-tier ClusterNetworkPolicy rules (first match: Accept and Deny are final, Pass skips the rest of the tier),
+ * then NetworkPolicy when one isolates the pod, else Baseline-tier rules (first match; Pass ends the tier), else allow.
  * {@code weir explain} prints it, and the dataplane is tested against it.
  */
 public final class Reachability {
@@ -69,29 +72,88 @@ public final class Reachability {
                     : "has no IP or has terminated, so no policy applies to it";
             return new Verdict.Side(direction, subject.key(), true, List.of(), List.of(), subject.key() + " " + why);
         }
-        List<String> isolating = graph.policiesFor(subject.key()).policies(type);
-        if (isolating.isEmpty()) {
-            return new Verdict.Side(direction, subject.key(), true, List.of(), List.of(), null);
-        }
         // the destination pod resolves named ports: for ingress that is the subject, for egress the peer
         Endpoint destination = type == PolicyType.INGRESS ? subject : peer;
+        List<String> cluster = graph.clusterPoliciesFor(subject.key()).policies(type);
+        String passedBy = null;
+        Match admin = firstMatch(cluster, Tier.ADMIN, type, peer, peerIp, port, protocol, destination);
+        if (admin != null) {
+            switch (admin.rule().action()) {
+                case ACCEPT:
+                    return decided(direction, subject, true, null, "allowed by " + admin.describe());
+                case DENY:
+                    return decided(direction, subject, false, null, "denied by " + admin.describe());
+                default:
+                    passedBy = admin.describe();
+            }
+        }
+        List<String> isolating = graph.policiesFor(subject.key()).policies(type);
+        if (isolating.isEmpty()) {
+            if (cluster.isEmpty()) {
+                return new Verdict.Side(direction, subject.key(), true, List.of(), List.of(), null);
+            }
+            Match baseline = firstMatch(cluster, Tier.BASELINE, type, peer, peerIp, port, protocol, destination);
+            if (baseline == null) {
+                return decided(direction, subject, true, passedBy, subject.key()
+                        + " is not selected by any NetworkPolicy with " + direction
+                        + " rules and no ClusterNetworkPolicy rule matches: allowed");
+            }
+            return switch (baseline.rule().action()) {
+                case ACCEPT -> decided(direction, subject, true, passedBy, "allowed by " + baseline.describe());
+                case DENY -> decided(direction, subject, false, passedBy, "denied by " + baseline.describe());
+                case PASS -> decided(direction, subject, true, passedBy, "passed by " + baseline.describe()
+                        + ", which ends the Baseline tier: allowed by default");
+            };
+        }
         List<String> allowing = new ArrayList<>();
         for (String policyKey : isolating) {
             CompiledPolicy p = graph.policy(policyKey);
             for (CompiledRule r : p.rules(type)) {
-                if (peerMatches(r, peer, peerIp) && portMatches(r, port, protocol, destination)) {
+                if ((r.allPeers() || peerMatches(r.peers(), peer, peerIp))
+                        && portMatches(r.ports(), port, protocol, destination)) {
                     allowing.add(policyKey + " " + r.label());
                 }
             }
         }
-        return new Verdict.Side(direction, subject.key(), !allowing.isEmpty(), isolating, allowing, null);
+        return new Verdict.Side(direction, subject.key(), !allowing.isEmpty(), isolating, allowing, null, passedBy,
+                null);
     }
 
-    private boolean peerMatches(CompiledRule r, Endpoint peer, Optional<IpAddress> peerIp) {
-        if (r.allPeers()) {
+    private static Verdict.Side decided(String direction, Endpoint subject, boolean allowed, String passedBy,
+            String decidedBy) {
+        return new Verdict.Side(direction, subject.key(), allowed, List.of(), List.of(), null, passedBy, decidedBy);
+    }
+
+    /** A cluster policy rule that matched, with its policy. */
+    private record Match(CompiledClusterPolicy policy, CompiledClusterRule rule) {
+        String describe() {
+            return policy.describe(rule);
+        }
+    }
+
+    /** The first rule of {@code tier} (in evaluation order) of the subject's cluster policies that matches. */
+    private Match firstMatch(List<String> clusterPolicies, Tier tier, PolicyType type, Endpoint peer,
+            Optional<IpAddress> peerIp, int port, Protocol protocol, Endpoint destination) {
+        for (String name : clusterPolicies) {
+            CompiledClusterPolicy p = graph.clusterPolicy(name);
+            if (p.tier() != tier) {
+                continue;
+            }
+            for (CompiledClusterRule r : p.rules(type)) {
+                if (peerMatches(r.peers(), peer, peerIp) && portMatches(r.ports(), port, protocol, destination)) {
+                    return new Match(p, r);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether the peer matches any of {@code peers}; an empty list matches every peer. */
+    private boolean peerMatches(List<PeerRef> peers, Endpoint peer, Optional<IpAddress> peerIp) {
+        if (peers.isEmpty()) {
             return true;
         }
-        for (PeerRef ref : r.peers()) {
+        for (PeerRef ref : peers) {
             if (ref instanceof PeerRef.Group g) {
                 if (peer.isPolicyEndpoint() && graph.isMember(g.groupId(), peer.key())) {
                     return true;
@@ -107,11 +169,12 @@ public final class Reachability {
         return false;
     }
 
-    private static boolean portMatches(CompiledRule r, int port, Protocol protocol, Endpoint destination) {
-        if (r.allPorts()) {
+    /** Whether the packet matches any of {@code ports}; an empty list matches all traffic. */
+    private static boolean portMatches(List<PortMatch> ports, int port, Protocol protocol, Endpoint destination) {
+        if (ports.isEmpty()) {
             return true;
         }
-        for (PortMatch m : r.ports()) {
+        for (PortMatch m : ports) {
             if (m.matches(port, protocol, destination)) {
                 return true;
             }

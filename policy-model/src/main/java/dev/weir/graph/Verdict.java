@@ -37,15 +37,24 @@ public record Verdict(boolean allowed, Side egress, Side ingress, String shortcu
     }
 
     /**
-     * One direction's decision. {@code isolatingPolicies} are the policies selecting the pod for this direction;
-     * {@code allowingRules} name each rule that matched, as {@code ns/policy ingress[0]}.
+     * One direction's decision. {@code isolatingPolicies} are the NetworkPolicies selecting the pod for this
+     * direction; {@code allowingRules} name each rule that matched, as {@code ns/policy ingress[0]}.
+     * {@code passedBy} names the Admin rule that passed the packet on (null when none), {@code decidedBy} the
+     * ClusterNetworkPolicy rule or default that decided it, as a sentence (null when NetworkPolicy decided or no
+     * cluster policy applies).
      */
     public record Side(String direction, String subject, boolean allowed, List<String> isolatingPolicies,
-            List<String> allowingRules, String note) {
+            List<String> allowingRules, String note, String passedBy, String decidedBy) {
 
         public Side {
             isolatingPolicies = List.copyOf(isolatingPolicies);
             allowingRules = List.copyOf(allowingRules);
+        }
+
+        /** A side without ClusterNetworkPolicy involvement. */
+        public Side(String direction, String subject, boolean allowed, List<String> isolatingPolicies,
+                List<String> allowingRules, String note) {
+            this(direction, subject, allowed, isolatingPolicies, allowingRules, note, null, null);
         }
 
         static Side notIsolated(String direction, String subject) {
@@ -60,6 +69,13 @@ public record Verdict(boolean allowed, Side egress, Side ingress, String shortcu
             if (note != null) {
                 return direction + ": " + note;
             }
+            String passed = passedBy == null ? "" : "passed by " + passedBy + "; ";
+            if (decidedBy != null) {
+                return direction + ": " + passed + decidedBy;
+            }
+            if (!passed.isEmpty()) {
+                return direction + ": " + passed + networkPolicyExplanation();
+            }
             if (!isolated()) {
                 return direction + ": " + subject + " is not selected by any policy with " + direction
                         + " rules: allowed";
@@ -69,6 +85,13 @@ public record Verdict(boolean allowed, Side egress, Side ingress, String shortcu
             }
             return direction + ": " + subject + " is isolated by " + String.join(", ", isolatingPolicies)
                     + " and no rule allows it: denied";
+        }
+
+        private String networkPolicyExplanation() {
+            if (allowed) {
+                return "allowed by " + String.join(", ", allowingRules);
+            }
+            return subject + " is isolated by " + String.join(", ", isolatingPolicies) + " and no rule allows it: denied";
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.weir.model.IpFamily;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Protocol;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ public final class Cluster {
     private final Map<String, Namespace> namespaces = new LinkedHashMap<>();
     private final Map<String, Endpoint> pods = new LinkedHashMap<>();
     private final Map<String, NetworkPolicy> policies = new LinkedHashMap<>();
+    private final Map<String, ClusterPolicy> clusterPolicies = new LinkedHashMap<>();
     private IpAddress nextIp = IpAddress.parse("10.1.0.1");
 
     public static Cluster cluster() {
@@ -46,9 +48,14 @@ public final class Cluster {
         return this;
     }
 
+    public Cluster with(ClusterPolicy policy) {
+        clusterPolicies.put(policy.name(), policy);
+        return this;
+    }
+
     public ClusterSnapshot snapshot() {
         return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(pods.values()),
-                new ArrayList<>(policies.values()));
+                new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()));
     }
 
     public PolicyGraph graph() {

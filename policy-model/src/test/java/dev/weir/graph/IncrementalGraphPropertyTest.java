@@ -6,6 +6,7 @@ import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.TreeMap;
@@ -92,21 +93,36 @@ class IncrementalGraphPropertyTest {
                 before.ipBlockSets().keySet()));
         assertThat(delta.ipBlockSetsRemoved()).as(where).containsExactlyElementsOf(minus(before.ipBlockSets().keySet(),
                 after.ipBlockSets().keySet()));
-        assertThat(delta.policiesAdded()).as(where).containsExactlyElementsOf(minus(after.policies().keySet(),
-                before.policies().keySet()));
-        assertThat(delta.policiesRemoved()).as(where).containsExactlyElementsOf(minus(before.policies().keySet(),
-                after.policies().keySet()));
+        assertThat(delta.policiesAdded()).as(where).containsExactlyElementsOf(minus(policyKeys(after),
+                policyKeys(before)));
+        assertThat(delta.policiesRemoved()).as(where).containsExactlyElementsOf(minus(policyKeys(before),
+                policyKeys(after)));
         Set<String> changedPolicies = new TreeSet<>();
         before.policies().forEach((k, v) -> {
             if (after.policies().containsKey(k) && !after.policy(k).equals(v)) {
                 changedPolicies.add(k);
             }
         });
+        before.clusterPolicies().forEach((k, v) -> {
+            if (after.clusterPolicies().containsKey(k) && !after.clusterPolicy(k).equals(v)) {
+                changedPolicies.add(GraphDelta.clusterPolicyKey(k));
+            }
+        });
         assertThat(delta.policiesChanged()).as(where).containsExactlyElementsOf(changedPolicies);
         Set<String> endpointKeys = new TreeSet<>(before.endpointPolicies().keySet());
         endpointKeys.addAll(after.endpointPolicies().keySet());
-        endpointKeys.removeIf(k -> before.policiesFor(k).equals(after.policiesFor(k)));
+        endpointKeys.addAll(before.endpointClusterPolicies().keySet());
+        endpointKeys.addAll(after.endpointClusterPolicies().keySet());
+        endpointKeys.removeIf(k -> before.policiesFor(k).equals(after.policiesFor(k))
+                && before.clusterPoliciesFor(k).equals(after.clusterPoliciesFor(k)));
         assertThat(delta.endpointPoliciesChanged()).as(where).containsExactlyElementsOf(endpointKeys);
+    }
+
+    /** NetworkPolicy keys and cluster policy keys, as deltas name them. */
+    private static Set<String> policyKeys(PolicyGraph g) {
+        Set<String> out = new TreeSet<>(g.policies().keySet());
+        g.clusterPolicies().keySet().forEach(n -> out.add(GraphDelta.clusterPolicyKey(n)));
+        return out;
     }
 
     private static Set<String> minus(Set<String> a, Set<String> b) {
@@ -120,6 +136,7 @@ class IncrementalGraphPropertyTest {
         final TreeMap<String, Namespace> namespaces = new TreeMap<>();
         final TreeMap<String, Endpoint> pods = new TreeMap<>();
         final TreeMap<String, NetworkPolicy> policies = new TreeMap<>();
+        final TreeMap<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
 
         void apply(ClusterEvent event) {
             if (event instanceof ClusterEvent.PodUpserted e) {
@@ -134,6 +151,10 @@ class IncrementalGraphPropertyTest {
                 policies.put(e.policy().key(), e.policy());
             } else if (event instanceof ClusterEvent.PolicyDeleted e) {
                 policies.remove(e.key());
+            } else if (event instanceof ClusterEvent.ClusterPolicyUpserted e) {
+                clusterPolicies.put(e.policy().name(), e.policy());
+            } else if (event instanceof ClusterEvent.ClusterPolicyDeleted e) {
+                clusterPolicies.remove(e.name());
             } else {
                 throw new AssertionError(event);
             }
@@ -141,7 +162,7 @@ class IncrementalGraphPropertyTest {
 
         ClusterSnapshot snapshot() {
             return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(pods.values()),
-                    new ArrayList<>(policies.values()));
+                    new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()));
         }
     }
 }

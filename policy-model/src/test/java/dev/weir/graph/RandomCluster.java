@@ -15,6 +15,12 @@ import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.Rule;
+import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.admin.ClusterPolicyPeer;
+import dev.weir.model.admin.ClusterPolicyRule;
+import dev.weir.model.admin.ClusterPolicySubject;
+import dev.weir.model.admin.RuleAction;
+import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +43,7 @@ final class RandomCluster {
     }
 
     ClusterEvent nextEvent() {
-        int kind = random.nextInt(10);
+        int kind = random.nextInt(12);
         String ns = pick(NAMESPACES);
         if (kind < 5) {
             String name = "p" + random.nextInt(6);
@@ -54,6 +60,11 @@ final class RandomCluster {
         if (kind < 7) {
             return random.nextInt(4) == 0 ? new ClusterEvent.NamespaceDeleted(ns)
                     : new ClusterEvent.NamespaceUpserted(namespace(ns));
+        }
+        if (kind >= 10) {
+            String cnp = "cnp" + random.nextInt(4);
+            return random.nextInt(5) == 0 ? new ClusterEvent.ClusterPolicyDeleted(cnp)
+                    : new ClusterEvent.ClusterPolicyUpserted(clusterPolicy(cnp));
         }
         String name = "np" + random.nextInt(4);
         return random.nextInt(4) == 0 ? new ClusterEvent.PolicyDeleted(ns, name)
@@ -125,6 +136,58 @@ final class RandomCluster {
             types.add(PolicyType.EGRESS);
         }
         return new NetworkPolicy(ns, name, selector(), types, rules(), rules());
+    }
+
+    /**
+     * A random ClusterNetworkPolicy: either tier, few priorities (so ties happen), every action, every peer kind
+     * weir reads (nodes too, which fails closed), numeric, protocol-wide and named ports.
+     */
+    ClusterPolicy clusterPolicy(String name) {
+        Tier tier = random.nextInt(3) == 0 ? Tier.BASELINE : Tier.ADMIN;
+        ClusterPolicySubject subject = random.nextBoolean()
+                ? new ClusterPolicySubject.Namespaces(namespaceSelector())
+                : new ClusterPolicySubject.Pods(namespaceSelector(), selector());
+        return new ClusterPolicy(name, tier, pick(1, 2, 5), subject, clusterRules(true), clusterRules(false));
+    }
+
+    private List<ClusterPolicyRule> clusterRules(boolean ingress) {
+        List<ClusterPolicyRule> rules = new ArrayList<>();
+        int n = random.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            List<ClusterPolicyPeer> peers = new ArrayList<>();
+            int p = 1 + random.nextInt(2);
+            for (int j = 0; j < p; j++) {
+                peers.add(clusterPeer(ingress));
+            }
+            boolean podsOnly = peers.stream().allMatch(ClusterPolicyPeer::hasNamedPorts);
+            List<PortMatch> ports = new ArrayList<>();
+            int q = random.nextInt(3);
+            for (int j = 0; j < q; j++) {
+                int kind = random.nextInt(podsOnly ? 4 : 3);
+                switch (kind) {
+                    case 0 -> ports.add(PortMatch.Range.single(Protocol.TCP, 80));
+                    case 1 -> ports.add(new PortMatch.AllPorts(Protocol.UDP));
+                    case 2 -> ports.add(new PortMatch.Range(Protocol.TCP, 8000, 8080));
+                    default -> ports.addAll(ClusterPolicyRule.namedPortAnyProtocol("http"));
+                }
+            }
+            rules.add(new ClusterPolicyRule(random.nextBoolean() ? "" : "r" + i, pick(RuleAction.values()), peers,
+                    ports));
+        }
+        return rules;
+    }
+
+    private ClusterPolicyPeer clusterPeer(boolean ingress) {
+        int kind = random.nextInt(ingress ? 3 : 6);
+        return switch (kind) {
+            case 0 -> new ClusterPolicyPeer.Namespaces(namespaceSelector());
+            case 1 -> new ClusterPolicyPeer.Pods(namespaceSelector(), selector());
+            case 2 -> random.nextInt(4) == 0 ? new ClusterPolicyPeer.Anywhere()
+                    : new ClusterPolicyPeer.Pods(LabelSelector.all(), selector());
+            case 3, 4 -> new ClusterPolicyPeer.Networks(List.of(Cidr.parse(pick("10.0.0.0/16", "10.0.1.0/24",
+                    "10.0.2.3/32", "fd00::/64", "0.0.0.0/0"))));
+            default -> new ClusterPolicyPeer.Nodes(LabelSelector.all());
+        };
     }
 
     private List<Rule> rules() {

@@ -7,10 +7,11 @@ import dev.weir.model.Endpoint;
 import dev.weir.model.IpFamily;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Protocol;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** On random clusters, compile + Reachability give the verdict of the plain reading of the spec for every packet. */
+/** On random clusters (NetworkPolicies and ClusterNetworkPolicies), compile + Reachability give the verdict of the plain reading of the spec for every packet. */
 class ReachabilityOracleTest {
 
     private static final int[] PORTS = {53, 80, 8080};
@@ -19,6 +20,7 @@ class ReachabilityOracleTest {
     void everyVerdictEqualsThePlainReadingOfTheSpec() {
         int checked = 0;
         int allowed = 0;
+        int byClusterPolicy = 0;
         for (long seed = 1; seed <= 40; seed++) {
             RandomCluster random = new RandomCluster(seed);
             IncrementalGraph state = new IncrementalGraph();
@@ -27,17 +29,24 @@ class ReachabilityOracleTest {
             }
             PolicyGraph built = state.graph();
             List<NetworkPolicy> sources = built.policies().values().stream().map(CompiledPolicy::source).toList();
+            List<ClusterPolicy> clusterSources = built.clusterPolicies().values().stream()
+                    .map(CompiledClusterPolicy::source).toList();
             PolicyGraph graph = PolicyCompiler.compile(new ClusterSnapshot(List.copyOf(built.namespaces().values()),
-                    List.copyOf(built.endpoints().values()), sources));
+                    List.copyOf(built.endpoints().values()), sources, clusterSources));
             Reachability reachability = new Reachability(graph);
-            SpecOracle oracle = new SpecOracle(graph.namespaces(), sources);
+            SpecOracle oracle = new SpecOracle(graph.namespaces(), sources, clusterSources);
             for (Endpoint src : graph.endpoints().values()) {
                 for (Endpoint dst : graph.endpoints().values()) {
                     for (IpFamily family : IpFamily.values()) {
                         for (Protocol protocol : Protocol.values()) {
                             for (int port : PORTS) {
                                 boolean expected = oracle.allows(src, dst, port, protocol, family);
-                                boolean actual = reachability.evaluate(src, dst, port, protocol, family).allowed();
+                                Verdict v = reachability.evaluate(src, dst, port, protocol, family);
+                                boolean actual = v.allowed();
+                                if (v.egress().decidedBy() != null || v.ingress().decidedBy() != null
+                                        || v.egress().passedBy() != null || v.ingress().passedBy() != null) {
+                                    byClusterPolicy++;
+                                }
                                 assertThat(actual).as("seed %d: %s -> %s %d/%s %s", seed, src, dst, port, protocol,
                                         family).isEqualTo(expected);
                                 checked++;
@@ -50,5 +59,6 @@ class ReachabilityOracleTest {
         }
         // the random clusters must exercise both outcomes, or the comparison proves little
         assertThat(allowed).isGreaterThan(checked / 10).isLessThan(checked - checked / 10);
+        assertThat(byClusterPolicy).as("verdicts a ClusterNetworkPolicy took part in").isGreaterThan(checked / 10);
     }
 }

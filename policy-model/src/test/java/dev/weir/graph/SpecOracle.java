@@ -10,22 +10,55 @@ import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.Rule;
+import dev.weir.model.LabelSelector;
+import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.admin.ClusterPolicyPeer;
+import dev.weir.model.admin.ClusterPolicyRule;
+import dev.weir.model.admin.ClusterPolicySubject;
+import dev.weir.model.admin.PositionedRule;
+import dev.weir.model.admin.RuleAction;
+import dev.weir.model.admin.Tier;
+import dev.weir.model.admin.TierOutcome;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The NetworkPolicy semantics written straight from the API text over raw objects: no graph, no groups, no indexes.
+ * The NetworkPolicy and ClusterNetworkPolicy semantics written straight from the API text over raw objects: no graph, no groups, no indexes.
  * Slow and obvious on purpose, to judge the compiler and {@link Reachability} against.
  */
 final class SpecOracle {
 
     private final Map<String, Namespace> namespaces;
     private final Collection<NetworkPolicy> policies;
+    private final Collection<ClusterPolicy> clusterPolicies;
 
-    SpecOracle(Map<String, Namespace> namespaces, Collection<NetworkPolicy> policies) {
+    SpecOracle(Map<String, Namespace> namespaces, Collection<NetworkPolicy> policies,
+            Collection<ClusterPolicy> clusterPolicies) {
         this.namespaces = namespaces;
         this.policies = policies;
+        this.clusterPolicies = clusterPolicies.stream().map(SpecOracle::failClosed).toList();
+    }
+
+    /**
+     * What the docs say weir does with {@code nodes} peers, which it does not enforce: in an Accept rule the peer
+     * matches nothing, a Deny or Pass rule holding one becomes deny-all.
+     */
+    private static ClusterPolicy failClosed(ClusterPolicy p) {
+        return new ClusterPolicy(p.name(), p.tier(), p.priority(), p.subject(), failClosed(p.ingress()),
+                failClosed(p.egress()));
+    }
+
+    private static List<ClusterPolicyRule> failClosed(List<ClusterPolicyRule> rules) {
+        List<ClusterPolicyRule> out = new ArrayList<>();
+        for (ClusterPolicyRule r : rules) {
+            boolean nodes = r.peers().stream().anyMatch(x -> x instanceof ClusterPolicyPeer.Nodes);
+            out.add(nodes && r.action() != RuleAction.ACCEPT ? ClusterPolicyRule.denyAll(r.name()) : r);
+        }
+        return out;
     }
 
     boolean allows(Endpoint src, Endpoint dst, int port, Protocol protocol, IpFamily family) {
@@ -44,6 +77,18 @@ final class SpecOracle {
         if (!eligible(subject)) {
             return true;
         }
+        Endpoint destination0 = type == PolicyType.INGRESS ? subject : peer;
+        List<PositionedRule> ordered = ClusterPolicy.evaluationOrder(clusterPolicies, type);
+        Predicate<PositionedRule> matches = r -> subjectSelects(r.subject(), subject)
+                && r.rule().peers().stream().anyMatch(x -> clusterPeerMatches(x, peer, peerIp))
+                && r.rule().matchesPort(port, protocol, destination0);
+        TierOutcome admin = TierOutcome.evaluate(ordered, Tier.ADMIN, matches);
+        if (admin.isFinal()) {
+            return admin instanceof TierOutcome.Accepted;
+        }
+        if (!networkPolicyIsolates(type, subject)) {
+            return !(TierOutcome.evaluate(ordered, Tier.BASELINE, matches) instanceof TierOutcome.Denied);
+        }
         boolean isolated = false;
         for (NetworkPolicy p : policies) {
             if (!p.namespace().equals(subject.namespace()) || !p.podSelector().matches(subject.labels())
@@ -59,6 +104,40 @@ final class SpecOracle {
             }
         }
         return !isolated;
+    }
+
+    private boolean networkPolicyIsolates(PolicyType type, Endpoint subject) {
+        return policies.stream().anyMatch(p -> p.namespace().equals(subject.namespace())
+                && p.podSelector().matches(subject.labels()) && p.policyTypes().contains(type));
+    }
+
+    private boolean subjectSelects(ClusterPolicySubject s, Endpoint subject) {
+        LabelSelector nsSel = s instanceof ClusterPolicySubject.Pods p ? p.namespaceSelector()
+                : ((ClusterPolicySubject.Namespaces) s).namespaceSelector();
+        LabelSelector podSel = s instanceof ClusterPolicySubject.Pods p ? p.podSelector() : LabelSelector.all();
+        return namespaceMatches(nsSel, subject.namespace()) && podSel.matches(subject.labels());
+    }
+
+    /** An unknown namespace matches only the empty selector (weir's documented fail-closed reading). */
+    private boolean namespaceMatches(LabelSelector sel, String namespace) {
+        return sel.requirements().isEmpty()
+                || (namespaces.containsKey(namespace) && sel.matches(namespaces.get(namespace).labels()));
+    }
+
+    private boolean clusterPeerMatches(ClusterPolicyPeer x, Endpoint peer, Optional<IpAddress> peerIp) {
+        if (x instanceof ClusterPolicyPeer.Namespaces n) {
+            return eligible(peer) && namespaceMatches(n.namespaceSelector(), peer.namespace());
+        } else if (x instanceof ClusterPolicyPeer.Pods p) {
+            return eligible(peer) && namespaceMatches(p.namespaceSelector(), peer.namespace())
+                    && p.podSelector().matches(peer.labels());
+        } else if (x instanceof ClusterPolicyPeer.Networks n) {
+            return peerIp.isPresent() && n.contains(peerIp.get());
+        } else if (x instanceof ClusterPolicyPeer.Anywhere) {
+            return true;
+        } else if (x instanceof ClusterPolicyPeer.Nodes) {
+            return false;
+        }
+        throw new AssertionError(x);
     }
 
     private boolean peersMatch(NetworkPolicy p, Rule r, Endpoint peer, Optional<IpAddress> peerIp) {
