@@ -3,9 +3,13 @@ package dev.weir.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.weir.lab.probe.ProbeResult;
+import dev.weir.lab.probe.Prober;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.sys.ProcessRunner;
+import dev.weir.model.Protocol;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +40,10 @@ class LabCrashRecoveryTest {
     @Test
     void downAfterTheDaemonWasKilledRemovesEverything() throws Exception {
         LabState s = lab.up("--nodes", "2", "--topology", "flannel", "--backend", "host-gw");
+        try (Prober prober = new Prober(s.plan(), 24, Duration.ofMillis(1000), 2)) {
+            assertThat(prober.probeAll(List.of(80), List.of(Protocol.TCP))).as("host-gw carries every pair")
+                    .allMatch(ProbeResult::allowed);
+        }
         ProcessHandle daemon = ProcessHandle.of(s.daemonPid()).orElseThrow();
         daemon.destroyForcibly();
         daemon.onExit().get(10, TimeUnit.SECONDS);
