@@ -74,7 +74,7 @@ public final class SyncWorker {
             }
             lastError = null;
             return true;
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) { // AssertionError: a broken invariant in a pure step
             metrics.applyErrors.inc();
             lastError = e.toString();
             LOG.error("sync {} failed after {} ms, keeping the last applied rules and retrying: {}", syncId,

@@ -83,6 +83,28 @@ class AgentKernelTest {
                 .contains("WEIR-FORWARD");
     }
 
+    @Test
+    void aDeletedHookIsPutBackByTheDriftCheck() throws Exception {
+        kube.resource(namespace("dev")).create();
+        kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
+        kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
+        AgentConfig config = AgentConfig.defaults("n1").withHttpPort(-1).withNetns(netnsName)
+                .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofSeconds(1));
+        agent = NodeAgent.start(config, agentClient, netns);
+        awaitIn(List.of("iptables-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
+
+        inNetns(List.of(agentBackendBinary(), "-D", "FORWARD", "-j", "WEIR-FORWARD"));
+        assertThat(inNetns(List.of("iptables-save", "-t", "filter"))).doesNotContain("-A FORWARD -j WEIR-FORWARD");
+
+        awaitIn(List.of("iptables-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
+        assertThat(agent.metrics().driftRepairs.value()).isGreaterThanOrEqualTo(1);
+    }
+
+    /** The agent auto-detects nft in a fresh namespace; edit with the same backend. */
+    private static String agentBackendBinary() {
+        return "iptables-nft";
+    }
+
     private String awaitIn(List<String> argv, Predicate<String> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         String out = "";
