@@ -6,6 +6,8 @@ import dev.weir.lab.agent.InProcessAgents;
 import dev.weir.lab.agent.ProcessAgents;
 import dev.weir.lab.api.ClusterObjects;
 import dev.weir.lab.api.LabApiServer;
+import dev.weir.lab.probe.ProbeResult;
+import dev.weir.lab.probe.Prober;
 import dev.weir.lab.serve.PodServers;
 import dev.weir.lab.serve.SctpServers;
 import dev.weir.lab.serve.SctpSupport;
@@ -16,9 +18,12 @@ import dev.weir.lab.sys.ProcessRunner;
 import dev.weir.lab.topology.AddressPlanner;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.lab.topology.TopologyBuilder;
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Protocol;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,6 +148,7 @@ public final class LabDaemon implements AutoCloseable {
         }
         store.writeAtomically(store.kubeconfig(), api.kubeconfig());
         store.update(s -> s.withApi(api.port(), store.kubeconfig().toString()));
+        selfCheck(plan);
         log("API server on " + api.url() + " with " + plan.nodes().size() + " nodes, " + nsLabels.size()
                 + " namespaces, " + plan.pods().size() + " pods");
 
@@ -150,6 +156,35 @@ public final class LabDaemon implements AutoCloseable {
         long millis = ms(t0);
         store.update(s -> s.ready(millis));
         log("ready in " + millis + " ms");
+    }
+
+    /**
+     * Real packets from the first pod to every other pod on a TCP port the destination serves, before any agent
+     * exists: a lab whose wiring is broken fails {@code up} here instead of showing up later as denied cells.
+     */
+    private static void selfCheck(LabPlan plan) throws Exception {
+        if (plan.pods().size() < 2) {
+            return;
+        }
+        LabPlan.PodPlan from = plan.pods().get(0);
+        List<String> failures = new ArrayList<>();
+        try (Prober prober = new Prober(plan, 8, Duration.ofSeconds(1), 2)) {
+            for (LabPlan.PodPlan to : plan.pods().subList(1, plan.pods().size())) {
+                Optional<ContainerPort> port = to.ports().stream().filter(p -> p.protocol() == Protocol.TCP)
+                        .findFirst();
+                if (port.isPresent()) {
+                    ProbeResult r = prober.probe(from, to, port.get().port(), Protocol.TCP);
+                    if (!r.allowed()) {
+                        failures.add(from.key() + " -> " + to.key() + ":" + port.get().port() + ": " + r.detail());
+                    }
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("the lab's wiring is broken, pods cannot reach each other: "
+                    + String.join("; ", failures));
+        }
+        log("self-check: " + from.key() + " reaches every other pod");
     }
 
     private void startAgents(LabPlan plan, LabApiServer api) throws Exception {
