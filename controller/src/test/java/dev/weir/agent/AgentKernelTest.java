@@ -70,7 +70,7 @@ class AgentKernelTest {
                 .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
         agent = NodeAgent.start(config, agentClient, netns);
 
-        String rules = awaitIn(List.of("iptables-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
+        String rules = awaitIn(List.of("iptables-nft-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
         assertThat(rules).contains("10.0.0.1");
         awaitIn(List.of("ipset", "save"), s -> s.contains("add ") && s.contains(" 10.0.0.2"));
 
@@ -79,7 +79,7 @@ class AgentKernelTest {
 
         agent.close();
         agent = null;
-        assertThat(inNetns(List.of("iptables-save", "-t", "filter"))).as("rules stay after shutdown")
+        assertThat(inNetns(List.of("iptables-nft-save", "-t", "filter"))).as("rules stay after shutdown")
                 .contains("WEIR-FORWARD");
     }
 
@@ -91,16 +91,16 @@ class AgentKernelTest {
         AgentConfig config = AgentConfig.defaults("n1").withHttpPort(-1).withNetns(netnsName)
                 .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofSeconds(1));
         agent = NodeAgent.start(config, agentClient, netns);
-        awaitIn(List.of("iptables-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
+        awaitIn(List.of("iptables-nft-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
 
         inNetns(List.of(agentBackendBinary(), "-D", "FORWARD", "-j", "WEIR-FORWARD"));
-        assertThat(inNetns(List.of("iptables-save", "-t", "filter"))).doesNotContain("-A FORWARD -j WEIR-FORWARD");
+        assertThat(inNetns(List.of("iptables-nft-save", "-t", "filter"))).doesNotContain("-A FORWARD -j WEIR-FORWARD");
 
-        awaitIn(List.of("iptables-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
+        awaitIn(List.of("iptables-nft-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
         assertThat(agent.metrics().driftRepairs.value()).isGreaterThanOrEqualTo(1);
     }
 
-    /** The agent auto-detects nft in a fresh namespace; edit with the same backend. */
+    /** In a fresh namespace both backends are empty and auto-detection picks nft; read and edit with that one. */
     private static String agentBackendBinary() {
         return "iptables-nft";
     }
