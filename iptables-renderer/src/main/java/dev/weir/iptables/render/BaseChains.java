@@ -1,5 +1,6 @@
 package dev.weir.iptables.render;
 
+import dev.weir.graph.GraphDelta;
 import dev.weir.model.PolicyType;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,12 @@ final class BaseChains {
     private final String drop;
     private final String seen;
     private final String mask;
+    private final String pass;
+    private final String tierMask;
 
     BaseChains(RenderOptions options) {
+        this.pass = RenderOptions.hex(options.passMark());
+        this.tierMask = RenderOptions.hex(options.tierMask());
         this.accept = RenderOptions.hex(options.acceptMark());
         this.drop = RenderOptions.hex(options.dropMark());
         this.seen = RenderOptions.hex(options.seenMark());
@@ -67,6 +72,50 @@ final class BaseChains {
         }
         out.add(rule(role, "-j MARK --set-xmark " + drop + "/" + drop));
         return out;
+    }
+
+    /**
+     * The chain shared by local pods with the same Admin policies, NetworkPolicies and Baseline policies in one
+     * direction (see {@code docs/dataplane.md}): replies pass, invalid packets drop; then the Admin tier (each policy
+     * chain entered only while no accept, drop or pass bit is set): accept RETURNs, drop DROPs, pass is cleared and
+     * goes on; then, if NetworkPolicies isolate the pod, they decide as in {@link #endpoint(PolicyType, List)};
+     * otherwise the Baseline tier: drop DROPs, anything else (accept, pass, no match) is allowed.
+     */
+    List<IptablesRule> endpoint(PolicyType direction, List<String> admin, List<String> policyKeys,
+            List<String> baseline) {
+        if (admin.isEmpty() && baseline.isEmpty()) {
+            return endpoint(direction, policyKeys);
+        }
+        String role = direction == PolicyType.INGRESS ? "ingress" : "egress";
+        List<IptablesRule> out = new ArrayList<>();
+        out.add(rule(role, "-j MARK --set-xmark " + seen + "/" + seen));
+        out.add(rule(role, "-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN"));
+        out.add(rule(role, "-m conntrack --ctstate INVALID -j DROP"));
+        if (!admin.isEmpty()) {
+            tier(direction, admin, out);
+            out.add(rule("admin", "-m mark --mark " + accept + "/" + accept + " -j RETURN"));
+            out.add(rule("admin", "-m mark --mark " + drop + "/" + drop + " -j DROP"));
+            out.add(rule("admin", "-j MARK --set-xmark 0x0/" + pass));
+        }
+        if (!policyKeys.isEmpty()) {
+            for (String key : policyKeys) {
+                out.add(rule(key, "-j " + Names.policyChain(direction, key)));
+                out.add(rule(key, "-m mark --mark " + accept + "/" + accept + " -j RETURN"));
+            }
+            out.add(rule(role, "-j MARK --set-xmark " + drop + "/" + drop));
+        } else if (!baseline.isEmpty()) {
+            tier(direction, baseline, out);
+            out.add(rule("baseline", "-m mark --mark " + drop + "/" + drop + " -j DROP"));
+            out.add(rule("baseline", "-j MARK --set-xmark 0x0/" + pass));
+        }
+        return out;
+    }
+
+    private void tier(PolicyType direction, List<String> names, List<IptablesRule> out) {
+        for (String name : names) {
+            out.add(rule(GraphDelta.clusterPolicyKey(name), "-m mark --mark 0x0/" + tierMask + " -j "
+                    + Names.clusterPolicyChain(direction, name)));
+        }
     }
 
     private static IptablesRule rule(String owner, String spec) {

@@ -1,11 +1,13 @@
 package dev.weir.iptables.render;
 
+import dev.weir.graph.EndpointClusterPolicies;
 import dev.weir.graph.EndpointPolicies;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.PolicyType;
+import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +21,14 @@ import java.util.TreeMap;
  * equal graphs give equal rulesets, and every list is in a fixed order. The layout (see {@code docs/dataplane.md}):
  *
  * <pre>
- * FORWARD → WEIR-FORWARD ─┬─ WEIR-EGRESS  (-s local pod) → WEIR-EE-… → WEIR-PE-… (one per policy)
- *                         └─ WEIR-INGRESS (-d local pod) → WEIR-EI-… → WEIR-PI-…
+ * FORWARD → WEIR-FORWARD ─┬─ WEIR-EGRESS  (-s local pod) → WEIR-EE-… → WEIR-CE-… (Admin), WEIR-PE-… (one per
+ *                         │                                          policy), WEIR-CE-… (Baseline)
+ *                         └─ WEIR-INGRESS (-d local pod) → WEIR-EI-… → WEIR-CI-…, WEIR-PI-…, WEIR-CI-…
  * INPUT   → WEIR-INPUT   ─── WEIR-EGRESS
  * OUTPUT  → WEIR-OUTPUT  (the node may always reach its pods)
  * </pre>
  *
- * Only packets from or to a local pod that some policy isolates are judged (the seen mark); the others RETURN with
+ * Only packets from or to a local pod that some NetworkPolicy or ClusterNetworkPolicy selects are judged (the seen mark); the others RETURN with
  * their mark bits cleared and nothing else changed.
  */
 public final class IptablesRenderer {
@@ -39,7 +42,7 @@ public final class IptablesRenderer {
         Objects.requireNonNull(options, "options");
         List<Endpoint> local = new ArrayList<>();
         for (Endpoint e : graph.endpointsOn(node)) {
-            if (e.isPolicyEndpoint() && graph.endpointPolicies().containsKey(e.key())) {
+            if (e.isPolicyEndpoint() && graph.isJudged(e.key())) {
                 local.add(e);
             }
         }
@@ -66,28 +69,42 @@ public final class IptablesRenderer {
         List<IptablesRule> ingressDispatch = new ArrayList<>();
         SortedMap<String, PolicyType> policyChains = new TreeMap<>();
         Map<String, String> policyOfChain = new TreeMap<>();
+        SortedMap<String, PolicyType> clusterChains = new TreeMap<>();
+        Map<String, String> clusterPolicyOfChain = new TreeMap<>();
         for (Endpoint e : local) {
             Optional<IpAddress> ip = e.ip(family);
             if (ip.isEmpty()) {
                 continue;
             }
             EndpointPolicies ep = graph.policiesFor(e.key());
+            EndpointClusterPolicies cp = graph.clusterPoliciesFor(e.key());
             for (PolicyType direction : PolicyType.values()) {
                 List<String> keys = ep.policies(direction);
-                if (keys.isEmpty()) {
+                List<String> admin = new ArrayList<>();
+                List<String> baseline = new ArrayList<>();
+                for (String name : cp.policies(direction)) {
+                    (graph.clusterPolicy(name).tier() == Tier.ADMIN ? admin : baseline).add(name);
+                }
+                if (keys.isEmpty() && admin.isEmpty() && baseline.isEmpty()) {
                     continue;
                 }
-                String chain = Names.endpointChain(direction, keys);
+                String chain = Names.endpointChain(direction, chainContent(admin, keys, baseline));
                 String cidr = ip.get() + "/" + family.bits();
                 String spec = (direction == PolicyType.EGRESS ? "-s " : "-d ") + cidr + " -j " + chain;
                 (direction == PolicyType.EGRESS ? egressDispatch : ingressDispatch)
                         .add(IptablesRule.of("pod:" + e.key(), spec));
                 if (!chains.containsKey(chain)) {
-                    chains.put(chain, base.endpoint(direction, keys));
+                    chains.put(chain, base.endpoint(direction, admin, keys, baseline));
                     for (String key : keys) {
                         String pc = Names.policyChain(direction, key);
                         policyChains.put(pc, direction);
                         policyOfChain.put(pc, key);
+                    }
+                    // the Baseline tier is never reached when NetworkPolicy isolates the pod
+                    for (String name : keys.isEmpty() ? concat(admin, baseline) : admin) {
+                        String cc = Names.clusterPolicyChain(direction, name);
+                        clusterChains.put(cc, direction);
+                        clusterPolicyOfChain.put(cc, name);
                     }
                 }
             }
@@ -98,10 +115,35 @@ public final class IptablesRenderer {
         for (Map.Entry<String, PolicyType> pc : policyChains.entrySet()) {
             chains.put(pc.getKey(), policies.render(graph.policy(policyOfChain.get(pc.getKey())), pc.getValue(), family));
         }
+        for (Map.Entry<String, PolicyType> cc : clusterChains.entrySet()) {
+            chains.put(cc.getKey(), policies.renderCluster(graph.clusterPolicy(clusterPolicyOfChain.get(cc.getKey())),
+                    cc.getValue(), family));
+        }
         List<Chain> out = new ArrayList<>();
         chains.forEach((name, rules) -> out.add(new Chain(name, rules)));
         List<Hook> hooks = List.of(new Hook("FORWARD", Names.FORWARD), new Hook("INPUT", Names.INPUT),
                 new Hook("OUTPUT", Names.OUTPUT));
         return new FamilyRuleset(family, hooks, out);
+    }
+
+    /**
+     * What an endpoint chain is named after: the NetworkPolicy keys alone when no cluster policy applies (so those
+     * names are what they always were), else the Admin names, the keys and the Baseline names, tagged apart.
+     */
+    private static List<String> chainContent(List<String> admin, List<String> keys, List<String> baseline) {
+        if (admin.isEmpty() && baseline.isEmpty()) {
+            return keys;
+        }
+        List<String> out = new ArrayList<>();
+        admin.forEach(n -> out.add("admin:" + n));
+        out.addAll(keys);
+        baseline.forEach(n -> out.add("baseline:" + n));
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 }

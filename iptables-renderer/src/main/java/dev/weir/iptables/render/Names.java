@@ -34,6 +34,15 @@ public final class Names {
     }
 
     /**
+     * {@code WEIR-CI-<12 hex>} / {@code WEIR-CE-<12 hex>}: one ClusterNetworkPolicy's rules for one direction, keyed
+     * by policy name.
+     */
+    public static String clusterPolicyChain(PolicyType direction, String policyName) {
+        return CHAIN_PREFIX + "C" + letter(direction) + "-" + Ids.hex("ClusterNetworkPolicy/" + policyName)
+                .substring(0, 12);
+    }
+
+    /**
      * {@code WEIR-EI-<12 hex>} / {@code WEIR-EE-<12 hex>}: the chain shared by every local endpoint isolated by exactly
      * this ordered policy list in this direction.
      */

@@ -1,6 +1,9 @@
 package dev.weir.iptables.render;
 
+import dev.weir.graph.CompiledClusterPolicy;
+import dev.weir.graph.CompiledClusterRule;
 import dev.weir.graph.CompiledPolicy;
+import dev.weir.graph.GraphDelta;
 import dev.weir.graph.CompiledRule;
 import dev.weir.graph.PeerRef;
 import dev.weir.graph.PolicyGraph;
@@ -15,7 +18,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Renders one policy's rules for one direction and family into the body of its {@code WEIR-P?-} chain. Each API rule
+ * Renders one policy's rules for one direction and family into the body of its {@code WEIR-P?-} chain (NetworkPolicy)
+ * or {@code WEIR-C?-} chain (ClusterNetworkPolicy). Each API rule
  * becomes (peer entries × port entries) iptables rules that set the accept mark, followed by a guard that RETURNs once
  * the mark is set; peers are set matches, never addresses, so the rule count does not depend on how many pods match.
  */
@@ -39,7 +43,7 @@ final class PolicyChainRenderer {
         List<IptablesRule> out = new ArrayList<>();
         for (CompiledRule rule : policy.rules(direction)) {
             Set<String> specs = new LinkedHashSet<>();
-            for (String match : matches(policy, rule, direction, family)) {
+            for (String match : matches(policy.appliedTo().id(), rule.peers(), rule.ports(), direction, family)) {
                 specs.add(match.isEmpty() ? accept : match + " " + accept);
             }
             if (specs.isEmpty()) {
@@ -53,14 +57,50 @@ final class PolicyChainRenderer {
         return out;
     }
 
-    /** The match text of every iptables rule one API rule needs in this family; empty when it can match nothing. */
-    private List<String> matches(CompiledPolicy policy, CompiledRule rule, PolicyType direction, IpFamily family) {
+    /**
+     * A ClusterNetworkPolicy's rules for one direction and family, the body of its {@code WEIR-C?-} chain. The chain
+     * is only entered while its tier is undecided; each API rule's iptables rules set the rule's action bit (accept,
+     * drop or pass), and a guard after it RETURNs once that bit is set: the first matching rule decides.
+     */
+    List<IptablesRule> renderCluster(CompiledClusterPolicy policy, PolicyType direction, IpFamily family) {
+        List<IptablesRule> out = new ArrayList<>();
+        String owner = GraphDelta.clusterPolicyKey(policy.name());
+        String pendingGuard = null;
+        for (CompiledClusterRule rule : policy.rules(direction)) {
+            int bit = switch (rule.action()) {
+                case ACCEPT -> options.acceptMark();
+                case DENY -> options.dropMark();
+                case PASS -> options.passMark();
+            };
+            String set = "-j MARK --set-xmark " + RenderOptions.hex(bit) + "/" + RenderOptions.hex(bit);
+            Set<String> specs = new LinkedHashSet<>();
+            for (String match : matches(policy.subject().id(), rule.peers(), rule.ports(), direction, family)) {
+                specs.add(match.isEmpty() ? set : match + " " + set);
+            }
+            if (specs.isEmpty()) {
+                continue;
+            }
+            if (pendingGuard != null) {
+                out.add(IptablesRule.of(owner, pendingGuard));
+            }
+            specs.forEach(s -> out.add(IptablesRule.of(owner, s)));
+            pendingGuard = "-m mark --mark " + RenderOptions.hex(bit) + "/" + RenderOptions.hex(bit) + " -j RETURN";
+        }
+        return out;
+    }
+
+    /**
+     * The match text of every iptables rule one API rule needs in this family; empty when it can match nothing.
+     * {@code subjectGroup} holds the pods the rule protects (named ports of ingress rules resolve on them).
+     */
+    private List<String> matches(String subjectGroup, List<PeerRef> rulePeers, List<PortMatch> ports,
+            PolicyType direction, IpFamily family) {
         String peerSide = direction == PolicyType.INGRESS ? "src" : "dst";
         List<String> peers = new ArrayList<>();
-        if (rule.allPeers()) {
+        if (rulePeers.isEmpty()) {
             peers.add("");
         }
-        for (PeerRef ref : rule.peers()) {
+        for (PeerRef ref : rulePeers) {
             if (ref instanceof PeerRef.Group g) {
                 peers.add("-m set --match-set " + sets.group(family, g.groupId()) + " " + peerSide);
             } else if (ref instanceof PeerRef.Block b) {
@@ -76,10 +116,10 @@ final class PolicyChainRenderer {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        if (rule.allPorts()) {
+        if (ports.isEmpty()) {
             return peers;
         }
-        for (PortMatch port : rule.ports()) {
+        for (PortMatch port : ports) {
             String proto = "-p " + port.protocol().lower();
             if (port instanceof PortMatch.AllPorts) {
                 peers.forEach(peer -> out.add(join(proto, peer, "")));
@@ -88,11 +128,11 @@ final class PolicyChainRenderer {
                         + (r.last() == r.first() ? "" : ":" + r.last());
                 peers.forEach(peer -> out.add(join(proto, peer, dport)));
             } else if (port instanceof PortMatch.Named n && direction == PolicyType.INGRESS) {
-                String named = "-m set --match-set " + sets.namedIngress(family, policy, n) + " dst,dst";
+                String named = "-m set --match-set " + sets.namedIngress(family, subjectGroup, n) + " dst,dst";
                 peers.forEach(peer -> out.add(join(proto, peer, named)));
             } else if (port instanceof PortMatch.Named n) {
                 // egress: the name resolves on the peer, and the set already holds only matching peers' ip,port
-                out.add(join(proto, "", "-m set --match-set " + sets.namedEgress(family, rule, n) + " dst,dst"));
+                out.add(join(proto, "", "-m set --match-set " + sets.namedEgress(family, rulePeers, n) + " dst,dst"));
             } else {
                 throw new AssertionError(port);
             }

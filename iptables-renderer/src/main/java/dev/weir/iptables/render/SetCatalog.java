@@ -78,7 +78,11 @@ final class SetCatalog {
      * own selected pod, so the set holds each local applied-to pod's {@code ip,proto:port}.
      */
     String namedIngress(IpFamily family, CompiledPolicy policy, PortMatch.Named port) {
-        String groupId = policy.appliedTo().id();
+        return namedIngress(family, policy.appliedTo().id(), port);
+    }
+
+    /** As {@link #namedIngress(IpFamily, CompiledPolicy, PortMatch.Named)} for the pods of any subject group. */
+    String namedIngress(IpFamily family, String groupId, PortMatch.Named port) {
         String name = Names.namedPortSet(family, "ingress|" + groupId + "|" + port);
         if (!sets.containsKey(name)) {
             List<String> members = new ArrayList<>();
@@ -98,18 +102,23 @@ final class SetCatalog {
      * encodes the peer match as well. Terminal pods are left out: their address may already belong to another pod.
      */
     String namedEgress(IpFamily family, CompiledRule rule, PortMatch.Named port) {
-        List<String> refs = rule.peers().stream().map(SetCatalog::refText).sorted().toList();
+        return namedEgress(family, rule.peers(), port);
+    }
+
+    /** As {@link #namedEgress(IpFamily, CompiledRule, PortMatch.Named)} for any peer list (empty = every pod). */
+    String namedEgress(IpFamily family, List<PeerRef> peers, PortMatch.Named port) {
+        List<String> refs = peers.stream().map(SetCatalog::refText).sorted().toList();
         String name = Names.namedPortSet(family, "egress|" + String.join(",", refs) + "|" + port);
         if (!sets.containsKey(name)) {
             List<String> members = new ArrayList<>();
-            if (rule.allPeers()) {
+            if (peers.isEmpty()) {
                 for (Endpoint e : graph.endpoints().values()) {
                     if (!e.phase().terminal()) {
                         entry(e, family, port).ifPresent(members::add);
                     }
                 }
             }
-            for (PeerRef ref : rule.peers()) {
+            for (PeerRef ref : peers) {
                 if (ref instanceof PeerRef.Group g) {
                     for (Endpoint e : graph.members(g.groupId())) {
                         entry(e, family, port).ifPresent(members::add);

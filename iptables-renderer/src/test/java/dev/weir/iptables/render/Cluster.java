@@ -16,6 +16,7 @@ import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.Rule;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,7 @@ final class Cluster {
     private final Map<String, Namespace> namespaces = new TreeMap<>();
     private final List<Endpoint> pods = new ArrayList<>();
     private final List<NetworkPolicy> policies = new ArrayList<>();
+    private final List<ClusterPolicy> clusterPolicies = new ArrayList<>();
 
     static Cluster cluster() {
         return new Cluster();
@@ -69,8 +71,14 @@ final class Cluster {
         return this;
     }
 
+    /** A ClusterNetworkPolicy. */
+    Cluster clusterPolicy(ClusterPolicy p) {
+        clusterPolicies.add(p);
+        return this;
+    }
+
     ClusterSnapshot snapshot() {
-        return new ClusterSnapshot(List.copyOf(namespaces.values()), pods, policies);
+        return new ClusterSnapshot(List.copyOf(namespaces.values()), pods, policies, clusterPolicies);
     }
 
     PolicyGraph graph() {

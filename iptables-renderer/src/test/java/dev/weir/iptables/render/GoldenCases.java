@@ -12,7 +12,18 @@ import static dev.weir.iptables.render.Cluster.range;
 import static dev.weir.iptables.render.Cluster.rule;
 import static dev.weir.iptables.render.Cluster.tcp;
 
+import dev.weir.model.Cidr;
+import dev.weir.model.LabelSelector;
 import dev.weir.model.PolicyType;
+import dev.weir.model.PortMatch;
+import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.admin.ClusterPolicyPeer;
+import dev.weir.model.admin.ClusterPolicyRule;
+import dev.weir.model.admin.ClusterPolicySubject;
+import dev.weir.model.admin.RuleAction;
+import dev.weir.model.admin.Tier;
+import java.util.Arrays;
+import java.util.List;
 import dev.weir.model.Protocol;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,5 +93,52 @@ final class GoldenCases {
                             .ingress(rule(peers(nsPods("team=b", "app=client")), tcp(443)))
                             .egress(rule(peers(pods("app=db")), tcp(80))))),
             Map.entry("no-selected-pods", () -> base().policy("prod/api-only",
-                    p -> p.select("app=api").types(PolicyType.INGRESS)))));
+                    p -> p.select("app=api").types(PolicyType.INGRESS))),
+            Map.entry("cnp-admin-deny-egress-cidr", () -> base().namespace("kube-system", "")
+                    .pod("kube-system/dns", "n1", "10.0.1.53", "k8s-app=kube-dns")
+                    .clusterPolicy(new ClusterPolicy("deny-cloud-metadata", Tier.ADMIN, 10,
+                            new ClusterPolicySubject.Namespaces(new LabelSelector(List.of(new LabelSelector.Requirement(
+                                    "kubernetes.io/metadata.name", LabelSelector.Operator.NOT_IN,
+                                    List.of("kube-system"))))),
+                            List.of(), List.of(cnpRule("", RuleAction.DENY, networks("169.254.169.254/32")))))),
+            Map.entry("cnp-admin-pass-networkpolicy", () -> base()
+                    .clusterPolicy(new ClusterPolicy("pass-dev-web", Tier.ADMIN, 5, everyNamespace(),
+                            List.of(cnpRule("web", RuleAction.PASS, nsPeer("team=b"), tcp(80))), List.of()))
+                    .clusterPolicy(new ClusterPolicy("deny-dev", Tier.ADMIN, 10, everyNamespace(),
+                            List.of(cnpRule("", RuleAction.DENY, nsPeer("team=b"))), List.of()))
+                    .policy("prod/web-from-dev", p -> p.select("app=web").ingress(rule(peers(nsPods("team=b", "")),
+                            tcp(80))))),
+            Map.entry("cnp-baseline-tenant-deny", () -> base()
+                    .clusterPolicy(new ClusterPolicy("tenant-a", Tier.BASELINE, 10,
+                            new ClusterPolicySubject.Namespaces(Cluster.selector("team=a")),
+                            List.of(cnpRule("same-tenant", RuleAction.ACCEPT, nsPeer("team=a")),
+                                    cnpRule("other-tenants", RuleAction.DENY, new ClusterPolicyPeer.Namespaces(
+                                            new LabelSelector(List.of(new LabelSelector.Requirement("team",
+                                                    LabelSelector.Operator.EXISTS, List.of())))))),
+                            List.of()))),
+            Map.entry("cnp-priority-order", () -> base()
+                    .clusterPolicy(new ClusterPolicy("z-allow-https", Tier.ADMIN, 1, everyNamespace(),
+                            List.of(cnpRule("", RuleAction.ACCEPT, nsPeer(""), tcp(443))), List.of()))
+                    .clusterPolicy(new ClusterPolicy("b-deny-all", Tier.ADMIN, 2, everyNamespace(),
+                            List.of(cnpRule("", RuleAction.DENY, nsPeer(""))), List.of()))
+                    .clusterPolicy(new ClusterPolicy("a-allow-web", Tier.ADMIN, 2, everyNamespace(),
+                            List.of(cnpRule("", RuleAction.ACCEPT, new ClusterPolicyPeer.Pods(LabelSelector.all(),
+                                    Cluster.selector("app=web")))), List.of())))));
+
+    private static ClusterPolicySubject everyNamespace() {
+        return new ClusterPolicySubject.Namespaces(LabelSelector.all());
+    }
+
+    private static ClusterPolicyPeer nsPeer(String labels) {
+        return new ClusterPolicyPeer.Namespaces(Cluster.selector(labels));
+    }
+
+    private static ClusterPolicyPeer networks(String... cidrs) {
+        return new ClusterPolicyPeer.Networks(Arrays.stream(cidrs).map(Cidr::parse).toList());
+    }
+
+    private static ClusterPolicyRule cnpRule(String name, RuleAction action, ClusterPolicyPeer peer,
+            PortMatch... ports) {
+        return new ClusterPolicyRule(name, action, List.of(peer), List.of(ports));
+    }
 }

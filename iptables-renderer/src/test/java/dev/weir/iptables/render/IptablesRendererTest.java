@@ -194,21 +194,29 @@ class IptablesRendererTest {
 
     @Test
     void marksAreConfigurable() {
-        RenderOptions o = new RenderOptions(0x1, 0x2, 0x4);
+        RenderOptions o = new RenderOptions(0x1, 0x2, 0x4, 0x8);
         Ruleset rs = IptablesRenderer.render(webAndDb().policy("prod/db", p -> p.select("app=db")).graph(), "n1", o);
-        assertThat(specs(rs.v4(), Names.FORWARD)).first().isEqualTo("-j MARK --set-xmark 0x0/0x7");
+        assertThat(specs(rs.v4(), Names.FORWARD)).first().isEqualTo("-j MARK --set-xmark 0x0/0xf");
         assertThat(RestoreText.iptables(rs.v4())).doesNotContain("0x100000");
     }
 
     @ParameterizedTest(name = "accept={0}")
     @ValueSource(ints = {0, 0x3, 0x200000})
-    void marksMustBeThreeDistinctSingleBits(int accept) {
+    void marksMustBeDistinctSingleBits(int accept) {
         assertThatThrownBy(() -> new RenderOptions(accept, 0x200000, 0x400000))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @ParameterizedTest(name = "pass={0}")
+    @ValueSource(ints = {0, 0x300000, 0x100000, 0x400000})
+    void thePassMarkMustBeAFourthSingleBit(int pass) {
+        assertThatThrownBy(() -> new RenderOptions(0x100000, 0x200000, 0x400000, pass))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
-    void defaultMaskIs0x700000() {
-        assertThat(RenderOptions.defaults().mask()).isEqualTo(0x700000);
+    void defaultMaskIs0xf00000() {
+        assertThat(RenderOptions.defaults().mask()).isEqualTo(0xf00000);
+        assertThat(new RenderOptions(0x100000, 0x200000, 0x400000)).isEqualTo(RenderOptions.defaults());
     }
 }

@@ -8,7 +8,15 @@ import static dev.weir.iptables.render.Cluster.pods;
 import static dev.weir.iptables.render.Cluster.port;
 import static dev.weir.iptables.render.Cluster.range;
 
+import dev.weir.model.Cidr;
+import dev.weir.model.LabelSelector;
 import dev.weir.model.Peer;
+import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.admin.ClusterPolicyPeer;
+import dev.weir.model.admin.ClusterPolicyRule;
+import dev.weir.model.admin.ClusterPolicySubject;
+import dev.weir.model.admin.RuleAction;
+import dev.weir.model.admin.Tier;
 import dev.weir.model.PodPhase;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
@@ -19,7 +27,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 
-/** Seeded random clusters covering every feature the renderer handles: two nodes, dual-stack, hostNetwork, ports. */
+/**
+ * Seeded random clusters covering every feature the renderer handles: two nodes, dual-stack, hostNetwork, ports,
+ * NetworkPolicies and ClusterNetworkPolicies of both tiers.
+ */
 final class RandomClusters {
 
     static final List<String> NODES = List.of("n1", "n2");
@@ -87,7 +98,71 @@ final class RandomClusters {
                 }
             });
         }
+        int clusterPolicies = r.nextInt(4);
+        for (int i = 0; i < clusterPolicies; i++) {
+            c.clusterPolicy(clusterPolicy(r, "cnp" + i));
+        }
         return c;
+    }
+
+    private static final List<Supplier<ClusterPolicyPeer>> CLUSTER_PEERS = List.of(
+            () -> new ClusterPolicyPeer.Namespaces(selector("team=x")),
+            () -> new ClusterPolicyPeer.Namespaces(LabelSelector.all()),
+            () -> new ClusterPolicyPeer.Pods(LabelSelector.all(), selector("app=web")),
+            () -> new ClusterPolicyPeer.Pods(selector("team=y"), selector("app=db")),
+            () -> new ClusterPolicyPeer.Anywhere());
+
+    private static final List<Supplier<ClusterPolicyPeer>> EGRESS_ONLY_PEERS = List.of(
+            () -> networks("10.0.1.0/24"), () -> networks("0.0.0.0/0"), () -> networks("10.0.0.0/16", "fd00::/64"),
+            () -> networks("192.168.0.0/24"), () -> networks("::/0"),
+            () -> new ClusterPolicyPeer.Nodes(LabelSelector.all()));
+
+    /** Either tier, priorities that tie, every action, every peer kind, numeric, protocol-wide and named ports. */
+    private static ClusterPolicy clusterPolicy(Random r, String name) {
+        Tier tier = r.nextInt(3) == 0 ? Tier.BASELINE : Tier.ADMIN;
+        ClusterPolicySubject subject = switch (r.nextInt(3)) {
+            case 0 -> new ClusterPolicySubject.Namespaces(LabelSelector.all());
+            case 1 -> new ClusterPolicySubject.Namespaces(selector("team=" + (r.nextBoolean() ? "x" : "y")));
+            default -> new ClusterPolicySubject.Pods(LabelSelector.all(),
+                    selector("app=" + List.of("web", "db", "api").get(r.nextInt(3))));
+        };
+        return new ClusterPolicy(name, tier, List.of(1, 2, 5).get(r.nextInt(3)), subject, clusterRules(r, true),
+                clusterRules(r, false));
+    }
+
+    private static List<ClusterPolicyRule> clusterRules(Random r, boolean ingress) {
+        List<ClusterPolicyRule> rules = new ArrayList<>();
+        for (int k = r.nextInt(4); k > 0; k--) {
+            List<ClusterPolicyPeer> peers = new ArrayList<>();
+            for (int j = 1 + r.nextInt(2); j > 0; j--) {
+                boolean egressOnly = !ingress && r.nextInt(3) == 0;
+                List<Supplier<ClusterPolicyPeer>> from = egressOnly ? EGRESS_ONLY_PEERS : CLUSTER_PEERS;
+                peers.add(from.get(r.nextInt(from.size())).get());
+            }
+            boolean named = peers.stream().allMatch(ClusterPolicyPeer::hasNamedPorts);
+            List<PortMatch> ports = new ArrayList<>();
+            for (int j = r.nextInt(3); j > 0; j--) {
+                if (named && r.nextInt(3) == 0) {
+                    ports.addAll(ClusterPolicyRule.namedPortAnyProtocol(r.nextBoolean() ? "http" : "dns"));
+                } else {
+                    PortMatch p = PORTS.get(r.nextInt(PORTS.size())).get();
+                    if (!(p instanceof PortMatch.Named)) {
+                        ports.add(p);
+                    }
+                }
+            }
+            RuleAction action = RuleAction.values()[r.nextInt(3)];
+            rules.add(new ClusterPolicyRule(r.nextBoolean() ? "" : "r" + k, action, peers, ports));
+        }
+        return rules;
+    }
+
+    private static ClusterPolicyPeer networks(String... cidrs) {
+        return new ClusterPolicyPeer.Networks(java.util.Arrays.stream(cidrs).map(Cidr::parse).toList());
+    }
+
+    private static LabelSelector selector(String labels) {
+        return Cluster.selector(labels);
     }
 
     private static Rule rule(Random r) {
