@@ -69,6 +69,27 @@ public final class Prober implements AutoCloseable {
         return out;
     }
 
+    /** Probes every ordered pair of {@code podKeys} on one port and protocol, in (from, to) order. */
+    public List<ProbeResult> probeAmong(List<String> podKeys, int port, Protocol protocol) throws Exception {
+        List<Future<ProbeResult>> futures = new ArrayList<>();
+        for (String from : podKeys) {
+            for (String to : podKeys) {
+                LabPlan.PodPlan f = pod(from);
+                LabPlan.PodPlan t = pod(to);
+                futures.add(pool.submit(() -> probe(f, t, port, protocol)));
+            }
+        }
+        List<ProbeResult> out = new ArrayList<>(futures.size());
+        for (Future<ProbeResult> f : futures) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
+    private LabPlan.PodPlan pod(String key) {
+        return plan.pod(key).orElseThrow(() -> new IllegalArgumentException("no pod " + key + " in the lab"));
+    }
+
     public ProbeResult probe(LabPlan.PodPlan from, LabPlan.PodPlan to, int port, Protocol protocol) throws Exception {
         String detail = null;
         for (int i = 1; i <= attempts; i++) {

@@ -1,0 +1,140 @@
+package dev.weir.lab.conformance;
+
+import dev.weir.conformance.Scenario;
+import dev.weir.conformance.ScenarioCluster;
+import dev.weir.explain.PortProtocol;
+import dev.weir.explain.TruthTable;
+import dev.weir.explain.TruthTableDiff;
+import dev.weir.lab.probe.LabExplain;
+import dev.weir.lab.probe.ProbeTable;
+import dev.weir.lab.probe.Prober;
+import dev.weir.lab.topology.LabPlan;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conformance catalogue's {@link ScenarioCluster} played on a running lab: steps go to the lab's API server,
+ * {@link #observe} sends real packets. The agents apply changes asynchronously, so {@code observe} probes until the
+ * packets agree with what explain computes from the lab's current objects (the state the agents converge to), or a
+ * deadline passes, and returns the last probed table; the runner then compares it with the scenario's expectation,
+ * which is independent of both.
+ */
+final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(10);
+
+    private final LabPlan plan;
+    private final KubernetesClient client;
+    private final Prober prober;
+
+    LabScenarioCluster(LabPlan plan, KubernetesClient client) {
+        this.plan = plan;
+        this.client = client;
+        // short timeouts: a denied cell costs 2 x 400 ms; an allowed one answers in about a millisecond
+        this.prober = new Prober(plan, 32, Duration.ofMillis(400), 2);
+    }
+
+    @Override
+    public Scenario.Addresses addresses() {
+        return key -> plan.pod(key).orElseThrow(() -> new IllegalArgumentException("no pod " + key + " in the lab"))
+                .ip();
+    }
+
+    @Override
+    public void apply(NetworkPolicy policy) {
+        policy.getMetadata().setResourceVersion(null);
+        client.resource(policy).createOr(NonDeletingOperation::update);
+    }
+
+    @Override
+    public void delete(String namespace, String name) {
+        client.network().v1().networkPolicies().inNamespace(namespace).withName(name).delete();
+    }
+
+    @Override
+    public void deleteAllPolicies() {
+        client.network().v1().networkPolicies().inAnyNamespace().list().getItems()
+                .forEach(p -> client.resource(p).delete());
+    }
+
+    @Override
+    public void labelPod(String podKey, Map<String, String> labels) {
+        String[] k = podKey.split("/");
+        client.pods().inNamespace(k[0]).withName(k[1]).edit(p -> {
+            Map<String, String> merged = new HashMap<>(p.getMetadata().getLabels());
+            merged.putAll(labels);
+            p.getMetadata().setLabels(merged);
+            return p;
+        });
+    }
+
+    @Override
+    public void labelNamespace(String namespace, Map<String, String> labels) {
+        client.namespaces().withName(namespace).edit(n -> {
+            Map<String, String> merged = new HashMap<>(n.getMetadata().getLabels());
+            merged.putAll(labels);
+            n.getMetadata().setLabels(merged);
+            return n;
+        });
+    }
+
+    /** Back to the lab as {@code up} made it: no policies, the original labels. */
+    void reset() {
+        deleteAllPolicies();
+        for (LabPlan.PodPlan p : plan.pods()) {
+            client.pods().inNamespace(p.namespace()).withName(p.name()).edit(pod -> {
+                pod.getMetadata().setLabels(new HashMap<>(p.labels()));
+                return pod;
+            });
+        }
+        for (String ns : plan.pods().stream().map(LabPlan.PodPlan::namespace).distinct().toList()) {
+            client.namespaces().withName(ns).edit(n -> {
+                n.getMetadata().setLabels(new HashMap<>(Map.of("ns", ns, "kubernetes.io/metadata.name", ns)));
+                return n;
+            });
+        }
+    }
+
+    @Override
+    public TruthTable observe(List<String> pods, PortProtocol target) {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        TruthTable probed;
+        do {
+            probed = probe(pods, target);
+            TruthTable explained = LabExplain.table(client, pods, List.of(target), d -> {
+            });
+            if (TruthTableDiff.between(explained, probed).isEmpty()) {
+                return probed;
+            }
+            sleep(200);
+        } while (System.nanoTime() < deadline);
+        return probed;
+    }
+
+    private TruthTable probe(List<String> pods, PortProtocol target) {
+        try {
+            return ProbeTable.of(pods, prober.probeAmong(pods, target.port(), target.protocol()));
+        } catch (Exception e) {
+            throw new IllegalStateException("probing " + target + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        prober.close();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
