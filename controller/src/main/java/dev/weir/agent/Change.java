@@ -3,6 +3,7 @@ package dev.weir.agent;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,10 @@ public sealed interface Change {
 
     static String policyKey(String namespace, String name) {
         return "np:" + namespace + "/" + name;
+    }
+
+    static String clusterPolicyKey(String name) {
+        return "cnp:" + name;
     }
 
     record NamespaceUpsert(Namespace namespace) implements Change {
@@ -68,6 +73,20 @@ public sealed interface Change {
         }
     }
 
+    record ClusterPolicyUpsert(ClusterPolicy policy) implements Change {
+        @Override
+        public String key() {
+            return clusterPolicyKey(policy.name());
+        }
+    }
+
+    record ClusterPolicyDelete(String name) implements Change {
+        @Override
+        public String key() {
+            return clusterPolicyKey(name);
+        }
+    }
+
     /** A policy the translator rejected: it is left out (as if deleted) and reported once per version. */
     record PolicyRejected(Rejection rejection) implements Change {
 
@@ -77,7 +96,9 @@ public sealed interface Change {
 
         @Override
         public String key() {
-            return policyKey(rejection.object().namespace(), rejection.object().name());
+            // A NetworkPolicy has a namespace; a ClusterNetworkPolicy is cluster-scoped.
+            return rejection.object().namespace() == null ? clusterPolicyKey(rejection.object().name())
+                    : policyKey(rejection.object().namespace(), rejection.object().name());
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -28,6 +29,7 @@ public final class ClusterState {
     private final SortedMap<String, Namespace> namespaces = new TreeMap<>();
     private final SortedMap<String, Endpoint> endpoints = new TreeMap<>();
     private final SortedMap<String, NetworkPolicy> policies = new TreeMap<>();
+    private final SortedMap<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
     private final SortedMap<String, Rejection> rejections = new TreeMap<>();
     private final IncrementalGraph incremental = new IncrementalGraph();
     private PolicyGraph graph;
@@ -53,11 +55,22 @@ public final class ClusterState {
             boolean wasRejected = rejections.remove(key) != null;
             return changed(policies.remove(key) != null, new ClusterEvent.PolicyDeleted(d.namespace(), d.name()))
                     || wasRejected;
+        } else if (change instanceof Change.ClusterPolicyUpsert u) {
+            boolean wasRejected = rejections.remove(key) != null;
+            return changed(!u.policy().equals(clusterPolicies.put(key, u.policy())),
+                    new ClusterEvent.ClusterPolicyUpserted(u.policy())) || wasRejected;
+        } else if (change instanceof Change.ClusterPolicyDelete d) {
+            boolean wasRejected = rejections.remove(key) != null;
+            return changed(clusterPolicies.remove(key) != null, new ClusterEvent.ClusterPolicyDeleted(d.name()))
+                    || wasRejected;
         } else if (change instanceof Change.PolicyRejected r) {
             // A policy that turns invalid is left out whole, as the translator's contract says; the others stay.
             NetworkPolicy before = policies.remove(key);
+            ClusterPolicy clusterBefore = clusterPolicies.remove(key);
             boolean removed = before != null
                     && changed(true, new ClusterEvent.PolicyDeleted(before.namespace(), before.name()));
+            removed |= clusterBefore != null
+                    && changed(true, new ClusterEvent.ClusterPolicyDeleted(clusterBefore.name()));
             return !r.rejection().equals(rejections.put(key, r.rejection())) || removed;
         }
         throw new AssertionError(change);
@@ -99,9 +112,15 @@ public final class ClusterState {
                 deletes.add(new Change.PolicyDelete(p.namespace(), p.name()));
             }
         });
+        clusterPolicies.forEach((k, p) -> {
+            if (!seen.contains(k)) {
+                deletes.add(new Change.ClusterPolicyDelete(p.name()));
+            }
+        });
         rejections.forEach((k, r) -> {
             if (!seen.contains(k)) {
-                deletes.add(new Change.PolicyDelete(r.object().namespace(), r.object().name()));
+                deletes.add(r.object().namespace() == null ? new Change.ClusterPolicyDelete(r.object().name())
+                        : new Change.PolicyDelete(r.object().namespace(), r.object().name()));
             }
         });
         for (Change d : deletes) {
@@ -120,7 +139,7 @@ public final class ClusterState {
 
     public ClusterSnapshot snapshot() {
         return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(endpoints.values()),
-                new ArrayList<>(policies.values()));
+                new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()));
     }
 
     /** Rejected policies by change key. */
@@ -138,5 +157,9 @@ public final class ClusterState {
 
     public int policyCount() {
         return policies.size();
+    }
+
+    public int clusterPolicyCount() {
+        return clusterPolicies.size();
     }
 }

@@ -1,6 +1,8 @@
 package dev.weir.agent;
 
 import dev.weir.k8s.Translated;
+import dev.weir.k8s.admin.ClusterPolicyTranslation;
+import dev.weir.k8s.admin.ClusterPolicyTranslator;
 import dev.weir.model.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -39,6 +41,9 @@ public final class ClusterWatch implements AutoCloseable {
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<NetworkPolicy> policies;
+    private volatile SharedIndexInformer<dev.weir.crd.ClusterNetworkPolicy> clusterPolicies;
+    private volatile boolean clusterPoliciesDecided;
+    private volatile boolean closed;
 
     public ClusterWatch(KubernetesClient client, ObjectTranslator translator, PendingChanges pending,
             SyncTrigger trigger) {
@@ -105,34 +110,51 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     /**
-     * Hook for ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2): the Java types live in {@code crds/}, the
-     * model and compiler do not take them yet. Until they do, the agent only says whether the CRD is there: when it is
-     * absent, one warning, and NetworkPolicy enforcement carries on alone.
+     * ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2) is watched only when the API server serves it (its CRD
+     * is installed); otherwise one warning, and NetworkPolicy enforcement carries on alone. Until discovery has given
+     * an answer the caches count as unsynced: a first apply without a cluster-wide Deny would open what it closes.
+     * An unreachable API server is asked again every 5 s.
      */
     private void watchClusterNetworkPolicies() {
-        boolean installed;
-        try {
-            installed = client.supports(CNP_API_VERSION, CNP_KIND);
-        } catch (RuntimeException e) {
-            installed = false;
-        }
-        if (installed) {
-            LOG.warn("{} ({}) is installed but this agent does not enforce it yet; NetworkPolicy only", CNP_KIND,
-                    CNP_API_VERSION);
-        } else {
-            LOG.warn("{} ({}) is not served by the API server (CRD absent); enforcing NetworkPolicy only", CNP_KIND,
-                    CNP_API_VERSION);
+        while (!closed) {
+            boolean installed;
+            try {
+                installed = client.supports(CNP_API_VERSION, CNP_KIND);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot ask the API server whether it serves {} yet, retrying: {}", CNP_KIND, e.toString());
+                try {
+                    Thread.sleep(5000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
+            }
+            if (installed) {
+                clusterPolicies = start(client.resources(dev.weir.crd.ClusterNetworkPolicy.class).runnableInformer(0),
+                        this::clusterPolicyChange, c -> new Change.ClusterPolicyDelete(c.getMetadata().getName()));
+                LOG.info("{} ({}) is served: enforcing it with NetworkPolicy", CNP_KIND, CNP_API_VERSION);
+            } else {
+                LOG.warn("{} ({}) is not served by the API server (CRD absent); enforcing NetworkPolicy only",
+                        CNP_KIND, CNP_API_VERSION);
+            }
+            clusterPoliciesDecided = true;
+            trigger.poke();
+            return;
         }
     }
 
     /** True once every informer has listed its objects: before that, no apply may run. */
     public boolean synced() {
-        return namespaces != null && namespaces.hasSynced() && pods.hasSynced() && policies.hasSynced();
+        SharedIndexInformer<?> cnp = clusterPolicies;
+        return namespaces != null && namespaces.hasSynced() && pods.hasSynced() && policies.hasSynced()
+                && clusterPoliciesDecided && (cnp == null || cnp.hasSynced());
     }
 
     /** Whether every informer currently has a live watch (false while the API server is unreachable). */
     public boolean watching() {
-        return namespaces != null && namespaces.isWatching() && pods.isWatching() && policies.isWatching();
+        SharedIndexInformer<?> cnp = clusterPolicies;
+        return namespaces != null && namespaces.isWatching() && pods.isWatching() && policies.isWatching()
+                && (cnp == null || cnp.isWatching());
     }
 
     /** Every object in the caches as a change: the input of a full resync. */
@@ -141,6 +163,10 @@ public final class ClusterWatch implements AutoCloseable {
         namespaces.getStore().list().forEach(ns -> out.add(memo.get(ns, this::namespaceChange)));
         pods.getStore().list().forEach(p -> out.add(memo.get(p, this::podChange)));
         policies.getStore().list().forEach(np -> out.add(memo.get(np, this::policyChange)));
+        SharedIndexInformer<dev.weir.crd.ClusterNetworkPolicy> cnp = clusterPolicies;
+        if (cnp != null) {
+            cnp.getStore().list().forEach(c -> out.add(memo.get(c, this::clusterPolicyChange)));
+        }
         return out;
     }
 
@@ -173,6 +199,20 @@ public final class ClusterWatch implements AutoCloseable {
                 m.getUid(), version, t.diagnostics()));
     }
 
+    Change clusterPolicyChange(dev.weir.crd.ClusterNetworkPolicy cnp) {
+        ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(cnp);
+        if (t instanceof ClusterPolicyTranslation.Accepted a) {
+            if (!a.warnings().isEmpty()) {
+                LOG.debug("{} enforced with caveats: {}", a.object(), a.warnings());
+            }
+            return new Change.ClusterPolicyUpsert(a.policy());
+        }
+        ClusterPolicyTranslation.Rejected r = (ClusterPolicyTranslation.Rejected) t;
+        ObjectMeta m = cnp.getMetadata();
+        String version = m.getGeneration() != null ? "g" + m.getGeneration() : "rv" + m.getResourceVersion();
+        return new Change.PolicyRejected(new Rejection(r.object(), m.getUid(), version, r.errors()));
+    }
+
     private static String namespaceOf(HasMetadata o) {
         String ns = o.getMetadata().getNamespace();
         return ns == null || ns.isEmpty() ? "default" : ns;
@@ -180,7 +220,8 @@ public final class ClusterWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {namespaces, pods, policies}) {
+        closed = true;
+        for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {namespaces, pods, policies, clusterPolicies}) {
             if (i != null) {
                 i.stop();
             }

@@ -28,7 +28,9 @@ public final class KubeEventReporter implements RejectionReporter {
 
     @Override
     public void report(Rejection r) {
-        String ns = r.object().namespace();
+        // Events of cluster-scoped objects live in "default", as kubectl describe looks for them.
+        String ns = r.object().namespace() == null ? "default" : r.object().namespace();
+        String apiVersion = r.object().namespace() == null ? ClusterWatch.CNP_API_VERSION : "networking.k8s.io/v1";
         String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         String message = r.message();
         if (message.length() > MAX_MESSAGE) {
@@ -40,9 +42,9 @@ public final class KubeEventReporter implements RejectionReporter {
                     .withNamespace(ns)
                 .endMetadata()
                 .withNewInvolvedObject()
-                    .withApiVersion("networking.k8s.io/v1")
+                    .withApiVersion(apiVersion)
                     .withKind(r.object().kind())
-                    .withNamespace(ns)
+                    .withNamespace(r.object().namespace())
                     .withName(r.object().name())
                     .withUid(r.uid())
                 .endInvolvedObject()

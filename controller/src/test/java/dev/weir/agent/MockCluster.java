@@ -46,6 +46,21 @@ final class MockCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the server serve ClusterNetworkPolicy as an installed CRD would: discovery lists the kind (the agent asks
+     * before it watches) and CRUD stores the cluster-scoped objects.
+     */
+    void serveClusterNetworkPolicies() {
+        String list = "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":"
+                + "\"policy.networking.k8s.io/v1alpha2\",\"resources\":[{\"name\":\"clusternetworkpolicies\","
+                + "\"singularName\":\"clusternetworkpolicy\",\"namespaced\":false,\"kind\":\"ClusterNetworkPolicy\","
+                + "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]}]}";
+        server.expect().get().withPath("/apis/policy.networking.k8s.io/v1alpha2").andReturn(200, list).always();
+        server.expectCustomResource(new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder()
+                .withGroup("policy.networking.k8s.io").withVersion("v1alpha2").withPlural("clusternetworkpolicies")
+                .withKind("ClusterNetworkPolicy").withScope("Cluster").build());
+    }
+
     int port() {
         return port;
     }
