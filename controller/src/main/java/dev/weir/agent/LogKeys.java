@@ -16,6 +16,7 @@ public final class LogKeys {
     public static final String NAMESPACES = "namespaces";
     public static final String PODS = "pods";
     public static final String POLICIES = "policies";
+    public static final String CLUSTER_POLICIES = "clusterPolicies";
     public static final String REJECTED = "rejected";
     public static final String CHAINS = "chains";
     public static final String RULES = "rules";
