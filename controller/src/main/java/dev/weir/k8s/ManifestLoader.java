@@ -8,6 +8,7 @@ import dev.weir.model.NetworkPolicy;
 import dev.weir.model.ObjectRef;
 import dev.weir.k8s.admin.ClusterPolicyManifests;
 import dev.weir.k8s.admin.ClusterPolicyTranslation;
+import dev.weir.model.admin.ClusterPolicy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -30,8 +31,8 @@ import tools.jackson.databind.ObjectMapper;
  * Reads Kubernetes manifests — files, directories ({@code *.yaml}, {@code *.yml}, {@code *.json}, sorted, not
  * recursive) and {@code -} for stdin — into a {@link ClusterSnapshot}. Accepts multi-document YAML, JSON and
  * {@code kind: List} (what {@code kubectl get ns,pods,netpol -A -o yaml} prints). Namespace, Pod and
- * {@code networking.k8s.io/v1} NetworkPolicy are read; ClusterNetworkPolicy is validated but not yet part of the
- * snapshot; other kinds are skipped with a note.
+ * {@code networking.k8s.io/v1} NetworkPolicy and {@code policy.networking.k8s.io/v1alpha2} ClusterNetworkPolicy are
+ * read; other kinds are skipped with a note.
  *
  * <p>What a manifest lacks and a cluster would have is filled in, each time with a note: namespaces that objects refer
  * to but that are not given are created with only {@code kubernetes.io/metadata.name}; pods without
@@ -154,14 +155,15 @@ public final class ManifestLoader {
     }
 
     /**
-     * HOOK (ClusterNetworkPolicy, policy.networking.k8s.io): validated here, so a broken one is rejected like any
-     * object, but not evaluated: {@link ClusterSnapshot} cannot carry admin policies yet. When it can, put
-     * {@code Accepted.policy()} into the snapshot here and drop the "not evaluated" note.
+     * ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2): a valid one goes into the snapshot (its warnings,
+     * e.g. a peer that fails closed, become notes); a broken one is rejected whole with diagnostics, like any object.
      */
     private static void clusterPolicy(JsonNode node, Collected c) {
         ClusterPolicyTranslation t = ClusterPolicyManifests.translate(convert(node, GenericKubernetesResource.class));
         if (t instanceof ClusterPolicyTranslation.Accepted a) {
-            c.clusterPolicies.add(a.object().name());
+            if (c.clusterPolicies.put(a.policy().name(), a.policy()) != null) {
+                c.replaced.add(ClusterPolicy.KIND + " " + a.policy().name());
+            }
             a.warnings().forEach(w -> c.notes.add("warning: " + w));
         } else {
             c.diagnostics.addAll(t.diagnostics());
@@ -187,7 +189,7 @@ public final class ManifestLoader {
         final List<String> notes = new ArrayList<>();
         final Map<String, Integer> skippedKinds = new TreeMap<>();
         final List<String> replaced = new ArrayList<>();
-        final List<String> clusterPolicies = new ArrayList<>();
+        final Map<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
 
         <T> void accept(Translated<T> t, Map<String, T> into, java.util.function.Function<T, String> key) {
             diagnostics.addAll(t.diagnostics());
@@ -209,12 +211,8 @@ public final class ManifestLoader {
 
         LoadResult finish() {
             skippedKinds.forEach((kind, n) -> notes.add("ignored " + n + " object" + (n == 1 ? "" : "s")
-                    + " of kind " + kind + " (weir explain reads Namespace, Pod and networking.k8s.io/v1 "
-                    + "NetworkPolicy)"));
-            if (!clusterPolicies.isEmpty()) {
-                notes.add("ClusterNetworkPolicy objects are valid but not evaluated yet (the tables show "
-                        + "NetworkPolicy only): " + String.join(", ", clusterPolicies));
-            }
+                    + " of kind " + kind + " (weir explain reads Namespace, Pod, networking.k8s.io/v1 "
+                    + "NetworkPolicy and policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy)"));
             if (!replaced.isEmpty()) {
                 notes.add("given more than once, the last one counts: " + String.join(", ", replaced));
             }
@@ -234,7 +232,7 @@ public final class ManifestLoader {
             }
             List<Endpoint> endpoints = SyntheticAddresses.assign(new ArrayList<>(pods.values()), notes);
             ClusterSnapshot snapshot = new ClusterSnapshot(new ArrayList<>(namespaces.values()), endpoints,
-                    new ArrayList<>(policies.values()));
+                    new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()));
             return new LoadResult(snapshot, diagnostics, notes); // in the order found: file by file
         }
     }

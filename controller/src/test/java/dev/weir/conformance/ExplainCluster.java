@@ -7,6 +7,9 @@ import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.Reachability;
 import dev.weir.k8s.ModelTranslator;
 import dev.weir.k8s.Translated;
+import dev.weir.k8s.admin.ClusterPolicyManifests;
+import dev.weir.k8s.admin.ClusterPolicyTranslation;
+import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
@@ -29,6 +32,7 @@ public final class ExplainCluster implements ScenarioCluster {
     private final Map<String, io.fabric8.kubernetes.api.model.Namespace> namespaces = new TreeMap<>();
     private final Map<String, Pod> pods = new TreeMap<>();
     private final Map<String, NetworkPolicy> policies = new TreeMap<>();
+    private final Map<String, String> clusterPolicies = new TreeMap<>();
 
     public ExplainCluster(List<String> podKeys) {
         for (String ns : NetpolCluster.NAMESPACES) {
@@ -54,6 +58,18 @@ public final class ExplainCluster implements ScenarioCluster {
     public void delete(String namespace, String name) {
         if (policies.remove(namespace + "/" + name) == null) {
             throw new IllegalStateException("no policy " + namespace + "/" + name + " to delete");
+        }
+    }
+
+    @Override
+    public void applyClusterPolicy(String name, String yaml) {
+        clusterPolicies.put(name, yaml);
+    }
+
+    @Override
+    public void deleteClusterPolicy(String name) {
+        if (clusterPolicies.remove(name) == null) {
+            throw new IllegalStateException("no ClusterNetworkPolicy " + name + " to delete");
         }
     }
 
@@ -91,10 +107,20 @@ public final class ExplainCluster implements ScenarioCluster {
         pods.values().forEach(p -> keep(ModelTranslator.pod(p), eps, rejected));
         List<dev.weir.model.NetworkPolicy> nps = new ArrayList<>();
         policies.values().forEach(p -> keep(ModelTranslator.networkPolicy(p), nps, rejected));
+        List<ClusterPolicy> cnps = new ArrayList<>();
+        for (String yaml : clusterPolicies.values()) {
+            for (ClusterPolicyTranslation t : ClusterPolicyManifests.translate(yaml)) {
+                if (t instanceof ClusterPolicyTranslation.Accepted a && a.warnings().isEmpty()) {
+                    cnps.add(a.policy());
+                } else {
+                    rejected.addAll(t.diagnostics());
+                }
+            }
+        }
         if (!rejected.isEmpty()) {
             throw new IllegalStateException("a conformance scenario must only hold valid objects: " + rejected);
         }
-        return new ClusterSnapshot(ns, eps, nps);
+        return new ClusterSnapshot(ns, eps, nps, cnps);
     }
 
     private static <T> void keep(Translated<T> t, List<T> into, List<Diagnostic> rejected) {

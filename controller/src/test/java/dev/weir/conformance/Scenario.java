@@ -49,6 +49,20 @@ public record Scenario(String name, String source, List<String> pods, List<Step>
     public record DeleteAllPolicies() implements Step {
     }
 
+    /**
+     * Create or replace (by name) a ClusterNetworkPolicy ({@code policy.networking.k8s.io/v1alpha2}), given as its
+     * YAML manifest, built from the pods' addresses (for {@code networks} peers).
+     */
+    public record ApplyClusterPolicy(String name, Function<Addresses, String> yaml) implements Step {
+        @Override
+        public String toString() {
+            return "apply ClusterNetworkPolicy " + name;
+        }
+    }
+
+    public record DeleteClusterPolicy(String name) implements Step {
+    }
+
     /** Add (or overwrite) labels on a pod. */
     public record LabelPod(String podKey, Map<String, String> labels) implements Step {
     }
@@ -107,6 +121,25 @@ public record Scenario(String name, String source, List<String> pods, List<Step>
         /** A policy that depends on pod addresses; {@code yaml} gets them through {@link Addresses}. */
         public Builder apply(String describe, Function<Addresses, String> yaml) {
             steps.add(new ApplyPolicy(describe, a -> policy(yaml.apply(a))));
+            return this;
+        }
+
+        /** Applies a ClusterNetworkPolicy manifest ({@link Policies#cnp} writes one). */
+        public Builder applyClusterPolicy(String yaml) {
+            String name = Serialization.unmarshal(yaml, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+                    .getMetadata().getName();
+            steps.add(new ApplyClusterPolicy(name, a -> yaml));
+            return this;
+        }
+
+        /** A ClusterNetworkPolicy that depends on pod addresses. */
+        public Builder applyClusterPolicy(String name, Function<Addresses, String> yaml) {
+            steps.add(new ApplyClusterPolicy(name, yaml));
+            return this;
+        }
+
+        public Builder deleteClusterPolicy(String name) {
+            steps.add(new DeleteClusterPolicy(name));
             return this;
         }
 

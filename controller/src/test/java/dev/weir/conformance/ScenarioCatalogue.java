@@ -18,4 +18,13 @@ public final class ScenarioCatalogue {
         out.addAll(WeirScenarios.all());
         return out;
     }
+
+    /**
+     * ClusterNetworkPolicy scenarios (admin and baseline tiers), after upstream network-policy-api's conformance
+     * tests. Kept apart from {@link #all()}: a cluster must implement
+     * {@link ScenarioCluster#applyClusterPolicy} to run them.
+     */
+    public static List<Scenario> clusterPolicies() {
+        return ClusterPolicyScenarios.all();
+    }
 }

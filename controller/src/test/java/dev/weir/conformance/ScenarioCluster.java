@@ -23,6 +23,20 @@ public interface ScenarioCluster {
 
     void deleteAllPolicies();
 
+    /**
+     * Create, or replace by name, a ClusterNetworkPolicy given as its manifest. Clusters that cannot (yet) hold them
+     * keep this default, and scenarios that use them fail there rather than pass without them.
+     */
+    default void applyClusterPolicy(String name, String yaml) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot apply ClusterNetworkPolicy "
+                + name);
+    }
+
+    default void deleteClusterPolicy(String name) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete ClusterNetworkPolicy "
+                + name);
+    }
+
     /** Add or overwrite labels. */
     void labelPod(String podKey, Map<String, String> labels);
 

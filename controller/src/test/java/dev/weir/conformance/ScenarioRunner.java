@@ -46,6 +46,10 @@ public final class ScenarioRunner {
                 cluster.apply(p);
             } else if (step instanceof Scenario.DeletePolicy d) {
                 cluster.delete(d.namespace(), d.name());
+            } else if (step instanceof Scenario.ApplyClusterPolicy a) {
+                cluster.applyClusterPolicy(a.name(), a.yaml().apply(cluster.addresses()));
+            } else if (step instanceof Scenario.DeleteClusterPolicy d) {
+                cluster.deleteClusterPolicy(d.name());
             } else if (step instanceof Scenario.DeleteAllPolicies) {
                 cluster.deleteAllPolicies();
             } else if (step instanceof Scenario.LabelPod l) {

@@ -6,6 +6,7 @@ import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.admin.ClusterPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,12 +144,12 @@ class ManifestLoaderTest {
                 metadata: {name: t, namespace: x}
                 """));
         assertThat(r.diagnostics()).isEmpty();
-        assertThat(r.notes()).containsExactly("ignored 2 objects of kind Service (weir explain reads Namespace, Pod "
-                + "and networking.k8s.io/v1 NetworkPolicy)");
+        assertThat(r.notes()).containsExactly("ignored 2 objects of kind Service (weir explain reads Namespace, Pod, "
+                + "networking.k8s.io/v1 NetworkPolicy and policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy)");
     }
 
     @Test
-    void clusterNetworkPoliciesAreValidatedButNotYetEvaluated() {
+    void clusterNetworkPoliciesAreRejectedWhenInvalidAndLoadedIntoTheSnapshotWhenValid() {
         LoadResult r = ManifestLoader.load(List.of("-"), stdin("""
                 apiVersion: policy.networking.k8s.io/v1alpha2
                 kind: ClusterNetworkPolicy
@@ -157,6 +158,7 @@ class ManifestLoaderTest {
         assertThat(r.diagnostics()).extracting(Object::toString)
                 .anySatisfy(d -> assertThat(d).startsWith("ClusterNetworkPolicy no-spec: spec"));
         assertThat(r.snapshot().policies()).isEmpty();
+        assertThat(r.snapshot().clusterPolicies()).isEmpty();
 
         LoadResult valid = ManifestLoader.load(List.of("-"), stdin("""
                 apiVersion: policy.networking.k8s.io/v1alpha2
@@ -172,8 +174,8 @@ class ManifestLoaderTest {
                       to: [{networks: [169.254.169.254/32]}]
                 """));
         assertThat(valid.diagnostics()).isEmpty();
-        assertThat(valid.notes()).anySatisfy(n -> assertThat(n)
-                .startsWith("ClusterNetworkPolicy objects are valid but not evaluated yet").endsWith("deny-metadata"));
+        assertThat(valid.snapshot().clusterPolicies()).extracting(ClusterPolicy::name).containsExactly("deny-metadata");
+        assertThat(valid.notes()).noneSatisfy(n -> assertThat(n).contains("not evaluated"));
     }
 
     @Test

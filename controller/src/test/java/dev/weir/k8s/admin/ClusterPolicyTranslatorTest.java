@@ -69,7 +69,6 @@ class ClusterPolicyTranslatorTest {
                 - action: Pass
                   to:
                   - networks: [10.0.0.0/8, "fd00::/8"]
-                  - nodes: {}
                 """));
         assertThat(p.name()).isEqualTo("p");
         assertThat(p.tier()).isEqualTo(Tier.ADMIN);
@@ -89,8 +88,7 @@ class ClusterPolicyTranslatorTest {
         assertThat(out.name()).isEmpty();
         assertThat(out.action()).isEqualTo(RuleAction.PASS);
         assertThat(out.peers()).containsExactly(
-                new ClusterPolicyPeer.Networks(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8"))),
-                new ClusterPolicyPeer.Nodes(LabelSelector.all()));
+                new ClusterPolicyPeer.Networks(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8"))));
         assertThat(out.allPorts()).isTrue();
     }
 
