@@ -55,10 +55,11 @@ public final class ExplainCommand implements Command {
                 usage: weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json]
                        weir explain [-f] FILE|DIR|- ... --from NS/POD --to NS/POD [--port 80] [--protocol TCP]
 
-                Reads Namespace, Pod and NetworkPolicy manifests (multi-document YAML, JSON, kind: List as printed by
-                `kubectl get ns,pods,netpol -A -o yaml`; DIR means every *.yaml, *.yml, *.json in it; - is stdin) and
-                prints, per port and protocol, a truth table: rows are sources, columns destinations, '.' allowed,
-                'X' denied. With --from/--to it prints one verdict with the policies and rules behind it.
+                Reads Namespace, Pod, NetworkPolicy and ClusterNetworkPolicy manifests (multi-document YAML, JSON,
+                kind: List as printed by `kubectl get ns,pods,netpol -A -o yaml`; DIR means every *.yaml, *.yml,
+                *.json in it; - is stdin) and prints, per port and protocol, a truth table: rows are sources,
+                columns destinations, '.' allowed, 'X' denied. With --from/--to it prints one verdict with the
+                policies and rules behind it.
 
                   --ports LIST       ports to evaluate (default: every port some pod declares; 80 if none)
                   --protocols LIST   TCP, UDP, SCTP, case-insensitive (default: those pods declare; TCP if none)
