@@ -226,9 +226,8 @@ class NodeAgentTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("mock limitation: when a WebSocket re-watch fails during the cut, fabric8 falls"
-            + " back to HTTP streaming watches, which the mock answers with 400 forever (a real API server serves"
-            + " both); passes when the re-watch happens to succeed first. See docs/agent.md, Known gaps")
+    @org.junit.jupiter.api.Disabled("flaky against the mock: about 1 run in 6 the informers are not watching again"
+            + " 20 s after the relay is restored (cause not found yet); see docs/agent.md, Known gaps")
     void losingTheApiServerKeepsTheRulesAndItsReturnCatchesUp() throws Exception {
         baseline();
         try (TcpProxy proxy = new TcpProxy(cluster.port())) {

@@ -7,53 +7,74 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay in front of the mock API server that a test can cut (every connection reset, new ones refused) and
- * restore on the same port: an API server outage as a client sees it, without losing the server's state.
+ * A TCP relay in front of the mock API server that a test can cut and restore: an API server outage as a client sees
+ * it, without losing the server's state. Cut, every open connection is reset and every new request is answered
+ * {@code 502 Bad Gateway}, as a load balancer in front of a dead API server does. (Refusing connections instead makes
+ * fabric8 fall back to HTTP streaming watches, which the mock cannot serve; see docs/agent.md.)
  */
 final class TcpProxy implements AutoCloseable {
 
+    private static final byte[] BAD_GATEWAY = ("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private volatile ServerSocket listener;
-    private int port;
+    private final ServerSocket listener;
+    private volatile boolean cut;
 
     TcpProxy(int target) throws IOException {
         this.target = target;
-        restore();
-    }
-
-    int port() {
-        return port;
-    }
-
-    synchronized void restore() throws IOException {
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        port = s.getLocalPort();
-        listener = s;
-        Thread t = new Thread(() -> accept(s), "tcp-proxy-accept");
+        listener = new ServerSocket();
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread t = new Thread(this::accept, "tcp-proxy-accept");
         t.setDaemon(true);
         t.start();
     }
 
-    private void accept(ServerSocket s) {
-        while (!s.isClosed()) {
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
             try {
-                Socket client = s.accept();
+                Socket client = listener.accept();
+                if (cut) {
+                    refuse(client);
+                    continue;
+                }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
                 open.add(client);
                 open.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
-                return; // listener closed by cut()
+                return; // listener closed
             }
         }
+    }
+
+    private static void refuse(Socket client) {
+        Thread t = new Thread(() -> {
+            try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
+                int matched = 0;
+                int b;
+                while (matched < 4 && (b = in.read()) >= 0) { // read up to the end of the request head
+                    matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+                }
+                out.write(BAD_GATEWAY);
+                out.flush();
+            } catch (IOException e) {
+                // client gone
+            }
+        }, "tcp-proxy-502");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void pump(Socket from, Socket to) {
@@ -76,9 +97,9 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
-    /** Resets every connection and refuses new ones until {@link #restore()}. */
-    synchronized void cut() {
-        closeQuietly(listener);
+    /** Resets every connection; until {@link #restore()} new requests get 502. */
+    void cut() {
+        cut = true;
         for (Socket s : open) {
             try {
                 s.setSoLinger(true, 0); // RST, as a vanished server looks
@@ -90,11 +111,13 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    void restore() {
+        cut = false;
+    }
+
     private static void closeQuietly(java.io.Closeable c) {
         try {
-            if (c != null) {
-                c.close();
-            }
+            c.close();
         } catch (IOException e) {
             // nothing to do
         }
@@ -103,5 +126,6 @@ final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         cut();
+        closeQuietly(listener);
     }
 }
