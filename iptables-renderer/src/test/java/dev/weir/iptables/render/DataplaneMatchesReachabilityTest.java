@@ -67,6 +67,41 @@ class DataplaneMatchesReachabilityTest {
         assertThat(mismatches).as("seed %d, graph %s", seed, graph).isEmpty();
     }
 
+    /**
+     * The equivalence above is only as strong as the random clusters: they must make every tier decide, with every
+     * action, or a broken tier would go unnoticed.
+     */
+    @org.junit.jupiter.api.Test
+    void theRandomClustersExerciseEveryTierAndAction() {
+        Map<String, Integer> seen = new java.util.TreeMap<>();
+        seeds().forEach(seed -> {
+            PolicyGraph graph = RandomClusters.generate(seed).graph();
+            Reachability reachability = new Reachability(graph);
+            for (Endpoint src : graph.endpoints().values()) {
+                for (Endpoint dst : graph.endpoints().values()) {
+                    for (int port : PORTS) {
+                        Verdict v = reachability.evaluate(src, dst, port, Protocol.TCP);
+                        for (Verdict.Side side : List.of(v.egress(), v.ingress())) {
+                            String decided = side.decidedBy() == null ? "" : side.decidedBy();
+                            for (String kind : List.of("allowed by", "denied by", "passed by")) {
+                                for (String tier : List.of("(Admin", "(Baseline")) {
+                                    if (decided.startsWith(kind) && decided.contains(tier)) {
+                                        seen.merge(kind + " " + tier, 1, Integer::sum);
+                                    }
+                                }
+                            }
+                            if (side.passedBy() != null && side.decidedBy() == null) {
+                                seen.merge("admin pass, then NetworkPolicy", 1, Integer::sum);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        assertThat(seen.keySet()).containsExactlyInAnyOrder("allowed by (Admin", "denied by (Admin",
+                "allowed by (Baseline", "denied by (Baseline", "passed by (Baseline", "admin pass, then NetworkPolicy");
+    }
+
     /** The packet's path: the source node's hook (OUTPUT from a hostNetwork pod, else FORWARD), then the destination's. */
     private static boolean passes(Map<String, Netfilter> rulesets, Endpoint src, Endpoint dst, Packet p) {
         Netfilter srcNode = rulesets.get(src.node());
