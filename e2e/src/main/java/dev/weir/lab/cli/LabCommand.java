@@ -43,6 +43,11 @@ public final class LabCommand implements Command {
                   probe [--ports 80,81] [--protocols tcp,udp,sctp] [-o text|json] [--compare]
                         [--parallel 24] [--timeout 1000ms]
                                  real packets from every pod to every pod; prints the truth table of weir explain
+                  demo [-f examples/cluster.yaml] [--topology ...] [--agents in-process] [--timeout 300ms]
+                       [--settle 15s] [--save DIR]
+                                 up -f cluster.yaml; no policy, then deny-all-ingress, allow-80-ingress,
+                                 deny-all-egress from the same directory, each with kubectl apply; after each the
+                                 probed and explain's matrices; down (also on failure/Ctrl-C); exit 1 on any difference
                   kubeconfig     prints the path of the lab's kubeconfig
                   kubectl ARGS...
                                  kubectl with --kubeconfig filled in (and --validate=false for apply/create)
@@ -76,6 +81,7 @@ public final class LabCommand implements Command {
                 yield 0;
             }
             case "probe" -> new LabProbe().run(rest, out, err);
+            case "demo" -> new LabDemo().run(rest, out, err);
             case "kubectl" -> LabKubectl.kubectl(rest, err);
             case "apply", "delete", "label" -> LabKubectl.fabric8(verb, rest, out);
             default -> throw new Main.UsageException("unknown verb \"" + verb + "\"");

@@ -30,6 +30,11 @@ final class LabKubectl {
     }
 
     static int kubectl(List<String> args, PrintStream err) throws Exception {
+        return kubectl(args, null, err);
+    }
+
+    /** As {@link #kubectl(List, PrintStream)}; with {@code out} kubectl's output is copied there instead of inherited. */
+    static int kubectl(List<String> args, PrintStream out, PrintStream err) throws Exception {
         List<String> rest = new ArrayList<>(args);
         String stateDir = null;
         int i = rest.indexOf("--state-dir");
@@ -43,7 +48,13 @@ final class LabKubectl {
         List<String> argv = new ArrayList<>(List.of("kubectl", "--kubeconfig", store.kubeconfig().toString()));
         argv.addAll(withValidateOff(rest));
         try {
-            return new ProcessBuilder(argv).inheritIO().start().waitFor();
+            if (out == null) {
+                return new ProcessBuilder(argv).inheritIO().start().waitFor();
+            }
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            p.getInputStream().transferTo(out);
+            return p.waitFor();
         } catch (IOException e) {
             err.println("weir lab kubectl: cannot run kubectl (" + e.getMessage() + "); use weir lab apply|delete|label");
             return 1;

@@ -46,8 +46,9 @@ final class LabUp {
             throw new Main.UsageException(e.getMessage());
         }
         Optional<String> file = a.value("-f");
+        List<String> notes = new ArrayList<>();
         LabSpec spec = file.isPresent()
-                ? ManifestSpecLoader.load(Path.of(file.get()), nodes, topology, backend)
+                ? ManifestSpecLoader.load(Path.of(file.get()), nodes, topology, backend, notes::add)
                 : LabSpec.defaultCluster(nodes, topology, backend);
         LabRequest request = new LabRequest(spec, a.value("--prefix", LabRequest.DEFAULT_PREFIX),
                 a.intValue("--api-port", LabRequest.DEFAULT_API_PORT), a.value("--agents", "auto"),
@@ -97,6 +98,7 @@ final class LabUp {
                 millis, s.upMillis(), s.plan().nodes().size(), topology.lower(), backend.lower(),
                 s.plan().pods().size(), s.apiPort());
         out.println("kubeconfig: " + s.kubeconfig());
+        notes.forEach(n -> out.println("note: " + n));
         if (s.sctpNote() != null) {
             out.println("note: " + s.sctpNote());
         }

@@ -92,9 +92,19 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
         }
     }
 
-    /** A pod: labels, declared container ports, and a 1-based node index (0 = let the planner choose). */
+    /**
+     * A pod: labels, declared container ports, a 1-based node index (0 = let the planner choose) and the IP it asks
+     * for ({@code null} = the planner's next free one; otherwise it must lie in node {@code node}'s pod CIDR, which
+     * {@link ManifestSpecLoader} makes sure of).
+     */
     public record PodSpec(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
-            int node) {
+            int node, String ip) {
+
+        public PodSpec(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
+                int node) {
+            this(namespace, name, labels, ports, node, null);
+        }
+
         public PodSpec {
             Objects.requireNonNull(namespace, "namespace");
             Objects.requireNonNull(name, "name");
@@ -102,6 +112,10 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
             ports = List.copyOf(ports);
             if (node < 0) {
                 throw new IllegalArgumentException("node index " + node + " of pod " + namespace + "/" + name);
+            }
+            if (ip != null && node == 0) {
+                throw new IllegalArgumentException("pod " + namespace + "/" + name + " asks for " + ip
+                        + " but not for a node");
             }
         }
 

@@ -27,18 +27,31 @@ import java.util.regex.Pattern;
  */
 public final class ManifestSpecLoader {
 
-    private static final Pattern NODE = Pattern.compile("(?:^|-)n(\\d+)$");
+    private static final Pattern NODE = Pattern.compile("(?:^|-)n(?:ode-?)?(\\d+)$");
 
     private ManifestSpecLoader() {
     }
 
     public static LabSpec load(Path file, int nodes, Topology topology, Backend backend) throws IOException {
+        return load(file, nodes, topology, backend, note -> {
+        });
+    }
+
+    /**
+     * As {@link #load(Path, int, Topology, Backend)}, and {@code status.podIP} is honoured when it lies in a node's pod
+     * CIDR ({@code 10.244.<i>.2-254} for i = 1..nodes): the pod gets that IP on that node, even if
+     * {@code spec.nodeName} names another node (policies see IPs, not nodes). Every such decision, and every IP that
+     * fits no node (the pod then gets the planner's next free address), is reported through {@code notes}.
+     */
+    public static LabSpec load(Path file, int nodes, Topology topology, Backend backend,
+            java.util.function.Consumer<String> notes) throws IOException {
         List<HasMetadata> objects = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
             collect(new KubernetesSerialization().unmarshal(in), objects);
         }
         Map<String, LabSpec.NamespaceSpec> namespaces = new LinkedHashMap<>();
         List<LabSpec.PodSpec> pods = new ArrayList<>();
+        java.util.Set<String> ips = new java.util.HashSet<>();
         for (HasMetadata o : objects) {
             if (o instanceof Namespace n) {
                 namespaces.put(n.getMetadata().getName(), new LabSpec.NamespaceSpec(n.getMetadata().getName(),
@@ -49,7 +62,33 @@ public final class ManifestSpecLoader {
             if (o instanceof Pod p) {
                 String ns = p.getMetadata().getNamespace() == null ? "default" : p.getMetadata().getNamespace();
                 namespaces.putIfAbsent(ns, new LabSpec.NamespaceSpec(ns, Map.of()));
-                pods.add(new LabSpec.PodSpec(ns, p.getMetadata().getName(), labels(p), ports(p), node(p)));
+                String key = ns + "/" + p.getMetadata().getName();
+                int node = node(p);
+                String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
+                String wanted = null;
+                if (ip != null) {
+                    var fit = dev.weir.lab.topology.AddressPlanner.nodeAndHost(ip, nodes);
+                    if (fit.isEmpty()) {
+                        notes.accept("pod " + key + ": its IP " + ip + " is in no node's pod CIDR (10.244.1-" + nodes
+                                + ".0/24); it gets the next free address");
+                    } else if (!ips.add(ip)) {
+                        notes.accept("pod " + key + ": its IP " + ip + " is taken; it gets the next free address");
+                    } else {
+                        if (node != 0 && node != fit.get()[0]) {
+                            notes.accept("pod " + key + ": " + ip + " is in node " + fit.get()[0]
+                                    + "'s pod CIDR, not in that of " + p.getSpec().getNodeName()
+                                    + "; placed on node " + fit.get()[0] + " to keep the IP");
+                        }
+                        node = fit.get()[0];
+                        wanted = ip;
+                    }
+                }
+                if (node > nodes) {
+                    notes.accept("pod " + key + ": node " + node + " does not exist in a lab of " + nodes
+                            + "; the planner places it");
+                    node = 0;
+                }
+                pods.add(new LabSpec.PodSpec(ns, p.getMetadata().getName(), labels(p), ports(p), node, wanted));
             }
         }
         return new LabSpec(nodes, topology, backend, List.copyOf(namespaces.values()), pods);

@@ -36,6 +36,16 @@ public final class AddressPlanner {
                     String.format("02:77:6c:00:%02x:%02x", i >> 8, i & 0xff), "n" + i));
         }
         Map<Integer, Integer> nextHost = new HashMap<>();
+        Set<String> taken = new HashSet<>();
+        for (LabSpec.PodSpec p : spec.pods()) {
+            if (p.ip() != null) {
+                int host = hostIn(p.ip(), p.node());
+                if (host < 2 || host > 254 || !taken.add(p.ip())) {
+                    throw new IllegalArgumentException("pod " + p.key() + " asks for " + p.ip()
+                            + ", which is taken or not a pod address of node " + p.node());
+                }
+            }
+        }
         List<LabPlan.PodPlan> pods = new ArrayList<>();
         int spread = 0;
         String vethPrefix = spec.topology() == Topology.CANAL ? "cali" : "veth";
@@ -43,7 +53,14 @@ public final class AddressPlanner {
         for (int k = 0; k < spec.pods().size(); k++) {
             LabSpec.PodSpec p = spec.pods().get(k);
             int node = p.node() > 0 ? p.node() : (spread++ % spec.nodes()) + 1;
-            int host = nextHost.merge(node, 1, Integer::sum) + 1; // .2, .3, ...
+            int host;
+            if (p.ip() != null) {
+                host = hostIn(p.ip(), node);
+            } else {
+                do {
+                    host = nextHost.merge(node, 1, Integer::sum) + 1; // .2, .3, ... around the requested ones
+                } while (taken.contains(POD_PREFIX + node + "." + host));
+            }
             if (host > 254) {
                 throw new IllegalArgumentException("node " + node + " has more pods than its /24 holds");
             }
@@ -57,6 +74,30 @@ public final class AddressPlanner {
         }
         return new LabPlan(prefix, spec.topology(), spec.backend(), prefix + "underlay", UNDERLAY_PREFIX + "1", nodes,
                 pods);
+    }
+
+    /** The last byte of {@code ip} if it is in node {@code node}'s {@code 10.244.<node>.0/24}, else -1. */
+    public static int hostIn(String ip, int node) {
+        String net = POD_PREFIX + node + ".";
+        if (!ip.startsWith(net)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(ip.substring(net.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The node whose pod CIDR holds {@code ip} and the host byte (2-254), or empty when no node of {@code nodes} does. */
+    public static java.util.Optional<int[]> nodeAndHost(String ip, int nodes) {
+        for (int i = 1; i <= nodes; i++) {
+            int h = hostIn(ip, i);
+            if (h >= 2 && h <= 254) {
+                return java.util.Optional.of(new int[] {i, h});
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** {@code <prefix><ns>-<pod>}: a file name under /run/netns, so the 15-character link limit does not apply. */

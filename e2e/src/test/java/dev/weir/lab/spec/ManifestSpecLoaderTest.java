@@ -50,4 +50,46 @@ class ManifestSpecLoaderTest {
                         new ContainerPort("http", 8080, Protocol.TCP), new ContainerPort(null, 53, Protocol.UDP)), 2),
                 new LabSpec.PodSpec("prod", "db", Map.of(), java.util.List.of(), 0));
     }
+
+    @Test
+    void theWorkedExampleKeepsItsPodIpsAndMovesPodsToTheNodeWhoseCidrHoldsThem() throws Exception {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+
+        LabSpec spec = ManifestSpecLoader.load(Path.of("..", "examples", "cluster.yaml"), 2, Topology.FLANNEL,
+                Backend.VXLAN, notes::add);
+
+        assertThat(spec.pods()).extracting(p -> p.key() + " n" + p.node() + " " + p.ip()).containsExactly(
+                "dev/myapp-1 n1 10.244.1.2", "dev/myapp-2 n1 10.244.1.3", "dev/other n1 10.244.1.4",
+                "prod/myapp-1 n2 10.244.2.2", "prod/myapp-2 n2 10.244.2.3", "prod/other n2 10.244.2.4");
+        assertThat(notes).containsExactly(
+                "pod dev/myapp-2: 10.244.1.3 is in node 1's pod CIDR, not in that of node-2; placed on node 1 to keep"
+                        + " the IP",
+                "pod prod/myapp-1: 10.244.2.2 is in node 2's pod CIDR, not in that of node-1; placed on node 2 to keep"
+                        + " the IP");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} on {1} nodes -> node {2}, ip {3}")
+    @org.junit.jupiter.params.provider.CsvSource(nullValues = "-", value = {
+            "10.244.2.7, 2, 2, 10.244.2.7",
+            "10.244.3.7, 2, 1, -", // no node 3: the pod keeps its nodeName (node-1) and gets a planned address
+            "10.96.0.10, 2, 1, -",
+            "10.244.1.255, 2, 1, -"})
+    void aPodIpIsHonouredOnlyWhereItFitsANodesPodCidr(String ip, int nodes, int node, String kept,
+            @TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: d}
+                spec: {nodeName: node-1, containers: [{name: c, image: x}]}
+                status: {podIP: %s}
+                """.formatted(ip));
+        java.util.List<String> notes = new java.util.ArrayList<>();
+
+        LabSpec.PodSpec pod = ManifestSpecLoader.load(f, nodes, Topology.CANAL, Backend.VXLAN, notes::add).pods()
+                .get(0);
+
+        assertThat(pod.node()).isEqualTo(node);
+        assertThat(pod.ip()).isEqualTo(kept);
+        assertThat(notes).hasSize(kept == null || node != 1 ? 1 : 0);
+    }
 }

@@ -77,4 +77,30 @@ class AddressPlannerTest {
         assertThatThrownBy(() -> AddressPlanner.plan(LabSpec.defaultCluster(1, Topology.FLANNEL, Backend.VXLAN),
                 "../x")).hasMessageContaining("prefix");
     }
+
+    @Test
+    void requestedPodIpsAreKeptAndOtherPodsGetTheFreeAddressesAroundThem() {
+        LabSpec spec = new LabSpec(2, Topology.FLANNEL, Backend.VXLAN,
+                List.of(new LabSpec.NamespaceSpec("dev", Map.of())),
+                List.of(new LabSpec.PodSpec("dev", "a", Map.of(), List.of(), 0),
+                        new LabSpec.PodSpec("dev", "b", Map.of(), List.of(), 1, "10.244.1.2"),
+                        new LabSpec.PodSpec("dev", "c", Map.of(), List.of(), 1),
+                        new LabSpec.PodSpec("dev", "d", Map.of(), List.of(), 2, "10.244.2.9")));
+
+        LabPlan plan = AddressPlanner.plan(spec, "wl-");
+
+        assertThat(plan.pods()).extracting(p -> p.key() + " " + p.node() + " " + p.ip()).containsExactly(
+                "dev/a wl-n1 10.244.1.3", "dev/b wl-n1 10.244.1.2", "dev/c wl-n1 10.244.1.4",
+                "dev/d wl-n2 10.244.2.9");
+    }
+
+    @Test
+    void twoPodsAskingForOneIpAreRejected() {
+        LabSpec spec = new LabSpec(1, Topology.FLANNEL, Backend.VXLAN,
+                List.of(new LabSpec.NamespaceSpec("dev", Map.of())),
+                List.of(new LabSpec.PodSpec("dev", "a", Map.of(), List.of(), 1, "10.244.1.5"),
+                        new LabSpec.PodSpec("dev", "b", Map.of(), List.of(), 1, "10.244.1.5")));
+
+        assertThatThrownBy(() -> AddressPlanner.plan(spec, "wl-")).hasMessageContaining("10.244.1.5");
+    }
 }
