@@ -25,6 +25,25 @@ public interface LibC {
 
     String strerror(int errnum);
 
+    int AF_INET = 2;
+    int SOCK_RAW = 3;
+    int SOL_SOCKET = 1;
+    int SO_RCVTIMEO = 20;
+
+    int socket(int domain, int type, int protocol);
+
+    /** {@code addr} is a {@code struct sockaddr_in} laid out in a byte array. */
+    @jnr.ffi.types.ssize_t
+    long sendto(int fd, @jnr.ffi.annotations.In byte[] buf, @jnr.ffi.types.size_t long len, int flags,
+            @jnr.ffi.annotations.In byte[] addr, int addrlen);
+
+    /** Source address not wanted: {@code addr} and {@code addrlen} are null. */
+    @jnr.ffi.types.ssize_t
+    long recvfrom(int fd, @jnr.ffi.annotations.Out byte[] buf, @jnr.ffi.types.size_t long len, int flags,
+            jnr.ffi.Pointer addr, jnr.ffi.Pointer addrlen);
+
+    int setsockopt(int fd, int level, int optname, @jnr.ffi.annotations.In byte[] optval, int optlen);
+
     /** The process-wide binding. */
     static LibC get() {
         return Holder.INSTANCE;
