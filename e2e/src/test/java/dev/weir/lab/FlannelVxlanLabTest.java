@@ -28,8 +28,8 @@ class FlannelVxlanLabTest extends LabReachabilityContract {
             Thread.sleep(250);
         }
 
-        assertThat(status.output()).contains("wl-t-n1\t192.168.222.11\t10.244.1.0/24\tready",
-                "wl-t-n2\t192.168.222.12\t10.244.2.0/24\tready");
+        assertThat(status.output()).contains(LabFixture.PREFIX + "n1\t192.168.222.11\t10.244.1.0/24\tready",
+                LabFixture.PREFIX + "n2\t192.168.222.12\t10.244.2.0/24\tready");
         assertThat(lab.state().agents()).extracting(a -> a.mode()).containsExactly("in-process", "in-process");
     }
 }

@@ -20,7 +20,8 @@ import java.util.List;
  */
 public final class LabFixture {
 
-    public static final String PREFIX = "wl-t-";
+    /** {@code wl-t-}; {@code -Dweir.lab.test.prefix=wl-u-} lets a second checkout's tests run beside these. */
+    public static final String PREFIX = System.getProperty("weir.lab.test.prefix", "wl-t-");
 
     private final Path stateDir;
     private LabState state;

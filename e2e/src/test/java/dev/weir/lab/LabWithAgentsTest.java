@@ -84,6 +84,6 @@ class LabWithAgentsTest {
         assertThat(t.cell("y/b", "x/a", PortProtocol.tcp(81)).orElseThrow().allowed()).isFalse();
         assertThat(t.cell("y/c", "x/b", PortProtocol.tcp(81)).orElseThrow().allowed()).isTrue();
         LabFixture.Run status = lab.weir(List.of("lab", "status", "--state-dir", stateDir.toString()));
-        assertThat(status.output()).contains("wl-t-n1\t192.168.222.11\t10.244.1.0/24\tready");
+        assertThat(status.output()).contains(LabFixture.PREFIX + "n1\t192.168.222.11\t10.244.1.0/24\tready");
     }
 }

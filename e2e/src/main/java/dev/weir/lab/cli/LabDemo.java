@@ -94,7 +94,7 @@ final class LabDemo {
             files.add(null);
             files.addAll(policyFiles(dir));
             try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-                    Prober prober = new Prober(plan, 24, timeout, 2)) {
+                    Prober prober = new Prober(plan, 24, timeout, 2, !s.sctp())) {
                 for (int i = 0; i < files.size(); i++) {
                     Path policy = files.get(i);
                     String heading = policy == null ? "no policy"

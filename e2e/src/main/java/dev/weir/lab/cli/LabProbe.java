@@ -50,10 +50,8 @@ final class LabProbe {
                 throw new Main.UsageException(e.getMessage());
             }
         }
-        if (protocols.remove(Protocol.SCTP) && s.sctp()) {
-            protocols.add(Protocol.SCTP);
-        } else if (a.value("--protocols").map(v -> v.toLowerCase().contains("sctp")).orElse(false)) {
-            err.println("weir lab probe: skipping SCTP: " + s.sctpNote());
+        if (protocols.remove(Protocol.SCTP)) {
+            protocols.add(Protocol.SCTP); // last; without kernel SCTP sockets it is probed with raw INIT packets
         }
         List<Integer> ports = new ArrayList<>();
         if (a.value("--ports").isPresent()) {
@@ -73,7 +71,7 @@ final class LabProbe {
 
         long t0 = System.nanoTime();
         List<ProbeResult> results;
-        try (Prober prober = new Prober(plan, a.intValue("--parallel", 24), timeout, 2)) {
+        try (Prober prober = new Prober(plan, a.intValue("--parallel", 24), timeout, 2, !s.sctp())) {
             results = prober.probeAll(ports, protocols);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;

@@ -1,6 +1,8 @@
 package dev.weir.lab.probe;
 
 import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.iptables.sys.RawSctp;
+import dev.weir.iptables.sys.SctpInit;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.model.Protocol;
 import java.io.IOException;
@@ -37,8 +39,20 @@ public final class Prober implements AutoCloseable {
     private final ExecutorService pool;
     private final int timeoutMillis;
     private final int attempts;
+    private final boolean rawSctp;
+    private final Map<String, RawSctp.Sender> sctpSenders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, RawSctp.Receiver> sctpReceivers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Prober(LabPlan plan, int parallelism, Duration timeout, int attempts) {
+        this(plan, parallelism, timeout, attempts, false);
+    }
+
+    /**
+     * {@code rawSctp}: probe SCTP with raw INIT packets ({@link RawSctp}) instead of {@code ncat --sctp}, for kernels
+     * without SCTP sockets. A receiver per destination pod records arrivals; allowed = the INIT arrived in time.
+     */
+    public Prober(LabPlan plan, int parallelism, Duration timeout, int attempts, boolean rawSctp) {
+        this.rawSctp = rawSctp;
         this.plan = plan;
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "lab-probe");
@@ -97,7 +111,7 @@ public final class Prober implements AutoCloseable {
             Attempt a = switch (protocol) {
                 case TCP -> tcp(from, to, port);
                 case UDP -> udp(from, to, port);
-                case SCTP -> sctp(from, to, port);
+                case SCTP -> rawSctp ? rawSctp(from, to, port) : sctp(from, to, port);
             };
             if (a.ok()) {
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -146,6 +160,32 @@ public final class Prober implements AutoCloseable {
         }
     }
 
+    /** An INIT over a raw socket from the source pod; allowed when the destination pod's raw receiver saw it. */
+    private Attempt rawSctp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
+        RawSctp.Receiver receiver = raw(sctpReceivers, to, RawSctp.Receiver::open);
+        RawSctp.Sender sender = raw(sctpSenders, from, RawSctp.Sender::open);
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        int tag = random.nextInt(1, Integer.MAX_VALUE);
+        sender.send(to.ip(), new SctpInit(random.nextInt(32768, 61000), port, tag));
+        return receiver.await(port, tag, Duration.ofMillis(timeoutMillis)) ? new Attempt(true, null)
+                : new Attempt(false, "INIT did not arrive");
+    }
+
+    private interface Opener<T> {
+        T open(NetworkNamespace ns) throws Exception;
+    }
+
+    private <T> T raw(Map<String, T> cache, LabPlan.PodPlan pod, Opener<T> opener) throws Exception {
+        synchronized (cache) {
+            T t = cache.get(pod.key());
+            if (t == null) {
+                t = opener.open(netns.get(pod.key()));
+                cache.put(pod.key(), t);
+            }
+            return t;
+        }
+    }
+
     /** SCTP through {@code ncat --sctp} started in the source pod (Java's SCTP needs libsctp). */
     private Attempt sctp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
         int seconds = Math.max(1, (timeoutMillis + 999) / 1000);
@@ -185,6 +225,14 @@ public final class Prober implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        sctpSenders.values().forEach(RawSctp.Sender::close);
+        for (RawSctp.Receiver r : sctpReceivers.values()) {
+            try {
+                r.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         netns.values().forEach(NetworkNamespace::close);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Whether this kernel speaks SCTP. Some kernels are built without it (socket(2) answers EPROTONOSUPPORT); then the lab
- * serves and probes TCP and UDP only and says so, rather than reporting every SCTP cell as denied.
+ * serves no SCTP and probes it with raw INIT packets ({@code dev.weir.iptables.sys.RawSctp}), and says so.
  */
 public final class SctpSupport {
 
@@ -31,7 +31,7 @@ public final class SctpSupport {
             return Optional.empty();
         }
         return Optional.of("this kernel has no SCTP (not in /proc/net/protocols, modprobe sctp failed): "
-                + "SCTP is neither served nor probed");
+                + "SCTP is not served; probes send raw SCTP INIT packets and count one as allowed when it arrives");
     }
 
     private static boolean registered() {

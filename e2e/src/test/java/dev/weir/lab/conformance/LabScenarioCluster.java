@@ -32,11 +32,11 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
     private final KubernetesClient client;
     private final Prober prober;
 
-    LabScenarioCluster(LabPlan plan, KubernetesClient client) {
+    LabScenarioCluster(LabPlan plan, KubernetesClient client, boolean rawSctp) {
         this.plan = plan;
         this.client = client;
         // short timeouts: a denied cell costs 2 x 400 ms; an allowed one answers in about a millisecond
-        this.prober = new Prober(plan, 32, Duration.ofMillis(400), 2);
+        this.prober = new Prober(plan, 32, Duration.ofMillis(400), 2, rawSctp);
     }
 
     @Override
