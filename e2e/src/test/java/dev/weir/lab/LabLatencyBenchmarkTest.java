@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Policy-to-enforcement latency on a real lab (2 nodes, flannel + VXLAN, in-process agents): the time from a write
@@ -39,8 +38,6 @@ class LabLatencyBenchmarkTest {
 
     static final int ROUNDS = Integer.getInteger("weir.bench.rounds", 20);
 
-    @TempDir
-    Path dir;
     LabFixture lab;
     KubernetesClient client;
     Prober prober;
@@ -49,7 +46,7 @@ class LabLatencyBenchmarkTest {
 
     @BeforeAll
     void up() throws Exception {
-        lab = new LabFixture(dir);
+        lab = new LabFixture(Files.createTempDirectory("weir-lab-latency"));
         LabState s = lab.up("--nodes", "2", "--topology", "flannel", "--agents", "in-process", "--agent-http-base",
                 "19600");
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(Path.of(
