@@ -12,18 +12,22 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agent's informers: Pods (all namespaces), Namespaces and NetworkPolicies. Handlers only translate, record the
  * latest change per object and poke the trigger; the sync thread does the rest. Informers retry forever after errors
- * (fabric8 re-lists and re-watches with backoff), so an unreachable API server leaves the last applied rules in force
- * and a returning one brings the caches up to date again.
+ * (fabric8 re-watches with backoff; a watchdog replaces an informer left without a live watch, which re-lists), so an
+ * unreachable API server leaves the last applied rules in force and a returning one brings the caches up to date.
+ * ClusterNetworkPolicies also get their {@code Accepted} status condition written.
  */
 public final class ClusterWatch implements AutoCloseable {
 
@@ -38,35 +42,130 @@ public final class ClusterWatch implements AutoCloseable {
     private final PendingChanges pending;
     private final SyncTrigger trigger;
     private final TranslationMemo memo = new TranslationMemo(200_000);
-    private SharedIndexInformer<Namespace> namespaces;
-    private SharedIndexInformer<Pod> pods;
-    private SharedIndexInformer<NetworkPolicy> policies;
-    private volatile SharedIndexInformer<dev.weir.crd.ClusterNetworkPolicy> clusterPolicies;
+    private final Duration stallLimit;
+    private final ClusterPolicyStatusWriter statusWriter;
+    private final java.util.concurrent.ScheduledExecutorService watchdog;
+    private Watched<Namespace> namespaces;
+    private Watched<Pod> pods;
+    private Watched<NetworkPolicy> policies;
+    private volatile Watched<dev.weir.crd.ClusterNetworkPolicy> clusterPolicies;
     private volatile boolean clusterPoliciesDecided;
     private volatile boolean closed;
 
+    /** How long an informer may go without a live watch before it is replaced (and so re-lists). */
+    static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(30);
+
     public ClusterWatch(KubernetesClient client, ObjectTranslator translator, PendingChanges pending,
             SyncTrigger trigger) {
+        this(client, translator, pending, trigger, DEFAULT_STALL_LIMIT);
+    }
+
+    ClusterWatch(KubernetesClient client, ObjectTranslator translator, PendingChanges pending, SyncTrigger trigger,
+            Duration stallLimit) {
         this.client = client;
         this.translator = translator;
         this.pending = pending;
         this.trigger = trigger;
+        this.stallLimit = stallLimit;
+        this.statusWriter = new ClusterPolicyStatusWriter(client);
+        this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "weir-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Starts the informers without waiting for them to sync (the pacer holds every apply until they have). */
     public void start() {
-        namespaces = start(client.namespaces().runnableInformer(0), this::namespaceChange,
+        namespaces = new Watched<>(() -> client.namespaces().runnableInformer(0), this::namespaceChange,
                 ns -> new Change.NamespaceDelete(ns.getMetadata().getName()));
-        pods = start(client.pods().inAnyNamespace().runnableInformer(0), this::podChange,
+        pods = new Watched<>(() -> client.pods().inAnyNamespace().runnableInformer(0), this::podChange,
                 p -> new Change.PodDelete(namespaceOf(p), p.getMetadata().getName()));
-        policies = start(client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0),
+        policies = new Watched<>(() -> client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0),
                 this::policyChange, np -> new Change.PolicyDelete(namespaceOf(np), np.getMetadata().getName()));
         // Discovery is a blocking call; an unreachable API server must not hold up the start.
         java.util.concurrent.CompletableFuture.runAsync(this::watchClusterNetworkPolicies);
+        long period = Math.max(100, stallLimit.toMillis() / 4);
+        watchdog.scheduleWithFixedDelay(this::checkWatches, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The watchdog. fabric8 re-watches by itself after a dropped connection, but an informer can end up never
+     * watching again: after a re-list whose first WebSocket watch fails without an HTTP status, fabric8 switches that
+     * informer to plain HTTP streaming watches for good, and a server (or proxy) that serves only WebSocket watches
+     * answers them 400 forever. An informer that has listed but had no live watch for {@code stallLimit} is
+     * therefore replaced by a fresh one, which lists (catching up with everything that changed meanwhile) and watches again; objects that
+     * vanished meanwhile become deletes once the new one has listed. While the API server stays away the fresh one
+     * retries its list (fabric8's backoff); the caches count as unsynced then, so nothing is applied and the rules
+     * stay.
+     */
+    private void checkWatches() {
+        try {
+            for (Watched<?> w : new Watched<?>[] {namespaces, pods, policies, clusterPolicies}) {
+                if (w != null && !closed) {
+                    w.check(System.nanoTime());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("watchdog check failed", e);
+        }
+    }
+
+    /** One kind's informer, replaceable by the watchdog; handlers survive the replacement. */
+    private final class Watched<T extends HasMetadata> {
+        private final Supplier<SharedIndexInformer<T>> factory;
+        private final Function<T, Change> upsert;
+        private final Function<T, Change> delete;
+        private volatile SharedIndexInformer<T> current;
+        private long notWatchingSince = -1;
+
+        Watched(Supplier<SharedIndexInformer<T>> factory, Function<T, Change> upsert, Function<T, Change> delete) {
+            this.factory = factory;
+            this.upsert = upsert;
+            this.delete = delete;
+            this.current = start(factory.get(), upsert, delete, () -> { });
+        }
+
+        SharedIndexInformer<T> informer() {
+            return current;
+        }
+
+        void check(long now) {
+            if (isWatching(current) || !current.hasSynced()) {
+                // Not yet listed: fabric8 retries the list with backoff itself, and replacing it would only restart
+                // a list that may be about to succeed.
+                notWatchingSince = -1;
+                return;
+            }
+            if (notWatchingSince < 0) {
+                notWatchingSince = now;
+                return;
+            }
+            if (now - notWatchingSince < stallLimit.toNanos()) {
+                return;
+            }
+            notWatchingSince = now;
+            SharedIndexInformer<T> old = current;
+            LOG.warn("{} informer has had no live watch for {}; replacing it (re-list, then watch)",
+                    old.getApiTypeClass().getSimpleName(), Durations.format(stallLimit));
+            old.stop();
+            SharedIndexInformer<T> fresh = factory.get();
+            current = start(fresh, upsert, delete, () -> deleteVanished(old, fresh));
+        }
+
+        /** Objects the old cache held and the fresh list lacks were deleted while the watch was away. */
+        private void deleteVanished(SharedIndexInformer<T> old, SharedIndexInformer<T> fresh) {
+            java.util.Set<String> now = new java.util.HashSet<>(fresh.getStore().listKeys());
+            for (T o : old.getStore().list()) {
+                if (!now.contains(old.getStore().getKey(o))) {
+                    record(delete, o, false);
+                }
+            }
+        }
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> start(SharedIndexInformer<T> informer,
-            Function<T, Change> upsert, Function<T, Change> delete) {
+            Function<T, Change> upsert, Function<T, Change> delete, Runnable onSynced) {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
@@ -91,6 +190,7 @@ public final class ClusterWatch implements AutoCloseable {
         informer.start().whenComplete((ok, err) -> {
             if (err == null) {
                 LOG.info("{} cache synced", informer.getApiTypeClass().getSimpleName());
+                onSynced.run();
                 trigger.poke();
             }
         });
@@ -130,7 +230,8 @@ public final class ClusterWatch implements AutoCloseable {
                 continue;
             }
             if (installed) {
-                clusterPolicies = start(client.resources(dev.weir.crd.ClusterNetworkPolicy.class).runnableInformer(0),
+                clusterPolicies = new Watched<>(
+                        () -> client.resources(dev.weir.crd.ClusterNetworkPolicy.class).runnableInformer(0),
                         this::clusterPolicyChange, c -> new Change.ClusterPolicyDelete(c.getMetadata().getName()));
                 LOG.info("{} ({}) is served: enforcing it with NetworkPolicy", CNP_KIND, CNP_API_VERSION);
             } else {
@@ -145,27 +246,37 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** True once every informer has listed its objects: before that, no apply may run. */
     public boolean synced() {
-        SharedIndexInformer<?> cnp = clusterPolicies;
-        return namespaces != null && namespaces.hasSynced() && pods.hasSynced() && policies.hasSynced()
-                && clusterPoliciesDecided && (cnp == null || cnp.hasSynced());
+        Watched<?> cnp = clusterPolicies;
+        return namespaces != null && namespaces.informer().hasSynced() && pods.informer().hasSynced()
+                && policies.informer().hasSynced() && clusterPoliciesDecided
+                && (cnp == null || cnp.informer().hasSynced());
     }
 
     /** Whether every informer currently has a live watch (false while the API server is unreachable). */
     public boolean watching() {
-        SharedIndexInformer<?> cnp = clusterPolicies;
-        return namespaces != null && namespaces.isWatching() && pods.isWatching() && policies.isWatching()
-                && (cnp == null || cnp.isWatching());
+        Watched<?> cnp = clusterPolicies;
+        return namespaces != null && isWatching(namespaces.informer()) && isWatching(pods.informer())
+                && isWatching(policies.informer()) && (cnp == null || isWatching(cnp.informer()));
+    }
+
+    /** fabric8 8.0.0's {@code isWatching} can throw (NPE in Reflector) while a watch is being replaced: not watching. */
+    private static boolean isWatching(SharedIndexInformer<?> informer) {
+        try {
+            return informer.isWatching();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Every object in the caches as a change: the input of a full resync. */
     public Collection<Change> everything() {
         List<Change> out = new ArrayList<>();
-        namespaces.getStore().list().forEach(ns -> out.add(memo.get(ns, this::namespaceChange)));
-        pods.getStore().list().forEach(p -> out.add(memo.get(p, this::podChange)));
-        policies.getStore().list().forEach(np -> out.add(memo.get(np, this::policyChange)));
-        SharedIndexInformer<dev.weir.crd.ClusterNetworkPolicy> cnp = clusterPolicies;
+        namespaces.informer().getStore().list().forEach(ns -> out.add(memo.get(ns, this::namespaceChange)));
+        pods.informer().getStore().list().forEach(p -> out.add(memo.get(p, this::podChange)));
+        policies.informer().getStore().list().forEach(np -> out.add(memo.get(np, this::policyChange)));
+        Watched<dev.weir.crd.ClusterNetworkPolicy> cnp = clusterPolicies;
         if (cnp != null) {
-            cnp.getStore().list().forEach(c -> out.add(memo.get(c, this::clusterPolicyChange)));
+            cnp.informer().getStore().list().forEach(c -> out.add(memo.get(c, this::clusterPolicyChange)));
         }
         return out;
     }
@@ -201,6 +312,7 @@ public final class ClusterWatch implements AutoCloseable {
 
     Change clusterPolicyChange(dev.weir.crd.ClusterNetworkPolicy cnp) {
         ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(cnp);
+        statusWriter.write(cnp.getMetadata().getName(), AcceptedCondition.of(t, cnp.getMetadata().getGeneration()));
         if (t instanceof ClusterPolicyTranslation.Accepted a) {
             if (!a.warnings().isEmpty()) {
                 LOG.debug("{} enforced with caveats: {}", a.object(), a.warnings());
@@ -221,9 +333,11 @@ public final class ClusterWatch implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {namespaces, pods, policies, clusterPolicies}) {
-            if (i != null) {
-                i.stop();
+        watchdog.shutdownNow();
+        statusWriter.close();
+        for (Watched<?> w : new Watched<?>[] {namespaces, pods, policies, clusterPolicies}) {
+            if (w != null) {
+                w.informer().stop();
             }
         }
     }

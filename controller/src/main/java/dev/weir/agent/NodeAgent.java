@@ -58,10 +58,16 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Starts an agent with the given parts (tests: recording dataplane, fake clock). */
     public static NodeAgent start(AgentConfig config, KubernetesClient client, AgentParts parts) throws IOException {
+        return start(config, client, parts, ClusterWatch.DEFAULT_STALL_LIMIT);
+    }
+
+    /** As above, with the watchdog's limit for an informer without a live watch (tests shorten it). */
+    static NodeAgent start(AgentConfig config, KubernetesClient client, AgentParts parts, Duration watchStallLimit)
+            throws IOException {
         AgentMetrics metrics = new AgentMetrics();
         PendingChanges pending = new PendingChanges(parts.ticker());
         SyncTrigger trigger = new SyncTrigger();
-        ClusterWatch watch = new ClusterWatch(client, parts.translator(), pending, trigger);
+        ClusterWatch watch = new ClusterWatch(client, parts.translator(), pending, trigger, watchStallLimit);
         SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(), watch::everything,
                 parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker());
         Pacer pacer = new Pacer(config.minSyncInterval(), config.resyncInterval(), config.driftCheckInterval());

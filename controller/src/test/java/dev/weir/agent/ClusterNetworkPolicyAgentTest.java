@@ -39,12 +39,19 @@ class ClusterNetworkPolicyAgentTest {
 
     @AfterEach
     void tearDown() {
-        if (agent != null) {
-            agent.close();
+        // Clients before the server; the server's own close tolerates a slow Vert.x shutdown (MockCluster).
+        try {
+            if (agent != null) {
+                agent.close();
+            }
+        } finally {
+            try {
+                agentClient.close();
+                kube.close();
+            } finally {
+                cluster.close();
+            }
         }
-        agentClient.close();
-        kube.close();
-        cluster.close();
     }
 
     private void startAgent() throws Exception {
@@ -107,5 +114,47 @@ class ClusterNetworkPolicyAgentTest {
             assertThat(e.getMessage()).contains("spec.priority");
         });
         assertThat(agent.metrics().policiesRejected.value()).isEqualTo(1);
+    }
+    @Test
+    void everyClusterPolicyGetsAnAcceptedConditionThroughTheStatusSubresourceWrittenOnce() throws Exception {
+        kube.resource(cnp("deny-metadata", 10)).create();
+        kube.resource(cnp("too-high", 5000)).create();
+        startAgent();
+
+        io.fabric8.kubernetes.api.model.Condition ok = awaitAccepted("deny-metadata");
+        assertThat(ok.getStatus()).isEqualTo("True");
+        assertThat(ok.getReason()).isEqualTo("Accepted");
+        assertThat(ok.getObservedGeneration()).isEqualTo(
+                kube.resources(ClusterNetworkPolicy.class).withName("deny-metadata").get().getMetadata().getGeneration());
+        io.fabric8.kubernetes.api.model.Condition bad = awaitAccepted("too-high");
+        assertThat(bad.getStatus()).isEqualTo("False");
+        assertThat(bad.getReason()).isEqualTo("Invalid");
+        assertThat(bad.getMessage()).contains("spec.priority");
+
+        // Our own write comes back as an update: it must not cause another (the content is already there).
+        String version = kube.resources(ClusterNetworkPolicy.class).withName("too-high").get().getMetadata()
+                .getResourceVersion();
+        kube.resource(pod("dev", "db", "10.0.0.2", "n2", "app", "db")).create();
+        dataplane.awaitApplied(r -> TestingRenderer.lines(r).stream().anyMatch(l -> l.contains("10.0.0.2")), WAIT);
+        Thread.sleep(300);
+        ClusterNetworkPolicy again = kube.resources(ClusterNetworkPolicy.class).withName("too-high").get();
+        assertThat(again.getMetadata().getResourceVersion()).isEqualTo(version);
+        assertThat(again.getStatus().getConditions()).hasSize(1);
+    }
+
+    private io.fabric8.kubernetes.api.model.Condition awaitAccepted(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            ClusterNetworkPolicy c = kube.resources(ClusterNetworkPolicy.class).withName(name).get();
+            if (c.getStatus() != null && c.getStatus().getConditions() != null) {
+                var found = c.getStatus().getConditions().stream().filter(x -> "Accepted".equals(x.getType()))
+                        .findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no Accepted condition on " + name + " within " + WAIT);
     }
 }

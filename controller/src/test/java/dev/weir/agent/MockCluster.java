@@ -13,7 +13,8 @@ import java.util.Queue;
 
 /**
  * fabric8's mock API server in CRUD mode, restartable on the same port with the same state (the state lives in the
- * dispatcher), to take the API server away from an agent and give it back (TOOLCHAIN.md §1).
+ * dispatcher), to take the API server away from an agent and give it back (TOOLCHAIN.md §1: {@link #stop()} shuts
+ * the server down, {@link #start()} opens a new one on the same port with the same dispatcher).
  */
 final class MockCluster implements AutoCloseable {
 
@@ -61,15 +62,31 @@ final class MockCluster implements AutoCloseable {
                 .withKind("ClusterNetworkPolicy").withScope("Cluster").build());
     }
 
-    int port() {
-        return port;
+    /**
+     * A second server on another port over the same state, and a client for it: to change the cluster while the
+     * agent's API server is away (close both afterwards; the returning server then holds the changes).
+     */
+    SideDoor sideDoor() throws Exception {
+        KubernetesMockServer side = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+                new MockWebServer(), responses, dispatcher, false);
+        side.init(InetAddress.getByName("127.0.0.1"), 0);
+        return new SideDoor(side, side.createClient());
     }
 
-    /** A client that reaches the server through {@code proxy} (to cut it off from the server). */
-    KubernetesClient newClientVia(TcpProxy proxy) {
-        return server.createClient(b -> b.editOrNewConfig().withMasterUrl("http://127.0.0.1:" + proxy.port())
-                .withWatchReconnectInterval(100).withWatchReconnectLimit(-1).withRequestRetryBackoffInterval(50)
-                .withRequestRetryBackoffLimit(2).withConnectionTimeout(1000).endConfig());
+    record SideDoor(KubernetesMockServer server, KubernetesClient client) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+            try {
+                server.destroy();
+            } catch (IllegalStateException slowShutdown) {
+                // as in destroy() below
+            }
+        }
+    }
+
+    int port() {
+        return port;
     }
 
     /** A client for the agent (its own connections, so closing it does not affect the test's client). */
