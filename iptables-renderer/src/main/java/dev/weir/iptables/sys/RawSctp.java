@@ -45,11 +45,15 @@ public final class RawSctp {
         }
 
         public void send(String ipv4, SctpInit init) throws Exception {
+            sendBytes(ipv4, init.encode());
+        }
+
+        /** Any SCTP packet (the kernel adds the IP header); tests use it to send damaged ones. */
+        void sendBytes(String ipv4, byte[] packet) throws Exception {
             byte[] a = InetAddress.getByName(ipv4).getAddress();
             byte[] sockaddr = new byte[16];
             sockaddr[0] = (byte) LibC.AF_INET; // sa_family_t, host order (little endian)
             System.arraycopy(a, 0, sockaddr, 4, 4);
-            byte[] packet = init.encode();
             long n = LibC.get().sendto(fd, packet, packet.length, 0, sockaddr, sockaddr.length);
             if (n != packet.length) {
                 throw new IllegalStateException("sendto " + ipv4 + ": " + LibC.get().strerror(LibC.errno()));

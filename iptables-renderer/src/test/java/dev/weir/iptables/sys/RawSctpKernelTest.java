@@ -128,4 +128,37 @@ class RawSctpKernelTest {
 
         assertThat(probe(7777)).as(what).isEqualTo(arrives);
     }
+
+    /**
+     * The checksum, judged by the kernel rather than by our own decoder: conntrack verifies SCTP's CRC32c on packets
+     * that arrive unchecked (veths leave raw packets so), and counts a wrong one as INVALID. An intact INIT is not
+     * INVALID; the same INIT with its checksum bytes swapped (big endian, the classic mistake) is.
+     */
+    @org.junit.jupiter.api.Test
+    void conntrackAcceptsTheChecksumAndRejectsItByteSwapped() throws Exception {
+        iptables("-A", "FORWARD", "-p", "sctp", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP");
+        int tag = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+        sender.send("10.199.2.2", new SctpInit(40001, 7777, tag));
+        assertThat(receiver.await(7777, tag, Duration.ofMillis(500))).isTrue();
+        assertThat(invalidDrops()).as("intact INIT").isZero();
+
+        byte[] swapped = new SctpInit(40002, 7777, tag + 1).encode();
+        for (int i = 0; i < 2; i++) {
+            byte t = swapped[8 + i];
+            swapped[8 + i] = swapped[11 - i];
+            swapped[11 - i] = t;
+        }
+        sender.sendBytes("10.199.2.2", swapped);
+        long deadline = System.currentTimeMillis() + 2000;
+        while (invalidDrops() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(invalidDrops()).as("INIT with a byte-swapped checksum").isEqualTo(1);
+    }
+
+    private long invalidDrops() throws Exception {
+        String out = sh("ip", "netns", "exec", id + "-r", "iptables", "-w", "-L", "FORWARD", "-v", "-x", "-n");
+        return out.lines().filter(l -> l.contains("INVALID")).mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[0]))
+                .sum();
+    }
 }
