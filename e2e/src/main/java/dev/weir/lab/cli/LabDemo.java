@@ -71,11 +71,16 @@ final class LabDemo {
         up.addAll(stateArgs);
         out.println("== weir lab up " + String.join(" ", up));
         long t0 = System.nanoTime();
+        // one down, whoever comes first; a Ctrl-C during the main thread's down waits for it (the JVM halts when its
+        // hooks return, even mid-teardown)
         AtomicBoolean downDone = new AtomicBoolean();
         Runnable down = () -> {
-            if (downDone.compareAndSet(false, true)) {
-                out.println("== weir lab down");
-                new LabTeardown(store, new ProcessRunner()).down(prefix).forEach(l -> out.println("  " + l));
+            synchronized (downDone) {
+                if (!downDone.get()) {
+                    out.println("== weir lab down");
+                    new LabTeardown(store, new ProcessRunner()).down(prefix).forEach(l -> out.println("  " + l));
+                    downDone.set(true);
+                }
             }
         };
         Thread hook = new Thread(down, "lab-demo-down");
