@@ -94,10 +94,10 @@ public final class ClusterWatch implements AutoCloseable {
      * watching again: after a re-list whose first WebSocket watch fails without an HTTP status, fabric8 switches that
      * informer to plain HTTP streaming watches for good, and a server (or proxy) that serves only WebSocket watches
      * answers them 400 forever. An informer that has listed but had no live watch for {@code stallLimit} is
-     * therefore replaced by a fresh one, which lists (catching up with everything that changed meanwhile) and watches again; objects that
-     * vanished meanwhile become deletes once the new one has listed. While the API server stays away the fresh one
-     * retries its list (fabric8's backoff); the caches count as unsynced then, so nothing is applied and the rules
-     * stay.
+     * therefore replaced by a fresh one, which lists (catching up with everything that changed meanwhile) and
+     * watches again; objects that vanished meanwhile become deletes once the new one has listed. While the API
+     * server stays away the fresh one retries its list (fabric8's backoff); the caches count as unsynced then, so
+     * nothing is applied and the rules stay.
      */
     private void checkWatches() {
         try {
@@ -132,8 +132,8 @@ public final class ClusterWatch implements AutoCloseable {
 
         void check(long now) {
             if (isWatching(current) || !current.hasSynced()) {
-                // Not yet listed: fabric8 retries the list with backoff itself, and replacing it would only restart
-                // a list that may be about to succeed.
+                // Watching, or not listed yet: fabric8 retries a failed list with backoff itself, and replacing the
+                // informer would only restart a list that may be about to succeed.
                 notWatchingSince = -1;
                 return;
             }
@@ -259,7 +259,7 @@ public final class ClusterWatch implements AutoCloseable {
                 && isWatching(policies.informer()) && (cnp == null || isWatching(cnp.informer()));
     }
 
-    /** fabric8 8.0.0's {@code isWatching} can throw (NPE in Reflector) while a watch is being replaced: not watching. */
+    /** fabric8 8.0.0's {@code isWatching} can throw (NPE in Reflector) while a watch is replaced: not watching. */
     private static boolean isWatching(SharedIndexInformer<?> informer) {
         try {
             return informer.isWatching();
