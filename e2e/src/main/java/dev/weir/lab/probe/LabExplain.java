@@ -1,5 +1,6 @@
 package dev.weir.lab.probe;
 
+import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.explain.Explainer;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
@@ -7,24 +8,25 @@ import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.Reachability;
 import dev.weir.k8s.ModelTranslator;
 import dev.weir.k8s.Translated;
+import dev.weir.k8s.admin.ClusterPolicyTranslation;
+import dev.weir.k8s.admin.ClusterPolicyTranslator;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.admin.ClusterPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * What {@code weir explain} says about the lab right now: the lab API server's Namespaces, Pods and NetworkPolicies,
- * translated with {@link ModelTranslator}, compiled and evaluated with {@link Reachability}. Rejected objects are
- * reported through {@code diagnostics} and left out, as the agents leave them out.
- *
- * <p>HOOK(cnp): ClusterNetworkPolicies are not compared yet. Once {@code ClusterSnapshot} carries cluster policies,
- * list them here ({@code client.resources(dev.weir.crd.ClusterNetworkPolicy.class)}), translate each with
- * {@code dev.weir.k8s.admin.ClusterPolicyTranslator.translate} (reporting its diagnostics) and pass them on.
+ * What {@code weir explain} says about the lab right now: the lab API server's Namespaces, Pods, NetworkPolicies
+ * (translated with {@link ModelTranslator}) and ClusterNetworkPolicies (with {@link ClusterPolicyTranslator}),
+ * compiled and evaluated with {@link Reachability}. Rejected objects are reported through {@code diagnostics} and left
+ * out, as the agents leave them out; an accepted ClusterNetworkPolicy's warnings are reported and it is kept (its
+ * translation already fails closed where the warning says so, as the agents enforce it).
  */
 public final class LabExplain {
 
@@ -42,8 +44,16 @@ public final class LabExplain {
         List<NetworkPolicy> policies = new ArrayList<>();
         client.network().v1().networkPolicies().inAnyNamespace().list().getItems()
                 .forEach(p -> keep(ModelTranslator.networkPolicy(p), policies, diagnostics));
+        List<ClusterPolicy> clusterPolicies = new ArrayList<>();
+        client.resources(ClusterNetworkPolicy.class).list().getItems().forEach(c -> {
+            ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(c);
+            if (t instanceof ClusterPolicyTranslation.Accepted a) {
+                clusterPolicies.add(a.policy());
+            }
+            t.diagnostics().forEach(diagnostics);
+        });
         Reachability r = new Reachability(PolicyCompiler.compile(new ClusterSnapshot(namespaces, endpoints,
-                policies)));
+                policies, clusterPolicies)));
         return Explainer.table(r, pods, targets);
     }
 

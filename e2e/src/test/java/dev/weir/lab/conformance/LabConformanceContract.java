@@ -53,6 +53,15 @@ abstract class LabConformanceContract {
 
     abstract int agentHttpBase();
 
+    /**
+     * Whether every observation must also agree with explain within {@code LabScenarioCluster}'s deadline, beyond
+     * matching the scenario's expectation (the ClusterNetworkPolicy classes ask it; the catalogue classes keep their
+     * long-standing check on the expectation alone).
+     */
+    boolean packetsMustAgreeWithExplain() {
+        return false;
+    }
+
     Set<String> linksBefore;
     long started;
 
@@ -151,5 +160,8 @@ abstract class LabConformanceContract {
         String failures = checks.stream().filter(c -> !c.passed()).map(ScenarioRunner.Check::report)
                 .collect(Collectors.joining("\n"));
         assertThat(failures).as(scenario.name()).isEmpty();
+        if (packetsMustAgreeWithExplain()) {
+            assertThat(cluster.disagreements()).as("%s: packets vs explain", scenario.name()).isEmpty();
+        }
     }
 }

@@ -1,18 +1,23 @@
 package dev.weir.lab.conformance;
 
 import dev.weir.conformance.Scenario;
+import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.conformance.ScenarioCluster;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableDiff;
 import dev.weir.lab.probe.LabExplain;
+import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.ProbeTable;
 import dev.weir.lab.probe.Prober;
 import dev.weir.lab.topology.LabPlan;
+import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +32,12 @@ import java.util.Map;
 final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     private static final Duration CONVERGE = Duration.ofSeconds(10);
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     private final LabPlan plan;
     private final KubernetesClient client;
     private final Prober prober;
+    private final List<String> disagreements = new ArrayList<>();
 
     LabScenarioCluster(LabPlan plan, KubernetesClient client, boolean rawSctp) {
         this.plan = plan;
@@ -62,6 +69,26 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
                 .forEach(p -> client.resource(p).delete());
     }
 
+    /** Through the lab API server as the typed CR the agents watch; {@code yaml} must hold one object named {@code name}. */
+    @Override
+    public void applyClusterPolicy(String name, String yaml) {
+        ClusterNetworkPolicy cnp = YAML.unmarshal(yaml, ClusterNetworkPolicy.class);
+        if (!name.equals(cnp.getMetadata().getName())) {
+            throw new IllegalArgumentException("manifest names " + cnp.getMetadata().getName() + ", not " + name);
+        }
+        cnp.getMetadata().setResourceVersion(null);
+        client.resource(cnp).createOr(NonDeletingOperation::update);
+    }
+
+    @Override
+    public void deleteClusterPolicy(String name) {
+        client.resources(ClusterNetworkPolicy.class).withName(name).delete();
+    }
+
+    void deleteAllClusterPolicies() {
+        client.resources(ClusterNetworkPolicy.class).list().getItems().forEach(p -> client.resource(p).delete());
+    }
+
     @Override
     public void labelPod(String podKey, Map<String, String> labels) {
         String[] k = podKey.split("/");
@@ -83,9 +110,11 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
         });
     }
 
-    /** Back to the lab as {@code up} made it: no policies, the original labels. */
+    /** Back to the lab as {@code up} made it: no policies (namespaced or cluster), the original labels. */
     void reset() {
         deleteAllPolicies();
+        deleteAllClusterPolicies();
+        disagreements.clear();
         for (LabPlan.PodPlan p : plan.pods()) {
             client.pods().inNamespace(p.namespace()).withName(p.name()).edit(pod -> {
                 pod.getMetadata().setLabels(new HashMap<>(p.labels()));
@@ -104,16 +133,32 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
     public TruthTable observe(List<String> pods, PortProtocol target) {
         long deadline = System.nanoTime() + CONVERGE.toNanos();
         TruthTable probed;
+        List<TruthTableDiff.Difference> diff;
         do {
             probed = probe(pods, target);
             TruthTable explained = LabExplain.table(client, pods, List.of(target), d -> {
             });
-            if (TruthTableDiff.between(explained, probed).isEmpty()) {
+            diff = TruthTableDiff.between(explained, probed);
+            if (diff.isEmpty()) {
                 return probed;
             }
             sleep(200);
         } while (System.nanoTime() < deadline);
+        disagreements.add(target + " after " + CONVERGE.toSeconds() + " s:\n" + TruthTableDiff.render(diff));
         return probed;
+    }
+
+    /**
+     * The observations since {@link #reset} where the packets never agreed with explain before the deadline, each with
+     * the differing cells (explain expected, probes actual).
+     */
+    List<String> disagreements() {
+        return List.copyOf(disagreements);
+    }
+
+    /** One cell, probed once more (for what a denied packet looks like, not only whether it was denied). */
+    ProbeResult probe(String from, String to, int port, Protocol protocol) throws Exception {
+        return prober.probe(plan.pod(from).orElseThrow(), plan.pod(to).orElseThrow(), port, protocol);
     }
 
     private TruthTable probe(List<String> pods, PortProtocol target) {
