@@ -14,18 +14,27 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Throwaway network namespaces for kernel tests, all named {@code wrb-<random>-<role>} and deleted by {@link #close}
- * even when a test fails. Nothing here touches the host namespace's rules: every iptables/ipset command runs inside a
- * test namespace, and the only host-side commands are {@code ip netns add/del} and {@code ip -n NS ...}.
+ * Throwaway network namespaces for kernel tests, all named {@code wrb-<random>-<role>} (or another prefix) and deleted
+ * by {@link #close} even when a test fails. Nothing here touches the host namespace's rules: every iptables/ipset
+ * command runs inside a test namespace, and the only host-side commands are {@code ip netns add/del} and
+ * {@code ip -n NS ...}.
  */
 final class Kernel implements AutoCloseable {
 
-    private static final String PREFIX = "wrb-";
-
+    private final String prefix;
     private final String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
     private final List<String> names = new ArrayList<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final NamespaceCommandRunner host = NamespaceCommandRunner.host();
+
+    Kernel() {
+        this("wrb-");
+    }
+
+    /** Namespaces named {@code <prefix><random>-<role>}: a test class with its own prefix sweeps only its own. */
+    Kernel(String prefix) {
+        this.prefix = prefix;
+    }
 
     /** Skips (with the reason) unless we are root and the tools are installed. */
     static void assumeKernelTools(String... extraTools) {
@@ -48,9 +57,9 @@ final class Kernel implements AutoCloseable {
         return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
     }
 
-    /** Creates {@code wrb-<id>-<role>} with loopback up. */
+    /** Creates {@code <prefix><id>-<role>} with loopback up. */
     String create(String role) {
-        String name = PREFIX + id + "-" + role;
+        String name = prefix + id + "-" + role;
         host.run(List.of("ip", "netns", "add", name)).orThrow();
         names.add(name);
         ip(name, "link", "set", "lo", "up");

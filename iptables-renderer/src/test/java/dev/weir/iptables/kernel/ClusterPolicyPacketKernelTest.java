@@ -1,0 +1,283 @@
+package dev.weir.iptables.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.graph.PolicyCompiler;
+import dev.weir.graph.Reachability;
+import dev.weir.iptables.apply.CommandRunner;
+import dev.weir.iptables.apply.DataplaneApplier;
+import dev.weir.iptables.apply.IptablesBackend;
+import dev.weir.iptables.apply.NamespaceCommandRunner;
+import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.render.RestoreText;
+import dev.weir.iptables.render.Ruleset;
+import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.iptables.sys.RawSctp;
+import dev.weir.iptables.sys.SctpInit;
+import dev.weir.model.ClusterSnapshot;
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpAddress;
+import dev.weir.model.LabelSelector;
+import dev.weir.model.Namespace;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Peer;
+import dev.weir.model.PodPhase;
+import dev.weir.model.PolicyType;
+import dev.weir.model.PortMatch;
+import dev.weir.model.Protocol;
+import dev.weir.model.Rule;
+import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.admin.ClusterPolicyPeer;
+import dev.weir.model.admin.ClusterPolicyRule;
+import dev.weir.model.admin.ClusterPolicySubject;
+import dev.weir.model.admin.RuleAction;
+import dev.weir.model.admin.Tier;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * ClusterNetworkPolicy on real packets: the renderer's ruleset for a node whose server pod {@code prod/web} is the
+ * subject of three Admin policies, applied to a node namespace by the applier: Deny from {@code ops} (priority 10),
+ * Pass from {@code dev} (20) and Deny from everyone (30). A NetworkPolicy allows every namespace on one TCP, one UDP
+ * and one SCTP port, so ops is denied only by the Admin Deny, and dev reaches the NetworkPolicy only through the Pass
+ * (without it the priority-30 Deny would drop dev too). Clients {@code dev/a} and
+ * {@code ops/b} and the server hang off the node on routed /32 veths; the server listens on every port probed, so a
+ * denied probe is the policy, not a closed port. Every cell must be what {@link Reachability} says and what the table
+ * says by hand; a denied TCP connect must time out (DROP), never be refused (RST). SCTP goes as raw INIT packets.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterPolicyPacketKernelTest {
+
+    private static final String NODE = "n1";
+    private static final String DEV = "10.252.0.2";
+    private static final String OPS = "10.252.0.4";
+    private static final String WEB = "10.252.0.3";
+    private static final int TCP_NP = 8080;
+    private static final int TCP_OTHER = 9090;
+    private static final int UDP_NP = 5353;
+    private static final int UDP_OTHER = 5454;
+    private static final int SCTP_NP = 7777;
+    private static final int SCTP_OTHER = 7778;
+    private static final int DENIED_TIMEOUT_MS = 400;
+
+    private Kernel kernel;
+    private final Map<String, NetworkNamespace> clients = new HashMap<>();
+    private NetworkNamespace server;
+    private NamespaceCommandRunner serverRunner;
+    private Reachability reachability;
+    private Ruleset ruleset;
+    private final List<Process> servers = new ArrayList<>();
+
+    static ClusterSnapshot cluster() {
+        List<Namespace> namespaces = Stream.of("dev", "ops", "prod")
+                .map(n -> new Namespace(n, Map.of("kubernetes.io/metadata.name", n))).toList();
+        List<Endpoint> pods = List.of(pod("dev", "a", DEV), pod("ops", "b", OPS), pod("prod", "web", WEB));
+        ClusterPolicySubject prod = new ClusterPolicySubject.Namespaces(ns("prod"));
+        ClusterPolicy deny = new ClusterPolicy("deny-ops", Tier.ADMIN, 10, prod,
+                List.of(new ClusterPolicyRule("deny-ops", RuleAction.DENY,
+                        List.of(new ClusterPolicyPeer.Namespaces(ns("ops"))), List.of())), List.of());
+        ClusterPolicy pass = new ClusterPolicy("pass-dev", Tier.ADMIN, 20, prod,
+                List.of(new ClusterPolicyRule("pass-dev", RuleAction.PASS,
+                        List.of(new ClusterPolicyPeer.Namespaces(ns("dev"))), List.of())), List.of());
+        ClusterPolicy denyRest = new ClusterPolicy("deny-rest", Tier.ADMIN, 30, prod,
+                List.of(new ClusterPolicyRule("deny-rest", RuleAction.DENY,
+                        List.of(new ClusterPolicyPeer.Namespaces(LabelSelector.all())), List.of())), List.of());
+        NetworkPolicy allowAll = new NetworkPolicy("prod", "allow-any-namespace", LabelSelector.all(),
+                List.of(PolicyType.INGRESS),
+                List.of(new Rule(List.of(new Peer.Pods(LabelSelector.all(), LabelSelector.all())),
+                        List.of(PortMatch.Range.single(Protocol.TCP, TCP_NP), PortMatch.Range.single(Protocol.UDP,
+                                UDP_NP), PortMatch.Range.single(Protocol.SCTP, SCTP_NP)))), List.of());
+        return new ClusterSnapshot(namespaces, pods, List.of(allowAll), List.of(deny, pass, denyRest));
+    }
+
+    private static LabelSelector ns(String name) {
+        return LabelSelector.matchLabel("kubernetes.io/metadata.name", name);
+    }
+
+    private static Endpoint pod(String namespace, String name, String ip) {
+        return new Endpoint(namespace, name, Map.of("app", name), List.of(IpAddress.parse(ip)), NODE, false,
+                PodPhase.RUNNING, List.<ContainerPort>of());
+    }
+
+    @BeforeAll
+    void wire() throws Exception {
+        Kernel.assumeKernelTools("ncat");
+        kernel = new Kernel("wrc-");
+        String n = kernel.create("node");
+        String a = kernel.create("dev");
+        String b = kernel.create("ops");
+        String w = kernel.create("web");
+        pod(n, a, "va", DEV, "10.252.1.1");
+        pod(n, b, "vb", OPS, "10.252.2.1");
+        pod(n, w, "vw", WEB, "10.252.3.1");
+        var node = kernel.runner(n);
+        node.run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1")).orThrow();
+        clients.put("dev/a", kernel.namespace(a));
+        clients.put("ops/b", kernel.namespace(b));
+        server = kernel.namespace(w);
+        serverRunner = kernel.runner(w);
+        for (int port : List.of(TCP_NP, TCP_OTHER)) {
+            listen("ncat", "-l", "-k", WEB, String.valueOf(port), "--sh-exec", "echo pong");
+        }
+        for (int port : List.of(TCP_NP, TCP_OTHER)) {
+            awaitListening(serverRunner, "-lntH", port);
+        }
+        ClusterSnapshot snapshot = cluster();
+        var graph = PolicyCompiler.compile(snapshot);
+        reachability = new Reachability(graph);
+        ruleset = IptablesRenderer.render(graph, NODE);
+        new DataplaneApplier(node, IptablesBackend.NFT).apply(ruleset);
+    }
+
+    /** Routed /32 veth: the node side has its own /32 gateway address, the pod routes everything through it. */
+    private void pod(String node, String pod, String hostIf, String podIp, String gateway) {
+        kernel.ip(node, "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", pod);
+        kernel.ip(node, "addr", "add", gateway + "/32", "dev", hostIf);
+        kernel.ip(node, "link", "set", hostIf, "up");
+        kernel.ip(node, "route", "add", podIp + "/32", "dev", hostIf);
+        kernel.ip(pod, "addr", "add", podIp + "/32", "dev", "eth0");
+        kernel.ip(pod, "link", "set", "eth0", "up");
+        kernel.ip(pod, "route", "add", gateway + "/32", "dev", "eth0");
+        kernel.ip(pod, "route", "add", "default", "via", gateway, "dev", "eth0");
+    }
+
+    private void listen(String... argv) throws Exception {
+        servers.add(server.start(new ProcessBuilder(argv).redirectErrorStream(true)));
+    }
+
+    private static void awaitListening(CommandRunner r, String ssFlags, int port)
+            throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (r.run(List.of("ss", ssFlags)).stdout().contains(WEB + ":" + port + " ")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("nothing listens on " + port + " in the server namespace");
+    }
+
+    @AfterAll
+    void unwire() {
+        servers.forEach(Process::destroyForcibly);
+        for (Process p : servers) {
+            try {
+                p.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    static Stream<Arguments> cells() {
+        return Stream.of(
+                Arguments.of("dev/a", TCP_NP, Protocol.TCP, true),
+                Arguments.of("dev/a", TCP_OTHER, Protocol.TCP, false),
+                Arguments.of("dev/a", UDP_NP, Protocol.UDP, true),
+                Arguments.of("dev/a", UDP_OTHER, Protocol.UDP, false),
+                Arguments.of("dev/a", SCTP_NP, Protocol.SCTP, true),
+                Arguments.of("dev/a", SCTP_OTHER, Protocol.SCTP, false),
+                Arguments.of("ops/b", TCP_NP, Protocol.TCP, false),
+                Arguments.of("ops/b", UDP_NP, Protocol.UDP, false),
+                Arguments.of("ops/b", SCTP_NP, Protocol.SCTP, false));
+    }
+
+    @ParameterizedTest(name = "{0} -> prod/web {1}/{2}: allowed={3}")
+    @MethodSource("cells")
+    void packetsAreDecidedAsReachabilitySays(String from, int port, Protocol protocol, boolean expected)
+            throws Exception {
+        boolean modelled = reachability.evaluate(from, "prod/web", port, protocol).allowed();
+
+        boolean probed = switch (protocol) {
+            case TCP -> tcp(from, port) == TcpOutcome.ANSWERED;
+            case UDP -> udp(from, port);
+            case SCTP -> sctp(from, port);
+        };
+
+        assertThat(modelled).as("Reachability").isEqualTo(expected);
+        assertThat(probed).as("packets").isEqualTo(expected);
+    }
+
+    @Test
+    void anAdminDenyDropsTheSynSoTheConnectTimesOutRatherThanBeingRefused() throws Exception {
+        assertThat(RestoreText.iptables(ruleset.v4())).doesNotContain("REJECT");
+
+        assertThat(tcp("ops/b", TCP_NP)).as("admin-denied connect").isEqualTo(TcpOutcome.TIMED_OUT);
+        assertThat(tcp("dev/a", TCP_OTHER)).as("NetworkPolicy-denied connect after Pass")
+                .isEqualTo(TcpOutcome.TIMED_OUT);
+    }
+
+    enum TcpOutcome { ANSWERED, TIMED_OUT, REFUSED, OTHER }
+
+    private TcpOutcome tcp(String from, int port) throws Exception {
+        return clients.get(from).call(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(WEB, port), DENIED_TIMEOUT_MS);
+                s.setSoTimeout(2000);
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                return "pong".equals(line) ? TcpOutcome.ANSWERED : TcpOutcome.OTHER;
+            } catch (SocketTimeoutException e) {
+                return TcpOutcome.TIMED_OUT;
+            } catch (ConnectException e) {
+                return TcpOutcome.REFUSED;
+            } catch (java.io.IOException e) {
+                return TcpOutcome.OTHER;
+            }
+        });
+    }
+
+    /** UDP servers are one-shot ({@code ncat -u -l} answers one peer), so each UDP probe gets a fresh one. */
+    private boolean udp(String from, int port) throws Exception {
+        listen("ncat", "-u", "-l", WEB, String.valueOf(port), "--sh-exec", "echo pong");
+        awaitListening(serverRunner, "-lnuH", port);
+        return clients.get(from).call(() -> {
+            try (DatagramSocket s = new DatagramSocket()) {
+                s.setSoTimeout(DENIED_TIMEOUT_MS);
+                byte[] ping = "ping\n".getBytes(StandardCharsets.UTF_8);
+                s.send(new DatagramPacket(ping, ping.length, InetAddress.getByName(WEB), port));
+                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                s.receive(reply);
+                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8).strip()
+                        .equals("pong");
+            } catch (SocketTimeoutException e) {
+                return false;
+            }
+        });
+    }
+
+    private boolean sctp(String from, int port) throws Exception {
+        try (RawSctp.Sender sender = RawSctp.Sender.open(clients.get(from));
+                RawSctp.Receiver receiver = RawSctp.Receiver.open(server)) {
+            int tag = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+            sender.send(WEB, new SctpInit(ThreadLocalRandom.current().nextInt(32768, 60999), port, tag));
+            return receiver.await(port, tag, Duration.ofMillis(DENIED_TIMEOUT_MS));
+        }
+    }
+}
