@@ -17,6 +17,7 @@ import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.admin.ClusterPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * (translated with {@link ModelTranslator}) and ClusterNetworkPolicies (with {@link ClusterPolicyTranslator}),
  * compiled and evaluated with {@link Reachability}. Rejected objects are reported through {@code diagnostics} and left
  * out, as the agents leave them out; an accepted ClusterNetworkPolicy's warnings are reported and it is kept (its
- * translation already fails closed where the warning says so, as the agents enforce it).
+ * translation already fails closed where the warning says so, as the agents enforce it). Where the API server does
+ * not serve ClusterNetworkPolicy (no CRD) there are none.
  */
 public final class LabExplain {
 
@@ -45,7 +47,7 @@ public final class LabExplain {
         client.network().v1().networkPolicies().inAnyNamespace().list().getItems()
                 .forEach(p -> keep(ModelTranslator.networkPolicy(p), policies, diagnostics));
         List<ClusterPolicy> clusterPolicies = new ArrayList<>();
-        client.resources(ClusterNetworkPolicy.class).list().getItems().forEach(c -> {
+        clusterNetworkPolicies(client).forEach(c -> {
             ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(c);
             if (t instanceof ClusterPolicyTranslation.Accepted a) {
                 clusterPolicies.add(a.policy());
@@ -55,6 +57,18 @@ public final class LabExplain {
         Reachability r = new Reachability(PolicyCompiler.compile(new ClusterSnapshot(namespaces, endpoints,
                 policies, clusterPolicies)));
         return Explainer.table(r, pods, targets);
+    }
+
+    /** None where the API server does not serve the kind (a kind cluster without the CRD), as the agents see it. */
+    private static List<ClusterNetworkPolicy> clusterNetworkPolicies(KubernetesClient client) {
+        try {
+            return client.resources(ClusterNetworkPolicy.class).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     private static <T> void keep(Translated<T> t, List<T> into, Consumer<Diagnostic> diagnostics) {
