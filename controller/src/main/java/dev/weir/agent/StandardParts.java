@@ -30,6 +30,12 @@ final class StandardParts {
         BackendSelection backend = BackendSelection.of(config.iptablesBackend().name().toLowerCase(Locale.ROOT),
                 runner);
         LOG.info("node {}: {} in network namespace {}", config.node(), backend, netns);
+        BridgeNetfilterCheck bridge = BridgeNetfilterCheck.read(netns);
+        if (bridge.ok()) {
+            LOG.info("node {}: {}", config.node(), bridge.message());
+        } else {
+            LOG.warn("node {}: {}", config.node(), bridge.message());
+        }
         return new AgentParts(ObjectTranslator.standard(), IptablesRenderer::render,
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend())),
                 new KubeEventReporter(client, config.node()), System::nanoTime);
