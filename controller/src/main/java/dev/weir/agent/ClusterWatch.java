@@ -252,6 +252,29 @@ public final class ClusterWatch implements AutoCloseable {
                 && (cnp == null || cnp.informer().hasSynced());
     }
 
+    /** The kinds whose informer has not listed yet (for {@code /readyz}'s reason), in a fixed order. */
+    public java.util.List<String> unsyncedKinds() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (namespaces == null) {
+            return java.util.List.of("Namespace", "Pod", "NetworkPolicy");
+        }
+        addIfUnsynced(out, "Namespace", namespaces);
+        addIfUnsynced(out, "Pod", pods);
+        addIfUnsynced(out, "NetworkPolicy", policies);
+        if (!clusterPoliciesDecided) {
+            out.add("ClusterNetworkPolicy");
+        } else {
+            addIfUnsynced(out, "ClusterNetworkPolicy", clusterPolicies);
+        }
+        return out;
+    }
+
+    private static void addIfUnsynced(java.util.List<String> out, String kind, Watched<?> w) {
+        if (w != null && !w.informer().hasSynced()) {
+            out.add(kind);
+        }
+    }
+
     /** Whether every informer currently has a live watch (false while the API server is unreachable). */
     public boolean watching() {
         Watched<?> cnp = clusterPolicies;

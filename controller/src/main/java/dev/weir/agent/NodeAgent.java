@@ -139,7 +139,8 @@ public final class NodeAgent implements AutoCloseable {
         public Health get() {
             boolean live = loop.alive(stallLimit);
             if (!watch.synced()) {
-                return new Health(live, false, "informer caches not synced yet");
+                return new Health(live, false,
+                        "informer caches not synced yet: " + String.join(", ", watch.unsyncedKinds()));
             }
             if (!loop.everSucceeded()) {
                 String err = worker.lastError();

@@ -245,7 +245,9 @@ class NodeAgentTest {
             side.client().resource(pod("dev", "db2", "10.0.0.3", "n2", "app", "db")).create();
             side.client().pods().inNamespace("dev").withName("db").delete();
         }
-        awaitHealth(h -> !h.ready() && h.reason().contains("not synced"));
+        // The mock replays nothing from a resourceVersion, so the pod changes above are only seen through a re-list:
+        // wait until the watchdog has replaced the Pod informer (it then lists once the server is back).
+        awaitHealth(h -> !h.ready() && h.reason().contains("not synced") && h.reason().contains("Pod"));
         assertThat(dataplane.applyCount()).as("no apply while the API server is gone").isEqualTo(applies);
         assertThat(agent.health().live()).isTrue();
 
