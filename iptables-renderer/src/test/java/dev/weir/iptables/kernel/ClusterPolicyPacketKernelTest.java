@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.Reachability;
-import dev.weir.iptables.apply.CommandRunner;
 import dev.weir.iptables.apply.DataplaneApplier;
 import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
@@ -44,12 +43,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,7 +87,7 @@ class ClusterPolicyPacketKernelTest {
     private NamespaceCommandRunner serverRunner;
     private Reachability reachability;
     private Ruleset ruleset;
-    private final List<Process> servers = new ArrayList<>();
+    private EchoServers servers;
 
     static ClusterSnapshot cluster() {
         List<Namespace> namespaces = Stream.of("dev", "ops", "prod")
@@ -131,21 +128,17 @@ class ClusterPolicyPacketKernelTest {
         String a = kernel.create("dev");
         String b = kernel.create("ops");
         String w = kernel.create("web");
-        pod(n, a, "va", DEV, "10.252.1.1");
-        pod(n, b, "vb", OPS, "10.252.2.1");
-        pod(n, w, "vw", WEB, "10.252.3.1");
+        kernel.routedPod(n, a, "va", DEV, "10.252.1.1");
+        kernel.routedPod(n, b, "vb", OPS, "10.252.2.1");
+        kernel.routedPod(n, w, "vw", WEB, "10.252.3.1");
         var node = kernel.runner(n);
         node.run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1")).orThrow();
         clients.put("dev/a", kernel.namespace(a));
         clients.put("ops/b", kernel.namespace(b));
         server = kernel.namespace(w);
         serverRunner = kernel.runner(w);
-        for (int port : List.of(TCP_NP, TCP_OTHER)) {
-            listen("ncat", "-l", "-k", WEB, String.valueOf(port), "--sh-exec", "echo pong");
-        }
-        for (int port : List.of(TCP_NP, TCP_OTHER)) {
-            awaitListening(serverRunner, "-lntH", port);
-        }
+        servers = new EchoServers(server, serverRunner, WEB);
+        servers.tcp(TCP_NP, TCP_OTHER);
         ClusterSnapshot snapshot = cluster();
         var graph = PolicyCompiler.compile(snapshot);
         reachability = new Reachability(graph);
@@ -153,42 +146,10 @@ class ClusterPolicyPacketKernelTest {
         new DataplaneApplier(node, IptablesBackend.NFT).apply(ruleset);
     }
 
-    /** Routed /32 veth: the node side has its own /32 gateway address, the pod routes everything through it. */
-    private void pod(String node, String pod, String hostIf, String podIp, String gateway) {
-        kernel.ip(node, "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", pod);
-        kernel.ip(node, "addr", "add", gateway + "/32", "dev", hostIf);
-        kernel.ip(node, "link", "set", hostIf, "up");
-        kernel.ip(node, "route", "add", podIp + "/32", "dev", hostIf);
-        kernel.ip(pod, "addr", "add", podIp + "/32", "dev", "eth0");
-        kernel.ip(pod, "link", "set", "eth0", "up");
-        kernel.ip(pod, "route", "add", gateway + "/32", "dev", "eth0");
-        kernel.ip(pod, "route", "add", "default", "via", gateway, "dev", "eth0");
-    }
-
-    private void listen(String... argv) throws Exception {
-        servers.add(server.start(new ProcessBuilder(argv).redirectErrorStream(true)));
-    }
-
-    private static void awaitListening(CommandRunner r, String ssFlags, int port)
-            throws Exception {
-        for (int i = 0; i < 100; i++) {
-            if (r.run(List.of("ss", ssFlags)).stdout().contains(WEB + ":" + port + " ")) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("nothing listens on " + port + " in the server namespace");
-    }
-
     @AfterAll
     void unwire() {
-        servers.forEach(Process::destroyForcibly);
-        for (Process p : servers) {
-            try {
-                p.waitFor(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (servers != null) {
+            servers.close();
         }
         if (kernel != null) {
             kernel.close();
@@ -253,10 +214,8 @@ class ClusterPolicyPacketKernelTest {
         });
     }
 
-    /** UDP servers are one-shot ({@code ncat -u -l} answers one peer), so each UDP probe gets a fresh one. */
     private boolean udp(String from, int port) throws Exception {
-        listen("ncat", "-u", "-l", WEB, String.valueOf(port), "--sh-exec", "echo pong");
-        awaitListening(serverRunner, "-lnuH", port);
+        servers.udp(port);
         return clients.get(from).call(() -> {
             try (DatagramSocket s = new DatagramSocket()) {
                 s.setSoTimeout(DENIED_TIMEOUT_MS);

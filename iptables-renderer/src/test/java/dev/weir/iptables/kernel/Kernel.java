@@ -73,6 +73,21 @@ final class Kernel implements AutoCloseable {
         host.run(argv).orThrow();
     }
 
+    /**
+     * Wires {@code pod} to {@code node} with a routed /32 veth: the node side has its own /32 gateway address, the pod
+     * routes everything through it (canal's shape, no bridge).
+     */
+    void routedPod(String node, String pod, String hostIf, String podIp, String gateway) {
+        ip(node, "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", pod);
+        ip(node, "addr", "add", gateway + "/32", "dev", hostIf);
+        ip(node, "link", "set", hostIf, "up");
+        ip(node, "route", "add", podIp + "/32", "dev", hostIf);
+        ip(pod, "addr", "add", podIp + "/32", "dev", "eth0");
+        ip(pod, "link", "set", "eth0", "up");
+        ip(pod, "route", "add", gateway + "/32", "dev", "eth0");
+        ip(pod, "route", "add", "default", "via", gateway, "dev", "eth0");
+    }
+
     /** A runner whose processes live in {@code ns}; closed with this fixture. */
     NamespaceCommandRunner runner(String ns) {
         NetworkNamespace netns = NetworkNamespace.named(ns);

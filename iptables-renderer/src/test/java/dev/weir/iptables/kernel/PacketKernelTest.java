@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.iptables.apply.ApplyReport;
-import dev.weir.iptables.apply.CommandRunner;
 import dev.weir.iptables.apply.DataplaneApplier;
 import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
@@ -19,9 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +49,7 @@ class PacketKernelTest {
     private NetworkNamespace client;
     private NetworkNamespace server;
     private DataplaneApplier applier;
-    private final List<Process> servers = new ArrayList<>();
+    private EchoServers servers;
 
     @BeforeAll
     void wire() throws Exception {
@@ -61,66 +58,23 @@ class PacketKernelTest {
         String n = kernel.create("node");
         String a = kernel.create("a");
         String b = kernel.create("b");
-        pod(n, a, "va", CLIENT, "10.251.1.1");
-        pod(n, b, "vb", SERVER, "10.251.2.1");
+        kernel.routedPod(n, a, "va", CLIENT, "10.251.1.1");
+        kernel.routedPod(n, b, "vb", SERVER, "10.251.2.1");
         node = kernel.runner(n);
         node.run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1")).orThrow();
         serverRunner = kernel.runner(b);
         client = kernel.namespace(a);
         server = kernel.namespace(b);
-        for (int port : List.of(TCP_ALLOWED, TCP_OTHER)) {
-            listen("ncat", "-l", "-k", SERVER, String.valueOf(port), "--sh-exec", "echo pong");
-        }
-        for (int port : List.of(TCP_ALLOWED, TCP_OTHER)) {
-            awaitListening(port);
-        }
+        servers = new EchoServers(server, serverRunner, SERVER);
+        servers.tcp(TCP_ALLOWED, TCP_OTHER);
         applier = new DataplaneApplier(node, IptablesBackend.NFT);
         applier.apply(KernelRulesets.server(SERVER, TCP_ALLOWED, UDP_ALLOWED, SCTP_ALLOWED, CLIENT));
     }
 
-    /** Routed /32 veth: the node side has its own /32 gateway address, the pod routes everything through it. */
-    private void pod(String node, String pod, String hostIf, String podIp, String gateway) {
-        kernel.ip(node, "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", pod);
-        kernel.ip(node, "addr", "add", gateway + "/32", "dev", hostIf);
-        kernel.ip(node, "link", "set", hostIf, "up");
-        kernel.ip(node, "route", "add", podIp + "/32", "dev", hostIf);
-        kernel.ip(pod, "addr", "add", podIp + "/32", "dev", "eth0");
-        kernel.ip(pod, "link", "set", "eth0", "up");
-        kernel.ip(pod, "route", "add", gateway + "/32", "dev", "eth0");
-        kernel.ip(pod, "route", "add", "default", "via", gateway, "dev", "eth0");
-    }
-
-    private Process listen(String... argv) throws Exception {
-        Process p = server.start(new ProcessBuilder(argv).redirectErrorStream(true));
-        servers.add(p);
-        return p;
-    }
-
-    /** UDP servers are one-shot ({@code ncat -u -l} answers one peer), so each UDP probe gets a fresh one. */
-    private void udpServer(int port) throws Exception {
-        listen("ncat", "-u", "-l", SERVER, String.valueOf(port), "--sh-exec", "echo pong");
-    }
-
-    private void awaitListening(int port) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            CommandRunner.Result ss = serverRunner.run(List.of("ss", "-lntuH"));
-            if (ss.stdout().contains(SERVER + ":" + port + " ")) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("nothing listens on " + port + " in the server namespace");
-    }
-
     @AfterAll
     void unwire() {
-        servers.forEach(Process::destroyForcibly);
-        for (Process p : servers) {
-            try {
-                p.waitFor(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (servers != null) {
+            servers.close();
         }
         if (kernel != null) {
             kernel.close();
@@ -174,10 +128,8 @@ class PacketKernelTest {
 
     @Test
     void udpGetsItsEchoOnlyOnThePolicysPort() throws Exception {
-        udpServer(UDP_ALLOWED);
-        udpServer(UDP_OTHER);
-        awaitListening(UDP_ALLOWED);
-        awaitListening(UDP_OTHER);
+        servers.udp(UDP_ALLOWED);
+        servers.udp(UDP_OTHER);
 
         assertThat(udp(UDP_ALLOWED)).as("udp %d echo", UDP_ALLOWED).isTrue();
         assertThat(udp(UDP_OTHER)).as("udp %d (not in the policy)", UDP_OTHER).isFalse();
