@@ -89,11 +89,15 @@ final class MockCluster implements AutoCloseable {
         return port;
     }
 
-    /** A client for the agent (its own connections, so closing it does not affect the test's client). */
+    /**
+     * A client for the agent (its own connections, so closing it does not affect the test's client). Short timeouts:
+     * a list sent while the server is down must fail within the tests' waits (fabric8's default request timeout is
+     * 10 s, as long as those waits), so the informer retries against the returned server in time.
+     */
     KubernetesClient newClient() {
         return server.createClient(b -> b.editOrNewConfig().withWatchReconnectInterval(100)
                 .withWatchReconnectLimit(-1).withRequestRetryBackoffInterval(50).withRequestRetryBackoffLimit(2)
-                .withConnectionTimeout(1000).endConfig());
+                .withConnectionTimeout(1000).withRequestTimeout(2000).endConfig());
     }
 
     @Override
