@@ -126,7 +126,7 @@ final class NetworkPolicyTranslator {
             errors.add(field + ".cidr", "Required value");
             return Optional.empty();
         }
-        Optional<Cidr> cidr = errors.attempt(field + ".cidr", () -> Cidr.parse(block.getCidr()));
+        Optional<Cidr> cidr = cidr(block.getCidr(), field + ".cidr", errors);
         if (cidr.isEmpty()) {
             return Optional.empty();
         }
@@ -136,7 +136,7 @@ final class NetworkPolicyTranslator {
         for (int i = 0; i < exceptIn.size(); i++) {
             String f = field + ".except[" + i + "]";
             String text = exceptIn.get(i);
-            Optional<Cidr> e = errors.attempt(f, () -> Cidr.parse(text));
+            Optional<Cidr> e = cidr(text, f, errors);
             if (e.isEmpty()) {
                 ok = false;
             } else if (e.get().family() != cidr.get().family()) {
@@ -153,6 +153,18 @@ final class NetworkPolicyTranslator {
             return Optional.empty();
         }
         return errors.attempt(field, () -> new Peer.IpBlock(cidr.get(), except));
+    }
+
+    /**
+     * A CIDR as the API server reads ipBlock fields: address/prefix, nothing around it. {@link Cidr#parse} alone is
+     * more lenient (a bare address, surrounding blanks), which would let through what {@code kubectl apply} refuses.
+     */
+    private static Optional<Cidr> cidr(String text, String field, FieldErrors errors) {
+        if (text == null || text.indexOf('/') < 0 || !text.equals(text.strip())) {
+            errors.add(field, "invalid CIDR \"" + text + "\" (want address/prefix, e.g. 10.0.0.0/8)");
+            return Optional.empty();
+        }
+        return errors.attempt(field, () -> Cidr.parse(text));
     }
 
     private static Optional<PortMatch> port(NetworkPolicyPort p, String field, FieldErrors errors) {

@@ -103,6 +103,24 @@ class NetworkPolicyTranslationTest {
                           - to:
                               - ipBlock: {cidr: banana}
                         """, "NetworkPolicy dev/web: spec.egress[0].to[0].ipBlock.cidr: invalid CIDR \"banana\""),
+                Arguments.of("cidr without prefix", """
+                        podSelector: {}
+                        ingress:
+                          - from:
+                              - ipBlock: {cidr: 10.0.0.1}
+                        """, "NetworkPolicy dev/web: spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR \"10.0.0.1\""),
+                Arguments.of("cidr with blanks", """
+                        podSelector: {}
+                        ingress:
+                          - from:
+                              - ipBlock: {cidr: " 10.0.0.0/8"}
+                        """, "spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR \" 10.0.0.0/8\""),
+                Arguments.of("except without prefix", """
+                        podSelector: {}
+                        ingress:
+                          - from:
+                              - ipBlock: {cidr: 10.0.0.0/16, except: [10.0.0.1]}
+                        """, "spec.ingress[0].from[0].ipBlock.except[0]: invalid CIDR \"10.0.0.1\""),
                 Arguments.of("except outside cidr", """
                         podSelector: {}
                         ingress:
