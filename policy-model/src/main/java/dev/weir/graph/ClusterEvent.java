@@ -4,6 +4,7 @@ import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,10 +75,27 @@ public sealed interface ClusterEvent {
         }
     }
 
-    /** The upserts that build {@code snapshot} from an empty graph: namespaces, then pods, then policies, then cluster policies. */
+    /** A Node created or changed (labels or {@code status.addresses}); cluster-scoped, the name is the key. */
+    record NodeUpserted(Node node) implements ClusterEvent {
+        public NodeUpserted {
+            Objects.requireNonNull(node, "node");
+        }
+    }
+
+    record NodeDeleted(String name) implements ClusterEvent {
+        public NodeDeleted {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * The upserts that build {@code snapshot} from an empty graph: namespaces, then nodes, then pods, then policies,
+     * then cluster policies.
+     */
     static List<ClusterEvent> upsertsOf(ClusterSnapshot snapshot) {
         List<ClusterEvent> out = new ArrayList<>();
         snapshot.namespaces().forEach(n -> out.add(new NamespaceUpserted(n)));
+        snapshot.nodes().forEach(n -> out.add(new NodeUpserted(n)));
         snapshot.endpoints().forEach(e -> out.add(new PodUpserted(e)));
         snapshot.policies().forEach(p -> out.add(new PolicyUpserted(p)));
         snapshot.clusterPolicies().forEach(p -> out.add(new ClusterPolicyUpserted(p)));

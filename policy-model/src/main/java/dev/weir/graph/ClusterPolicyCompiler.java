@@ -7,7 +7,6 @@ import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
-import dev.weir.model.admin.RuleAction;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,10 +16,10 @@ import java.util.function.Function;
 /**
  * Compiles one ClusterNetworkPolicy: subject and pod peers become shared {@link GroupSelector}s (always
  * cross-namespace: the policy has no namespace of its own), each {@code networks} CIDR an {@link IpBlockSet} without
- * excepts. Pure.
+ * excepts, each {@code nodes} selector a shared {@link NodeGroup}. Pure.
  *
- * <p>{@code nodes} peers are not enforced: they fail closed as the API prescribes for peers an implementation cannot
- * read (in an Accept rule the peer matches nothing; a Deny or Pass rule holding one becomes deny-all).
+ * <p>{@link ClusterPolicyPeer.Anywhere} (the translator's stand-in for a peer it cannot read, which only a Deny-all
+ * rule holds) compiles to a rule without peers: every address.
  */
 public final class ClusterPolicyCompiler {
 
@@ -29,17 +28,23 @@ public final class ClusterPolicyCompiler {
 
     /** Compiles with content ids (no memo). */
     public static CompiledClusterPolicy compile(ClusterPolicy p) {
-        return compile(p, GroupSelector::id, b -> new IpBlockSet(b).id());
+        return compile(p, GroupSelector::id, b -> new IpBlockSet(b).id(), NodeGroup::idOf);
     }
 
     static CompiledClusterPolicy compile(ClusterPolicy p, Function<GroupSelector, String> groupId,
-            Function<Peer.IpBlock, String> blockId) {
+            Function<Peer.IpBlock, String> blockId, Function<LabelSelector, String> nodeGroupId) {
         GroupSelector subject = subjectGroup(p.subject());
         // every group and set the policy names is registered, used or not, as IncrementalGraph references them
         groups(p).forEach(groupId::apply);
         blocks(p).forEach(blockId::apply);
-        return new CompiledClusterPolicy(p, subject, rules(p, PolicyType.INGRESS, groupId, blockId),
-                rules(p, PolicyType.EGRESS, groupId, blockId));
+        nodeSelectors(p).forEach(nodeGroupId::apply);
+        Naming ids = new Naming(groupId, blockId, nodeGroupId);
+        return new CompiledClusterPolicy(p, subject, rules(p, PolicyType.INGRESS, ids), rules(p, PolicyType.EGRESS, ids));
+    }
+
+    /** How one compile names groups, sets and node groups. */
+    private record Naming(Function<GroupSelector, String> group, Function<Peer.IpBlock, String> block,
+            Function<LabelSelector, String> nodeGroup) {
     }
 
     public static GroupSelector subjectGroup(ClusterPolicySubject s) {
@@ -83,6 +88,19 @@ public final class ClusterPolicyCompiler {
         return List.copyOf(out);
     }
 
+    /** Every node selector a policy's {@code nodes} peers use, for reference counting. */
+    static List<LabelSelector> nodeSelectors(ClusterPolicy p) {
+        Set<LabelSelector> out = new LinkedHashSet<>();
+        for (ClusterPolicyRule r : p.egress()) {
+            for (ClusterPolicyPeer peer : r.peers()) {
+                if (peer instanceof ClusterPolicyPeer.Nodes n) {
+                    out.add(n.nodeSelector());
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     private static GroupSelector peerGroup(ClusterPolicyPeer peer) {
         if (peer instanceof ClusterPolicyPeer.Namespaces n) {
             return GroupSelector.acrossNamespaces(n.namespaceSelector(), LabelSelector.all());
@@ -92,28 +110,25 @@ public final class ClusterPolicyCompiler {
         return null;
     }
 
-    private static List<CompiledClusterRule> rules(ClusterPolicy p, PolicyType type,
-            Function<GroupSelector, String> groupId, Function<Peer.IpBlock, String> blockId) {
+    private static List<CompiledClusterRule> rules(ClusterPolicy p, PolicyType type, Naming ids) {
         List<CompiledClusterRule> out = new ArrayList<>();
         List<ClusterPolicyRule> rules = p.rules(type);
         for (int i = 0; i < rules.size(); i++) {
             ClusterPolicyRule r = rules.get(i);
-            boolean unreadable = r.peers().stream().anyMatch(x -> x instanceof ClusterPolicyPeer.Nodes);
-            if (unreadable && r.action() != RuleAction.ACCEPT) {
-                out.add(new CompiledClusterRule(type, i, r.name(), RuleAction.DENY, List.of(), List.of()));
-                continue;
-            }
             boolean anywhere = false;
             Set<PeerRef> refs = new LinkedHashSet<>();
             for (ClusterPolicyPeer peer : r.peers()) {
                 GroupSelector g = peerGroup(peer);
                 if (g != null) {
-                    refs.add(new PeerRef.Group(groupId.apply(g)));
+                    refs.add(new PeerRef.Group(ids.group().apply(g)));
                 } else if (peer instanceof ClusterPolicyPeer.Networks n) {
-                    n.cidrs().forEach(c -> refs.add(new PeerRef.Block(blockId.apply(new Peer.IpBlock(c, List.of())))));
+                    n.cidrs().forEach(c -> refs.add(new PeerRef.Block(ids.block().apply(new Peer.IpBlock(c,
+                            List.of())))));
+                } else if (peer instanceof ClusterPolicyPeer.Nodes n) {
+                    refs.add(new PeerRef.Nodes(ids.nodeGroup().apply(n.nodeSelector())));
                 } else if (peer instanceof ClusterPolicyPeer.Anywhere) {
                     anywhere = true;
-                } else if (!(peer instanceof ClusterPolicyPeer.Nodes)) {
+                } else {
                     throw new AssertionError(peer);
                 }
             }

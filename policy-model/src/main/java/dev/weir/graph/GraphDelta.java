@@ -9,19 +9,22 @@ import java.util.TreeSet;
  * What one {@link ClusterEvent} changed in the graph, split the way a dataplane consumes it.
  *
  * <p><b>Membership</b>: groups whose member address sets changed (an ipset update, no rule change): endpoint keys
- * added and removed, and members that stayed but changed address or declared ports ({@code readdressed}). A created
+ * added and removed, and members that stayed but changed address or declared ports ({@code readdressed}). For node
+ * groups ({@link NodeGroup}) the members are node names, and a member is readdressed when its addresses changed. A created
  * group lists all its members as added; a removed group lists all as removed, so replaying the changes over the old
  * membership always gives the new one.
  *
  * <p><b>Structure</b>: policies added, removed or changed (NetworkPolicies by {@code namespace/name}, cluster
  * policies by {@link #clusterPolicyKey}, which no namespace can spell); endpoints whose ingress/egress policy lists changed; groups
- * and ipBlock sets created or removed. Plus the endpoint and namespace records that changed at all. Every list is
+ * (pod and node groups) and ipBlock sets created or removed. Plus the endpoint, namespace and node records that changed
+ * at all. Every list is
  * sorted and distinct; {@code membership} iterates in group id order.
  */
 public record GraphDelta(Map<String, MembershipChange> membership, List<String> policiesAdded,
         List<String> policiesRemoved, List<String> policiesChanged, List<String> endpointPoliciesChanged,
         List<String> groupsCreated, List<String> groupsRemoved, List<String> ipBlockSetsCreated,
-        List<String> ipBlockSetsRemoved, List<String> endpointsChanged, List<String> namespacesChanged) {
+        List<String> ipBlockSetsRemoved, List<String> endpointsChanged, List<String> namespacesChanged,
+        List<String> nodesChanged) {
 
     public GraphDelta {
         membership = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(membership));
@@ -35,6 +38,7 @@ public record GraphDelta(Map<String, MembershipChange> membership, List<String> 
         ipBlockSetsRemoved = sorted(ipBlockSetsRemoved);
         endpointsChanged = sorted(endpointsChanged);
         namespacesChanged = sorted(namespacesChanged);
+        nodesChanged = sorted(nodesChanged);
     }
 
     /** How policy lists name a ClusterNetworkPolicy: {@code ClusterNetworkPolicy/name}. */
@@ -44,13 +48,13 @@ public record GraphDelta(Map<String, MembershipChange> membership, List<String> 
 
     public static GraphDelta empty() {
         return new GraphDelta(Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of());
     }
 
     /** True when the event changed nothing at all (an idempotent upsert, a delete of something unknown). */
     public boolean isEmpty() {
         return !membershipChanged() && !structureChanged() && endpointsChanged.isEmpty()
-                && namespacesChanged.isEmpty();
+                && namespacesChanged.isEmpty() && nodesChanged.isEmpty();
     }
 
     /** True when some group's member addresses changed. */

@@ -2,8 +2,10 @@ package dev.weir.graph;
 
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
+import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
 import dev.weir.model.Rule;
@@ -43,7 +45,9 @@ public final class IncrementalGraph {
     private final Map<String, TreeSet<String>> clusterIngressOf = new HashMap<>();
     private final Map<String, TreeSet<String>> clusterEgressOf = new HashMap<>();
     private final TreeMap<String, EndpointClusterPolicies> endpointClusterPolicies = new TreeMap<>();
+    private final TreeMap<String, Node> nodes = new TreeMap<>();
     private final GroupIndex groups;
+    private final NodeGroupIndex nodeGroups;
     private static final TreeMap<String, Endpoint> EMPTY = new TreeMap<>();
 
     private DeltaBuilder delta = new DeltaBuilder();
@@ -92,6 +96,23 @@ public final class IncrementalGraph {
                 delta.member(g.id).readdressed.add(key);
             }
         });
+        // node groups are never subjects, so a member change touches no policy list: only the delta hears of it
+        nodeGroups = new NodeGroupIndex(nodes::values, new NodeGroupIndex.Sink() {
+            @Override
+            public void added(String groupId, String node) {
+                delta.member(groupId).added(node);
+            }
+
+            @Override
+            public void removed(String groupId, String node) {
+                delta.member(groupId).removed(node);
+            }
+
+            @Override
+            public void readdressed(String groupId, String node) {
+                delta.member(groupId).readdressed.add(node);
+            }
+        });
     }
 
     /** A graph holding everything in {@code snapshot}. */
@@ -120,6 +141,10 @@ public final class IncrementalGraph {
             clusterPolicyChanged(e.policy().name(), ClusterPolicyCompiler.compile(e.policy()));
         } else if (event instanceof ClusterEvent.ClusterPolicyDeleted e) {
             clusterPolicyChanged(e.name(), null);
+        } else if (event instanceof ClusterEvent.NodeUpserted e) {
+            nodeChanged(e.node().name(), e.node());
+        } else if (event instanceof ClusterEvent.NodeDeleted e) {
+            nodeChanged(e.name(), null);
         } else {
             throw new AssertionError(event);
         }
@@ -132,8 +157,21 @@ public final class IncrementalGraph {
         for (GroupIndex.Live g : groups.all()) {
             groupSnapshots.put(g.id, g.snapshot());
         }
+        TreeMap<String, NodeGroup> nodeGroupSnapshots = new TreeMap<>();
+        for (NodeGroupIndex.Live g : nodeGroups.all()) {
+            nodeGroupSnapshots.put(g.id, g.snapshot());
+        }
         return new PolicyGraph(namespaces, endpoints, policies, groupSnapshots, blocks, endpointPolicies, List.of(),
-                clusterPolicies, endpointClusterPolicies);
+                clusterPolicies, endpointClusterPolicies, nodes, nodeGroupSnapshots);
+    }
+
+    private void nodeChanged(String name, Node now) {
+        Node before = now == null ? nodes.remove(name) : nodes.put(name, now);
+        if (before == null ? now == null : before.equals(now)) {
+            return;
+        }
+        delta.nodesChanged.add(name);
+        nodeGroups.nodeChanged(name, before, now);
     }
 
     private void podChanged(String key, Endpoint now) {
@@ -230,12 +268,18 @@ public final class IncrementalGraph {
         }
     }
 
-    /** References every group and ipBlock set of a cluster policy once; returns the ids taken. */
+    /** References every group, ipBlock set and node group of a cluster policy once; returns the ids taken. */
     private Set<String> acquire(CompiledClusterPolicy p) {
         Set<String> refs = new LinkedHashSet<>();
         for (GroupSelector s : ClusterPolicyCompiler.groups(p.source())) {
             String id = s.id();
             if (refs.add(id) && groups.acquire(id, s)) {
+                delta.groupsCreated.add(id);
+            }
+        }
+        for (LabelSelector s : ClusterPolicyCompiler.nodeSelectors(p.source())) {
+            String id = NodeGroup.idOf(s);
+            if (refs.add(id) && nodeGroups.acquire(id, s)) {
                 delta.groupsCreated.add(id);
             }
         }
@@ -309,6 +353,10 @@ public final class IncrementalGraph {
                     delta.ipBlockSetsRemoved.add(id);
                 } else {
                     blockReferences.put(id, blockRefs - 1);
+                }
+            } else if (nodeGroups.contains(id)) {
+                if (nodeGroups.release(id)) {
+                    delta.groupsRemoved.add(id);
                 }
             } else if (groups.release(id)) {
                 delta.groupsRemoved.add(id);
@@ -393,6 +441,7 @@ public final class IncrementalGraph {
         final Set<String> ipBlockSetsRemoved = new TreeSet<>();
         final Set<String> endpointsChanged = new TreeSet<>();
         final Set<String> namespacesChanged = new TreeSet<>();
+        final Set<String> nodesChanged = new TreeSet<>();
         final Map<String, EndpointPolicies> touchedBefore = new LinkedHashMap<>();
         final Map<String, EndpointClusterPolicies> touchedClusterBefore = new LinkedHashMap<>();
 
@@ -445,7 +494,7 @@ public final class IncrementalGraph {
             return new GraphDelta(changes, List.copyOf(policiesAdded), List.copyOf(policiesRemoved),
                     List.copyOf(policiesChanged), List.copyOf(endpointPoliciesChanged), List.copyOf(groupsCreated),
                     List.copyOf(groupsRemoved), List.copyOf(ipBlockSetsCreated), List.copyOf(ipBlockSetsRemoved),
-                    List.copyOf(endpointsChanged), List.copyOf(namespacesChanged));
+                    List.copyOf(endpointsChanged), List.copyOf(namespacesChanged), List.copyOf(nodesChanged));
         }
     }
 }

@@ -2,7 +2,9 @@ package dev.weir.graph;
 
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
+import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
+import dev.weir.model.Node;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
@@ -31,6 +33,7 @@ public final class PolicyCompiler {
     public static PolicyGraph compile(ClusterSnapshot snapshot) {
         TreeMap<String, Namespace> namespaces = SortedEntries.treeMap(snapshot.namespaces(), Namespace::name);
         TreeMap<String, Endpoint> endpoints = SortedEntries.treeMap(snapshot.endpoints(), Endpoint::key);
+        TreeMap<String, Node> nodes = SortedEntries.treeMap(snapshot.nodes(), Node::name);
 
         Map<GroupSelector, String> groupIds = new HashMap<>();
         Map<Peer.IpBlock, String> blockIds = new HashMap<>();
@@ -47,6 +50,12 @@ public final class PolicyCompiler {
             blocks.put(id, set);
             return id;
         });
+        Map<String, LabelSelector> nodeSelectors = new TreeMap<>();
+        Function<LabelSelector, String> nodeGroupId = s -> {
+            String id = NodeGroup.idOf(s);
+            nodeSelectors.putIfAbsent(id, s);
+            return id;
+        };
         List<CompiledPolicy> compiled = new ArrayList<>(snapshot.policies().size());
         for (NetworkPolicy p : snapshot.policies()) {
             compiled.add(compilePolicy(p, groupId, blockId));
@@ -54,12 +63,16 @@ public final class PolicyCompiler {
         TreeMap<String, CompiledPolicy> policies = SortedEntries.treeMap(compiled, CompiledPolicy::key);
         TreeMap<String, CompiledClusterPolicy> clusterPolicies = new TreeMap<>();
         for (ClusterPolicy p : snapshot.clusterPolicies()) {
-            clusterPolicies.put(p.name(), ClusterPolicyCompiler.compile(p, groupId, blockId));
+            clusterPolicies.put(p.name(), ClusterPolicyCompiler.compile(p, groupId, blockId, nodeGroupId));
         }
 
         SelectorIndex index = new SelectorIndex(namespaces.values(), endpoints);
         Map<String, PeerGroup> groups = new TreeMap<>();
         selectors.forEach((id, s) -> groups.put(id, new PeerGroup(s, index.select(s))));
+        // few distinct node selectors and at most thousands of nodes: a plain scan per selector
+        Map<String, NodeGroup> nodeGroups = new TreeMap<>();
+        nodeSelectors.forEach((id, s) -> nodeGroups.put(id, new NodeGroup(s, nodes.values().stream()
+                .filter(n -> s.matches(n.labels())).map(Node::name).toList())));
 
         // policies iterate in key order, so each endpoint's lists come out sorted
         Map<String, List<String>> ingress = new HashMap<>();
@@ -88,7 +101,7 @@ public final class PolicyCompiler {
         TreeMap<String, EndpointPolicies> endpointPolicies = new TreeMap<>();
         SortedEntries.treeMap(selected, Map.Entry::getKey).forEach((k, e) -> endpointPolicies.put(k, e.getValue()));
         return new PolicyGraph(namespaces, endpoints, policies, groups, blocks, endpointPolicies, List.of(),
-                clusterPolicies, endpointClusterPolicies(clusterPolicies, groups));
+                clusterPolicies, endpointClusterPolicies(clusterPolicies, groups), nodes, nodeGroups);
     }
 
     /** For every endpoint some cluster policy selects: the policy names per direction, in evaluation order. */

@@ -2,7 +2,9 @@ package dev.weir.graph;
 
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
+import dev.weir.model.IpAddress;
 import dev.weir.model.Namespace;
+import dev.weir.model.Node;
 import dev.weir.model.PolicyType;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,8 +18,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The normalized policy graph: shared pod groups (keyed by canonical selector), ipBlock sets, compiled policies, and
- * for every selected endpoint its ordered ingress and egress policy lists. Immutable; every map iterates in key order,
+ * The normalized policy graph: shared pod groups (keyed by canonical selector), ipBlock sets, node groups (of
+ * ClusterNetworkPolicy {@code nodes} peers), compiled policies, and for every selected endpoint its ordered ingress
+ * and egress policy lists. Immutable; every map iterates in key order,
  * so everything derived from a graph is deterministic. Both the dataplane renderer and {@link Reachability} read it.
  */
 public final class PolicyGraph {
@@ -31,6 +34,8 @@ public final class PolicyGraph {
     private final List<Diagnostic> diagnostics;
     private final SortedMap<String, CompiledClusterPolicy> clusterPolicies;
     private final SortedMap<String, EndpointClusterPolicies> endpointClusterPolicies;
+    private final SortedMap<String, Node> nodes;
+    private final SortedMap<String, NodeGroup> nodeGroups;
 
     public PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
             Map<String, CompiledPolicy> policies, Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets,
@@ -47,6 +52,22 @@ public final class PolicyGraph {
             Map<String, EndpointPolicies> endpointPolicies, List<Diagnostic> diagnostics,
             Map<String, CompiledClusterPolicy> clusterPolicies,
             Map<String, EndpointClusterPolicies> endpointClusterPolicies) {
+        this(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies, diagnostics, clusterPolicies,
+                endpointClusterPolicies, Map.of(), Map.of());
+    }
+
+    /**
+     * A graph with ClusterNetworkPolicies and Node objects: {@code nodes} by name, and the node groups the cluster
+     * policies' {@code nodes} peers reference, by id.
+     */
+    public PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
+            Map<String, CompiledPolicy> policies, Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets,
+            Map<String, EndpointPolicies> endpointPolicies, List<Diagnostic> diagnostics,
+            Map<String, CompiledClusterPolicy> clusterPolicies,
+            Map<String, EndpointClusterPolicies> endpointClusterPolicies, Map<String, Node> nodes,
+            Map<String, NodeGroup> nodeGroups) {
+        this.nodes = frozen(nodes);
+        this.nodeGroups = frozen(nodeGroups);
         this.clusterPolicies = frozen(clusterPolicies);
         this.endpointClusterPolicies = frozen(endpointClusterPolicies);
         this.namespaces = frozen(namespaces);
@@ -105,6 +126,53 @@ public final class PolicyGraph {
             throw new IllegalArgumentException("no ipBlock set " + id + " in this graph");
         }
         return s;
+    }
+
+    /** Node objects by name. */
+    public SortedMap<String, Node> nodes() {
+        return nodes;
+    }
+
+    public Node node(String name) {
+        return nodes.get(name);
+    }
+
+    /** The node groups of {@code nodes} peers, by id. */
+    public SortedMap<String, NodeGroup> nodeGroups() {
+        return nodeGroups;
+    }
+
+    public NodeGroup nodeGroup(String id) {
+        NodeGroup g = nodeGroups.get(id);
+        if (g == null) {
+            throw new IllegalArgumentException("no node group " + id + " in this graph");
+        }
+        return g;
+    }
+
+    /** The members of a node group as nodes, in name order. */
+    public List<Node> nodeMembers(String nodeGroupId) {
+        List<Node> out = new ArrayList<>();
+        for (String name : nodeGroup(nodeGroupId).members()) {
+            out.add(nodes.get(name));
+        }
+        return out;
+    }
+
+    /**
+     * The member of a node group that has {@code address} among its {@code status.addresses}, if any (the first by
+     * name when nodes share an address): what a {@code nodes} peer matches.
+     *
+     * @throws IllegalArgumentException when the graph has no such node group
+     */
+    public java.util.Optional<String> nodeGroupHolds(String nodeGroupId, IpAddress address) {
+        NodeGroup g = nodeGroup(nodeGroupId);
+        for (String name : nodesByAddress().getOrDefault(address, List.of())) {
+            if (g.contains(name)) {
+                return java.util.Optional.of(name);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The members of a group as endpoints, in key order. */
@@ -168,7 +236,7 @@ public final class PolicyGraph {
     }
 
     /**
-     * The nodes that need a group or ipBlock set: those hosting an endpoint selected by a policy that references it
+     * The nodes that need a group, ipBlock set or node group: those hosting an endpoint selected by a policy that references it
      * (as a peer of a rule in an affected direction, or as the group it applies to). Empty for an unknown id.
      */
     public SortedSet<String> span(String groupOrSetId) {
@@ -178,6 +246,22 @@ public final class PolicyGraph {
     // Derived indexes, built on first use: a pure function of the immutable fields above, so a race only builds twice.
     private volatile Map<String, List<Endpoint>> byNode;
     private volatile Map<String, SortedSet<String>> spans;
+    private volatile Map<IpAddress, List<String>> nodesByAddress;
+
+    private Map<IpAddress, List<String>> nodesByAddress() {
+        Map<IpAddress, List<String>> m = nodesByAddress;
+        if (m == null) {
+            Map<IpAddress, List<String>> built = new HashMap<>();
+            for (Node n : nodes.values()) { // name order, so each list is in name order
+                for (IpAddress a : n.addresses()) {
+                    built.computeIfAbsent(a, k -> new ArrayList<>()).add(n.name());
+                }
+            }
+            built.replaceAll((k, v) -> List.copyOf(v));
+            nodesByAddress = m = built;
+        }
+        return m;
+    }
 
     private Map<String, List<Endpoint>> byNode() {
         Map<String, List<Endpoint>> m = byNode;
@@ -211,8 +295,7 @@ public final class PolicyGraph {
                 for (PolicyType t : p.types()) {
                     for (CompiledRule r : p.rules(t)) {
                         for (PeerRef ref : r.peers()) {
-                            String refId = ref instanceof PeerRef.Group g ? g.groupId() : ((PeerRef.Block) ref).setId();
-                            built.computeIfAbsent(refId, k -> new TreeSet<>()).addAll(nodes);
+                            built.computeIfAbsent(ref.id(), k -> new TreeSet<>()).addAll(nodes);
                         }
                     }
                 }
@@ -230,8 +313,7 @@ public final class PolicyGraph {
                 for (PolicyType t : PolicyType.values()) {
                     for (CompiledClusterRule r : p.rules(t)) {
                         for (PeerRef ref : r.peers()) {
-                            String refId = ref instanceof PeerRef.Group g ? g.groupId() : ((PeerRef.Block) ref).setId();
-                            built.computeIfAbsent(refId, k -> new TreeSet<>()).addAll(nodes);
+                            built.computeIfAbsent(ref.id(), k -> new TreeSet<>()).addAll(nodes);
                         }
                     }
                 }
@@ -251,12 +333,14 @@ public final class PolicyGraph {
         return o instanceof PolicyGraph g && namespaces.equals(g.namespaces) && endpoints.equals(g.endpoints)
                 && policies.equals(g.policies) && groups.equals(g.groups) && ipBlockSets.equals(g.ipBlockSets)
                 && endpointPolicies.equals(g.endpointPolicies) && diagnostics.equals(g.diagnostics)
-                && clusterPolicies.equals(g.clusterPolicies) && endpointClusterPolicies.equals(g.endpointClusterPolicies);
+                && clusterPolicies.equals(g.clusterPolicies) && endpointClusterPolicies.equals(g.endpointClusterPolicies)
+                && nodes.equals(g.nodes) && nodeGroups.equals(g.nodeGroups);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies, clusterPolicies);
+        return Objects.hash(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies, clusterPolicies,
+                nodes, nodeGroups);
     }
 
     @Override
@@ -264,6 +348,8 @@ public final class PolicyGraph {
         return "PolicyGraph[" + namespaces.size() + " namespaces, " + endpoints.size() + " endpoints, "
                 + policies.size() + " policies, " + groups.size() + " groups, " + ipBlockSets.size()
                 + " ipBlock sets, " + endpointPolicies.size() + " selected endpoints"
-                + (clusterPolicies.isEmpty() ? "" : ", " + clusterPolicies.size() + " cluster policies") + "]";
+                + (clusterPolicies.isEmpty() ? "" : ", " + clusterPolicies.size() + " cluster policies")
+                + (nodes.isEmpty() ? "" : ", " + nodes.size() + " nodes")
+                + (nodeGroups.isEmpty() ? "" : ", " + nodeGroups.size() + " node groups") + "]";
     }
 }

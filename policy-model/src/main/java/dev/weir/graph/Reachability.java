@@ -16,6 +16,8 @@ import java.util.Optional;
  * The policy semantics as a pure evaluator over a {@link PolicyGraph}: packet in, verdict and reasons out. Per side:
  * Admin-tier ClusterNetworkPolicy rules (first match: Accept and Deny are final, Pass skips the rest of the tier),
  * then NetworkPolicy when one isolates the pod, else Baseline-tier rules (first match; Pass ends the tier), else allow.
+ * A ClusterNetworkPolicy {@code nodes} peer matches a peer whose address (in the family evaluated) is an address of a
+ * selected node: among pods, that is a hostNetwork pod, whose IP is its node's.
  * {@code weir explain} prints it, and the dataplane is tested against it.
  */
 public final class Reachability {
@@ -160,6 +162,11 @@ public final class Reachability {
                 }
             } else if (ref instanceof PeerRef.Block b) {
                 if (peerIp.isPresent() && graph.ipBlockSet(b.setId()).block().contains(peerIp.get())) {
+                    return true;
+                }
+            } else if (ref instanceof PeerRef.Nodes n) {
+                // by address, as the dataplane's set matches: in a pod world, a hostNetwork pod holds its node's IP
+                if (peerIp.isPresent() && graph.nodeGroupHolds(n.groupId(), peerIp.get()).isPresent()) {
                     return true;
                 }
             } else {

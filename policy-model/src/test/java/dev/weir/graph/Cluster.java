@@ -6,6 +6,7 @@ import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.Protocol;
 import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class Cluster {
     private final Map<String, Endpoint> pods = new LinkedHashMap<>();
     private final Map<String, NetworkPolicy> policies = new LinkedHashMap<>();
     private final Map<String, ClusterPolicy> clusterPolicies = new LinkedHashMap<>();
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
     private IpAddress nextIp = IpAddress.parse("10.1.0.1");
 
     public static Cluster cluster() {
@@ -53,9 +55,15 @@ public final class Cluster {
         return this;
     }
 
+    public Cluster with(Node node) {
+        nodes.put(node.name(), node);
+        return this;
+    }
+
     public ClusterSnapshot snapshot() {
         return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(pods.values()),
-                new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()));
+                new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()),
+                new ArrayList<>(nodes.values()));
     }
 
     public PolicyGraph graph() {

@@ -171,17 +171,6 @@ class ClusterTiersTest {
     }
 
     @Test
-    void nodesPeersFailClosed() {
-        ClusterPolicyPeer nodes = new ClusterPolicyPeer.Nodes(LabelSelector.all());
-        Cluster accept = twoNamespaces().with(new ClusterPolicy("accept-nodes", Tier.ADMIN, 1, EVERYONE, List.of(),
-                List.of(rule(RuleAction.ACCEPT, nodes)))).with(policy("deny", "a", p -> p.types(PolicyType.EGRESS)));
-        assertThat(accept.allows("a/client", "b/server", 80)).as("accept matches nothing").isFalse();
-        Cluster pass = twoNamespaces().with(new ClusterPolicy("pass-nodes", Tier.ADMIN, 1, EVERYONE, List.of(),
-                List.of(rule(RuleAction.PASS, nodes))));
-        assertThat(pass.allows("a/client", "b/server", 80)).as("pass becomes deny-all").isFalse();
-    }
-
-    @Test
     void endpointsListTheirClusterPoliciesInEvaluationOrder() {
         Cluster c = twoNamespaces()
                 .with(ingress("base", Tier.BASELINE, 0, rule(RuleAction.DENY, fromNamespace("a"))))

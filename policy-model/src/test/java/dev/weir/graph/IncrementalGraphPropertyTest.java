@@ -6,6 +6,7 @@ import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.Set;
@@ -14,8 +15,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * For many seeds, random sequences of events: after every event the incremental graph equals a full compile of the
- * same state, and the delta says exactly what changed between the two graphs.
+ * For many seeds, random sequences of events (pods, namespaces, nodes, policies, cluster policies): after every event
+ * the incremental graph equals a full compile of the same state, and the delta says exactly what changed between the
+ * two graphs.
  */
 class IncrementalGraphPropertyTest {
 
@@ -24,6 +26,7 @@ class IncrementalGraphPropertyTest {
 
     @Test
     void incrementalGraphAlwaysEqualsAFullCompileAndDeltasReplay() {
+        java.util.Map<String, Integer> nodeCoverage = new TreeMap<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
             RandomCluster random = new RandomCluster(seed);
             IncrementalGraph incremental = new IncrementalGraph();
@@ -37,9 +40,40 @@ class IncrementalGraphPropertyTest {
                 String where = "seed " + seed + " event " + i + " " + event;
                 assertThat(now).as(where).isEqualTo(PolicyCompiler.compile(mirror.snapshot()));
                 assertDeltaDescribes(delta, previous, now, where);
+                countNodeCoverage(event, delta, previous, now, nodeCoverage);
                 previous = now;
             }
         }
+        // node events must move nodes in and out of node groups and readdress members, or they prove little
+        assertThat(nodeCoverage).as("node group changes seen").containsKeys("node event", "node joined a group",
+                "node left a group", "member node readdressed", "node group created");
+        assertThat(nodeCoverage.get("node joined a group")).isGreaterThan(20);
+        assertThat(nodeCoverage.get("member node readdressed")).isGreaterThan(5);
+    }
+
+    private static void countNodeCoverage(ClusterEvent event, GraphDelta delta, PolicyGraph before, PolicyGraph now,
+            java.util.Map<String, Integer> seen) {
+        if (event instanceof ClusterEvent.NodeUpserted || event instanceof ClusterEvent.NodeDeleted) {
+            seen.merge("node event", 1, Integer::sum);
+        }
+        delta.membership().forEach((id, change) -> {
+            if (!now.nodeGroups().containsKey(id) && !before.nodeGroups().containsKey(id)) {
+                return;
+            }
+            if (event instanceof ClusterEvent.NodeUpserted || event instanceof ClusterEvent.NodeDeleted) {
+                if (!change.added().isEmpty()) {
+                    seen.merge("node joined a group", 1, Integer::sum);
+                }
+                if (!change.removed().isEmpty()) {
+                    seen.merge("node left a group", 1, Integer::sum);
+                }
+                if (!change.readdressed().isEmpty()) {
+                    seen.merge("member node readdressed", 1, Integer::sum);
+                }
+            }
+        });
+        delta.groupsCreated().stream().filter(now.nodeGroups()::containsKey)
+                .forEach(id -> seen.merge("node group created", 1, Integer::sum));
     }
 
     @Test
@@ -84,11 +118,41 @@ class IncrementalGraphPropertyTest {
             }
             assertThat(replayed).as(where + ": replayed membership of " + id).isEqualTo(now);
         }
+        // node groups: the same, with node names as members and address changes as readdresses
+        Set<String> allNodeGroups = new TreeSet<>(before.nodeGroups().keySet());
+        allNodeGroups.addAll(after.nodeGroups().keySet());
+        for (String id : allNodeGroups) {
+            Set<String> old = before.nodeGroups().containsKey(id) ? new TreeSet<>(before.nodeGroup(id).members())
+                    : Set.of();
+            Set<String> now = after.nodeGroups().containsKey(id) ? new TreeSet<>(after.nodeGroup(id).members())
+                    : Set.of();
+            Set<String> readdressed = new TreeSet<>();
+            for (String name : old) {
+                if (now.contains(name) && !before.node(name).addresses().equals(after.node(name).addresses())) {
+                    readdressed.add(name);
+                }
+            }
+            GraphDelta.MembershipChange change = delta.membership().get(id);
+            Set<String> replayed = new TreeSet<>(old);
+            if (change != null) {
+                replayed.addAll(change.added());
+                replayed.removeAll(change.removed());
+                Set<String> addedButOld = new TreeSet<>(change.added());
+                addedButOld.retainAll(old);
+                assertThat(addedButOld).as(where + ": added were not members " + id).isEmpty();
+                assertThat(old).as(where + ": removed were members " + id).containsAll(change.removed());
+                assertThat(change.readdressed()).as(where + ": readdressed " + id).containsExactlyElementsOf(readdressed);
+            } else {
+                assertThat(readdressed).as(where + ": unreported readdress in " + id).isEmpty();
+            }
+            assertThat(replayed).as(where + ": replayed membership of " + id).isEqualTo(now);
+        }
         // structure
-        assertThat(delta.groupsCreated()).as(where).containsExactlyElementsOf(minus(after.groups().keySet(),
-                before.groups().keySet()));
-        assertThat(delta.groupsRemoved()).as(where).containsExactlyElementsOf(minus(before.groups().keySet(),
-                after.groups().keySet()));
+        assertThat(delta.groupsCreated()).as(where).containsExactlyElementsOf(minus(allGroupIds(after),
+                allGroupIds(before)));
+        assertThat(delta.groupsRemoved()).as(where).containsExactlyElementsOf(minus(allGroupIds(before),
+                allGroupIds(after)));
+        assertThat(delta.nodesChanged()).as(where).containsExactlyElementsOf(changedNodes(before, after));
         assertThat(delta.ipBlockSetsCreated()).as(where).containsExactlyElementsOf(minus(after.ipBlockSets().keySet(),
                 before.ipBlockSets().keySet()));
         assertThat(delta.ipBlockSetsRemoved()).as(where).containsExactlyElementsOf(minus(before.ipBlockSets().keySet(),
@@ -118,6 +182,20 @@ class IncrementalGraphPropertyTest {
         assertThat(delta.endpointPoliciesChanged()).as(where).containsExactlyElementsOf(endpointKeys);
     }
 
+    /** Pod group and node group ids: deltas report both as groups created and removed. */
+    private static Set<String> allGroupIds(PolicyGraph g) {
+        Set<String> out = new TreeSet<>(g.groups().keySet());
+        out.addAll(g.nodeGroups().keySet());
+        return out;
+    }
+
+    private static Set<String> changedNodes(PolicyGraph before, PolicyGraph after) {
+        Set<String> names = new TreeSet<>(before.nodes().keySet());
+        names.addAll(after.nodes().keySet());
+        names.removeIf(n -> java.util.Objects.equals(before.node(n), after.node(n)));
+        return names;
+    }
+
     /** NetworkPolicy keys and cluster policy keys, as deltas name them. */
     private static Set<String> policyKeys(PolicyGraph g) {
         Set<String> out = new TreeSet<>(g.policies().keySet());
@@ -137,6 +215,7 @@ class IncrementalGraphPropertyTest {
         final TreeMap<String, Endpoint> pods = new TreeMap<>();
         final TreeMap<String, NetworkPolicy> policies = new TreeMap<>();
         final TreeMap<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
+        final TreeMap<String, Node> nodes = new TreeMap<>();
 
         void apply(ClusterEvent event) {
             if (event instanceof ClusterEvent.PodUpserted e) {
@@ -155,6 +234,10 @@ class IncrementalGraphPropertyTest {
                 clusterPolicies.put(e.policy().name(), e.policy());
             } else if (event instanceof ClusterEvent.ClusterPolicyDeleted e) {
                 clusterPolicies.remove(e.name());
+            } else if (event instanceof ClusterEvent.NodeUpserted e) {
+                nodes.put(e.node().name(), e.node());
+            } else if (event instanceof ClusterEvent.NodeDeleted e) {
+                nodes.remove(e.name());
             } else {
                 throw new AssertionError(event);
             }
@@ -162,7 +245,8 @@ class IncrementalGraphPropertyTest {
 
         ClusterSnapshot snapshot() {
             return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(pods.values()),
-                    new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()));
+                    new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()),
+                    new ArrayList<>(nodes.values()));
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.weir.model.LabelSelector.Operator;
 import dev.weir.model.LabelSelector.Requirement;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.Peer;
 import dev.weir.model.PodPhase;
 import dev.weir.model.PolicyType;
@@ -43,8 +44,13 @@ final class RandomCluster {
     }
 
     ClusterEvent nextEvent() {
-        int kind = random.nextInt(12);
+        int kind = random.nextInt(14);
         String ns = pick(NAMESPACES);
+        if (kind >= 12) {
+            String name = "n" + random.nextInt(3);
+            return random.nextInt(5) == 0 ? new ClusterEvent.NodeDeleted(name)
+                    : new ClusterEvent.NodeUpserted(node(name));
+        }
         if (kind < 5) {
             String name = "p" + random.nextInt(6);
             Endpoint last = lastPods.get(ns + "/" + name);
@@ -80,6 +86,29 @@ final class RandomCluster {
             labels.put("env", pick("prod", "dev"));
         }
         return new Namespace(name, labels);
+    }
+
+    /**
+     * A node with random labels and addresses from the pods' own pool, so hostNetwork pods (and, rarely, others) hold a
+     * node's address as they do in a cluster.
+     */
+    Node node(String name) {
+        Map<String, String> labels = new HashMap<>();
+        if (random.nextBoolean()) {
+            labels.put("role", pick("infra", "worker"));
+        }
+        if (random.nextBoolean()) {
+            labels.put("zone", pick("z1", "z2"));
+        }
+        List<IpAddress> addresses = new ArrayList<>();
+        int choice = random.nextInt(8);
+        if (choice > 0) {
+            addresses.add(IpAddress.parse("10.0." + random.nextInt(3) + "." + random.nextInt(4)));
+        }
+        if (choice > 5) {
+            addresses.add(IpAddress.parse("fd00::" + random.nextInt(4)));
+        }
+        return new Node(name, labels, addresses);
     }
 
     /** The same pod with one thing changed: a label, its IPs, its phase, hostNetwork, its ports or its node. */
@@ -140,7 +169,7 @@ final class RandomCluster {
 
     /**
      * A random ClusterNetworkPolicy: either tier, few priorities (so ties happen), every action, every peer kind
-     * weir reads (nodes too, which fails closed), numeric, protocol-wide and named ports.
+     * weir reads, numeric, protocol-wide and named ports.
      */
     ClusterPolicy clusterPolicy(String name) {
         Tier tier = random.nextInt(3) == 0 ? Tier.BASELINE : Tier.ADMIN;
@@ -186,7 +215,7 @@ final class RandomCluster {
                     : new ClusterPolicyPeer.Pods(LabelSelector.all(), selector());
             case 3, 4 -> new ClusterPolicyPeer.Networks(List.of(Cidr.parse(pick("10.0.0.0/16", "10.0.1.0/24",
                     "10.0.2.3/32", "fd00::/64", "0.0.0.0/0"))));
-            default -> new ClusterPolicyPeer.Nodes(LabelSelector.all());
+            default -> new ClusterPolicyPeer.Nodes(nodeSelector());
         };
     }
 
@@ -231,6 +260,15 @@ final class RandomCluster {
             case 5 -> LabelSelector.matchLabels(Map.of("app", pick(APPS), "tier", pick("t1", "t2")));
             default -> new LabelSelector(List.of(new Requirement("app", Operator.IN, List.of("web", "db")),
                     new Requirement("tier", Operator.NOT_IN, List.of("t2"))));
+        };
+    }
+
+    private LabelSelector nodeSelector() {
+        return switch (random.nextInt(4)) {
+            case 0 -> LabelSelector.all();
+            case 1 -> LabelSelector.matchLabel("role", pick("infra", "worker"));
+            case 2 -> new LabelSelector(List.of(new Requirement("zone", Operator.EXISTS, List.of())));
+            default -> new LabelSelector(List.of(new Requirement("role", Operator.NOT_IN, List.of("infra"))));
         };
     }
 

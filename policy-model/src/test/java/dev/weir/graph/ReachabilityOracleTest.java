@@ -11,7 +11,10 @@ import dev.weir.model.admin.ClusterPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** On random clusters (NetworkPolicies and ClusterNetworkPolicies), compile + Reachability give the verdict of the plain reading of the spec for every packet. */
+/**
+ * On random clusters (NetworkPolicies, ClusterNetworkPolicies, Node objects), compile + Reachability give the verdict
+ * of the plain reading of the spec for every packet.
+ */
 class ReachabilityOracleTest {
 
     private static final int[] PORTS = {53, 80, 8080};
@@ -21,6 +24,7 @@ class ReachabilityOracleTest {
         int checked = 0;
         int allowed = 0;
         int byClusterPolicy = 0;
+        int byNodes = 0;
         for (long seed = 1; seed <= 40; seed++) {
             RandomCluster random = new RandomCluster(seed);
             IncrementalGraph state = new IncrementalGraph();
@@ -32,15 +36,20 @@ class ReachabilityOracleTest {
             List<ClusterPolicy> clusterSources = built.clusterPolicies().values().stream()
                     .map(CompiledClusterPolicy::source).toList();
             PolicyGraph graph = PolicyCompiler.compile(new ClusterSnapshot(List.copyOf(built.namespaces().values()),
-                    List.copyOf(built.endpoints().values()), sources, clusterSources));
+                    List.copyOf(built.endpoints().values()), sources, clusterSources,
+                    List.copyOf(built.nodes().values())));
             Reachability reachability = new Reachability(graph);
-            SpecOracle oracle = new SpecOracle(graph.namespaces(), sources, clusterSources);
+            SpecOracle oracle = new SpecOracle(graph.namespaces(), sources, clusterSources, graph.nodes().values());
+            SpecOracle withoutNodes = new SpecOracle(graph.namespaces(), sources, clusterSources, List.of());
             for (Endpoint src : graph.endpoints().values()) {
                 for (Endpoint dst : graph.endpoints().values()) {
                     for (IpFamily family : IpFamily.values()) {
                         for (Protocol protocol : Protocol.values()) {
                             for (int port : PORTS) {
                                 boolean expected = oracle.allows(src, dst, port, protocol, family);
+                                if (expected != withoutNodes.allows(src, dst, port, protocol, family)) {
+                                    byNodes++;
+                                }
                                 Verdict v = reachability.evaluate(src, dst, port, protocol, family);
                                 boolean actual = v.allowed();
                                 if (v.egress().decidedBy() != null || v.ingress().decidedBy() != null
@@ -60,5 +69,6 @@ class ReachabilityOracleTest {
         // the random clusters must exercise both outcomes, or the comparison proves little
         assertThat(allowed).isGreaterThan(checked / 10).isLessThan(checked - checked / 10);
         assertThat(byClusterPolicy).as("verdicts a ClusterNetworkPolicy took part in").isGreaterThan(checked / 10);
+        assertThat(byNodes).as("verdicts a nodes peer decided").isGreaterThan(100);
     }
 }

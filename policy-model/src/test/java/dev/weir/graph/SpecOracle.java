@@ -5,6 +5,7 @@ import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
@@ -16,10 +17,8 @@ import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.PositionedRule;
-import dev.weir.model.admin.RuleAction;
 import dev.weir.model.admin.Tier;
 import dev.weir.model.admin.TierOutcome;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
@@ -35,30 +34,14 @@ final class SpecOracle {
     private final Map<String, Namespace> namespaces;
     private final Collection<NetworkPolicy> policies;
     private final Collection<ClusterPolicy> clusterPolicies;
+    private final Collection<Node> nodes;
 
     SpecOracle(Map<String, Namespace> namespaces, Collection<NetworkPolicy> policies,
-            Collection<ClusterPolicy> clusterPolicies) {
+            Collection<ClusterPolicy> clusterPolicies, Collection<Node> nodes) {
         this.namespaces = namespaces;
         this.policies = policies;
-        this.clusterPolicies = clusterPolicies.stream().map(SpecOracle::failClosed).toList();
-    }
-
-    /**
-     * What the docs say weir does with {@code nodes} peers, which it does not enforce: in an Accept rule the peer
-     * matches nothing, a Deny or Pass rule holding one becomes deny-all.
-     */
-    private static ClusterPolicy failClosed(ClusterPolicy p) {
-        return new ClusterPolicy(p.name(), p.tier(), p.priority(), p.subject(), failClosed(p.ingress()),
-                failClosed(p.egress()));
-    }
-
-    private static List<ClusterPolicyRule> failClosed(List<ClusterPolicyRule> rules) {
-        List<ClusterPolicyRule> out = new ArrayList<>();
-        for (ClusterPolicyRule r : rules) {
-            boolean nodes = r.peers().stream().anyMatch(x -> x instanceof ClusterPolicyPeer.Nodes);
-            out.add(nodes && r.action() != RuleAction.ACCEPT ? ClusterPolicyRule.denyAll(r.name()) : r);
-        }
-        return out;
+        this.clusterPolicies = clusterPolicies;
+        this.nodes = nodes;
     }
 
     boolean allows(Endpoint src, Endpoint dst, int port, Protocol protocol, IpFamily family) {
@@ -134,8 +117,10 @@ final class SpecOracle {
             return peerIp.isPresent() && n.contains(peerIp.get());
         } else if (x instanceof ClusterPolicyPeer.Anywhere) {
             return true;
-        } else if (x instanceof ClusterPolicyPeer.Nodes) {
-            return false;
+        } else if (x instanceof ClusterPolicyPeer.Nodes n) {
+            // upstream: the addresses in status.addresses of the nodes the selector selects
+            return peerIp.isPresent() && nodes.stream().anyMatch(node -> n.nodeSelector().matches(node.labels())
+                    && node.addresses().contains(peerIp.get()));
         }
         throw new AssertionError(x);
     }
