@@ -60,6 +60,14 @@ public final class Names {
         return set("b", family, blockSetId.substring(1));
     }
 
+    /**
+     * {@code weir-h4-<16 hex>}: the addresses of the nodes a ClusterNetworkPolicy {@code nodes} peer selects, in one
+     * family (hash:ip, like a pod group).
+     */
+    public static String nodeSet(IpFamily family, String nodeGroupId) {
+        return set("h", family, nodeGroupId.substring(1));
+    }
+
     /** {@code weir-n4-<16 hex>}: {@code ip,proto:port} pairs a named port resolves to, keyed by what they mean. */
     public static String namedPortSet(IpFamily family, String meaning) {
         return set("n", family, Ids.hex(meaning).substring(0, 16));

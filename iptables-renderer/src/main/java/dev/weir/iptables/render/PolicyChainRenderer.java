@@ -108,6 +108,8 @@ final class PolicyChainRenderer {
                 if (graph.ipBlockSet(b.setId()).block().cidr().family() == family) {
                     peers.add("-m set --match-set " + sets.block(graph.ipBlockSet(b.setId())) + " " + peerSide);
                 }
+            } else if (ref instanceof PeerRef.Nodes n) {
+                peers.add("-m set --match-set " + sets.nodes(family, n.groupId()) + " " + peerSide);
             } else {
                 throw new AssertionError(ref);
             }

@@ -9,6 +9,7 @@ import dev.weir.model.Cidr;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
+import dev.weir.model.Node;
 import dev.weir.model.Peer;
 import dev.weir.model.PortMatch;
 import java.util.ArrayList;
@@ -45,6 +46,22 @@ final class SetCatalog {
             List<String> members = new ArrayList<>();
             for (Endpoint e : graph.members(groupId)) {
                 e.ip(family).ifPresent(ip -> members.add(ip.toString()));
+            }
+            sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP, family, members));
+        }
+        return name;
+    }
+
+    /**
+     * hash:ip of the addresses (of one family) of the nodes in a node group: what a {@code nodes} peer matches. A node
+     * joining, leaving or changing address changes this set, never a rule.
+     */
+    String nodes(IpFamily family, String nodeGroupId) {
+        String name = Names.nodeSet(family, nodeGroupId);
+        if (!sets.containsKey(name)) {
+            List<String> members = new ArrayList<>();
+            for (Node n : graph.nodeMembers(nodeGroupId)) {
+                n.addresses(family).forEach(ip -> members.add(ip.toString()));
             }
             sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP, family, members));
         }
@@ -134,6 +151,10 @@ final class SetCatalog {
                             entry(e, family, port).ifPresent(members::add);
                         }
                     }
+                } else if (ref instanceof PeerRef.Nodes) {
+                    // nodes declare no port names: a rule with a nodes peer cannot have a named port (the model and
+                    // the CRD refuse it), so this peer contributes nothing
+                    continue;
                 } else {
                     throw new AssertionError(ref);
                 }
@@ -158,11 +179,6 @@ final class SetCatalog {
     }
 
     private static String refText(PeerRef ref) {
-        if (ref instanceof PeerRef.Group g) {
-            return g.groupId();
-        } else if (ref instanceof PeerRef.Block b) {
-            return b.setId();
-        }
-        throw new AssertionError(ref);
+        return ref.id();
     }
 }

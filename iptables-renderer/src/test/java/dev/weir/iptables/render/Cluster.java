@@ -10,6 +10,7 @@ import dev.weir.model.IpAddress;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.Peer;
 import dev.weir.model.PodPhase;
 import dev.weir.model.PolicyType;
@@ -31,6 +32,7 @@ final class Cluster {
     private final List<Endpoint> pods = new ArrayList<>();
     private final List<NetworkPolicy> policies = new ArrayList<>();
     private final List<ClusterPolicy> clusterPolicies = new ArrayList<>();
+    private final Map<String, Node> nodes = new TreeMap<>();
 
     static Cluster cluster() {
         return new Cluster();
@@ -71,6 +73,13 @@ final class Cluster {
         return this;
     }
 
+    /** A Node object with labels {@code "k=v,k2=v2"} and comma-separated {@code status.addresses}. */
+    Cluster node(String name, String labels, String addresses) {
+        nodes.put(name, new Node(name, labels(labels), addresses.isEmpty() ? List.of()
+                : Arrays.stream(addresses.split(",")).map(IpAddress::parse).toList()));
+        return this;
+    }
+
     /** A ClusterNetworkPolicy. */
     Cluster clusterPolicy(ClusterPolicy p) {
         clusterPolicies.add(p);
@@ -78,7 +87,8 @@ final class Cluster {
     }
 
     ClusterSnapshot snapshot() {
-        return new ClusterSnapshot(List.copyOf(namespaces.values()), pods, policies, clusterPolicies);
+        return new ClusterSnapshot(List.copyOf(namespaces.values()), pods, policies, clusterPolicies,
+                List.copyOf(nodes.values()));
     }
 
     PolicyGraph graph() {

@@ -84,6 +84,48 @@ class ClusterPolicyRenderingTest {
         assertThat(withBaseline.traverse("FORWARD", web)).as("passed, then the baseline deny").isEqualTo(Outcome.DROP);
     }
 
+    /** One dual-stack pod on n1, {@code nodes} Node objects (dual-stack), an Admin Deny egress to every node. */
+    private static Cluster withNodes(int nodes) {
+        Cluster c = Cluster.cluster().namespace("prod", "team=a").pod("prod/web", "n1", "10.0.1.2,fd00:1::2",
+                "app=web");
+        for (int i = 1; i <= nodes; i++) {
+            c.node("n" + i, "role=worker", "192.168." + (i / 256) + "." + (i % 256) + ",fd00:ff::" + i);
+        }
+        return c.clusterPolicy(new ClusterPolicy("deny-nodes", Tier.ADMIN, 1, EVERYONE, List.of(),
+                List.of(new ClusterPolicyRule("", RuleAction.DENY, List.of(new ClusterPolicyPeer.Nodes(
+                        LabelSelector.all())), List.of()))));
+    }
+
+    @ParameterizedTest(name = "{0} nodes")
+    @ValueSource(ints = {2, 50, 500})
+    void ruleCountDoesNotGrowWithNodes(int nodes) {
+        Ruleset one = IptablesRenderer.render(withNodes(1).graph(), "n1");
+        Ruleset many = IptablesRenderer.render(withNodes(nodes).graph(), "n1");
+        assertThat(ruleCount(many)).isEqualTo(ruleCount(one));
+        assertThat(many.v6().chains()).isEqualTo(one.v6().chains());
+        assertThat(many.sets()).filteredOn(set -> set.name().startsWith("weir-h"))
+                .extracting(set -> set.members().size()).containsExactly(nodes, nodes);
+    }
+
+    @Test
+    void aNodesPeerIsOneHashIpSetPerFamilyOfTheSelectedNodesAddresses() {
+        Ruleset rs = IptablesRenderer.render(withNodes(2).graph(), "n1");
+        assertThat(rs.sets()).filteredOn(set -> set.name().startsWith("weir-h"))
+                .extracting(IpSetSpec::name, IpSetSpec::type, IpSetSpec::family, IpSetSpec::members)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("weir-h4-28742af21dc33705", IpSetSpec.Type.HASH_IP,
+                                dev.weir.model.IpFamily.V4, List.of("192.168.0.1", "192.168.0.2")),
+                        org.assertj.core.groups.Tuple.tuple("weir-h6-28742af21dc33705", IpSetSpec.Type.HASH_IP,
+                                dev.weir.model.IpFamily.V6, List.of("fd00:ff::1", "fd00:ff::2")));
+        Netfilter n1 = new Netfilter(rs);
+        assertThat(n1.traverse("FORWARD", new Packet(IpAddress.parse("10.0.1.2"), IpAddress.parse("192.168.0.2"),
+                Protocol.TCP, 10250))).isEqualTo(Outcome.DROP);
+        assertThat(n1.traverse("INPUT", new Packet(IpAddress.parse("fd00:1::2"), IpAddress.parse("fd00:ff::1"),
+                Protocol.UDP, 53))).as("its own node, over IPv6").isEqualTo(Outcome.DROP);
+        assertThat(n1.traverse("FORWARD", new Packet(IpAddress.parse("10.0.1.2"), IpAddress.parse("192.168.0.3"),
+                Protocol.TCP, 10250))).as("no node's address").isEqualTo(Outcome.ACCEPT);
+    }
+
     @Test
     void aNodeWithoutSelectedPodsRendersNoClusterPolicyChains() {
         Ruleset rs = IptablesRenderer.render(withPeers(3).graph(), "n3");

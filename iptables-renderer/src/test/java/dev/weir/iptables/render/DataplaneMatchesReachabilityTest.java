@@ -102,6 +102,30 @@ class DataplaneMatchesReachabilityTest {
                 "allowed by (Baseline", "denied by (Baseline", "passed by (Baseline", "admin pass, then NetworkPolicy");
     }
 
+    /** Likewise, {@code nodes} peers must decide some of the probes, or the node sets go untested. */
+    @org.junit.jupiter.api.Test
+    void nodesPeersDecideSomeProbesOfTheRandomClusters() {
+        int decidedByNodes = seeds().mapToInt(seed -> {
+            dev.weir.model.ClusterSnapshot s = RandomClusters.generate(seed).snapshot();
+            Reachability with = new Reachability(dev.weir.graph.PolicyCompiler.compile(s));
+            Reachability without = new Reachability(dev.weir.graph.PolicyCompiler.compile(new dev.weir.model
+                    .ClusterSnapshot(s.namespaces(), s.endpoints(), s.policies(), s.clusterPolicies())));
+            int n = 0;
+            for (Endpoint src : s.endpoints()) {
+                for (Endpoint dst : s.endpoints()) {
+                    for (int port : PORTS) {
+                        if (with.evaluate(src, dst, port, Protocol.TCP).allowed()
+                                != without.evaluate(src, dst, port, Protocol.TCP).allowed()) {
+                            n++;
+                        }
+                    }
+                }
+            }
+            return n;
+        }).sum();
+        assertThat(decidedByNodes).isGreaterThan(20);
+    }
+
     /** The packet's path: the source node's hook (OUTPUT from a hostNetwork pod, else FORWARD), then the destination's. */
     private static boolean passes(Map<String, Netfilter> rulesets, Endpoint src, Endpoint dst, Packet p) {
         Netfilter srcNode = rulesets.get(src.node());

@@ -116,6 +116,14 @@ final class GoldenCases {
                                             new LabelSelector(List.of(new LabelSelector.Requirement("team",
                                                     LabelSelector.Operator.EXISTS, List.of())))))),
                             List.of()))),
+            Map.entry("cnp-admin-deny-egress-nodes", () -> base()
+                    .node("n1", "node-role.kubernetes.io/worker=", "192.168.0.1")
+                    .node("n2", "node-role.kubernetes.io/control-plane=", "192.168.0.2,203.0.113.2")
+                    .node("n3", "node-role.kubernetes.io/worker=", "")
+                    .clusterPolicy(new ClusterPolicy("protect-nodes", Tier.ADMIN, 20, everyNamespace(), List.of(),
+                            List.of(cnpRule("api-server", RuleAction.ACCEPT, nodesPeer(
+                                    "node-role.kubernetes.io/control-plane="), tcp(6443)),
+                                    cnpRule("", RuleAction.DENY, nodesPeer("")))))),
             Map.entry("cnp-priority-order", () -> base()
                     .clusterPolicy(new ClusterPolicy("z-allow-https", Tier.ADMIN, 1, everyNamespace(),
                             List.of(cnpRule("", RuleAction.ACCEPT, nsPeer(""), tcp(443))), List.of()))
@@ -131,6 +139,10 @@ final class GoldenCases {
 
     private static ClusterPolicyPeer nsPeer(String labels) {
         return new ClusterPolicyPeer.Namespaces(Cluster.selector(labels));
+    }
+
+    private static ClusterPolicyPeer nodesPeer(String labels) {
+        return new ClusterPolicyPeer.Nodes(Cluster.selector(labels));
     }
 
     private static ClusterPolicyPeer networks(String... cidrs) {

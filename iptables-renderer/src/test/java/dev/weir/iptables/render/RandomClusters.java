@@ -28,13 +28,14 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Seeded random clusters covering every feature the renderer handles: two nodes, dual-stack, hostNetwork, ports,
- * NetworkPolicies and ClusterNetworkPolicies of both tiers.
+ * Seeded random clusters covering every feature the renderer handles: two nodes (as Node objects too, for
+ * {@code nodes} peers), dual-stack, hostNetwork, ports, NetworkPolicies and ClusterNetworkPolicies of both tiers.
  */
 final class RandomClusters {
 
     static final List<String> NODES = List.of("n1", "n2");
     static final List<String> NODE_IPS = List.of("192.168.0.1", "192.168.0.2");
+    static final List<String> NODE_LABELS = List.of("role=infra", "role=worker");
 
     private static final List<Supplier<Peer>> PEERS = List.of(
             () -> pods("app=web"), () -> pods("app=db"), () -> pods(""),
@@ -54,6 +55,12 @@ final class RandomClusters {
     static Cluster generate(long seed) {
         Random r = new Random(seed);
         Cluster c = Cluster.cluster().namespace("a", "team=x").namespace("b", "team=y").namespace("c", "");
+        for (int n = 0; n < NODES.size(); n++) {
+            // now and then a node without its Node object: a nodes peer must then match nothing there
+            if (r.nextInt(6) != 0) {
+                c.node(NODES.get(n), NODE_LABELS.get(n), NODE_IPS.get(n));
+            }
+        }
         List<String> apps = List.of("web", "db", "api");
         boolean[] hostNetUsed = new boolean[NODES.size()];
         int pods = 6 + r.nextInt(6);
@@ -115,7 +122,9 @@ final class RandomClusters {
     private static final List<Supplier<ClusterPolicyPeer>> EGRESS_ONLY_PEERS = List.of(
             () -> networks("10.0.1.0/24"), () -> networks("0.0.0.0/0"), () -> networks("10.0.0.0/16", "fd00::/64"),
             () -> networks("192.168.0.0/24"), () -> networks("::/0"),
-            () -> new ClusterPolicyPeer.Nodes(LabelSelector.all()));
+            () -> new ClusterPolicyPeer.Nodes(LabelSelector.all()),
+            () -> new ClusterPolicyPeer.Nodes(selector("role=infra")),
+            () -> new ClusterPolicyPeer.Nodes(selector("role=worker")));
 
     /** Either tier, priorities that tie, every action, every peer kind, numeric, protocol-wide and named ports. */
     private static ClusterPolicy clusterPolicy(Random r, String name) {
