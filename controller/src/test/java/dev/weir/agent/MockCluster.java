@@ -1,15 +1,18 @@
 package dev.weir.agent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 
 /**
  * fabric8's mock API server in CRUD mode, restartable on the same port with the same state (the state lives in the
@@ -38,12 +41,32 @@ final class MockCluster implements AutoCloseable {
         destroy();
     }
 
-    /** Shuts the server down; its own wait for Vert.x to finish can time out on a loaded machine, which is harmless. */
+    /**
+     * Shuts the server down; its own wait for Vert.x to finish can time out on a loaded machine, which is harmless.
+     * Then forgets the watches the dead server had open: they stay registered in the shared dispatcher (their sockets
+     * never report closing), and the dispatcher sends each change to every watch while holding its lock, waiting up to
+     * 30 s per dead socket — so a change made while the server is away would stall every request of the returning
+     * server, the agent's re-list included.
+     */
     private void destroy() {
         try {
             server.destroy();
         } catch (IllegalStateException slowShutdown) {
             // "Unable to close MockWebServer": the port is released regardless
+        }
+        forgetWatches();
+    }
+
+    private void forgetWatches() {
+        try {
+            Field crud = KubernetesMixedDispatcher.class.getDeclaredField("kubernetesCrudDispatcher");
+            crud.setAccessible(true);
+            Field listeners = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+            listeners.setAccessible(true);
+            // a CopyOnWriteArraySet: clearing it is safe against a concurrent send
+            ((Set<?>) listeners.get(crud.get(dispatcher))).clear();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("fabric8's mock changed: cannot drop a stopped server's watches", e);
         }
     }
 
