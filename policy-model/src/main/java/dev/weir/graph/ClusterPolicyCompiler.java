@@ -39,7 +39,8 @@ public final class ClusterPolicyCompiler {
         blocks(p).forEach(blockId::apply);
         nodeSelectors(p).forEach(nodeGroupId::apply);
         Naming ids = new Naming(groupId, blockId, nodeGroupId);
-        return new CompiledClusterPolicy(p, subject, rules(p, PolicyType.INGRESS, ids), rules(p, PolicyType.EGRESS, ids));
+        return new CompiledClusterPolicy(p, subject, rules(p, PolicyType.INGRESS, ids),
+                rules(p, PolicyType.EGRESS, ids));
     }
 
     /** How one compile names groups, sets and node groups. */
