@@ -3,13 +3,14 @@ package dev.weir.agent;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.admin.ClusterPolicy;
 import java.util.Objects;
 
 /**
  * One recorded change of the cluster, already translated: the latest state of one object (or its absence). Keys carry
- * the kind ({@code ns:dev}, {@code pod:dev/web-1}, {@code np:dev/allow-web}), so "latest per key" collapses a burst of
- * updates to one object into one change.
+ * the kind ({@code ns:dev}, {@code pod:dev/web-1}, {@code np:dev/allow-web}, {@code node:n1}), so "latest per key"
+ * collapses a burst of updates to one object into one change.
  */
 public sealed interface Change {
 
@@ -29,6 +30,24 @@ public sealed interface Change {
 
     static String clusterPolicyKey(String name) {
         return "cnp:" + name;
+    }
+
+    static String nodeKey(String name) {
+        return "node:" + name;
+    }
+
+    record NodeUpsert(Node node) implements Change {
+        @Override
+        public String key() {
+            return nodeKey(node.name());
+        }
+    }
+
+    record NodeDelete(String name) implements Change {
+        @Override
+        public String key() {
+            return nodeKey(name);
+        }
     }
 
     record NamespaceUpsert(Namespace namespace) implements Change {

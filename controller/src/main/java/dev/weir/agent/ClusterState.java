@@ -7,6 +7,7 @@ import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,6 +31,7 @@ public final class ClusterState {
     private final SortedMap<String, Endpoint> endpoints = new TreeMap<>();
     private final SortedMap<String, NetworkPolicy> policies = new TreeMap<>();
     private final SortedMap<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
+    private final SortedMap<String, Node> nodes = new TreeMap<>();
     private final SortedMap<String, Rejection> rejections = new TreeMap<>();
     private final IncrementalGraph incremental = new IncrementalGraph();
     private PolicyGraph graph;
@@ -47,6 +49,10 @@ public final class ClusterState {
                     new ClusterEvent.PodUpserted(u.endpoint()));
         } else if (change instanceof Change.PodDelete d) {
             return changed(endpoints.remove(key) != null, new ClusterEvent.PodDeleted(d.namespace(), d.name()));
+        } else if (change instanceof Change.NodeUpsert u) {
+            return changed(!u.node().equals(nodes.put(key, u.node())), new ClusterEvent.NodeUpserted(u.node()));
+        } else if (change instanceof Change.NodeDelete d) {
+            return changed(nodes.remove(key) != null, new ClusterEvent.NodeDeleted(d.name()));
         } else if (change instanceof Change.PolicyUpsert u) {
             boolean wasRejected = rejections.remove(key) != null;
             return changed(!u.policy().equals(policies.put(key, u.policy())),
@@ -107,6 +113,11 @@ public final class ClusterState {
                 deletes.add(new Change.PodDelete(e.namespace(), e.name()));
             }
         });
+        nodes.forEach((k, n) -> {
+            if (!seen.contains(k)) {
+                deletes.add(new Change.NodeDelete(n.name()));
+            }
+        });
         policies.forEach((k, p) -> {
             if (!seen.contains(k)) {
                 deletes.add(new Change.PolicyDelete(p.namespace(), p.name()));
@@ -139,7 +150,8 @@ public final class ClusterState {
 
     public ClusterSnapshot snapshot() {
         return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(endpoints.values()),
-                new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()));
+                new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()),
+                new ArrayList<>(nodes.values()));
     }
 
     /** Rejected policies by change key. */
@@ -153,6 +165,10 @@ public final class ClusterState {
 
     public int endpointCount() {
         return endpoints.size();
+    }
+
+    public int nodeCount() {
+        return nodes.size();
     }
 
     public int policyCount() {

@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's informers: Pods (all namespaces), Namespaces and NetworkPolicies. Handlers only translate, record the
+ * The agent's informers: Pods (all namespaces), Namespaces, NetworkPolicies and Nodes (for ClusterNetworkPolicy
+ * {@code nodes} peers; an agent not allowed to list them warns once and runs as if there were none, see
+ * {@link #nodeListForbidden}). Handlers only translate, record the
  * latest change per object and poke the trigger; the sync thread does the rest. Informers retry forever after errors
  * (fabric8 re-watches with backoff; a watchdog replaces an informer left without a live watch, which re-lists), so an
  * unreachable API server leaves the last applied rules in force and a returning one brings the caches up to date.
@@ -48,6 +50,9 @@ public final class ClusterWatch implements AutoCloseable {
     private Watched<Namespace> namespaces;
     private Watched<Pod> pods;
     private Watched<NetworkPolicy> policies;
+    private Watched<io.fabric8.kubernetes.api.model.Node> nodes;
+    /** Set when listing Nodes was refused (403): until a list succeeds, the Node cache counts as synced and empty. */
+    private volatile boolean nodesForbidden;
     private volatile Watched<dev.weir.crd.ClusterNetworkPolicy> clusterPolicies;
     private volatile boolean clusterPoliciesDecided;
     private volatile boolean closed;
@@ -83,6 +88,8 @@ public final class ClusterWatch implements AutoCloseable {
                 p -> new Change.PodDelete(namespaceOf(p), p.getMetadata().getName()));
         policies = new Watched<>(() -> client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0),
                 this::policyChange, np -> new Change.PolicyDelete(namespaceOf(np), np.getMetadata().getName()));
+        nodes = new Watched<>(() -> client.nodes().runnableInformer(0), this::nodeChange,
+                n -> new Change.NodeDelete(n.getMetadata().getName()), this::nodeListForbidden);
         // Discovery is a blocking call; an unreachable API server must not hold up the start.
         java.util.concurrent.CompletableFuture.runAsync(this::watchClusterNetworkPolicies);
         long period = Math.max(100, stallLimit.toMillis() / 4);
@@ -101,7 +108,7 @@ public final class ClusterWatch implements AutoCloseable {
      */
     private void checkWatches() {
         try {
-            for (Watched<?> w : new Watched<?>[] {namespaces, pods, policies, clusterPolicies}) {
+            for (Watched<?> w : new Watched<?>[] {namespaces, pods, policies, nodes, clusterPolicies}) {
                 if (w != null && !closed) {
                     w.check(System.nanoTime());
                 }
@@ -116,14 +123,22 @@ public final class ClusterWatch implements AutoCloseable {
         private final Supplier<SharedIndexInformer<T>> factory;
         private final Function<T, Change> upsert;
         private final Function<T, Change> delete;
+        private final Runnable onForbidden;
         private volatile SharedIndexInformer<T> current;
         private long notWatchingSince = -1;
 
         Watched(Supplier<SharedIndexInformer<T>> factory, Function<T, Change> upsert, Function<T, Change> delete) {
+            this(factory, upsert, delete, null);
+        }
+
+        /** {@code onForbidden}: run on a 403 from the API server (null: a 403 is retried like any failure). */
+        Watched(Supplier<SharedIndexInformer<T>> factory, Function<T, Change> upsert, Function<T, Change> delete,
+                Runnable onForbidden) {
             this.factory = factory;
             this.upsert = upsert;
             this.delete = delete;
-            this.current = start(factory.get(), upsert, delete, () -> { });
+            this.onForbidden = onForbidden;
+            this.current = start(factory.get(), upsert, delete, () -> { }, onForbidden);
         }
 
         SharedIndexInformer<T> informer() {
@@ -150,7 +165,7 @@ public final class ClusterWatch implements AutoCloseable {
                     old.getApiTypeClass().getSimpleName(), Durations.format(stallLimit));
             old.stop();
             SharedIndexInformer<T> fresh = factory.get();
-            current = start(fresh, upsert, delete, () -> deleteVanished(old, fresh));
+            current = start(fresh, upsert, delete, () -> deleteVanished(old, fresh), onForbidden);
         }
 
         /** Objects the old cache held and the fresh list lacks were deleted while the watch was away. */
@@ -165,7 +180,7 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> start(SharedIndexInformer<T> informer,
-            Function<T, Change> upsert, Function<T, Change> delete, Runnable onSynced) {
+            Function<T, Change> upsert, Function<T, Change> delete, Runnable onSynced, Runnable onForbidden) {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
@@ -183,6 +198,12 @@ public final class ClusterWatch implements AutoCloseable {
             }
         });
         informer.exceptionHandler((started, t) -> {
+            if (onForbidden != null && isForbidden(t)) {
+                onForbidden.run(); // it warns once; the retries go on quietly, so a later grant takes effect
+                LOG.debug("watch of {} forbidden, retrying with backoff: {}",
+                        informer.getApiTypeClass().getSimpleName(), t.toString());
+                return true;
+            }
             LOG.warn("watch of {} failed, retrying with backoff: {}", informer.getApiTypeClass().getSimpleName(),
                     t.toString());
             return true;
@@ -244,23 +265,54 @@ public final class ClusterWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Listing Nodes was refused (403: the agent's ClusterRole lacks nodes). Node objects only feed ClusterNetworkPolicy
+     * {@code nodes} peers, so the agent does not wait for them: it warns once and enforces as if there were no nodes
+     * (a {@code nodes} peer matches nothing) until a retried list succeeds.
+     */
+    private void nodeListForbidden() {
+        if (!nodesForbidden) {
+            nodesForbidden = true;
+            LOG.warn("listing Nodes is forbidden (the agent's ClusterRole needs get, list and watch on nodes); "
+                    + "ClusterNetworkPolicy nodes peers match no node until it may, retrying in the background");
+            trigger.poke();
+        }
+    }
+
+    private static boolean isForbidden(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 403) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the Node informer counts: not while its list is forbidden and it has never listed. */
+    private boolean nodesCount() {
+        return !nodesForbidden || nodes.informer().hasSynced();
+    }
+
     /** True once every informer has listed its objects: before that, no apply may run. */
     public boolean synced() {
         Watched<?> cnp = clusterPolicies;
         return namespaces != null && namespaces.informer().hasSynced() && pods.informer().hasSynced()
-                && policies.informer().hasSynced() && clusterPoliciesDecided
-                && (cnp == null || cnp.informer().hasSynced());
+                && policies.informer().hasSynced() && (!nodesCount() || nodes.informer().hasSynced())
+                && clusterPoliciesDecided && (cnp == null || cnp.informer().hasSynced());
     }
 
     /** The kinds whose informer has not listed yet (for {@code /readyz}'s reason), in a fixed order. */
     public java.util.List<String> unsyncedKinds() {
         java.util.List<String> out = new java.util.ArrayList<>();
         if (namespaces == null) {
-            return java.util.List.of("Namespace", "Pod", "NetworkPolicy");
+            return java.util.List.of("Namespace", "Pod", "NetworkPolicy", "Node");
         }
         addIfUnsynced(out, "Namespace", namespaces);
         addIfUnsynced(out, "Pod", pods);
         addIfUnsynced(out, "NetworkPolicy", policies);
+        if (nodesCount()) {
+            addIfUnsynced(out, "Node", nodes);
+        }
         if (!clusterPoliciesDecided) {
             out.add("ClusterNetworkPolicy");
         } else {
@@ -279,7 +331,8 @@ public final class ClusterWatch implements AutoCloseable {
     public boolean watching() {
         Watched<?> cnp = clusterPolicies;
         return namespaces != null && isWatching(namespaces.informer()) && isWatching(pods.informer())
-                && isWatching(policies.informer()) && (cnp == null || isWatching(cnp.informer()));
+                && isWatching(policies.informer()) && (!nodesCount() || isWatching(nodes.informer()))
+                && (cnp == null || isWatching(cnp.informer()));
     }
 
     /** fabric8 8.0.0's {@code isWatching} can throw (NPE in Reflector) while a watch is replaced: not watching. */
@@ -297,6 +350,7 @@ public final class ClusterWatch implements AutoCloseable {
         namespaces.informer().getStore().list().forEach(ns -> out.add(memo.get(ns, this::namespaceChange)));
         pods.informer().getStore().list().forEach(p -> out.add(memo.get(p, this::podChange)));
         policies.informer().getStore().list().forEach(np -> out.add(memo.get(np, this::policyChange)));
+        nodes.informer().getStore().list().forEach(n -> out.add(memo.get(n, this::nodeChange)));
         Watched<dev.weir.crd.ClusterNetworkPolicy> cnp = clusterPolicies;
         if (cnp != null) {
             cnp.informer().getStore().list().forEach(c -> out.add(memo.get(c, this::clusterPolicyChange)));
@@ -320,6 +374,17 @@ public final class ClusterWatch implements AutoCloseable {
         }
         LOG.debug("pod {}/{} left out: {}", namespaceOf(pod), pod.getMetadata().getName(), t.diagnostics());
         return new Change.PodDelete(namespaceOf(pod), pod.getMetadata().getName());
+    }
+
+    /** A node that does not translate (a malformed address) is left out, as if absent, with a warning. */
+    Change nodeChange(io.fabric8.kubernetes.api.model.Node node) {
+        Translated<dev.weir.model.Node> t = translator.node(node);
+        if (t.value().isPresent()) {
+            return new Change.NodeUpsert(t.value().get());
+        }
+        LOG.warn("node {} left out (nodes peers do not match its addresses): {}", node.getMetadata().getName(),
+                t.diagnostics());
+        return new Change.NodeDelete(node.getMetadata().getName());
     }
 
     Change policyChange(NetworkPolicy np) {
@@ -358,7 +423,7 @@ public final class ClusterWatch implements AutoCloseable {
         closed = true;
         watchdog.shutdownNow();
         statusWriter.close();
-        for (Watched<?> w : new Watched<?>[] {namespaces, pods, policies, clusterPolicies}) {
+        for (Watched<?> w : new Watched<?>[] {namespaces, pods, policies, nodes, clusterPolicies}) {
             if (w != null) {
                 w.informer().stop();
             }

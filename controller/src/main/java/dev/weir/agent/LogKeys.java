@@ -15,6 +15,7 @@ public final class LogKeys {
     public static final String CHANGES = "changes";
     public static final String NAMESPACES = "namespaces";
     public static final String PODS = "pods";
+    public static final String NODES = "nodes";
     public static final String POLICIES = "policies";
     public static final String CLUSTER_POLICIES = "clusterPolicies";
     public static final String REJECTED = "rejected";

@@ -5,6 +5,7 @@ import dev.weir.k8s.Translated;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
@@ -18,6 +19,8 @@ public interface ObjectTranslator {
     Translated<Endpoint> pod(Pod pod);
 
     Translated<NetworkPolicy> networkPolicy(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy);
+
+    Translated<Node> node(io.fabric8.kubernetes.api.model.Node node);
 
     static ObjectTranslator standard() {
         return new ObjectTranslator() {
@@ -35,6 +38,11 @@ public interface ObjectTranslator {
             public Translated<NetworkPolicy> networkPolicy(
                     io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy) {
                 return ModelTranslator.networkPolicy(policy);
+            }
+
+            @Override
+            public Translated<Node> node(io.fabric8.kubernetes.api.model.Node node) {
+                return ModelTranslator.node(node);
             }
         };
     }

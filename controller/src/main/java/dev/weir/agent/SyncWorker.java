@@ -119,9 +119,10 @@ public final class SyncWorker {
         metrics.chains.set(c.chains);
         metrics.rules.set(c.rules);
         metrics.ipsetMembers.set(c.members);
-        LOG.info("sync {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={}",
+        LOG.info("sync {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={}",
                 LogKeys.KIND, kind.name().toLowerCase(java.util.Locale.ROOT), LogKeys.CHANGES, drained.size(),
                 LogKeys.NAMESPACES, state.namespaceCount(), LogKeys.PODS, state.endpointCount(),
+                LogKeys.NODES, state.nodeCount(),
                 LogKeys.POLICIES, state.policyCount(), LogKeys.CLUSTER_POLICIES, state.clusterPolicyCount(),
                 LogKeys.REJECTED, state.rejections().size(),
                 LogKeys.CHAINS, c.chains, LogKeys.RULES, c.rules, LogKeys.SETS, c.sets, LogKeys.MEMBERS, c.members,

@@ -4,7 +4,9 @@ import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
+import dev.weir.model.IpAddress;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.ObjectRef;
 import dev.weir.k8s.admin.ClusterPolicyManifests;
 import dev.weir.k8s.admin.ClusterPolicyTranslation;
@@ -30,13 +32,14 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Reads Kubernetes manifests — files, directories ({@code *.yaml}, {@code *.yml}, {@code *.json}, sorted, not
  * recursive) and {@code -} for stdin — into a {@link ClusterSnapshot}. Accepts multi-document YAML, JSON and
- * {@code kind: List} (what {@code kubectl get ns,pods,netpol -A -o yaml} prints). Namespace, Pod and
+ * {@code kind: List} (what {@code kubectl get ns,pods,netpol -A -o yaml} prints). Namespace, Pod, Node,
  * {@code networking.k8s.io/v1} NetworkPolicy and {@code policy.networking.k8s.io/v1alpha2} ClusterNetworkPolicy are
  * read; other kinds are skipped with a note.
  *
  * <p>What a manifest lacks and a cluster would have is filled in, each time with a note: namespaces that objects refer
  * to but that are not given are created with only {@code kubernetes.io/metadata.name}; pods without
- * {@code status.podIP} get an address from {@code 10.254.0.0/16}; pods without a phase count as Running. A document
+ * {@code status.podIP} get an address from {@code 10.254.0.0/16} (hostNetwork pods on a given node get the node's
+ * address); pods without a phase count as Running. A document
  * that does not parse, or an object the API server would reject, becomes a {@link Diagnostic}; everything else still
  * loads.
  */
@@ -136,6 +139,12 @@ public final class ManifestLoader {
                         convert(node, io.fabric8.kubernetes.api.model.Namespace.class)), c.namespaces,
                         Namespace::name);
                 case "Pod" -> c.accept(ModelTranslator.pod(convert(node, Pod.class)), c.pods, Endpoint::key);
+                case "Node" -> {
+                    io.fabric8.kubernetes.api.model.Node n = convert(node, io.fabric8.kubernetes.api.model.Node.class);
+                    Translated<Node> t = ModelTranslator.node(n);
+                    c.accept(t, c.nodes, Node::name);
+                    t.value().ifPresent(v -> c.hostIps.put(v.name(), NodeTranslator.hostIps(n)));
+                }
                 case "NetworkPolicy" -> {
                     if (!"networking.k8s.io/v1".equals(apiVersion)) {
                         c.skipped(kind + " " + apiVersion);
@@ -190,6 +199,8 @@ public final class ManifestLoader {
         final Map<String, Integer> skippedKinds = new TreeMap<>();
         final List<String> replaced = new ArrayList<>();
         final Map<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
+        final Map<String, Node> nodes = new TreeMap<>();
+        final Map<String, List<IpAddress>> hostIps = new TreeMap<>();
 
         <T> void accept(Translated<T> t, Map<String, T> into, java.util.function.Function<T, String> key) {
             diagnostics.addAll(t.diagnostics());
@@ -211,7 +222,7 @@ public final class ManifestLoader {
 
         LoadResult finish() {
             skippedKinds.forEach((kind, n) -> notes.add("ignored " + n + " object" + (n == 1 ? "" : "s")
-                    + " of kind " + kind + " (weir explain reads Namespace, Pod, networking.k8s.io/v1 "
+                    + " of kind " + kind + " (weir explain reads Namespace, Pod, Node, networking.k8s.io/v1 "
                     + "NetworkPolicy and policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy)"));
             if (!replaced.isEmpty()) {
                 notes.add("given more than once, the last one counts: " + String.join(", ", replaced));
@@ -230,9 +241,10 @@ public final class ManifestLoader {
                 notes.add("namespaces not given were assumed with only the kubernetes.io/metadata.name label: "
                         + String.join(", ", missing));
             }
-            List<Endpoint> endpoints = SyntheticAddresses.assign(new ArrayList<>(pods.values()), notes);
+            List<Endpoint> endpoints = SyntheticAddresses.assign(new ArrayList<>(pods.values()), hostIps, notes);
             ClusterSnapshot snapshot = new ClusterSnapshot(new ArrayList<>(namespaces.values()), endpoints,
-                    new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()));
+                    new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()),
+                    new ArrayList<>(nodes.values()));
             return new LoadResult(snapshot, diagnostics, notes); // in the order found: file by file
         }
     }

@@ -3,6 +3,7 @@ package dev.weir.k8s;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.ObjectRef;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -46,6 +47,14 @@ public final class ModelTranslator {
      */
     public static Translated<Endpoint> pod(Pod in) {
         return PodTranslator.translate(in);
+    }
+
+    /**
+     * A node: labels and the {@code InternalIP}/{@code ExternalIP} entries of {@code status.addresses} (what a
+     * ClusterNetworkPolicy {@code nodes} peer matches); a malformed address rejects the node.
+     */
+    public static Translated<Node> node(io.fabric8.kubernetes.api.model.Node in) {
+        return NodeTranslator.translate(in);
     }
 
     /** A {@code networking.k8s.io/v1} NetworkPolicy, validated as the API server validates it. */

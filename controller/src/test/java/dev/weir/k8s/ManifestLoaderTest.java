@@ -145,7 +145,8 @@ class ManifestLoaderTest {
                 """));
         assertThat(r.diagnostics()).isEmpty();
         assertThat(r.notes()).containsExactly("ignored 2 objects of kind Service (weir explain reads Namespace, Pod, "
-                + "networking.k8s.io/v1 NetworkPolicy and policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy)");
+                + "Node, networking.k8s.io/v1 NetworkPolicy and policy.networking.k8s.io/v1alpha2 "
+                + "ClusterNetworkPolicy)");
     }
 
     @Test

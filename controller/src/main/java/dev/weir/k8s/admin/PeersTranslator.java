@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * {@code from}/{@code to} entries → model peers. An entry weir cannot read (no field set, which the API says means a
- * field from a newer API version, or {@code domainNames} and {@code nodes}, which weir does not enforce) becomes {@link #UNREADABLE};
+ * field from a newer API version, or {@code domainNames}, which weir does not enforce) becomes {@link #UNREADABLE};
  * the rule translator then fails closed as the API asks.
  */
 final class PeersTranslator {
@@ -65,12 +65,8 @@ final class PeersTranslator {
             return pods(p.getPods(), field + ".pods", findings);
         }
         if (p.getNodes() != null) {
-            // validated like any selector, then failed closed: weir does not watch Node objects (yet)
-            return AdminSelectors.translate(p.getNodes(), field + ".nodes", findings).map(s -> {
-                findings.warn(field + ".nodes", "node peers are not enforced by weir yet (it does not watch Node "
-                        + "addresses)");
-                return UNREADABLE;
-            });
+            return AdminSelectors.translate(p.getNodes(), field + ".nodes", findings)
+                    .map(ClusterPolicyPeer.Nodes::new);
         }
         if (p.getNetworks() != null) {
             return networks(p.getNetworks(), field + ".networks", findings);

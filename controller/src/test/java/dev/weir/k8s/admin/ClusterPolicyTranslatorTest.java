@@ -46,6 +46,28 @@ class ClusterPolicyTranslatorTest {
     }
 
     @Test
+    void nodesPeersAreTranslatedWithoutWarningsInEveryAction() {
+        ClusterPolicy p = accepted(cnp("""
+                tier: Admin
+                priority: 3
+                subject: {namespaces: {}}
+                egress:
+                - {action: Accept, to: [{nodes: {}}, {namespaces: {}}]}
+                - {name: to-infra, action: Pass, to: [{nodes: {matchLabels: {role: infra}}}]}
+                - action: Deny
+                  to: [{nodes: {matchExpressions: [{key: node-role.kubernetes.io/control-plane, operator: Exists}]}}]
+                  protocols: [{tcp: {destinationPort: {number: 10250}}}]
+                """));
+        assertThat(p.egress().get(0).peers()).containsExactly(new ClusterPolicyPeer.Nodes(LabelSelector.all()),
+                new ClusterPolicyPeer.Namespaces(LabelSelector.all()));
+        assertThat(p.egress().get(1).action()).isEqualTo(RuleAction.PASS);
+        assertThat(p.egress().get(1).peers()).containsExactly(new ClusterPolicyPeer.Nodes(LabelSelector.matchLabel(
+                "role", "infra")));
+        assertThat(p.egress().get(2).peers()).singleElement().isInstanceOf(ClusterPolicyPeer.Nodes.class);
+        assertThat(p.egress().get(2).ports()).containsExactly(PortMatch.Range.single(Protocol.TCP, 10250));
+    }
+
+    @Test
     void translatesEveryFieldOfAValidPolicy() {
         ClusterPolicy p = accepted(cnp("""
                 tier: Admin

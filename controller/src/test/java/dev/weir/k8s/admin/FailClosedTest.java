@@ -44,17 +44,6 @@ class FailClosedTest {
     }
 
     @Test
-    void nodePeersFailClosedWithAWarning() {
-        var accept = translate("- {action: Accept, to: [{nodes: {}}, {namespaces: {}}]}");
-        assertThat(accept.policy().egress()).singleElement()
-                .satisfies(r -> assertThat(r.peers())
-                        .containsExactly(new ClusterPolicyPeer.Namespaces(LabelSelector.all())));
-        assertThat(accept.warnings()).extracting(Diagnostic::field).containsExactly("spec.egress[0].to[0].nodes");
-        var pass = translate("- {name: to-nodes, action: Pass, to: [{nodes: {matchLabels: {role: infra}}}]}");
-        assertThat(pass.policy().egress()).containsExactly(ClusterPolicyRule.denyAll("to-nodes"));
-    }
-
-    @Test
     void anAcceptRuleKeepsThePeersWeirCanEnforce() {
         var t = translate("- {action: Accept, to: [{domainNames: [example.com]}, {namespaces: {}}]}");
         assertThat(t.policy().egress()).singleElement()
