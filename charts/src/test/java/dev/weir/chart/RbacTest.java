@@ -21,7 +21,7 @@ class RbacTest {
     }
 
     static final List<PolicyRule> CONTRACT = List.of(
-            rule(List.of(""), List.of("pods", "namespaces"), List.of("get", "list", "watch")),
+            rule(List.of(""), List.of("pods", "namespaces", "nodes"), List.of("get", "list", "watch")),
             rule(List.of("networking.k8s.io"), List.of("networkpolicies"), List.of("get", "list", "watch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies"), List.of("get", "list", "watch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies/status"), List.of("update", "patch")),
