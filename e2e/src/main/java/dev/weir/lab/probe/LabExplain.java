@@ -15,6 +15,7 @@ import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.admin.ClusterPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * What {@code weir explain} says about the lab right now: the lab API server's Namespaces, Pods, NetworkPolicies
+ * What {@code weir explain} says about the lab right now: the lab API server's Namespaces, Pods, Nodes, NetworkPolicies
  * (translated with {@link ModelTranslator}) and ClusterNetworkPolicies (with {@link ClusterPolicyTranslator}),
  * compiled and evaluated with {@link Reachability}. Rejected objects are reported through {@code diagnostics} and left
  * out, as the agents leave them out; an accepted ClusterNetworkPolicy's warnings are reported and it is kept (its
@@ -43,6 +44,8 @@ public final class LabExplain {
         List<Endpoint> endpoints = new ArrayList<>();
         client.pods().inAnyNamespace().list().getItems()
                 .forEach(p -> keep(ModelTranslator.pod(p), endpoints, diagnostics));
+        List<Node> nodes = new ArrayList<>();
+        client.nodes().list().getItems().forEach(n -> keep(ModelTranslator.node(n), nodes, diagnostics));
         List<NetworkPolicy> policies = new ArrayList<>();
         client.network().v1().networkPolicies().inAnyNamespace().list().getItems()
                 .forEach(p -> keep(ModelTranslator.networkPolicy(p), policies, diagnostics));
@@ -55,7 +58,7 @@ public final class LabExplain {
             t.diagnostics().forEach(diagnostics);
         });
         Reachability r = new Reachability(PolicyCompiler.compile(new ClusterSnapshot(namespaces, endpoints,
-                policies, clusterPolicies)));
+                policies, clusterPolicies, nodes)));
         return Explainer.table(r, pods, targets);
     }
 
