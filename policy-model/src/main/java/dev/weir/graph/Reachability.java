@@ -3,12 +3,15 @@ package dev.weir.graph;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
+import dev.weir.model.Node;
+import dev.weir.model.PodPhase;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,9 +21,13 @@ import java.util.Optional;
  * then NetworkPolicy when one isolates the pod, else Baseline-tier rules (first match; Pass ends the tier), else allow.
  * A ClusterNetworkPolicy {@code nodes} peer matches a peer whose address (in the family evaluated) is an address of a
  * selected node: among pods, that is a hostNetwork pod, whose IP is its node's.
- * {@code weir explain} prints it, and the dataplane is tested against it.
+ * One end may also be an address that is no pod's ({@link #outside}): a client or service outside the cluster, or a
+ * node. {@code weir explain} prints it, and the dataplane is tested against it.
  */
 public final class Reachability {
+
+    /** The namespace of an {@link #outside} end: empty, which no pod's namespace can be. */
+    private static final String OUTSIDE = "";
 
     private final PolicyGraph graph;
 
@@ -30,6 +37,30 @@ public final class Reachability {
 
     public PolicyGraph graph() {
         return graph;
+    }
+
+    /**
+     * An address that is no pod's as one end of a packet: a client or service outside the cluster, or a node (when the
+     * address is in a Node's {@code status.addresses}; then the node's own pods are always reachable from it, as for
+     * its hostNetwork pods). No policy selects it and no pod group holds it; ipBlock, {@code networks} and
+     * {@code nodes} peers match it by address, and a named port never resolves on it. Its namespace is empty and its
+     * name is the address. The caller decides what an address that is a pod's IP means (normally: that pod).
+     */
+    public Endpoint outside(IpAddress address) {
+        String node = graph.nodes().values().stream().filter(n -> n.addresses().contains(address)).map(Node::name)
+                .findFirst().orElse(null);
+        return new Endpoint(OUTSIDE, address.toString(), Map.of(), List.of(address), node, true, PodPhase.RUNNING,
+                List.of());
+    }
+
+    /** Whether an endpoint stands for an address rather than a pod (see {@link #outside}). */
+    public static boolean isOutside(Endpoint e) {
+        return e.namespace().equals(OUTSIDE);
+    }
+
+    /** How a verdict names an end: {@code ns/pod}, or the address for one {@link #outside} the pods. */
+    public static String name(Endpoint e) {
+        return isOutside(e) ? e.name() : e.key();
     }
 
     /** Evaluates a packet between two endpoints of the graph, by key ({@code ns/name}). */
@@ -69,6 +100,11 @@ public final class Reachability {
     private Verdict.Side side(PolicyType type, Endpoint subject, Endpoint peer, Optional<IpAddress> peerIp, int port,
             Protocol protocol) {
         String direction = type == PolicyType.INGRESS ? "ingress" : "egress";
+        if (isOutside(subject)) {
+            String why = subject.node() != null ? " is node " + subject.node() + "'s address; policies never select a node"
+                    : " is not a pod's address; no policy applies to that end";
+            return new Verdict.Side(direction, subject.name(), true, List.of(), List.of(), subject.name() + why);
+        }
         if (!subject.isPolicyEndpoint()) {
             String why = subject.hostNetwork() ? "is a hostNetwork pod, which policies never select"
                     : "has no IP or has terminated, so no policy applies to it";

@@ -67,6 +67,57 @@ class DataplaneMatchesReachabilityTest {
         assertThat(mismatches).as("seed %d, graph %s", seed, graph).isEmpty();
     }
 
+    /** Addresses outside the pods, inside and outside the random clusters' ipBlocks, networks and their excepts. */
+    private static final List<String> OUTSIDE = List.of("10.0.1.77", "10.0.9.9", "8.8.8.8", "203.0.113.5",
+            "192.168.0.9", "fd00::99", "fd00::1:5", "2001:db8::1");
+
+    /**
+     * Between a pod and an address that is no pod's, only the pod's node sees the packet (FORWARD, or OUTPUT/INPUT for
+     * a hostNetwork pod), and its rules give {@link Reachability#outside}'s verdict, both ways.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyProbeBetweenAPodAndAnOutsideAddressGetsTheReachabilityVerdict(long seed) {
+        PolicyGraph graph = RandomClusters.generate(seed).graph();
+        Reachability reachability = new Reachability(graph);
+        Map<String, Netfilter> rulesets = new HashMap<>();
+        RandomClusters.NODES.forEach(n -> rulesets.put(n, new Netfilter(IptablesRenderer.render(graph, n))));
+        List<String> mismatches = new ArrayList<>();
+        for (Endpoint pod : graph.endpoints().values()) {
+            if (pod.ips().isEmpty() || pod.phase().terminal()) {
+                continue;
+            }
+            Netfilter node = rulesets.get(pod.node());
+            for (String text : OUTSIDE) {
+                dev.weir.model.IpAddress address = dev.weir.model.IpAddress.parse(text);
+                Optional<dev.weir.model.IpAddress> podIp = pod.ip(address.family());
+                if (podIp.isEmpty()) {
+                    continue;
+                }
+                Endpoint outside = reachability.outside(address);
+                for (Protocol protocol : Protocol.values()) {
+                    for (int port : PORTS) {
+                        boolean out = node.traverse(pod.hostNetwork() ? "OUTPUT" : "FORWARD",
+                                new Packet(podIp.get(), address, protocol, port)) != Outcome.DROP;
+                        boolean in = node.traverse(pod.hostNetwork() ? "INPUT" : "FORWARD",
+                                new Packet(address, podIp.get(), protocol, port)) != Outcome.DROP;
+                        Verdict expectedOut = reachability.evaluate(pod, outside, port, protocol);
+                        Verdict expectedIn = reachability.evaluate(outside, pod, port, protocol);
+                        if (out != expectedOut.allowed()) {
+                            mismatches.add(pod.key() + " -> " + text + " " + port + "/" + protocol + ": rules say "
+                                    + (out ? "allowed" : "denied") + ", reachability " + expectedOut.reasons());
+                        }
+                        if (in != expectedIn.allowed()) {
+                            mismatches.add(text + " -> " + pod.key() + " " + port + "/" + protocol + ": rules say "
+                                    + (in ? "allowed" : "denied") + ", reachability " + expectedIn.reasons());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(mismatches).as("seed %d, graph %s", seed, graph).isEmpty();
+    }
+
     /**
      * The equivalence above is only as strong as the random clusters: they must make every tier decide, with every
      * action, or a broken tier would go unnoticed.
