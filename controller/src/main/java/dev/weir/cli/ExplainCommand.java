@@ -6,18 +6,22 @@ import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableJson;
 import dev.weir.explain.TruthTableText;
 import dev.weir.graph.PolicyCompiler;
+import dev.weir.graph.PolicyGraph;
 import dev.weir.graph.Reachability;
 import dev.weir.k8s.LoadResult;
 import dev.weir.k8s.ManifestLoader;
 import dev.weir.model.Diagnostic;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code weir explain}: reads manifests, compiles them, and prints who may reach whom as truth tables (or one verdict
@@ -53,7 +57,7 @@ public final class ExplainCommand implements Command {
     public String usage() {
         return """
                 usage: weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json]
-                       weir explain [-f] FILE|DIR|- ... --from NS/POD --to NS/POD [--port 80] [--protocol TCP]
+                       weir explain [-f] FILE|DIR|- ... --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP]
 
                 Reads Namespace, Pod, NetworkPolicy and ClusterNetworkPolicy manifests (multi-document YAML, JSON,
                 kind: List as printed by `kubectl get ns,pods,netpol -A -o yaml`; DIR means every *.yaml, *.yml,
@@ -64,7 +68,8 @@ public final class ExplainCommand implements Command {
                   --ports LIST       ports to evaluate (default: every port some pod declares; 80 if none)
                   --protocols LIST   TCP, UDP, SCTP, case-insensitive (default: those pods declare; TCP if none)
                   -o text|json       output format (default text; json is documented in docs/explain.md)
-                  --from, --to       a single pair, as namespace/pod
+                  --from, --to       a single pair: namespace/pod, or an IP address (a client or service
+                                     outside the cluster, or a node; only the pod's side is judged)
                   --port, --protocol the single pair's port and protocol (default: as for the tables)
                   --family ipv4|ipv6 judge packets of this family only (dual-stack); default: per pair, the first
                                      family both pods have, IPv4 before IPv6
@@ -105,22 +110,22 @@ public final class ExplainCommand implements Command {
         }
         List<PortProtocol> targets = targets(reachability, ports, protocols, err);
         if (single) {
-            String from = args.value("--from").orElseThrow();
-            String to = args.value("--to").orElseThrow();
-            for (String pod : List.of(from, to)) {
-                Main.UsageException.check(reachability.graph().endpoint(pod) != null,
-                        "no pod %s in the manifests (pods: %s)", pod,
-                        String.join(", ", reachability.graph().endpoints().keySet()));
-            }
-            TruthTable table = Explainer.table(reachability, new ArrayList<>(new LinkedHashSet<>(List.of(from, to))),
-                    targets, family);
+            Endpoint src = end(reachability, args.value("--from").orElseThrow(), err);
+            Endpoint dst = end(reachability, args.value("--to").orElseThrow(), err);
+            String from = Reachability.name(src);
+            String to = Reachability.name(dst);
+            // an address end fixes the family: its own
+            IpFamily pairFamily = family != null ? family
+                    : Stream.of(src, dst).filter(Reachability::isOutside).map(e -> e.ips().get(0).family())
+                            .findFirst().orElse(null);
+            TruthTable table = Explainer.pair(reachability, src, dst, targets, pairFamily);
             if (format.equals("json")) {
-                out.print(TruthTableJson.write(only(table, from, to), loaded.notes()));
+                out.print(TruthTableJson.write(table, loaded.notes()));
             } else {
                 for (PortProtocol t : targets) {
                     TruthTable.Cell c = table.cell(from, to, t).orElse(null);
                     if (c == null) {
-                        out.println(from + " -> " + to + " " + t + ": no " + family + " address on both pods");
+                        out.println(from + " -> " + to + " " + t + ": no " + pairFamily + " address on both ends");
                     } else {
                         out.print(Explainer.explain(from, to, t, c));
                     }
@@ -141,6 +146,30 @@ public final class ExplainCommand implements Command {
             }
         }
         return loaded.hasRejections() ? 1 : 0;
+    }
+
+    /**
+     * One end of {@code --from}/{@code --to}: a pod as {@code ns/name}, or an IP address. An address that is a pod's
+     * IP stands for that pod (said on stderr); any other address is an end outside the pods, a node's when a Node
+     * holds it ({@link Reachability#outside}).
+     */
+    private static Endpoint end(Reachability reachability, String text, PrintStream err) {
+        PolicyGraph graph = reachability.graph();
+        Endpoint pod = graph.endpoint(text);
+        if (pod != null) {
+            return pod;
+        }
+        Main.UsageException.check(!text.contains("/") && IpAddress.isValid(text),
+                "no pod %s in the manifests, and not an IP address (pods: %s)", text,
+                String.join(", ", graph.endpoints().keySet()));
+        IpAddress address = IpAddress.parse(text);
+        Optional<Endpoint> holder = graph.endpoints().values().stream()
+                .filter(e -> e.isPolicyEndpoint() && e.ips().contains(address)).findFirst();
+        if (holder.isPresent()) {
+            err.println("note: " + text + " is the address of pod " + holder.get().key() + "; judging that pod");
+            return holder.get();
+        }
+        return reachability.outside(address);
     }
 
     private static IpFamily family(Args args) {
@@ -216,16 +245,5 @@ public final class ExplainCommand implements Command {
             }
         }
         return new ArrayList<>(out);
-    }
-
-    private static TruthTable only(TruthTable table, String from, String to) {
-        TruthTable.Builder b = TruthTable.builder(table.pods());
-        for (TruthTable.Entry e : table.entries()) {
-            if (e.from().equals(from) && e.to().equals(to)) {
-                b.set(e.from(), e.to(), e.target(), e.cell());
-            }
-        }
-        table.targets().forEach(b::target);
-        return b.build();
     }
 }

@@ -7,7 +7,9 @@ import dev.weir.model.ContainerPort;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpFamily;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** Turns {@link Reachability} verdicts into {@link TruthTable}s and readable explanations. Pure. */
@@ -59,20 +61,44 @@ public final class Explainer {
             for (String from : pods) {
                 Endpoint src = require(graph, from);
                 for (String to : pods) {
-                    Endpoint dst = require(graph, to);
-                    Verdict v;
-                    if (family == null) {
-                        v = reachability.evaluate(src, dst, t.port(), t.protocol());
-                    } else if (src.ip(family).isPresent() && dst.ip(family).isPresent()) {
-                        v = reachability.evaluate(src, dst, t.port(), t.protocol(), family);
-                    } else {
-                        continue;
-                    }
-                    b.set(from, to, t, new TruthTable.Cell(v.allowed(), withReasons ? v.reasons() : List.of()));
+                    verdict(reachability, src, require(graph, to), t, family).ifPresent(v -> b.set(from, to, t,
+                            new TruthTable.Cell(v.allowed(), withReasons ? v.reasons() : List.of())));
                 }
             }
         }
         return b.build();
+    }
+
+    /**
+     * The one-cell-per-target table of a single pair, where either end may be an address that is no pod's
+     * ({@link Reachability#outside}); the table names such an end by its address.
+     */
+    public static TruthTable pair(Reachability reachability, Endpoint src, Endpoint dst, List<PortProtocol> targets,
+            IpFamily family) {
+        String from = Reachability.name(src);
+        String to = Reachability.name(dst);
+        TruthTable.Builder b = TruthTable.builder(new ArrayList<>(new LinkedHashSet<>(List.of(from, to))));
+        for (PortProtocol t : targets) {
+            b.target(t);
+            verdict(reachability, src, dst, t, family)
+                    .ifPresent(v -> b.set(from, to, t, new TruthTable.Cell(v.allowed(), v.reasons())));
+        }
+        return b.build();
+    }
+
+    /**
+     * The verdict in {@code family}, or with {@code null} in the first family both ends have; empty when an end has no
+     * address of {@code family}.
+     */
+    private static Optional<Verdict> verdict(Reachability reachability, Endpoint src, Endpoint dst, PortProtocol t,
+            IpFamily family) {
+        if (family == null) {
+            return Optional.of(reachability.evaluate(src, dst, t.port(), t.protocol()));
+        }
+        if (src.ip(family).isPresent() && dst.ip(family).isPresent()) {
+            return Optional.of(reachability.evaluate(src, dst, t.port(), t.protocol(), family));
+        }
+        return Optional.empty();
     }
 
     /** Every (port, protocol) some pod of the graph declares as a container port, in order. */

@@ -198,12 +198,45 @@ class ExplainCommandTest {
         Run v6 = run(DUAL_STACK, "-", "--ports", "80", "--protocols", "TCP", "--family", "ipv6");
         assertThat(v6.out()).contains("x/a\t.\t.\t?\nx/b\t.\t.\t?\nx/c\t?\t?\t?");
         Run single = run(DUAL_STACK, "-", "--from", "x/c", "--to", "x/a", "--port", "80", "--family", "6");
-        assertThat(single.out()).isEqualTo("x/c -> x/a 80/TCP: no V6 address on both pods\n");
+        assertThat(single.out()).isEqualTo("x/c -> x/a 80/TCP: no V6 address on both ends\n");
         assertThat(run(DUAL_STACK, "-", "--family", "ipx").exit()).isEqualTo(2);
     }
 
     @Test
     void commandIsRegisteredForMain() {
         assertThat(Main.commands()).containsKey("explain");
+    }
+
+    @Test
+    void anAddressOutsideThePodsIsJudgedOnThePodsSideOnly() {
+        Run in = run("", examples(), "--from", "10.244.7.7", "--to", "dev/myapp-2", "--port", "80");
+        assertThat(in.out()).isEqualTo("""
+                10.244.7.7 -> dev/myapp-2 80/TCP: allowed
+                  egress: 10.244.7.7 is not a pod's address; no policy applies to that end
+                  ingress: allowed by dev/allow-80-ingress ingress[0]
+                """);
+        Run outside = run("", examples(), "--from", "192.0.2.1", "--to", "dev/myapp-2", "--port", "80");
+        assertThat(outside.out()).startsWith("192.0.2.1 -> dev/myapp-2 80/TCP: denied\n");
+        Run out = run("", examples(), "--from", "prod/other", "--to", "8.8.8.8", "--port", "53", "--protocol", "UDP",
+                "-o", "json");
+        TruthTable t = TruthTableJson.read(out.out());
+        assertThat(t.cell("prod/other", "8.8.8.8", new PortProtocol(53, dev.weir.model.Protocol.UDP)).orElseThrow()
+                .allowed()).as("deny-all-egress in prod").isFalse();
+        assertThat(out.exit()).isZero();
+    }
+
+    @Test
+    void anAddressThatIsAPodsIpStandsForThatPod() {
+        Run r = run("", examples(), "--from", "10.244.1.2", "--to", "dev/myapp-2", "--port", "80");
+        assertThat(r.err()).contains("note: 10.244.1.2 is the address of pod dev/myapp-1; judging that pod");
+        assertThat(r.out()).startsWith("dev/myapp-1 -> dev/myapp-2 80/TCP: denied\n");
+    }
+
+    @Test
+    void anEndThatIsNeitherAPodNorAnAddressIsAUsageError() {
+        Run r = run("", examples(), "--from", "dev/nope", "--to", "dev/myapp-2");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no pod dev/nope in the manifests, and not an IP address (pods: dev/myapp-1,");
+        assertThat(run("", examples(), "--from", "10.0.0.0/8", "--to", "dev/myapp-2").exit()).isEqualTo(2);
     }
 }
