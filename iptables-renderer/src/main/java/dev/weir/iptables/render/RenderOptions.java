@@ -41,6 +41,46 @@ public record RenderOptions(int acceptMark, int dropMark, int seenMark, int pass
         return DEFAULTS;
     }
 
+    /**
+     * The four bits taken from a mask, as Felix takes its bits from {@code IptablesMarkMask}: the lowest set bit is
+     * accept, then drop, seen and pass. Bits of the mask above the fourth are left unused. {@code 0xf00000} gives the
+     * defaults.
+     *
+     * @throws IllegalArgumentException when the mask has fewer than four bits set
+     */
+    public static RenderOptions fromMask(int mask) {
+        if (Integer.bitCount(mask) < 4) {
+            throw new IllegalArgumentException("mark mask " + hex(mask) + " must have at least 4 bits set (weir uses"
+                    + " 4: accept, drop, seen, pass), e.g. 0xf00000");
+        }
+        int[] bits = new int[4];
+        int rest = mask;
+        for (int i = 0; i < 4; i++) {
+            bits[i] = Integer.lowestOneBit(rest);
+            rest &= ~bits[i];
+        }
+        return new RenderOptions(bits[0], bits[1], bits[2], bits[3]);
+    }
+
+    /**
+     * Reads a mark mask as written in flags and values: hexadecimal with {@code 0x} ({@code 0xf00000}) or decimal.
+     *
+     * @throws IllegalArgumentException naming the text when it is not a 32-bit number or has fewer than four bits
+     */
+    public static RenderOptions parseMask(String text) {
+        String t = text.strip();
+        long value;
+        try {
+            value = t.regionMatches(true, 0, "0x", 0, 2) ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("mark mask \"" + text + "\" is not a number (write it like 0xf00000)");
+        }
+        if (value <= 0 || value > 0xffffffffL) {
+            throw new IllegalArgumentException("mark mask \"" + text + "\" must be a 32-bit value above 0");
+        }
+        return fromMask((int) value);
+    }
+
     /** The bits weir owns in the packet mark. */
     public int mask() {
         return acceptMark | dropMark | seenMark | passMark;

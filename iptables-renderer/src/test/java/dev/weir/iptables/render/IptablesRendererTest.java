@@ -219,4 +219,46 @@ class IptablesRendererTest {
         assertThat(RenderOptions.defaults().mask()).isEqualTo(0xf00000);
         assertThat(new RenderOptions(0x100000, 0x200000, 0x400000)).isEqualTo(RenderOptions.defaults());
     }
+
+    @Test
+    void aMaskGivesItsFourLowestBitsInOrderAcceptDropSeenPass() {
+        assertThat(RenderOptions.fromMask(0xf00000)).isEqualTo(RenderOptions.defaults());
+        assertThat(RenderOptions.parseMask("0xF0000000"))
+                .isEqualTo(new RenderOptions(0x10000000, 0x20000000, 0x40000000, 0x80000000));
+        assertThat(RenderOptions.parseMask(" 0x5500 ")).isEqualTo(new RenderOptions(0x100, 0x400, 0x1000, 0x4000));
+        assertThat(RenderOptions.parseMask("983040")).isEqualTo(RenderOptions.fromMask(0xf0000));
+        assertThat(RenderOptions.fromMask(0xff000).mask()).as("bits above the fourth stay unused").isEqualTo(0xf000);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"0x700000", "0", "-1", "0x1ffffffff", "banana", "0x"})
+    void aMaskThatCannotHoldFourBitsIsRefusedNamingIt(String text) {
+        assertThatThrownBy(() -> RenderOptions.parseMask(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mark mask");
+    }
+
+    @Test
+    void rulesRenderedWithAnotherMaskGiveTheSameVerdicts() {
+        RenderOptions o = RenderOptions.parseMask("0xf000");
+        for (long seed = 1; seed <= 30; seed++) {
+            dev.weir.graph.PolicyGraph graph = RandomClusters.generate(seed).graph();
+            for (String node : RandomClusters.NODES) {
+                String moved = RestoreText.iptables(IptablesRenderer.render(graph, node, o).v4());
+                assertThat(moved).doesNotContain("0x100000").doesNotContain("0x200000").contains("/0xf000");
+                Netfilter shifted = new Netfilter(IptablesRenderer.render(graph, node, o));
+                Netfilter standard = new Netfilter(IptablesRenderer.render(graph, node));
+                for (dev.weir.model.Endpoint src : graph.endpoints().values()) {
+                    for (dev.weir.model.Endpoint dst : graph.endpoints().values()) {
+                        if (src.ip(dev.weir.model.IpFamily.V4).isEmpty() || dst.ip(dev.weir.model.IpFamily.V4).isEmpty()) {
+                            continue;
+                        }
+                        Netfilter.Packet p = new Netfilter.Packet(src.ip(dev.weir.model.IpFamily.V4).get(),
+                                dst.ip(dev.weir.model.IpFamily.V4).get(), dev.weir.model.Protocol.TCP, 80);
+                        assertThat(shifted.traverse("FORWARD", p)).as("seed %d %s", seed, p)
+                                .isEqualTo(standard.traverse("FORWARD", p));
+                    }
+                }
+            }
+        }
+    }
 }
