@@ -4,6 +4,7 @@ import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.render.RestoreText;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.k8s.LoadResult;
@@ -22,7 +23,7 @@ import java.util.Set;
  */
 public final class RenderCommand implements Command {
 
-    private static final Set<String> VALUED = Set.of("-f", "--filename", "--node", "--only");
+    private static final Set<String> VALUED = Set.of("-f", "--filename", "--node", "--only", "--mark-mask");
     private static final List<String> SECTIONS = List.of("ipset", "iptables", "ip6tables");
 
     private final InputStream stdin;
@@ -59,6 +60,8 @@ public final class RenderCommand implements Command {
 
                   --node NAME   the node (spec.nodeName of its pods)
                   --only WHAT   print one payload without headers, ready to pipe into its tool
+                  --mark-mask M the packet-mark bits weir may use, as the agent's --mark-mask (default
+                                0xf00000; the four lowest set bits are used)
 
                 Notes and rejected objects go to stderr.
                 Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), 2 bad usage.""";
@@ -75,6 +78,14 @@ public final class RenderCommand implements Command {
         String only = args.value("--only").orElse(null);
         Main.UsageException.check(only == null || SECTIONS.contains(only),
                 "--only wants one of %s, got \"%s\"", String.join(", ", SECTIONS), only);
+        RenderOptions options = RenderOptions.defaults();
+        if (args.has("--mark-mask")) {
+            try {
+                options = RenderOptions.parseMask(args.value("--mark-mask").orElseThrow());
+            } catch (IllegalArgumentException e) {
+                throw new Main.UsageException("--mark-mask: " + e.getMessage());
+            }
+        }
 
         LoadResult loaded = ManifestLoader.load(sources, stdin);
         loaded.notes().forEach(n -> err.println("note: " + n));
@@ -86,7 +97,7 @@ public final class RenderCommand implements Command {
             err.println("note: no pod in the manifests runs on node " + node
                     + "; printing the chains of a node without selected pods");
         }
-        Ruleset rs = IptablesRenderer.render(graph, node);
+        Ruleset rs = IptablesRenderer.render(graph, node, options);
         if (only != null) {
             out.print(switch (only) {
                 case "ipset" -> RestoreText.ipset(rs.sets());

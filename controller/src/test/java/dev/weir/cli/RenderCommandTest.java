@@ -84,6 +84,16 @@ class RenderCommandTest {
     }
 
     @Test
+    void markMaskMovesWeirsMarkBitsAsTheAgentsFlagDoes() {
+        Run r = run(CLUSTER, "--node", "n1", "--only", "iptables", "--mark-mask", "0xf000", "-");
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("-j MARK --set-xmark 0x0/0xf000").doesNotContain("0xf00000");
+        Run bad = run(CLUSTER, "--node", "n1", "--mark-mask", "0x3", "-");
+        assertThat(bad.exit).isEqualTo(2);
+        assertThat(bad.err).contains("--mark-mask: mark mask 0x3 must have at least 4 bits set");
+    }
+
+    @Test
     void unknownNodeIsANoteNotAnError() {
         Run r = run(CLUSTER, "--node", "nowhere", "-");
         assertThat(r.exit).isZero();
