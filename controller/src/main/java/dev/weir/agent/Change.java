@@ -1,108 +1,28 @@
 package dev.weir.agent;
 
-import dev.weir.model.Endpoint;
-import dev.weir.model.Namespace;
-import dev.weir.model.NetworkPolicy;
-import dev.weir.model.Node;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.graph.ClusterEvent;
 import java.util.Objects;
 
 /**
- * One recorded change of the cluster, already translated: the latest state of one object (or its absence). Keys carry
- * the kind ({@code ns:dev}, {@code pod:dev/web-1}, {@code np:dev/allow-web}, {@code node:n1}), so "latest per key"
- * collapses a burst of updates to one object into one change.
+ * One recorded change of the cluster, already translated: a model {@link ClusterEvent} (the latest state of one object,
+ * or its absence), or a policy the translator rejected. Keys carry the kind ({@code ns:dev}, {@code pod:dev/web-1},
+ * {@code np:dev/allow-web}, {@code cnp:deny-all}, {@code node:n1}), so "latest per key" collapses a burst of updates to
+ * one object into one change, and a rejection replaces the same policy's upsert or delete.
  */
 public sealed interface Change {
 
     String key();
 
-    static String namespaceKey(String name) {
-        return "ns:" + name;
-    }
+    /** A change the model consumes as it is ({@link dev.weir.graph.IncrementalGraph#apply}). */
+    record Event(ClusterEvent event) implements Change {
 
-    static String podKey(String namespace, String name) {
-        return "pod:" + namespace + "/" + name;
-    }
-
-    static String policyKey(String namespace, String name) {
-        return "np:" + namespace + "/" + name;
-    }
-
-    static String clusterPolicyKey(String name) {
-        return "cnp:" + name;
-    }
-
-    static String nodeKey(String name) {
-        return "node:" + name;
-    }
-
-    record NodeUpsert(Node node) implements Change {
-        @Override
-        public String key() {
-            return nodeKey(node.name());
+        public Event {
+            Objects.requireNonNull(event, "event");
         }
-    }
 
-    record NodeDelete(String name) implements Change {
         @Override
         public String key() {
-            return nodeKey(name);
-        }
-    }
-
-    record NamespaceUpsert(Namespace namespace) implements Change {
-        @Override
-        public String key() {
-            return namespaceKey(namespace.name());
-        }
-    }
-
-    record NamespaceDelete(String name) implements Change {
-        @Override
-        public String key() {
-            return namespaceKey(name);
-        }
-    }
-
-    record PodUpsert(Endpoint endpoint) implements Change {
-        @Override
-        public String key() {
-            return podKey(endpoint.namespace(), endpoint.name());
-        }
-    }
-
-    record PodDelete(String namespace, String name) implements Change {
-        @Override
-        public String key() {
-            return podKey(namespace, name);
-        }
-    }
-
-    record PolicyUpsert(NetworkPolicy policy) implements Change {
-        @Override
-        public String key() {
-            return policyKey(policy.namespace(), policy.name());
-        }
-    }
-
-    record PolicyDelete(String namespace, String name) implements Change {
-        @Override
-        public String key() {
-            return policyKey(namespace, name);
-        }
-    }
-
-    record ClusterPolicyUpsert(ClusterPolicy policy) implements Change {
-        @Override
-        public String key() {
-            return clusterPolicyKey(policy.name());
-        }
-    }
-
-    record ClusterPolicyDelete(String name) implements Change {
-        @Override
-        public String key() {
-            return clusterPolicyKey(name);
+            return Change.key(event);
         }
     }
 
@@ -115,9 +35,41 @@ public sealed interface Change {
 
         @Override
         public String key() {
-            // A NetworkPolicy has a namespace; a ClusterNetworkPolicy is cluster-scoped.
-            return rejection.object().namespace() == null ? clusterPolicyKey(rejection.object().name())
-                    : policyKey(rejection.object().namespace(), rejection.object().name());
+            return Change.key(asDelete());
         }
+
+        /** The delete of the rejected policy: what it does to the graph, and so the key it shares. */
+        public ClusterEvent asDelete() {
+            // A NetworkPolicy has a namespace; a ClusterNetworkPolicy is cluster-scoped.
+            return rejection.object().namespace() == null
+                    ? new ClusterEvent.ClusterPolicyDeleted(rejection.object().name())
+                    : new ClusterEvent.PolicyDeleted(rejection.object().namespace(), rejection.object().name());
+        }
+    }
+
+    /** The object an event is about, with its kind: an upsert and a delete of one object share the key. */
+    static String key(ClusterEvent event) {
+        if (event instanceof ClusterEvent.NamespaceUpserted e) {
+            return "ns:" + e.namespace().name();
+        } else if (event instanceof ClusterEvent.NamespaceDeleted e) {
+            return "ns:" + e.name();
+        } else if (event instanceof ClusterEvent.PodUpserted e) {
+            return "pod:" + e.endpoint().namespace() + "/" + e.endpoint().name();
+        } else if (event instanceof ClusterEvent.PodDeleted e) {
+            return "pod:" + e.namespace() + "/" + e.name();
+        } else if (event instanceof ClusterEvent.PolicyUpserted e) {
+            return "np:" + e.policy().namespace() + "/" + e.policy().name();
+        } else if (event instanceof ClusterEvent.PolicyDeleted e) {
+            return "np:" + e.namespace() + "/" + e.name();
+        } else if (event instanceof ClusterEvent.ClusterPolicyUpserted e) {
+            return "cnp:" + e.policy().name();
+        } else if (event instanceof ClusterEvent.ClusterPolicyDeleted e) {
+            return "cnp:" + e.name();
+        } else if (event instanceof ClusterEvent.NodeUpserted e) {
+            return "node:" + e.node().name();
+        } else if (event instanceof ClusterEvent.NodeDeleted e) {
+            return "node:" + e.name();
+        }
+        throw new AssertionError(event);
     }
 }

@@ -38,48 +38,45 @@ public final class ClusterState {
 
     /** Applies one change; returns false when it changed nothing (the same record again). */
     public boolean apply(Change change) {
-        String key = change.key();
-        if (change instanceof Change.NamespaceUpsert u) {
-            return changed(!u.namespace().equals(namespaces.put(key, u.namespace())),
-                    new ClusterEvent.NamespaceUpserted(u.namespace()));
-        } else if (change instanceof Change.NamespaceDelete d) {
-            return changed(namespaces.remove(key) != null, new ClusterEvent.NamespaceDeleted(d.name()));
-        } else if (change instanceof Change.PodUpsert u) {
-            return changed(!u.endpoint().equals(endpoints.put(key, u.endpoint())),
-                    new ClusterEvent.PodUpserted(u.endpoint()));
-        } else if (change instanceof Change.PodDelete d) {
-            return changed(endpoints.remove(key) != null, new ClusterEvent.PodDeleted(d.namespace(), d.name()));
-        } else if (change instanceof Change.NodeUpsert u) {
-            return changed(!u.node().equals(nodes.put(key, u.node())), new ClusterEvent.NodeUpserted(u.node()));
-        } else if (change instanceof Change.NodeDelete d) {
-            return changed(nodes.remove(key) != null, new ClusterEvent.NodeDeleted(d.name()));
-        } else if (change instanceof Change.PolicyUpsert u) {
-            boolean wasRejected = rejections.remove(key) != null;
-            return changed(!u.policy().equals(policies.put(key, u.policy())),
-                    new ClusterEvent.PolicyUpserted(u.policy())) || wasRejected;
-        } else if (change instanceof Change.PolicyDelete d) {
-            boolean wasRejected = rejections.remove(key) != null;
-            return changed(policies.remove(key) != null, new ClusterEvent.PolicyDeleted(d.namespace(), d.name()))
-                    || wasRejected;
-        } else if (change instanceof Change.ClusterPolicyUpsert u) {
-            boolean wasRejected = rejections.remove(key) != null;
-            return changed(!u.policy().equals(clusterPolicies.put(key, u.policy())),
-                    new ClusterEvent.ClusterPolicyUpserted(u.policy())) || wasRejected;
-        } else if (change instanceof Change.ClusterPolicyDelete d) {
-            boolean wasRejected = rejections.remove(key) != null;
-            return changed(clusterPolicies.remove(key) != null, new ClusterEvent.ClusterPolicyDeleted(d.name()))
-                    || wasRejected;
+        if (change instanceof Change.Event e) {
+            return apply(change.key(), e.event());
         } else if (change instanceof Change.PolicyRejected r) {
             // A policy that turns invalid is left out whole, as the translator's contract says; the others stay.
-            NetworkPolicy before = policies.remove(key);
-            ClusterPolicy clusterBefore = clusterPolicies.remove(key);
-            boolean removed = before != null
-                    && changed(true, new ClusterEvent.PolicyDeleted(before.namespace(), before.name()));
-            removed |= clusterBefore != null
-                    && changed(true, new ClusterEvent.ClusterPolicyDeleted(clusterBefore.name()));
+            String key = change.key();
+            boolean removed = changed(policies.remove(key) != null || clusterPolicies.remove(key) != null,
+                    r.asDelete());
             return !r.rejection().equals(rejections.put(key, r.rejection())) || removed;
         }
         throw new AssertionError(change);
+    }
+
+    /** {@code key} is {@link Change#key(ClusterEvent)} of {@code event}: the maps are keyed like the pending changes. */
+    private boolean apply(String key, ClusterEvent event) {
+        if (event instanceof ClusterEvent.NamespaceUpserted u) {
+            return changed(!u.namespace().equals(namespaces.put(key, u.namespace())), event);
+        } else if (event instanceof ClusterEvent.NamespaceDeleted) {
+            return changed(namespaces.remove(key) != null, event);
+        } else if (event instanceof ClusterEvent.PodUpserted u) {
+            return changed(!u.endpoint().equals(endpoints.put(key, u.endpoint())), event);
+        } else if (event instanceof ClusterEvent.PodDeleted) {
+            return changed(endpoints.remove(key) != null, event);
+        } else if (event instanceof ClusterEvent.NodeUpserted u) {
+            return changed(!u.node().equals(nodes.put(key, u.node())), event);
+        } else if (event instanceof ClusterEvent.NodeDeleted) {
+            return changed(nodes.remove(key) != null, event);
+        }
+        // A policy's upsert or delete also ends its rejection, if it had one.
+        boolean wasRejected = rejections.remove(key) != null;
+        if (event instanceof ClusterEvent.PolicyUpserted u) {
+            return changed(!u.policy().equals(policies.put(key, u.policy())), event) || wasRejected;
+        } else if (event instanceof ClusterEvent.PolicyDeleted) {
+            return changed(policies.remove(key) != null, event) || wasRejected;
+        } else if (event instanceof ClusterEvent.ClusterPolicyUpserted u) {
+            return changed(!u.policy().equals(clusterPolicies.put(key, u.policy())), event) || wasRejected;
+        } else if (event instanceof ClusterEvent.ClusterPolicyDeleted) {
+            return changed(clusterPolicies.remove(key) != null, event) || wasRejected;
+        }
+        throw new AssertionError(event);
     }
 
     private boolean changed(boolean changed, ClusterEvent event) {
@@ -102,40 +99,39 @@ public final class ClusterState {
             seen.add(c.key());
             changed |= apply(c);
         }
-        List<Change> deletes = new ArrayList<>();
+        List<ClusterEvent> deletes = new ArrayList<>();
         namespaces.forEach((k, ns) -> {
             if (!seen.contains(k)) {
-                deletes.add(new Change.NamespaceDelete(ns.name()));
+                deletes.add(new ClusterEvent.NamespaceDeleted(ns.name()));
             }
         });
         endpoints.forEach((k, e) -> {
             if (!seen.contains(k)) {
-                deletes.add(new Change.PodDelete(e.namespace(), e.name()));
+                deletes.add(new ClusterEvent.PodDeleted(e.namespace(), e.name()));
             }
         });
         nodes.forEach((k, n) -> {
             if (!seen.contains(k)) {
-                deletes.add(new Change.NodeDelete(n.name()));
+                deletes.add(new ClusterEvent.NodeDeleted(n.name()));
             }
         });
         policies.forEach((k, p) -> {
             if (!seen.contains(k)) {
-                deletes.add(new Change.PolicyDelete(p.namespace(), p.name()));
+                deletes.add(new ClusterEvent.PolicyDeleted(p.namespace(), p.name()));
             }
         });
         clusterPolicies.forEach((k, p) -> {
             if (!seen.contains(k)) {
-                deletes.add(new Change.ClusterPolicyDelete(p.name()));
+                deletes.add(new ClusterEvent.ClusterPolicyDeleted(p.name()));
             }
         });
         rejections.forEach((k, r) -> {
             if (!seen.contains(k)) {
-                deletes.add(r.object().namespace() == null ? new Change.ClusterPolicyDelete(r.object().name())
-                        : new Change.PolicyDelete(r.object().namespace(), r.object().name()));
+                deletes.add(new Change.PolicyRejected(r).asDelete());
             }
         });
-        for (Change d : deletes) {
-            changed |= apply(d);
+        for (ClusterEvent d : deletes) {
+            changed |= apply(Change.key(d), d);
         }
         return changed;
     }

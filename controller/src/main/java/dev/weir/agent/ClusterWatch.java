@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.graph.ClusterEvent;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyTranslation;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
@@ -83,13 +84,13 @@ public final class ClusterWatch implements AutoCloseable {
     /** Starts the informers without waiting for them to sync (the pacer holds every apply until they have). */
     public void start() {
         namespaces = new Watched<>(() -> client.namespaces().runnableInformer(0), this::namespaceChange,
-                ns -> new Change.NamespaceDelete(ns.getMetadata().getName()));
+                ns -> new ClusterEvent.NamespaceDeleted(ns.getMetadata().getName()));
         pods = new Watched<>(() -> client.pods().inAnyNamespace().runnableInformer(0), this::podChange,
-                p -> new Change.PodDelete(namespaceOf(p), p.getMetadata().getName()));
+                p -> new ClusterEvent.PodDeleted(namespaceOf(p), p.getMetadata().getName()));
         policies = new Watched<>(() -> client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0),
-                this::policyChange, np -> new Change.PolicyDelete(namespaceOf(np), np.getMetadata().getName()));
+                this::policyChange, np -> new ClusterEvent.PolicyDeleted(namespaceOf(np), np.getMetadata().getName()));
         nodes = new Watched<>(() -> client.nodes().runnableInformer(0), this::nodeChange,
-                n -> new Change.NodeDelete(n.getMetadata().getName()), this::nodeListForbidden);
+                n -> new ClusterEvent.NodeDeleted(n.getMetadata().getName()), this::nodeListForbidden);
         // Discovery is a blocking call; an unreachable API server must not hold up the start.
         java.util.concurrent.CompletableFuture.runAsync(this::watchClusterNetworkPolicies);
         long period = Math.max(100, stallLimit.toMillis() / 4);
@@ -122,18 +123,19 @@ public final class ClusterWatch implements AutoCloseable {
     private final class Watched<T extends HasMetadata> {
         private final Supplier<SharedIndexInformer<T>> factory;
         private final Function<T, Change> upsert;
-        private final Function<T, Change> delete;
+        private final Function<T, ClusterEvent> delete;
         private final Runnable onForbidden;
         private volatile SharedIndexInformer<T> current;
         private long notWatchingSince = -1;
 
-        Watched(Supplier<SharedIndexInformer<T>> factory, Function<T, Change> upsert, Function<T, Change> delete) {
+        Watched(Supplier<SharedIndexInformer<T>> factory, Function<T, Change> upsert,
+                Function<T, ClusterEvent> delete) {
             this(factory, upsert, delete, null);
         }
 
         /** {@code onForbidden}: run on a 403 from the API server (null: a 403 is retried like any failure). */
-        Watched(Supplier<SharedIndexInformer<T>> factory, Function<T, Change> upsert, Function<T, Change> delete,
-                Runnable onForbidden) {
+        Watched(Supplier<SharedIndexInformer<T>> factory, Function<T, Change> upsert,
+                Function<T, ClusterEvent> delete, Runnable onForbidden) {
             this.factory = factory;
             this.upsert = upsert;
             this.delete = delete;
@@ -173,14 +175,14 @@ public final class ClusterWatch implements AutoCloseable {
             java.util.Set<String> now = new java.util.HashSet<>(fresh.getStore().listKeys());
             for (T o : old.getStore().list()) {
                 if (!now.contains(old.getStore().getKey(o))) {
-                    record(delete, o, false);
+                    recordDelete(delete, o);
                 }
             }
         }
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> start(SharedIndexInformer<T> informer,
-            Function<T, Change> upsert, Function<T, Change> delete, Runnable onSynced, Runnable onForbidden) {
+            Function<T, Change> upsert, Function<T, ClusterEvent> delete, Runnable onSynced, Runnable onForbidden) {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
@@ -194,7 +196,7 @@ public final class ClusterWatch implements AutoCloseable {
 
             @Override
             public void onDelete(T obj, boolean finalStateUnknown) {
-                record(delete, obj, false);
+                recordDelete(delete, obj);
             }
         });
         informer.exceptionHandler((started, t) -> {
@@ -218,10 +220,14 @@ public final class ClusterWatch implements AutoCloseable {
         return informer;
     }
 
+    /** Deletes are never memoized: they share the last version's key with its upsert. */
+    private <T> void recordDelete(Function<T, ClusterEvent> delete, T obj) {
+        record(o -> new Change.Event(delete.apply(o)), obj, false);
+    }
+
     @SuppressWarnings("unchecked")
     private <T> void record(Function<T, Change> translate, T obj, boolean memoize) {
         try {
-            // Deletes are never memoized: they share the last version's key with its upsert.
             pending.record(memoize ? memo.get((HasMetadata) obj, o -> translate.apply((T) o)) : translate.apply(obj));
             trigger.poke();
         } catch (RuntimeException e) {
@@ -253,7 +259,8 @@ public final class ClusterWatch implements AutoCloseable {
             if (installed) {
                 clusterPolicies = new Watched<>(
                         () -> client.resources(dev.weir.crd.ClusterNetworkPolicy.class).runnableInformer(0),
-                        this::clusterPolicyChange, c -> new Change.ClusterPolicyDelete(c.getMetadata().getName()));
+                        this::clusterPolicyChange,
+                        c -> new ClusterEvent.ClusterPolicyDeleted(c.getMetadata().getName()));
                 LOG.info("{} ({}) is served: enforcing it with NetworkPolicy", CNP_KIND, CNP_API_VERSION);
             } else {
                 LOG.warn("{} ({}) is not served by the API server (CRD absent); enforcing NetworkPolicy only",
@@ -361,36 +368,36 @@ public final class ClusterWatch implements AutoCloseable {
     Change namespaceChange(Namespace ns) {
         Translated<dev.weir.model.Namespace> t = translator.namespace(ns);
         if (t.value().isPresent()) {
-            return new Change.NamespaceUpsert(t.value().get());
+            return new Change.Event(new ClusterEvent.NamespaceUpserted(t.value().get()));
         }
         LOG.debug("namespace {} left out: {}", ns.getMetadata().getName(), t.diagnostics());
-        return new Change.NamespaceDelete(ns.getMetadata().getName());
+        return new Change.Event(new ClusterEvent.NamespaceDeleted(ns.getMetadata().getName()));
     }
 
     Change podChange(Pod pod) {
         Translated<dev.weir.model.Endpoint> t = translator.pod(pod);
         if (t.value().isPresent()) {
-            return new Change.PodUpsert(t.value().get());
+            return new Change.Event(new ClusterEvent.PodUpserted(t.value().get()));
         }
         LOG.debug("pod {}/{} left out: {}", namespaceOf(pod), pod.getMetadata().getName(), t.diagnostics());
-        return new Change.PodDelete(namespaceOf(pod), pod.getMetadata().getName());
+        return new Change.Event(new ClusterEvent.PodDeleted(namespaceOf(pod), pod.getMetadata().getName()));
     }
 
     /** A node that does not translate (a malformed address) is left out, as if absent, with a warning. */
     Change nodeChange(io.fabric8.kubernetes.api.model.Node node) {
         Translated<dev.weir.model.Node> t = translator.node(node);
         if (t.value().isPresent()) {
-            return new Change.NodeUpsert(t.value().get());
+            return new Change.Event(new ClusterEvent.NodeUpserted(t.value().get()));
         }
         LOG.warn("node {} left out (nodes peers do not match its addresses): {}", node.getMetadata().getName(),
                 t.diagnostics());
-        return new Change.NodeDelete(node.getMetadata().getName());
+        return new Change.Event(new ClusterEvent.NodeDeleted(node.getMetadata().getName()));
     }
 
     Change policyChange(NetworkPolicy np) {
         Translated<dev.weir.model.NetworkPolicy> t = translator.networkPolicy(np);
         if (t.value().isPresent()) {
-            return new Change.PolicyUpsert(t.value().get());
+            return new Change.Event(new ClusterEvent.PolicyUpserted(t.value().get()));
         }
         ObjectMeta m = np.getMetadata();
         String version = m.getGeneration() != null ? "g" + m.getGeneration() : "rv" + m.getResourceVersion();
@@ -405,7 +412,7 @@ public final class ClusterWatch implements AutoCloseable {
             if (!a.warnings().isEmpty()) {
                 LOG.debug("{} enforced with caveats: {}", a.object(), a.warnings());
             }
-            return new Change.ClusterPolicyUpsert(a.policy());
+            return new Change.Event(new ClusterEvent.ClusterPolicyUpserted(a.policy()));
         }
         ClusterPolicyTranslation.Rejected r = (ClusterPolicyTranslation.Rejected) t;
         ObjectMeta m = cnp.getMetadata();

@@ -1,6 +1,7 @@
 package dev.weir.agent;
 
 import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.graph.ClusterEvent;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.IptablesRenderer;
@@ -134,15 +135,15 @@ public final class AgentLatencyBenchmark {
 
     /** 100 namespaces × 100 pods (110 on n1), 10 policies per namespace mixing pod, namespace and ipBlock peers. */
     static List<Change> bulk() {
-        List<Change> out = new ArrayList<>();
+        List<ClusterEvent> out = new ArrayList<>();
         for (int n = 0; n < NAMESPACES; n++) {
-            out.add(new Change.NamespaceUpsert(new Namespace("ns" + n, Map.of("kubernetes.io/metadata.name", "ns" + n,
-                    "team", "t" + (n % 10)))));
+            out.add(new ClusterEvent.NamespaceUpserted(new Namespace("ns" + n, Map.of("kubernetes.io/metadata.name",
+                    "ns" + n, "team", "t" + (n % 10)))));
         }
         for (int i = 0; i < PODS; i++) {
             int n = i % NAMESPACES;
             String node = i < LOCAL ? "n1" : "n" + (2 + i % 90);
-            out.add(new Change.PodUpsert(new Endpoint("ns" + n, "pod" + i, Map.of("app", "app" + (i % 20),
+            out.add(new ClusterEvent.PodUpserted(new Endpoint("ns" + n, "pod" + i, Map.of("app", "app" + (i % 20),
                     "tier", i % 3 == 0 ? "fe" : "be"), List.of(IpAddress.parse("10." + (16 + i / 65_000) + "."
                     + (i / 250 % 250) + "." + (i % 250 + 1))), node, false, PodPhase.RUNNING, List.of())));
         }
@@ -155,11 +156,11 @@ public final class AgentLatencyBenchmark {
                         LabelSelector.matchLabels(Map.of("tier", "fe")));
                 default -> ipBlock(p);
             };
-            out.add(new Change.PolicyUpsert(new NetworkPolicy("ns" + n, "np" + p, target, List.of(),
+            out.add(new ClusterEvent.PolicyUpserted(new NetworkPolicy("ns" + n, "np" + p, target, List.of(),
                     List.of(new Rule(List.of(peer), List.of(new PortMatch.Range(Protocol.TCP, 80 + p % 5, 80 + p % 5)))),
                     List.of())));
         }
-        return out;
+        return out.stream().<Change>map(Change.Event::new).toList();
     }
 
     private static Peer ipBlock(int p) {

@@ -2,13 +2,21 @@ package dev.weir.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.graph.ClusterEvent;
 import dev.weir.graph.PolicyCompiler;
+import dev.weir.model.Diagnostic;
+import dev.weir.model.LabelSelector;
+import dev.weir.model.Namespace;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.ObjectRef;
+import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The incrementally kept graph must always equal a full compile of the same state. */
+/** The incrementally kept graph must always equal a full compile of the same state; rejections leave policies out. */
 class ClusterStateTest {
 
     @Test
@@ -17,7 +25,7 @@ class ClusterStateTest {
         List<Change> bulk = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Change c = all.get(i);
-            if (!(c instanceof Change.PodUpsert) || i % 7 == 0) {
+            if (!(c instanceof Change.Event e && e.event() instanceof ClusterEvent.PodUpserted) || i % 7 == 0) {
                 bulk.add(c);
             }
         }
@@ -34,5 +42,43 @@ class ClusterStateTest {
             assertThat(state.graph()).isEqualTo(PolicyCompiler.compile(state.snapshot()));
             assertThat(state.replaceAll(subset)).as("an idle resync changes nothing").isFalse();
         }
+    }
+
+    @Test
+    void aRejectedPolicyIsLeftOutUntilAValidVersionOrADeleteEndsTheRejection() {
+        ObjectRef ref = ObjectRef.networkPolicy("dev", "web");
+        Rejection rejection = new Rejection(ref, "uid-1", "g2", List.of(new Diagnostic(ref, "spec", "invalid")));
+        NetworkPolicy policy = new NetworkPolicy("dev", "web", LabelSelector.all(), List.of(), List.of(), List.of());
+        ClusterState state = new ClusterState();
+        state.apply(new Change.Event(new ClusterEvent.NamespaceUpserted(new Namespace("dev", Map.of()))));
+        state.apply(new Change.Event(new ClusterEvent.PolicyUpserted(policy)));
+
+        assertThat(state.apply(new Change.PolicyRejected(rejection))).isTrue();
+        assertThat(state.policyCount()).isZero();
+        assertThat(state.rejections()).containsOnlyKeys("np:dev/web");
+        assertThat(state.graph()).isEqualTo(PolicyCompiler.compile(state.snapshot()));
+        assertThat(state.apply(new Change.PolicyRejected(rejection))).as("the same rejection again").isFalse();
+
+        assertThat(state.apply(new Change.Event(new ClusterEvent.PolicyUpserted(policy)))).isTrue();
+        assertThat(state.policyCount()).isOne();
+        assertThat(state.rejections()).isEmpty();
+        assertThat(state.graph()).isEqualTo(PolicyCompiler.compile(state.snapshot()));
+
+        state.apply(new Change.PolicyRejected(rejection));
+        assertThat(state.apply(new Change.Event(new ClusterEvent.PolicyDeleted("dev", "web"))))
+                .as("deleting a rejected policy ends its rejection").isTrue();
+        assertThat(state.rejections()).isEmpty();
+    }
+
+    @Test
+    void aResyncThatNoLongerMentionsARejectedClusterPolicyEndsItsRejection() {
+        ObjectRef ref = new ObjectRef(ClusterPolicy.KIND, null, "deny");
+        Rejection rejection = new Rejection(ref, "uid-1", "g1", List.of(new Diagnostic(ref, "spec", "invalid")));
+        ClusterState state = new ClusterState();
+        state.replaceAll(List.of(new Change.PolicyRejected(rejection)));
+        assertThat(state.rejections()).containsOnlyKeys("cnp:deny");
+
+        assertThat(state.replaceAll(List.of())).isTrue();
+        assertThat(state.rejections()).isEmpty();
     }
 }

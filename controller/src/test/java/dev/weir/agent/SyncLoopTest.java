@@ -3,6 +3,7 @@ package dev.weir.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.graph.ClusterEvent;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.LabelSelector;
@@ -64,14 +65,15 @@ class SyncLoopTest {
 
     @Test
     void fiveThousandEventsWithinOneIntervalBecomeOneApply() {
-        cache.add(new Change.NamespaceUpsert(new Namespace("dev", Map.of())));
-        cache.add(new Change.PolicyUpsert(policy("web", "web", "db")));
+        cache.add(new Change.Event(new ClusterEvent.NamespaceUpserted(new Namespace("dev", Map.of()))));
+        cache.add(new Change.Event(new ClusterEvent.PolicyUpserted(policy("web", "web", "db"))));
         runDue();
         int before = dataplane.applyCount();
 
         for (int i = 0; i < 5000; i++) { // 2,500 pods, each added and then relabelled
-            pending.record(new Change.PodUpsert(pod("p" + (i % 2500), "10.1." + (i % 2500) / 250 + "." + (i % 250 + 1),
-                    i < 2500 ? "web" : "db")));
+            Endpoint pod = pod("p" + (i % 2500), "10.1." + (i % 2500) / 250 + "." + (i % 250 + 1),
+                    i < 2500 ? "web" : "db");
+            pending.record(new Change.Event(new ClusterEvent.PodUpserted(pod)));
         }
         assertThat(runDue()).as("runs before the minimum interval has passed").isZero();
         advance(Duration.ofMillis(500));
@@ -87,10 +89,10 @@ class SyncLoopTest {
     @Test
     void nothingIsAppliedUntilSyncedAndThenTheFirstApplyIsFull() {
         synced.set(false);
-        cache.add(new Change.PolicyUpsert(policy("web", "web", "web")));
-        cache.add(new Change.PodUpsert(pod("a", "10.0.0.1", "web")));
-        cache.add(new Change.PodUpsert(pod("b", "10.0.0.2", "web")));
-        pending.record(new Change.PodUpsert(pod("b", "10.0.0.2", "web")));
+        cache.add(new Change.Event(new ClusterEvent.PolicyUpserted(policy("web", "web", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("b", "10.0.0.2", "web"))));
+        pending.record(new Change.Event(new ClusterEvent.PodUpserted(pod("b", "10.0.0.2", "web"))));
         advance(Duration.ofSeconds(10));
         runDue();
         assertThat(dataplane.applyCount()).isZero();
@@ -120,7 +122,7 @@ class SyncLoopTest {
 
     @Test
     void driftIsCheckedPeriodicallyAndRepairedByReapplying() {
-        cache.add(new Change.PodUpsert(pod("a", "10.0.0.1", "web")));
+        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web"))));
         runDue();
         dataplane.driftOnce("chain WEIR-TEST missing");
 
@@ -137,7 +139,7 @@ class SyncLoopTest {
 
     @Test
     void aPeriodicResyncTakesTheCachesAsTruthEvenWithoutEvents() {
-        cache.add(new Change.PodUpsert(pod("a", "10.0.0.1", "web")));
+        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web"))));
         runDue();
         cache.clear(); // an event that was missed: the pod is gone from the cache but no delete arrived
 
@@ -167,7 +169,7 @@ class SyncLoopTest {
         runDue();
         assertThat(reported).containsExactly(v1, v2);
 
-        pending.record(new Change.PolicyDelete("dev", "bad"));
+        pending.record(new Change.Event(new ClusterEvent.PolicyDeleted("dev", "bad")));
         cache.clear();
         advance(Duration.ofSeconds(1));
         runDue();
