@@ -2,6 +2,7 @@ package dev.weir.agent;
 
 import dev.weir.cli.Args;
 import dev.weir.cli.Main;
+import dev.weir.iptables.render.RenderOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,11 +17,11 @@ import java.util.function.Function;
  * The agent's settings (the contract table in {@code docs/agent.md}). Every flag has an environment variable; a flag
  * wins over its variable, and a missing pair takes the documented default. {@code kubeconfig} and {@code netns} are
  * null when absent (in-cluster config; the host's network namespace). {@code httpPort} 0 picks a free port (tests and
- * the lab); -1 disables the HTTP server.
+ * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}.
  */
 public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
-        Duration driftCheckInterval, Backend iptablesBackend, int httpPort, LogFormat logFormat, String logLevel,
-        String netns) {
+        Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort, LogFormat logFormat,
+        String logLevel, String netns) {
 
     /** The flags and their variables, in the contract's order. */
     public enum Setting {
@@ -30,6 +31,7 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
         MIN_SYNC_INTERVAL("--min-sync-interval", "WEIR_MIN_SYNC_INTERVAL", "500ms"),
         DRIFT_CHECK_INTERVAL("--drift-check-interval", "WEIR_DRIFT_CHECK_INTERVAL", "60s"),
         IPTABLES_BACKEND("--iptables-backend", "WEIR_IPTABLES_BACKEND", "auto"),
+        MARK_MASK("--mark-mask", "WEIR_MARK_MASK", "0xf00000"),
         HTTP_PORT("--http-port", "WEIR_HTTP_PORT", "9099"),
         LOG_FORMAT("--log-format", "WEIR_LOG_FORMAT", "text"),
         LOG_LEVEL("--log-level", "WEIR_LOG_LEVEL", "info"),
@@ -60,6 +62,7 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
         Objects.requireNonNull(minSyncInterval, "minSyncInterval");
         Objects.requireNonNull(driftCheckInterval, "driftCheckInterval");
         Objects.requireNonNull(iptablesBackend, "iptablesBackend");
+        Objects.requireNonNull(marks, "marks");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
         if (node.isBlank()) {
@@ -73,22 +76,22 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
     /** Defaults for everything but the node: what a test or the lab starts from. */
     public static AgentConfig defaults(String node) {
         return new AgentConfig(node, null, Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(60),
-                Backend.AUTO, 9099, LogFormat.TEXT, "info", null);
+                Backend.AUTO, RenderOptions.defaults(), 9099, LogFormat.TEXT, "info", null);
     }
 
     public AgentConfig withHttpPort(int port) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                port, logFormat, logLevel, netns);
+                marks, port, logFormat, logLevel, netns);
     }
 
     public AgentConfig withIntervals(Duration resync, Duration minSync, Duration driftCheck) {
-        return new AgentConfig(node, kubeconfig, resync, minSync, driftCheck, iptablesBackend, httpPort, logFormat,
-                logLevel, netns);
+        return new AgentConfig(node, kubeconfig, resync, minSync, driftCheck, iptablesBackend, marks, httpPort,
+                logFormat, logLevel, netns);
     }
 
     public AgentConfig withNetns(String name) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                httpPort, logFormat, logLevel, name);
+                marks, httpPort, logFormat, logLevel, name);
     }
 
     public Optional<Path> kubeconfigFile() {
@@ -119,6 +122,7 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
                 s.value(Setting.MIN_SYNC_INTERVAL, Durations::parse),
                 s.value(Setting.DRIFT_CHECK_INTERVAL, AgentConfig::positiveDuration),
                 s.value(Setting.IPTABLES_BACKEND, v -> choice(Backend.class, v)),
+                s.value(Setting.MARK_MASK, RenderOptions::parseMask),
                 s.value(Setting.HTTP_PORT, AgentConfig::port),
                 s.value(Setting.LOG_FORMAT, v -> choice(LogFormat.class, v)),
                 s.value(Setting.LOG_LEVEL, AgentConfig::level),

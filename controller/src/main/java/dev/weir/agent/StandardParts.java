@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with default marks, and a
+ * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with the marks of {@code --mark-mask}, and a
  * {@link DataplaneApplier} whose processes run inside the agent's network namespace, on the backend chosen by
  * {@code --iptables-backend} (auto-detected by default, logged once).
  */
@@ -36,7 +36,8 @@ final class StandardParts {
         } else {
             LOG.warn("node {}: {}", config.node(), bridge.message());
         }
-        return new AgentParts(ObjectTranslator.standard(), IptablesRenderer::render,
+        return new AgentParts(ObjectTranslator.standard(),
+                (graph, node) -> IptablesRenderer.render(graph, node, config.marks()),
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend())),
                 new KubeEventReporter(client, config.node()), System::nanoTime);
     }

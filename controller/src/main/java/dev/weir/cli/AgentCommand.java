@@ -56,6 +56,7 @@ public final class AgentCommand implements Command {
             case KUBECONFIG -> "FILE";
             case RESYNC_INTERVAL, MIN_SYNC_INTERVAL, DRIFT_CHECK_INTERVAL -> "D";
             case IPTABLES_BACKEND -> "B";
+            case MARK_MASK -> "M";
             case HTTP_PORT -> "P";
             case LOG_FORMAT -> "F";
             case LOG_LEVEL -> "L";

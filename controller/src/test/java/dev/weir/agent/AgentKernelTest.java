@@ -84,6 +84,22 @@ class AgentKernelTest {
     }
 
     @Test
+    void theMarkMaskDecidesWhichPacketMarkBitsTheProgrammedRulesUse() throws Exception {
+        kube.resource(namespace("dev")).create();
+        kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
+        kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
+        AgentConfig config = AgentConfig.from(dev.weir.cli.Args.parse(List.of("--node", "n1", "--mark-mask",
+                "0xf0000000"), AgentConfig.flags(), java.util.Set.of()), java.util.Map.of())
+                .withHttpPort(-1).withNetns(netnsName)
+                .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
+        agent = NodeAgent.start(config, agentClient, netns);
+
+        String rules = awaitIn(List.of("iptables-nft-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
+        assertThat(rules).contains("--set-xmark 0x0/0xf0000000", "--set-xmark 0x10000000/0x10000000")
+                .as("no default bit (0x100000-0x800000) is written").doesNotContainPattern("/0x[0-9a-f]{6}\\b");
+    }
+
+    @Test
     void aDeletedHookIsPutBackByTheDriftCheck() throws Exception {
         kube.resource(namespace("dev")).create();
         kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
