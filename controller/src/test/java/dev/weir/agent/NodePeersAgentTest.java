@@ -101,23 +101,14 @@ class NodePeersAgentTest {
     }
 
     @AfterEach
-    void tearDown() {
-        try {
-            if (agent != null) {
-                agent.close();
-            }
-        } finally {
+    void tearDown() throws Exception {
+        Closing.inOrder(agent, agentClient, kube, () -> {
             try {
-                agentClient.close();
-                kube.close();
-            } finally {
-                try {
-                    server.destroy();
-                } catch (IllegalStateException slowShutdown) {
-                    // "Unable to close MockWebServer": the port is released regardless
-                }
+                server.destroy();
+            } catch (IllegalStateException slowShutdown) {
+                // "Unable to close MockWebServer": the port is released regardless
             }
-        }
+        });
     }
 
     private void startAgent() throws Exception {
