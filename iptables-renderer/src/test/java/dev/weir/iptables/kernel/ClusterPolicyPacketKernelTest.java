@@ -32,16 +32,6 @@ import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.RuleAction;
 import dev.weir.model.admin.Tier;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ConnectException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -176,7 +166,7 @@ class ClusterPolicyPacketKernelTest {
         boolean modelled = reachability.evaluate(from, "prod/web", port, protocol).allowed();
 
         boolean probed = switch (protocol) {
-            case TCP -> tcp(from, port) == TcpOutcome.ANSWERED;
+            case TCP -> tcp(from, port) == Probes.Outcome.ANSWERED;
             case UDP -> udp(from, port);
             case SCTP -> sctp(from, port);
         };
@@ -189,46 +179,18 @@ class ClusterPolicyPacketKernelTest {
     void anAdminDenyDropsTheSynSoTheConnectTimesOutRatherThanBeingRefused() throws Exception {
         assertThat(RestoreText.iptables(ruleset.v4())).doesNotContain("REJECT");
 
-        assertThat(tcp("ops/b", TCP_NP)).as("admin-denied connect").isEqualTo(TcpOutcome.TIMED_OUT);
+        assertThat(tcp("ops/b", TCP_NP)).as("admin-denied connect").isEqualTo(Probes.Outcome.TIMED_OUT);
         assertThat(tcp("dev/a", TCP_OTHER)).as("NetworkPolicy-denied connect after Pass")
-                .isEqualTo(TcpOutcome.TIMED_OUT);
+                .isEqualTo(Probes.Outcome.TIMED_OUT);
     }
 
-    enum TcpOutcome { ANSWERED, TIMED_OUT, REFUSED, OTHER }
-
-    private TcpOutcome tcp(String from, int port) throws Exception {
-        return clients.get(from).call(() -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(WEB, port), DENIED_TIMEOUT_MS);
-                s.setSoTimeout(2000);
-                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
-                        .readLine();
-                return "pong".equals(line) ? TcpOutcome.ANSWERED : TcpOutcome.OTHER;
-            } catch (SocketTimeoutException e) {
-                return TcpOutcome.TIMED_OUT;
-            } catch (ConnectException e) {
-                return TcpOutcome.REFUSED;
-            } catch (java.io.IOException e) {
-                return TcpOutcome.OTHER;
-            }
-        });
+    private Probes.Outcome tcp(String from, int port) throws Exception {
+        return clients.get(from).call(() -> Probes.tcp(WEB, port, DENIED_TIMEOUT_MS));
     }
 
     private boolean udp(String from, int port) throws Exception {
         servers.udp(port);
-        return clients.get(from).call(() -> {
-            try (DatagramSocket s = new DatagramSocket()) {
-                s.setSoTimeout(DENIED_TIMEOUT_MS);
-                byte[] ping = "ping\n".getBytes(StandardCharsets.UTF_8);
-                s.send(new DatagramPacket(ping, ping.length, InetAddress.getByName(WEB), port));
-                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
-                s.receive(reply);
-                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8).strip()
-                        .equals("pong");
-            } catch (SocketTimeoutException e) {
-                return false;
-            }
-        });
+        return clients.get(from).call(() -> Probes.udp(WEB, port, DENIED_TIMEOUT_MS));
     }
 
     private boolean sctp(String from, int port) throws Exception {

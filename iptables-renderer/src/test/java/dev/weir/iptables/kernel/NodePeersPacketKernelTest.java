@@ -26,13 +26,6 @@ import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.RuleAction;
 import dev.weir.model.admin.Tier;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -148,42 +141,26 @@ class NodePeersPacketKernelTest {
     void nodeLabelsAndAddressesDecideWhichNodeAddressesAPodMayReach() throws Exception {
         Reachability r = apply(cluster(node("n1", "worker", N1), node("n2", "infra", N2)));
         assertThat(modelled(r, "agent-n2")).isFalse();
-        assertThat(tcp(N2)).as("another infra node, through FORWARD").isEqualTo(TcpOutcome.TIMED_OUT);
+        assertThat(tcp(N2)).as("another infra node, through FORWARD").isEqualTo(Probes.Outcome.TIMED_OUT);
         assertThat(modelled(r, "agent-n1")).isTrue();
-        assertThat(tcp(N1)).as("its own worker node, through INPUT").isEqualTo(TcpOutcome.ANSWERED);
-        assertThat(tcp(N2_SECOND)).as("an address n2 does not list").isEqualTo(TcpOutcome.ANSWERED);
+        assertThat(tcp(N1)).as("its own worker node, through INPUT").isEqualTo(Probes.Outcome.ANSWERED);
+        assertThat(tcp(N2_SECOND)).as("an address n2 does not list").isEqualTo(Probes.Outcome.ANSWERED);
 
         var rulesBefore = applied.v4().chains();
         r = apply(cluster(node("n1", "infra", N1), node("n2", "infra", N2, N2_SECOND)));
         assertThat(applied.v4().chains()).as("a node change is a set change").isEqualTo(rulesBefore);
         assertThat(modelled(r, "agent-n1")).isFalse();
-        assertThat(tcp(N1)).as("its own node, relabelled infra").isEqualTo(TcpOutcome.TIMED_OUT);
+        assertThat(tcp(N1)).as("its own node, relabelled infra").isEqualTo(Probes.Outcome.TIMED_OUT);
         assertThat(modelled(r, "agent-n2-second")).isFalse();
-        assertThat(tcp(N2_SECOND)).as("n2's added address").isEqualTo(TcpOutcome.TIMED_OUT);
+        assertThat(tcp(N2_SECOND)).as("n2's added address").isEqualTo(Probes.Outcome.TIMED_OUT);
 
         r = apply(cluster(node("n1", "worker", N1)));
         assertThat(modelled(r, "agent-n2")).as("n2's Node object deleted").isTrue();
-        assertThat(tcp(N2)).isEqualTo(TcpOutcome.ANSWERED);
-        assertThat(tcp(N1)).isEqualTo(TcpOutcome.ANSWERED);
+        assertThat(tcp(N2)).isEqualTo(Probes.Outcome.ANSWERED);
+        assertThat(tcp(N1)).isEqualTo(Probes.Outcome.ANSWERED);
     }
 
-    enum TcpOutcome { ANSWERED, TIMED_OUT, REFUSED, OTHER }
-
-    private TcpOutcome tcp(String address) throws Exception {
-        return web.call(() -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(address, PORT), DENIED_TIMEOUT_MS);
-                s.setSoTimeout(2000);
-                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
-                        .readLine();
-                return "pong".equals(line) ? TcpOutcome.ANSWERED : TcpOutcome.OTHER;
-            } catch (SocketTimeoutException e) {
-                return TcpOutcome.TIMED_OUT;
-            } catch (ConnectException e) {
-                return TcpOutcome.REFUSED;
-            } catch (java.io.IOException e) {
-                return TcpOutcome.OTHER;
-            }
-        });
+    private Probes.Outcome tcp(String address) throws Exception {
+        return web.call(() -> Probes.tcp(address, PORT, DENIED_TIMEOUT_MS));
     }
 }

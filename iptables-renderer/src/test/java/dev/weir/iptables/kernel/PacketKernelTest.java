@@ -10,14 +10,6 @@ import dev.weir.iptables.apply.NamespaceCommandRunner;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.iptables.sys.RawSctp;
 import dev.weir.iptables.sys.SctpInit;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,33 +74,11 @@ class PacketKernelTest {
     }
 
     private boolean tcp(int port) throws Exception {
-        return client.call(() -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(SERVER, port), DENIED_TIMEOUT_MS);
-                s.setSoTimeout(2000);
-                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
-                        .readLine();
-                return "pong".equals(line);
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
+        return client.call(() -> Probes.tcp(SERVER, port, DENIED_TIMEOUT_MS) == Probes.Outcome.ANSWERED);
     }
 
     private boolean udp(int port) throws Exception {
-        return client.call(() -> {
-            try (DatagramSocket s = new DatagramSocket()) {
-                s.setSoTimeout(DENIED_TIMEOUT_MS);
-                byte[] ping = "ping\n".getBytes(StandardCharsets.UTF_8);
-                s.send(new DatagramPacket(ping, ping.length, InetAddress.getByName(SERVER), port));
-                DatagramPacket reply = new DatagramPacket(new byte[64], 64);
-                s.receive(reply);
-                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8).strip()
-                        .equals("pong");
-            } catch (java.net.SocketTimeoutException e) {
-                return false;
-            }
-        });
+        return client.call(() -> Probes.udp(SERVER, port, DENIED_TIMEOUT_MS));
     }
 
     @Test
