@@ -59,7 +59,7 @@ public final class ExplainCommand implements Command {
                 usage: weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json]
                        weir explain [-f] FILE|DIR|- ... --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP]
 
-                Reads Namespace, Pod, NetworkPolicy and ClusterNetworkPolicy manifests (multi-document YAML, JSON,
+                Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (multi-document YAML, JSON,
                 kind: List as printed by `kubectl get ns,pods,netpol -A -o yaml`; DIR means every *.yaml, *.yml,
                 *.json in it; - is stdin) and prints, per port and protocol, a truth table: rows are sources,
                 columns destinations, '.' allowed, 'X' denied. With --from/--to it prints one verdict with the

@@ -52,7 +52,7 @@ public final class RenderCommand implements Command {
         return """
                 usage: weir render --node NAME [-f] FILE|DIR|- ... [--only ipset|iptables|ip6tables]
 
-                Reads Namespace, Pod, NetworkPolicy and ClusterNetworkPolicy manifests (as `weir explain` does) and
+                Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (as `weir explain` does) and
                 prints what the agent on node NAME would program: the `ipset restore` payload, then the
                 `iptables-restore --noflush` payload for the IPv4 filter table, then the IPv6 one when the node has IPv6 rules. Sections start
                 with a `#` header line. The iptables payloads insert the three hooks (FORWARD, INPUT, OUTPUT) at
