@@ -1,0 +1,177 @@
+package dev.weir.agent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Copies of cluster objects that keep only what weir reads: what {@code ModelTranslator} and
+ * {@code ClusterPolicyTranslator} translate, plus the metadata the informer store and {@link TranslationMemo} key on
+ * (name, namespace, uid, resourceVersion, generation) and the labels. managedFields, annotations (the
+ * last-applied-configuration copy of a policy), owner references, container specs apart from their ports, volumes,
+ * status conditions and container statuses, and a Node's {@code status.images} are dropped: at 10,000 pods they were
+ * ~90% of the agent's heap (docs/benchmarks.md, "Agent memory"). Pure; the input is not changed, and what the copy keeps
+ * (labels, container ports, pod IPs, node addresses, a policy's spec) is shared with it, not copied. fabric8's model
+ * constructors (and its builders) allocate every list and map field empty — some forty per pod, half of what a
+ * trimmed pod would keep — so the copies set the fields they do not keep to null, which every reader here treats as
+ * empty.
+ *
+ * <p>Contract, held by {@code ObjectTrimmerTest}: a trimmed object translates exactly as the full one, diagnostics
+ * (with their field paths) included. A translator that starts reading another field must keep it here too.
+ */
+final class ObjectTrimmer {
+
+    private ObjectTrimmer() {
+    }
+
+    static Namespace namespace(Namespace in) {
+        Namespace out = new Namespace();
+        out.setApiVersion(in.getApiVersion());
+        out.setKind(in.getKind());
+        out.setMetadata(metadata(in.getMetadata()));
+        return out;
+    }
+
+    /**
+     * Labels, addresses, node name, hostNetwork, phase, and every container and init container with its ports only
+     * (a container without ports stays as an empty placeholder, so the field paths of diagnostics keep their index).
+     */
+    static Pod pod(Pod in) {
+        Pod out = new Pod();
+        out.setApiVersion(in.getApiVersion());
+        out.setKind(in.getKind());
+        out.setMetadata(metadata(in.getMetadata()));
+        if (in.getSpec() != null) {
+            PodSpec s = new PodSpec();
+            s.setNodeName(in.getSpec().getNodeName());
+            s.setHostNetwork(in.getSpec().getHostNetwork());
+            s.setContainers(portsOnly(in.getSpec().getContainers()));
+            s.setInitContainers(portsOnly(in.getSpec().getInitContainers()));
+            s.setEphemeralContainers(null);
+            s.setEvictionResponders(null);
+            s.setHostAliases(null);
+            s.setImagePullSecrets(null);
+            s.setNodeSelector(null);
+            s.setOverhead(null);
+            s.setReadinessGates(null);
+            s.setResourceClaims(null);
+            s.setSchedulingGates(null);
+            s.setTolerations(null);
+            s.setTopologySpreadConstraints(null);
+            s.setVolumes(null);
+            out.setSpec(s);
+        }
+        if (in.getStatus() != null) {
+            PodStatus s = new PodStatus();
+            s.setPhase(in.getStatus().getPhase());
+            s.setPodIP(in.getStatus().getPodIP());
+            s.setPodIPs(in.getStatus().getPodIPs());
+            s.setAllocatedResources(null);
+            s.setConditions(null);
+            s.setContainerStatuses(null);
+            s.setEphemeralContainerStatuses(null);
+            s.setHostIPs(null);
+            s.setInitContainerStatuses(null);
+            s.setNodeAllocatableResourceClaimStatuses(null);
+            s.setResourceClaimStatuses(null);
+            s.setVolumeHealth(null);
+            out.setStatus(s);
+        }
+        return out;
+    }
+
+    /** Labels and {@code status.addresses} (what a {@code nodes} peer matches); images, conditions, capacity go. */
+    static Node node(Node in) {
+        Node out = new Node();
+        out.setApiVersion(in.getApiVersion());
+        out.setKind(in.getKind());
+        out.setMetadata(metadata(in.getMetadata()));
+        out.setSpec(null);
+        if (in.getStatus() != null) {
+            NodeStatus s = new NodeStatus();
+            s.setAddresses(in.getStatus().getAddresses());
+            s.setAllocatable(null);
+            s.setCapacity(null);
+            s.setConditions(null);
+            s.setDeclaredFeatures(null);
+            s.setImages(null);
+            s.setRuntimeHandlers(null);
+            s.setVolumesAttached(null);
+            s.setVolumesInUse(null);
+            out.setStatus(s);
+        }
+        return out;
+    }
+
+    /** The spec whole (the translator validates all of it); the last-applied annotation and managedFields go. */
+    static NetworkPolicy networkPolicy(NetworkPolicy in) {
+        NetworkPolicy out = new NetworkPolicy();
+        out.setApiVersion(in.getApiVersion());
+        out.setKind(in.getKind());
+        out.setMetadata(metadata(in.getMetadata()));
+        out.setSpec(in.getSpec());
+        return out;
+    }
+
+    /** The spec whole; the status (written by the agents themselves, read fresh before each write) goes. */
+    static dev.weir.crd.ClusterNetworkPolicy clusterPolicy(dev.weir.crd.ClusterNetworkPolicy in) {
+        dev.weir.crd.ClusterNetworkPolicy out = new dev.weir.crd.ClusterNetworkPolicy();
+        out.setApiVersion(in.getApiVersion());
+        out.setKind(in.getKind());
+        out.setMetadata(metadata(in.getMetadata()));
+        out.setSpec(in.getSpec());
+        return out;
+    }
+
+    /** name, namespace, uid, resourceVersion, generation, labels. */
+    private static ObjectMeta metadata(ObjectMeta in) {
+        if (in == null) {
+            return null;
+        }
+        ObjectMeta out = new ObjectMeta();
+        out.setName(in.getName());
+        out.setNamespace(in.getNamespace());
+        out.setUid(in.getUid());
+        out.setResourceVersion(in.getResourceVersion());
+        out.setGeneration(in.getGeneration());
+        out.setLabels(in.getLabels());
+        out.setAnnotations(null);
+        out.setFinalizers(null);
+        out.setManagedFields(null);
+        out.setOwnerReferences(null);
+        return out;
+    }
+
+    private static List<Container> portsOnly(List<Container> containers) {
+        if (containers == null) {
+            return null;
+        }
+        List<Container> out = new ArrayList<>(containers.size());
+        for (Container c : containers) {
+            if (c == null) {
+                out.add(null);
+                continue;
+            }
+            Container kept = new Container();
+            kept.setPorts(c.getPorts());
+            kept.setArgs(null);
+            kept.setCommand(null);
+            kept.setEnv(null);
+            kept.setEnvFrom(null);
+            kept.setResizePolicy(null);
+            kept.setRestartPolicyRules(null);
+            kept.setVolumeDevices(null);
+            kept.setVolumeMounts(null);
+            out.add(kept);
+        }
+        return out;
+    }
+}
