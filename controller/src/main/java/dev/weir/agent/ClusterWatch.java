@@ -59,6 +59,13 @@ public final class ClusterWatch implements AutoCloseable {
     private volatile boolean clusterPoliciesDecided;
     private volatile boolean closed;
 
+    /**
+     * Objects per list request (client-go's reflector uses the same page). fabric8 otherwise lists a kind in one
+     * response, and until it is cached that list holds every full object: ~350 MiB for 10,000 realistic pods
+     * (docs/benchmarks.md, "Agent memory"), more than the chart's default heap, even though the cache keeps a tenth.
+     */
+    static final long LIST_PAGE = 500;
+
     /** How long an informer may go without a live watch before it is replaced (and so re-lists). */
     static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(30);
 
@@ -85,16 +92,19 @@ public final class ClusterWatch implements AutoCloseable {
     /** Starts the informers without waiting for them to sync (the pacer holds every apply until they have). */
     public void start() {
         // Each informer (the watchdog's replacements too) caches trimmed copies: full objects took ~90% of the heap.
-        namespaces = new Watched<>(() -> client.namespaces().runnableInformer(0)
+        // It lists in pages, so that a (re-)list never holds every full object of a kind at once.
+        namespaces = new Watched<>(() -> client.namespaces().withLimit(LIST_PAGE).runnableInformer(0)
                 .itemStore(TrimmedItemStore.namespaces()), this::namespaceChange,
                 ns -> new ClusterEvent.NamespaceDeleted(ns.getMetadata().getName()));
-        pods = new Watched<>(() -> client.pods().inAnyNamespace().runnableInformer(0)
+        pods = new Watched<>(() -> client.pods().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0)
                 .itemStore(TrimmedItemStore.pods()), this::podChange,
                 p -> new ClusterEvent.PodDeleted(namespaceOf(p), p.getMetadata().getName()));
-        policies = new Watched<>(() -> client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0)
+        policies = new Watched<>(() -> client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE)
+                .runnableInformer(0)
                 .itemStore(TrimmedItemStore.networkPolicies()), this::policyChange,
                 np -> new ClusterEvent.PolicyDeleted(namespaceOf(np), np.getMetadata().getName()));
-        nodes = new Watched<>(() -> client.nodes().runnableInformer(0).itemStore(TrimmedItemStore.nodes()),
+        nodes = new Watched<>(() -> client.nodes().withLimit(LIST_PAGE).runnableInformer(0)
+                .itemStore(TrimmedItemStore.nodes()),
                 this::nodeChange, n -> new ClusterEvent.NodeDeleted(n.getMetadata().getName()),
                 this::nodeListForbidden);
         // Discovery is a blocking call; an unreachable API server must not hold up the start.
@@ -264,7 +274,8 @@ public final class ClusterWatch implements AutoCloseable {
             }
             if (installed) {
                 clusterPolicies = new Watched<>(
-                        () -> client.resources(dev.weir.crd.ClusterNetworkPolicy.class).runnableInformer(0)
+                        () -> client.resources(dev.weir.crd.ClusterNetworkPolicy.class).withLimit(LIST_PAGE)
+                                .runnableInformer(0)
                                 .itemStore(TrimmedItemStore.clusterPolicies()),
                         this::clusterPolicyChange,
                         c -> new ClusterEvent.ClusterPolicyDeleted(c.getMetadata().getName()));

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * fabric8's mock API server in CRUD mode, restartable on the same port with the same state (the state lives in the
@@ -110,6 +111,16 @@ final class MockCluster implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The method and path (with query) of each request the server received since the last call, in order. */
+    java.util.List<String> takeRequests() throws InterruptedException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (io.fabric8.mockwebserver.http.RecordedRequest r = server.takeRequest(0, TimeUnit.MILLISECONDS); r != null;
+                r = server.takeRequest(0, TimeUnit.MILLISECONDS)) {
+            out.add(r.getMethod() + " " + r.getPath());
+        }
+        return out;
     }
 
     /**
