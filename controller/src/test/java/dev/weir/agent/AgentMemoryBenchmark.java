@@ -1,0 +1,155 @@
+package dev.weir.agent;
+
+import dev.weir.graph.ClusterEvent;
+import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.k8s.admin.ClusterPolicyTranslation;
+import dev.weir.k8s.admin.ClusterPolicyTranslator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * Retained heap of the agent at 10,000 pods / 1,000 policies / 100 namespaces / 100 nodes (+ 10 ClusterNetworkPolicies):
+ * per kind, what the informer caches keep, with fabric8's stock item store ({@code full}) and with the agent's
+ * {@link TrimmedItemStore} ({@code trimmed}); then what the rest of the agent keeps (translation memo, cluster state
+ * with its incremental graph, the last rendered ruleset) after one full sync.
+ *
+ * <p>The caches are filled the way an informer fills them, minus the network: each object is parsed from the JSON an
+ * API server sends ({@link RealisticObjects}) by fabric8's serializer and put into a {@link CacheImpl} — the class an
+ * informer's store is — holding the given {@link ItemStore}. Through the mock server, 10k realistic pods take minutes
+ * to create, and the mock keeps its own copy of every object in the same heap, which would drown the measurement.
+ * Heap is "used after GC", measured before and after each step (a coarse probe, good to about a MiB).
+ *
+ * <p>A {@code main}, not a JMH benchmark and not part of {@code mvn test}: {@code java -cp
+ * controller/target/test-classes:controller/target/classes:<test classpath> dev.weir.agent.AgentMemoryBenchmark
+ * [full|trimmed]}, one mode per JVM so that the two do not share a heap.
+ */
+public final class AgentMemoryBenchmark {
+
+    static final int NAMESPACES = 100;
+    static final int PODS = 10_000;
+    static final int POLICIES = 1_000;
+    static final int NODES = 100;
+    static final int CLUSTER_POLICIES = 10;
+    private static final double MIB = 1024.0 * 1024.0;
+
+    public static void main(String[] args) throws Exception {
+        boolean trimmed = args.length > 0 && args[0].equals("trimmed");
+        System.out.printf("mode %s, JVM %s, max heap %.0f MiB, GC %s%n", trimmed ? "trimmed" : "full",
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / MIB,
+                ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
+        // Load and warm every class on the path first, so that class statics do not count as cache.
+        fill(new CacheImpl<>(), 3, i -> RealisticObjects.pod(i, NAMESPACES, NODES), trimmed ? TrimmedItemStore.pods() : null);
+        long start = usedAfterGc();
+        System.out.printf("baseline (classes loaded, nothing cached): %.1f MiB%n", start / MIB);
+
+        List<CacheImpl<?>> keep = new ArrayList<>();
+        CacheImpl<Namespace> namespaces = measure("Namespace", NAMESPACES, keep,
+                i -> RealisticObjects.parse(RealisticObjects.namespaceJson(i), Namespace.class),
+                trimmed ? TrimmedItemStore.namespaces() : null);
+        CacheImpl<Pod> pods = measure("Pod", PODS, keep, i -> RealisticObjects.pod(i, NAMESPACES, NODES),
+                trimmed ? TrimmedItemStore.pods() : null);
+        CacheImpl<NetworkPolicy> policies = measure("NetworkPolicy", POLICIES, keep,
+                i -> RealisticObjects.policy(i, NAMESPACES), trimmed ? TrimmedItemStore.networkPolicies() : null);
+        CacheImpl<Node> nodes = measure("Node", NODES, keep,
+                i -> RealisticObjects.parse(RealisticObjects.nodeJson(i), Node.class),
+                trimmed ? TrimmedItemStore.nodes() : null);
+        CacheImpl<dev.weir.crd.ClusterNetworkPolicy> cnps = measure("ClusterNetworkPolicy", CLUSTER_POLICIES, keep,
+                i -> RealisticObjects.parse(RealisticObjects.clusterPolicyJson(i),
+                        dev.weir.crd.ClusterNetworkPolicy.class),
+                trimmed ? TrimmedItemStore.clusterPolicies() : null);
+        long cached = usedAfterGc();
+        System.out.printf("%-22s %8.1f MiB%n", "all informer caches", (cached - start) / MIB);
+
+        // One full sync as the agent's sync thread runs it: everything from the caches through the memo into the
+        // cluster state, its graph, the node's ruleset.
+        TranslationMemo memo = new TranslationMemo(200_000);
+        ClusterWatch translate = new ClusterWatch(null, ObjectTranslator.standard(), null, null);
+        Supplier<Collection<Change>> everything = () -> {
+            List<Change> out = new ArrayList<>();
+            namespaces.list().forEach(o -> out.add(memo.get(o, translate::namespaceChange)));
+            pods.list().forEach(o -> out.add(memo.get(o, translate::podChange)));
+            policies.list().forEach(o -> out.add(memo.get(o, translate::policyChange)));
+            nodes.list().forEach(o -> out.add(memo.get(o, translate::nodeChange)));
+            cnps.list().forEach(o -> out.add(memo.get(o, AgentMemoryBenchmark::clusterPolicyChange)));
+            return out;
+        };
+        AgentLatencyBenchmark.WatchedDataplane dataplane = new AgentLatencyBenchmark.WatchedDataplane();
+        SyncWorker worker = new SyncWorker("n1", new PendingChanges(System::nanoTime), new ClusterState(), everything,
+                IptablesRenderer::render, dataplane, r -> { }, new dev.weir.agent.metrics.AgentMetrics(),
+                System::nanoTime);
+        if (!worker.run(SyncKind.FULL)) {
+            throw new IllegalStateException("full sync failed: " + worker.lastError());
+        }
+        long synced = usedAfterGc();
+        System.out.printf("%-22s %8.1f MiB  (translation memo %d entries, cluster state + incremental graph + "
+                + "graph snapshot + ruleset of n1: %d sets, %d v4 chains)%n", "model side after sync",
+                (synced - cached) / MIB, memo.size(), dataplane.last.sets().size(), dataplane.last.v4().chains().size());
+        System.out.printf("%-22s %8.1f MiB  (caches %.0f%% of it)%n", "total used after GC", synced / MIB,
+                100.0 * (cached - start) / synced);
+        if (keep.size() != 5 || worker.lastApplied() == null) {
+            throw new AssertionError("keep the measured objects reachable until here");
+        }
+        System.exit(0);
+    }
+
+    private static Change clusterPolicyChange(dev.weir.crd.ClusterNetworkPolicy cnp) {
+        ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(cnp);
+        if (t instanceof ClusterPolicyTranslation.Accepted a) {
+            return new Change.Event(new ClusterEvent.ClusterPolicyUpserted(a.policy()));
+        }
+        throw new IllegalStateException("benchmark cluster policy rejected: " + t);
+    }
+
+    private static <T extends HasMetadata> CacheImpl<T> measure(String kind, int count, List<CacheImpl<?>> keep,
+            IntFunction<T> object, ItemStore<T> store) {
+        long before = usedAfterGc();
+        CacheImpl<T> cache = new CacheImpl<>();
+        fill(cache, count, object, store);
+        long after = usedAfterGc();
+        keep.add(cache);
+        double perObject = (after - before) / (double) count;
+        System.out.printf("%-22s %8.1f MiB  %,6d objects  %,8.0f bytes/object%n", kind + " cache",
+                (after - before) / MIB, count, perObject);
+        return cache;
+    }
+
+    private static <T extends HasMetadata> void fill(CacheImpl<T> cache, int count, IntFunction<T> object,
+            ItemStore<T> store) {
+        if (store != null) {
+            cache.setItemStore(store);
+        }
+        for (int i = 0; i < count; i++) {
+            cache.put(object.apply(i));
+        }
+        if (cache.list().size() != count) {
+            throw new AssertionError("keys collide: " + cache.list().size() + " of " + count);
+        }
+    }
+
+    /** Used heap after a few full collections (the smallest of four readings). */
+    static long usedAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+        }
+        return used;
+    }
+}
