@@ -22,6 +22,11 @@ import org.junit.jupiter.api.Test;
 class NodeAgentTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /**
+     * After the API server returns: re-lists go through the informers' backoff and 2 s request timeouts, which a
+     * starved machine stretches; the bound only has to say "it catches up", not how fast.
+     */
+    private static final Duration RETURN_WAIT = Duration.ofSeconds(30);
 
     private MockCluster cluster;
     private KubernetesClient kube;
@@ -63,7 +68,11 @@ class NodeAgentTest {
     }
 
     private Ruleset awaitLine(String line) throws InterruptedException {
-        return dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains(line), WAIT);
+        return awaitLine(line, WAIT);
+    }
+
+    private Ruleset awaitLine(String line, Duration wait) throws InterruptedException {
+        return dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains(line), wait);
     }
 
     private Ruleset awaitNoLine(String line) throws InterruptedException {
@@ -278,10 +287,10 @@ class NodeAgentTest {
 
         cluster.start();
         // Made while away: the re-list has db2, and db, missing from it, is deleted.
-        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.3");
+        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.3", RETURN_WAIT);
         awaitWatching(true);
         kube.resource(pod("dev", "db3", "10.0.0.4", "n2", "app", "db")).create();
-        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.3 10.0.0.4");
+        awaitLine("group ns:dev/pods:app in (db) = 10.0.0.3 10.0.0.4", RETURN_WAIT);
         awaitReady();
     }
 
@@ -317,7 +326,7 @@ class NodeAgentTest {
     }
 
     private void awaitWatching(boolean expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + RETURN_WAIT.toNanos();
         while (agent.watching() != expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -336,7 +345,7 @@ class NodeAgentTest {
     }
 
     private void awaitReady() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + RETURN_WAIT.toNanos();
         while (!agent.health().ready() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
