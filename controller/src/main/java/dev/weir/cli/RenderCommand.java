@@ -52,11 +52,11 @@ public final class RenderCommand implements Command {
         return """
                 usage: weir render --node NAME [-f] FILE|DIR|- ... [--only ipset|iptables|ip6tables]
 
-                Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (as `weir explain` does) and
-                prints what the agent on node NAME would program: the `ipset restore` payload, then the
-                `iptables-restore --noflush` payload for the IPv4 filter table, then the IPv6 one when the node has IPv6 rules. Sections start
-                with a `#` header line. The iptables payloads insert the three hooks (FORWARD, INPUT, OUTPUT) at
-                position 1; the agent inserts them only when missing.
+                Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (as `weir explain`
+                does) and prints what the agent on node NAME would program: the `ipset restore` payload, then the
+                `iptables-restore --noflush` payload for the IPv4 filter table, then the IPv6 one when the node has
+                IPv6 rules. Sections start with a `#` header line. The iptables payloads insert the three hooks
+                (FORWARD, INPUT, OUTPUT) at position 1; the agent inserts them only when missing.
 
                   --node NAME   the node (spec.nodeName of its pods)
                   --only WHAT   print one payload without headers, ready to pipe into its tool

@@ -69,7 +69,8 @@ class AgentConfigTest {
                 Arguments.of(List.of("--log-level", "loud"), Map.of(), "error, warn, info, debug, trace"),
                 Arguments.of(List.of(), Map.of("WEIR_MARK_MASK", "0x4000"),
                         "WEIR_MARK_MASK: mark mask 0x4000 must have at least 4 bits set"),
-                Arguments.of(List.of("--mark-mask", "high"), Map.of(), "--mark-mask: mark mask \"high\" is not a number"));
+                Arguments.of(List.of("--mark-mask", "high"), Map.of(),
+                        "--mark-mask: mark mask \"high\" is not a number"));
     }
 
     @ParameterizedTest(name = "{2}")

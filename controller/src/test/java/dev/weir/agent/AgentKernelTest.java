@@ -94,7 +94,8 @@ class AgentKernelTest {
                 .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
         agent = NodeAgent.start(config, agentClient, netns);
 
-        String rules = awaitIn(List.of("iptables-nft-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
+        String rules = awaitIn(List.of("iptables-nft-save", "-t", "filter"),
+                s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
         assertThat(rules).contains("--set-xmark 0x0/0xf0000000", "--set-xmark 0x10000000/0x10000000")
                 .as("no default bit (0x100000-0x800000) is written").doesNotContainPattern("/0x[0-9a-f]{6}\\b");
     }
