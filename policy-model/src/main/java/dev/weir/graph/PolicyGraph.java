@@ -159,6 +159,11 @@ public final class PolicyGraph {
         return out;
     }
 
+    /** The names of the nodes that list {@code address} in their {@code status.addresses}, in name order. */
+    public List<String> nodesWithAddress(IpAddress address) {
+        return nodesByAddress().getOrDefault(address, List.of());
+    }
+
     /**
      * The member of a node group that has {@code address} among its {@code status.addresses}, if any (the first by
      * name when nodes share an address): what a {@code nodes} peer matches.
@@ -167,7 +172,7 @@ public final class PolicyGraph {
      */
     public java.util.Optional<String> nodeGroupHolds(String nodeGroupId, IpAddress address) {
         NodeGroup g = nodeGroup(nodeGroupId);
-        for (String name : nodesByAddress().getOrDefault(address, List.of())) {
+        for (String name : nodesWithAddress(address)) {
             if (g.contains(name)) {
                 return java.util.Optional.of(name);
             }

@@ -3,7 +3,6 @@ package dev.weir.graph;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
-import dev.weir.model.Node;
 import dev.weir.model.PodPhase;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
@@ -47,8 +46,7 @@ public final class Reachability {
      * name is the address. The caller decides what an address that is a pod's IP means (normally: that pod).
      */
     public Endpoint outside(IpAddress address) {
-        String node = graph.nodes().values().stream().filter(n -> n.addresses().contains(address)).map(Node::name)
-                .findFirst().orElse(null);
+        String node = graph.nodesWithAddress(address).stream().findFirst().orElse(null);
         return new Endpoint(OUTSIDE, address.toString(), Map.of(), List.of(address), node, true, PodPhase.RUNNING,
                 List.of());
     }
