@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * fabric8 {@code Node} → {@link Node}: name, labels and the IP entries of {@code status.addresses}. Upstream's
@@ -17,8 +16,8 @@ import java.util.Set;
  */
 final class NodeTranslator {
 
-    /** The {@code status.addresses} types that hold IP addresses. */
-    static final Set<String> IP_TYPES = Set.of("InternalIP", "ExternalIP");
+    /** The {@code status.addresses} types that hold IP addresses, in the order the kubelet prefers them. */
+    static final List<String> IP_TYPES = List.of("InternalIP", "ExternalIP");
 
     private NodeTranslator() {
     }
@@ -27,8 +26,7 @@ final class NodeTranslator {
         String name = node.getMetadata() == null ? null : node.getMetadata().getName();
         FieldErrors errors = new FieldErrors(new ObjectRef("Node", null, name == null ? "<unnamed>" : name));
         errors.checkMetadata(name, null, false);
-        List<NodeAddress> entries = node.getStatus() == null || node.getStatus().getAddresses() == null ? List.of()
-                : node.getStatus().getAddresses();
+        List<NodeAddress> entries = entries(node);
         List<IpAddress> addresses = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             NodeAddress a = entries.get(i);
@@ -53,11 +51,9 @@ final class NodeTranslator {
      * node's own translation reports them).
      */
     static List<IpAddress> hostIps(io.fabric8.kubernetes.api.model.Node node) {
-        List<NodeAddress> entries = node.getStatus() == null || node.getStatus().getAddresses() == null ? List.of()
-                : node.getStatus().getAddresses();
         Map<dev.weir.model.IpFamily, IpAddress> chosen = new java.util.EnumMap<>(dev.weir.model.IpFamily.class);
-        for (String type : List.of("InternalIP", "ExternalIP")) {
-            for (NodeAddress a : entries) {
+        for (String type : IP_TYPES) {
+            for (NodeAddress a : entries(node)) {
                 if (a != null && type.equals(a.getType()) && a.getAddress() != null
                         && IpAddress.isValid(a.getAddress())) {
                     IpAddress ip = IpAddress.parse(a.getAddress());
@@ -66,5 +62,10 @@ final class NodeTranslator {
             }
         }
         return List.copyOf(chosen.values());
+    }
+
+    private static List<NodeAddress> entries(io.fabric8.kubernetes.api.model.Node node) {
+        return node.getStatus() == null || node.getStatus().getAddresses() == null ? List.of()
+                : node.getStatus().getAddresses();
     }
 }
