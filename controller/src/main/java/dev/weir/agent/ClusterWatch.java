@@ -11,8 +11,10 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -91,22 +93,16 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** Starts the informers without waiting for them to sync (the pacer holds every apply until they have). */
     public void start() {
-        // Each informer (the watchdog's replacements too) caches trimmed copies: full objects took ~90% of the heap.
-        // It lists in pages, so that a (re-)list never holds every full object of a kind at once.
-        namespaces = new Watched<>(() -> client.namespaces().withLimit(LIST_PAGE).runnableInformer(0)
-                .itemStore(TrimmedItemStore.namespaces()), this::namespaceChange,
+        // Each informer caches trimmed copies and lists in pages (see informer(...)).
+        namespaces = new Watched<>(informer(client::namespaces, TrimmedItemStore::namespaces), this::namespaceChange,
                 ns -> new ClusterEvent.NamespaceDeleted(ns.getMetadata().getName()));
-        pods = new Watched<>(() -> client.pods().inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0)
-                .itemStore(TrimmedItemStore.pods()), this::podChange,
+        pods = new Watched<>(informer(() -> client.pods().inAnyNamespace(), TrimmedItemStore::pods), this::podChange,
                 p -> new ClusterEvent.PodDeleted(namespaceOf(p), p.getMetadata().getName()));
-        policies = new Watched<>(() -> client.network().v1().networkPolicies().inAnyNamespace().withLimit(LIST_PAGE)
-                .runnableInformer(0)
-                .itemStore(TrimmedItemStore.networkPolicies()), this::policyChange,
+        policies = new Watched<>(informer(() -> client.network().v1().networkPolicies().inAnyNamespace(),
+                TrimmedItemStore::networkPolicies), this::policyChange,
                 np -> new ClusterEvent.PolicyDeleted(namespaceOf(np), np.getMetadata().getName()));
-        nodes = new Watched<>(() -> client.nodes().withLimit(LIST_PAGE).runnableInformer(0)
-                .itemStore(TrimmedItemStore.nodes()),
-                this::nodeChange, n -> new ClusterEvent.NodeDeleted(n.getMetadata().getName()),
-                this::nodeListForbidden);
+        nodes = new Watched<>(informer(client::nodes, TrimmedItemStore::nodes), this::nodeChange,
+                n -> new ClusterEvent.NodeDeleted(n.getMetadata().getName()), this::nodeListForbidden);
         // Discovery is a blocking call; an unreachable API server must not hold up the start.
         java.util.concurrent.CompletableFuture.runAsync(this::watchClusterNetworkPolicies);
         long period = Math.max(100, stallLimit.toMillis() / 4);
@@ -133,6 +129,16 @@ public final class ClusterWatch implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("watchdog check failed", e);
         }
+    }
+
+    /**
+     * How every informer of the agent is made, the watchdog's replacements too: it lists in pages of
+     * {@link #LIST_PAGE}, so a (re-)list never holds every full object of a kind at once, and caches trimmed copies in
+     * a fresh store (full objects took ~90% of the heap).
+     */
+    private static <T extends HasMetadata> Supplier<SharedIndexInformer<T>> informer(
+            Supplier<? extends Informable<T>> kind, Supplier<ItemStore<T>> store) {
+        return () -> kind.get().withLimit(LIST_PAGE).runnableInformer(0).itemStore(store.get());
     }
 
     /** One kind's informer, replaceable by the watchdog; handlers survive the replacement. */
@@ -273,11 +279,9 @@ public final class ClusterWatch implements AutoCloseable {
                 continue;
             }
             if (installed) {
-                clusterPolicies = new Watched<>(
-                        () -> client.resources(dev.weir.crd.ClusterNetworkPolicy.class).withLimit(LIST_PAGE)
-                                .runnableInformer(0)
-                                .itemStore(TrimmedItemStore.clusterPolicies()),
-                        this::clusterPolicyChange,
+                clusterPolicies = new Watched<>(informer(
+                        () -> client.resources(dev.weir.crd.ClusterNetworkPolicy.class),
+                        TrimmedItemStore::clusterPolicies), this::clusterPolicyChange,
                         c -> new ClusterEvent.ClusterPolicyDeleted(c.getMetadata().getName()));
                 LOG.info("{} ({}) is served: enforcing it with NetworkPolicy", CNP_KIND, CNP_API_VERSION);
             } else {
