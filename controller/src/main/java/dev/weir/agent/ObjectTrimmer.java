@@ -1,6 +1,7 @@
 package dev.weir.agent;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeStatus;
@@ -33,10 +34,7 @@ final class ObjectTrimmer {
     }
 
     static Namespace namespace(Namespace in) {
-        Namespace out = new Namespace();
-        out.setApiVersion(in.getApiVersion());
-        out.setKind(in.getKind());
-        out.setMetadata(metadata(in.getMetadata()));
+        Namespace out = head(in, new Namespace());
         return out;
     }
 
@@ -45,10 +43,7 @@ final class ObjectTrimmer {
      * (a container without ports stays as an empty placeholder, so the field paths of diagnostics keep their index).
      */
     static Pod pod(Pod in) {
-        Pod out = new Pod();
-        out.setApiVersion(in.getApiVersion());
-        out.setKind(in.getKind());
-        out.setMetadata(metadata(in.getMetadata()));
+        Pod out = head(in, new Pod());
         if (in.getSpec() != null) {
             PodSpec s = new PodSpec();
             s.setNodeName(in.getSpec().getNodeName());
@@ -90,10 +85,7 @@ final class ObjectTrimmer {
 
     /** Labels and {@code status.addresses} (what a {@code nodes} peer matches); images, conditions, capacity go. */
     static Node node(Node in) {
-        Node out = new Node();
-        out.setApiVersion(in.getApiVersion());
-        out.setKind(in.getKind());
-        out.setMetadata(metadata(in.getMetadata()));
+        Node out = head(in, new Node());
         out.setSpec(null);
         if (in.getStatus() != null) {
             NodeStatus s = new NodeStatus();
@@ -113,21 +105,25 @@ final class ObjectTrimmer {
 
     /** The spec whole (the translator validates all of it); the last-applied annotation and managedFields go. */
     static NetworkPolicy networkPolicy(NetworkPolicy in) {
-        NetworkPolicy out = new NetworkPolicy();
-        out.setApiVersion(in.getApiVersion());
-        out.setKind(in.getKind());
-        out.setMetadata(metadata(in.getMetadata()));
+        NetworkPolicy out = head(in, new NetworkPolicy());
         out.setSpec(in.getSpec());
         return out;
     }
 
     /** The spec whole; the status (written by the agents themselves, read fresh before each write) goes. */
     static dev.weir.crd.ClusterNetworkPolicy clusterPolicy(dev.weir.crd.ClusterNetworkPolicy in) {
-        dev.weir.crd.ClusterNetworkPolicy out = new dev.weir.crd.ClusterNetworkPolicy();
-        out.setApiVersion(in.getApiVersion());
-        out.setKind(in.getKind());
-        out.setMetadata(metadata(in.getMetadata()));
+        dev.weir.crd.ClusterNetworkPolicy out = head(in, new dev.weir.crd.ClusterNetworkPolicy());
         out.setSpec(in.getSpec());
+        return out;
+    }
+
+    /**
+     * {@code out} with the apiVersion of {@code in} and its trimmed {@link #metadata}. The kind needs no copy: a new
+     * fabric8 object of the same type already carries it.
+     */
+    private static <T extends HasMetadata> T head(T in, T out) {
+        out.setApiVersion(in.getApiVersion());
+        out.setMetadata(metadata(in.getMetadata()));
         return out;
     }
 
