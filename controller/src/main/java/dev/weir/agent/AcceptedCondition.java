@@ -1,6 +1,6 @@
 package dev.weir.agent;
 
-import dev.weir.k8s.admin.ClusterPolicyTranslation;
+import dev.weir.k8s.Translated;
 import dev.weir.model.Diagnostic;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -25,8 +25,8 @@ public final class AcceptedCondition {
     }
 
     /** What {@code translation} of generation {@code generation} says, without a transition time. */
-    public static Condition of(ClusterPolicyTranslation translation, Long generation) {
-        boolean accepted = translation instanceof ClusterPolicyTranslation.Accepted;
+    public static Condition of(Translated<?> translation, Long generation) {
+        boolean accepted = translation.isAccepted();
         String message;
         if (accepted) {
             message = translation.diagnostics().isEmpty() ? "enforced by weir"

@@ -2,7 +2,6 @@ package dev.weir.agent;
 
 import dev.weir.graph.ClusterEvent;
 import dev.weir.k8s.Translated;
-import dev.weir.k8s.admin.ClusterPolicyTranslation;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
 import dev.weir.model.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -428,18 +427,17 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     Change clusterPolicyChange(dev.weir.crd.ClusterNetworkPolicy cnp) {
-        ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(cnp);
+        Translated<dev.weir.model.admin.ClusterPolicy> t = ClusterPolicyTranslator.translate(cnp);
         statusWriter.write(cnp.getMetadata().getName(), AcceptedCondition.of(t, cnp.getMetadata().getGeneration()));
-        if (t instanceof ClusterPolicyTranslation.Accepted a) {
-            if (!a.warnings().isEmpty()) {
-                LOG.debug("{} enforced with caveats: {}", a.object(), a.warnings());
+        if (t.isAccepted()) {
+            if (!t.diagnostics().isEmpty()) {
+                LOG.debug("{} enforced with caveats: {}", t.object(), t.diagnostics());
             }
-            return new Change.Event(new ClusterEvent.ClusterPolicyUpserted(a.policy()));
+            return new Change.Event(new ClusterEvent.ClusterPolicyUpserted(t.value().get()));
         }
-        ClusterPolicyTranslation.Rejected r = (ClusterPolicyTranslation.Rejected) t;
         ObjectMeta m = cnp.getMetadata();
         String version = m.getGeneration() != null ? "g" + m.getGeneration() : "rv" + m.getResourceVersion();
-        return new Change.PolicyRejected(new Rejection(r.object(), m.getUid(), version, r.errors()));
+        return new Change.PolicyRejected(new Rejection(t.object(), m.getUid(), version, t.diagnostics()));
     }
 
     private static String namespaceOf(HasMetadata o) {

@@ -9,7 +9,6 @@ import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
 import dev.weir.model.ObjectRef;
 import dev.weir.k8s.admin.ClusterPolicyManifests;
-import dev.weir.k8s.admin.ClusterPolicyTranslation;
 import dev.weir.model.admin.ClusterPolicy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -168,12 +167,13 @@ public final class ManifestLoader {
      * e.g. a peer that fails closed, become notes); a broken one is rejected whole with diagnostics, like any object.
      */
     private static void clusterPolicy(JsonNode node, Collected c) {
-        ClusterPolicyTranslation t = ClusterPolicyManifests.translate(convert(node, GenericKubernetesResource.class));
-        if (t instanceof ClusterPolicyTranslation.Accepted a) {
-            if (c.clusterPolicies.put(a.policy().name(), a.policy()) != null) {
-                c.replaced.add(ClusterPolicy.KIND + " " + a.policy().name());
+        Translated<ClusterPolicy> t = ClusterPolicyManifests.translate(convert(node, GenericKubernetesResource.class));
+        if (t.isAccepted()) {
+            ClusterPolicy p = t.value().get();
+            if (c.clusterPolicies.put(p.name(), p) != null) {
+                c.replaced.add(ClusterPolicy.KIND + " " + p.name());
             }
-            a.warnings().forEach(w -> c.notes.add("warning: " + w));
+            t.diagnostics().forEach(w -> c.notes.add("warning: " + w));
         } else {
             c.diagnostics.addAll(t.diagnostics());
         }

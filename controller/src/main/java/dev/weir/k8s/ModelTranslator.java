@@ -33,11 +33,11 @@ public final class ModelTranslator {
     /** A namespace with its labels, plus {@value #NAMESPACE_NAME_LABEL} when the object lacks it. */
     public static Translated<Namespace> namespace(io.fabric8.kubernetes.api.model.Namespace in) {
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
-        FieldErrors errors = new FieldErrors(new ObjectRef("Namespace", null, name == null ? "<unnamed>" : name));
-        errors.checkMetadata(name, null, true);
+        Findings findings = new Findings(new ObjectRef("Namespace", null, name == null ? "<unnamed>" : name));
+        findings.checkMetadata(name, null, true);
         Map<String, String> labels = new HashMap<>(labelsOf(in.getMetadata()));
         labels.put(NAMESPACE_NAME_LABEL, name);
-        return errors.result(() -> new Namespace(name, labels));
+        return findings.result(() -> new Namespace(name, labels));
     }
 
     /**
@@ -78,7 +78,7 @@ public final class ModelTranslator {
     }
 
     /** The API spells protocols exactly {@code TCP}, {@code UDP} or {@code SCTP}; omitted means TCP. */
-    static Optional<Protocol> protocol(String text, String field, FieldErrors errors) {
+    static Optional<Protocol> protocol(String text, String field, Findings findings) {
         if (text == null) {
             return Optional.of(Protocol.TCP);
         }
@@ -87,7 +87,7 @@ public final class ModelTranslator {
                 return Optional.of(p);
             }
         }
-        errors.add(field, "unsupported value \"" + text + "\": supported values: "
+        findings.error(field, "unsupported value \"" + text + "\": supported values: "
                 + String.join(", ", List.of("\"SCTP\"", "\"TCP\"", "\"UDP\"")));
         return Optional.empty();
     }

@@ -32,35 +32,35 @@ final class NetworkPolicyTranslator {
     static Translated<NetworkPolicy> translate(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy in) {
         String namespace = ModelTranslator.namespaceOf(in.getMetadata());
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
-        FieldErrors errors = new FieldErrors(ObjectRef.networkPolicy(namespace, name == null ? "<unnamed>" : name));
-        errors.checkMetadata(name, namespace, false);
+        Findings findings = new Findings(ObjectRef.networkPolicy(namespace, name == null ? "<unnamed>" : name));
+        findings.checkMetadata(name, namespace, false);
         NetworkPolicySpec spec = in.getSpec() == null ? new NetworkPolicySpec() : in.getSpec();
         Optional<LabelSelector> podSelector =
-                SelectorTranslator.translate(spec.getPodSelector(), "spec.podSelector", errors);
-        List<PolicyType> types = policyTypes(spec.getPolicyTypes(), errors);
+                SelectorTranslator.translate(spec.getPodSelector(), "spec.podSelector", findings);
+        List<PolicyType> types = policyTypes(spec.getPolicyTypes(), findings);
         List<Rule> ingress = new ArrayList<>();
         List<NetworkPolicyIngressRule> ingressIn = spec.getIngress() == null ? List.of() : spec.getIngress();
         for (int i = 0; i < ingressIn.size(); i++) {
             NetworkPolicyIngressRule r = ingressIn.get(i);
-            rule(r.getFrom(), "from", r.getPorts(), "spec.ingress[" + i + "]", errors).ifPresent(ingress::add);
+            rule(r.getFrom(), "from", r.getPorts(), "spec.ingress[" + i + "]", findings).ifPresent(ingress::add);
         }
         List<Rule> egress = new ArrayList<>();
         List<NetworkPolicyEgressRule> egressIn = spec.getEgress() == null ? List.of() : spec.getEgress();
         for (int i = 0; i < egressIn.size(); i++) {
             NetworkPolicyEgressRule r = egressIn.get(i);
-            rule(r.getTo(), "to", r.getPorts(), "spec.egress[" + i + "]", errors).ifPresent(egress::add);
+            rule(r.getTo(), "to", r.getPorts(), "spec.egress[" + i + "]", findings).ifPresent(egress::add);
         }
-        return errors.result(() -> new NetworkPolicy(namespace, name, podSelector.orElseThrow(), types, ingress,
+        return findings.result(() -> new NetworkPolicy(namespace, name, podSelector.orElseThrow(), types, ingress,
                 egress));
     }
 
-    private static List<PolicyType> policyTypes(List<String> declared, FieldErrors errors) {
+    private static List<PolicyType> policyTypes(List<String> declared, Findings findings) {
         List<PolicyType> out = new ArrayList<>();
         if (declared == null) {
             return out;
         }
         if (declared.size() > 2) {
-            errors.add("spec.policyTypes", "may not specify more than two policyTypes");
+            findings.error("spec.policyTypes", "may not specify more than two policyTypes");
         }
         for (int i = 0; i < declared.size(); i++) {
             String t = declared.get(i);
@@ -69,7 +69,7 @@ final class NetworkPolicyTranslator {
             } else if ("Egress".equals(t)) {
                 out.add(PolicyType.EGRESS);
             } else {
-                errors.add("spec.policyTypes[" + i + "]",
+                findings.error("spec.policyTypes[" + i + "]",
                         "unsupported value \"" + t + "\": supported values: \"Egress\", \"Ingress\"");
             }
         }
@@ -77,56 +77,56 @@ final class NetworkPolicyTranslator {
     }
 
     private static Optional<Rule> rule(List<NetworkPolicyPeer> peersIn, String peersField,
-            List<NetworkPolicyPort> portsIn, String field, FieldErrors errors) {
-        int before = errors.all().size();
+            List<NetworkPolicyPort> portsIn, String field, Findings findings) {
+        int before = findings.errorCount();
         List<Peer> peers = new ArrayList<>();
         List<NetworkPolicyPeer> peerList = peersIn == null ? List.of() : peersIn;
         for (int i = 0; i < peerList.size(); i++) {
-            peer(peerList.get(i), field + "." + peersField + "[" + i + "]", errors).ifPresent(peers::add);
+            peer(peerList.get(i), field + "." + peersField + "[" + i + "]", findings).ifPresent(peers::add);
         }
         List<PortMatch> ports = new ArrayList<>();
         List<NetworkPolicyPort> portList = portsIn == null ? List.of() : portsIn;
         for (int i = 0; i < portList.size(); i++) {
-            port(portList.get(i), field + ".ports[" + i + "]", errors).ifPresent(ports::add);
+            port(portList.get(i), field + ".ports[" + i + "]", findings).ifPresent(ports::add);
         }
-        if (errors.all().size() > before) {
+        if (findings.errorCount() > before) {
             return Optional.empty();
         }
-        return errors.attempt(field, () -> new Rule(peers, ports));
+        return findings.attempt(field, () -> new Rule(peers, ports));
     }
 
-    private static Optional<Peer> peer(NetworkPolicyPeer p, String field, FieldErrors errors) {
+    private static Optional<Peer> peer(NetworkPolicyPeer p, String field, Findings findings) {
         boolean hasSelector = p.getPodSelector() != null || p.getNamespaceSelector() != null;
         if (p.getIpBlock() != null) {
             if (hasSelector) {
-                errors.add(field, "may not specify both ipBlock and another peer");
+                findings.error(field, "may not specify both ipBlock and another peer");
                 return Optional.empty();
             }
-            return ipBlock(p.getIpBlock(), field + ".ipBlock", errors);
+            return ipBlock(p.getIpBlock(), field + ".ipBlock", findings);
         }
         if (!hasSelector) {
-            errors.add(field, "must specify a peer");
+            findings.error(field, "must specify a peer");
             return Optional.empty();
         }
         Optional<LabelSelector> pods =
-                SelectorTranslator.translate(p.getPodSelector(), field + ".podSelector", errors);
+                SelectorTranslator.translate(p.getPodSelector(), field + ".podSelector", findings);
         if (p.getNamespaceSelector() == null) {
             return pods.map(Peer.Pods::inPolicyNamespace);
         }
         Optional<LabelSelector> namespaces =
-                SelectorTranslator.translate(p.getNamespaceSelector(), field + ".namespaceSelector", errors);
+                SelectorTranslator.translate(p.getNamespaceSelector(), field + ".namespaceSelector", findings);
         if (pods.isEmpty() || namespaces.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Peer.Pods(namespaces.get(), pods.get()));
     }
 
-    private static Optional<Peer> ipBlock(IPBlock block, String field, FieldErrors errors) {
+    private static Optional<Peer> ipBlock(IPBlock block, String field, Findings findings) {
         if (block.getCidr() == null || block.getCidr().isEmpty()) {
-            errors.add(field + ".cidr", "Required value");
+            findings.error(field + ".cidr", "Required value");
             return Optional.empty();
         }
-        Optional<Cidr> cidr = cidr(block.getCidr(), field + ".cidr", errors);
+        Optional<Cidr> cidr = cidr(block.getCidr(), field + ".cidr", findings);
         if (cidr.isEmpty()) {
             return Optional.empty();
         }
@@ -136,14 +136,14 @@ final class NetworkPolicyTranslator {
         for (int i = 0; i < exceptIn.size(); i++) {
             String f = field + ".except[" + i + "]";
             String text = exceptIn.get(i);
-            Optional<Cidr> e = cidr(text, f, errors);
+            Optional<Cidr> e = cidr(text, f, findings);
             if (e.isEmpty()) {
                 ok = false;
             } else if (e.get().family() != cidr.get().family()) {
-                errors.add(f, "\"" + text + "\" is not of the same IP family as cidr \"" + block.getCidr() + "\"");
+                findings.error(f, "\"" + text + "\" is not of the same IP family as cidr \"" + block.getCidr() + "\"");
                 ok = false;
             } else if (!cidr.get().contains(e.get()) || e.get().prefix() <= cidr.get().prefix()) {
-                errors.add(f, "\"" + text + "\" must be a strict subset of `cidr` \"" + block.getCidr() + "\"");
+                findings.error(f, "\"" + text + "\" must be a strict subset of `cidr` \"" + block.getCidr() + "\"");
                 ok = false;
             } else {
                 except.add(e.get());
@@ -152,28 +152,28 @@ final class NetworkPolicyTranslator {
         if (!ok) {
             return Optional.empty();
         }
-        return errors.attempt(field, () -> new Peer.IpBlock(cidr.get(), except));
+        return findings.attempt(field, () -> new Peer.IpBlock(cidr.get(), except));
     }
 
     /**
      * A CIDR as the API server reads ipBlock fields: address/prefix, nothing around it. {@link Cidr#parse} alone is
      * more lenient (a bare address, surrounding blanks), which would let through what {@code kubectl apply} refuses.
      */
-    private static Optional<Cidr> cidr(String text, String field, FieldErrors errors) {
+    private static Optional<Cidr> cidr(String text, String field, Findings findings) {
         if (text == null || text.indexOf('/') < 0 || !text.equals(text.strip())) {
-            errors.add(field, "invalid CIDR \"" + text + "\" (want address/prefix, e.g. 10.0.0.0/8)");
+            findings.error(field, "invalid CIDR \"" + text + "\" (want address/prefix, e.g. 10.0.0.0/8)");
             return Optional.empty();
         }
-        return errors.attempt(field, () -> Cidr.parse(text));
+        return findings.attempt(field, () -> Cidr.parse(text));
     }
 
-    private static Optional<PortMatch> port(NetworkPolicyPort p, String field, FieldErrors errors) {
-        Optional<Protocol> protocol = ModelTranslator.protocol(p.getProtocol(), field + ".protocol", errors);
+    private static Optional<PortMatch> port(NetworkPolicyPort p, String field, Findings findings) {
+        Optional<Protocol> protocol = ModelTranslator.protocol(p.getProtocol(), field + ".protocol", findings);
         IntOrString port = p.getPort();
         Integer endPort = p.getEndPort();
         if (port == null || port.getValue() == null) {
             if (endPort != null) {
-                errors.add(field + ".endPort", "may not be specified when `port` is not specified");
+                findings.error(field + ".endPort", "may not be specified when `port` is not specified");
                 return Optional.empty();
             }
             return protocol.map(PortMatch.AllPorts::new);
@@ -181,35 +181,35 @@ final class NetworkPolicyTranslator {
         if (port.getIntVal() != null) {
             int first = port.getIntVal();
             if (first < 1 || first > 65535) {
-                errors.add(field + ".port", "must be between 1 and 65535, inclusive (got " + first + ")");
+                findings.error(field + ".port", "must be between 1 and 65535, inclusive (got " + first + ")");
                 return Optional.empty();
             }
             int last = first;
             if (endPort != null) {
                 if (endPort < first) {
-                    errors.add(field + ".endPort", "must be greater than or equal to `port` (" + endPort + " < "
+                    findings.error(field + ".endPort", "must be greater than or equal to `port` (" + endPort + " < "
                             + first + ")");
                     return Optional.empty();
                 }
                 if (endPort > 65535) {
-                    errors.add(field + ".endPort", "must be between 1 and 65535, inclusive (got " + endPort + ")");
+                    findings.error(field + ".endPort", "must be between 1 and 65535, inclusive (got " + endPort + ")");
                     return Optional.empty();
                 }
                 last = endPort;
             }
             int end = last;
-            return protocol.flatMap(proto -> errors.attempt(field, () -> new PortMatch.Range(proto, first, end)));
+            return protocol.flatMap(proto -> findings.attempt(field, () -> new PortMatch.Range(proto, first, end)));
         }
         String name = port.getStrVal();
         if (endPort != null) {
-            errors.add(field + ".endPort", "may not be specified when `port` is a named port (\"" + name + "\")");
+            findings.error(field + ".endPort", "may not be specified when `port` is a named port (\"" + name + "\")");
             return Optional.empty();
         }
         String problem = ApiValidation.portNameProblem(name);
         if (problem != null) {
-            errors.add(field + ".port", problem);
+            findings.error(field + ".port", problem);
             return Optional.empty();
         }
-        return protocol.flatMap(proto -> errors.attempt(field + ".port", () -> new PortMatch.Named(proto, name)));
+        return protocol.flatMap(proto -> findings.attempt(field + ".port", () -> new PortMatch.Named(proto, name)));
     }
 }

@@ -24,8 +24,8 @@ final class NodeTranslator {
 
     static Translated<Node> translate(io.fabric8.kubernetes.api.model.Node node) {
         String name = node.getMetadata() == null ? null : node.getMetadata().getName();
-        FieldErrors errors = new FieldErrors(new ObjectRef("Node", null, name == null ? "<unnamed>" : name));
-        errors.checkMetadata(name, null, false);
+        Findings findings = new Findings(new ObjectRef("Node", null, name == null ? "<unnamed>" : name));
+        findings.checkMetadata(name, null, false);
         List<NodeAddress> entries = entries(node);
         List<IpAddress> addresses = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
@@ -36,13 +36,13 @@ final class NodeTranslator {
             String field = "status.addresses[" + i + "].address";
             String text = a.getAddress();
             if (text == null || text.isEmpty()) {
-                errors.add(field, "Required value: an " + a.getType() + " entry needs an address");
+                findings.error(field, "Required value: an " + a.getType() + " entry needs an address");
                 continue;
             }
-            errors.attempt(field, () -> IpAddress.parse(text)).ifPresent(addresses::add);
+            findings.attempt(field, () -> IpAddress.parse(text)).ifPresent(addresses::add);
         }
         Map<String, String> labels = ModelTranslator.labelsOf(node.getMetadata());
-        return errors.result(() -> new Node(name, labels, addresses));
+        return findings.result(() -> new Node(name, labels, addresses));
     }
 
     /**

@@ -24,44 +24,44 @@ final class PodTranslator {
     static Translated<Endpoint> translate(Pod pod) {
         String namespace = ModelTranslator.namespaceOf(pod.getMetadata());
         String name = pod.getMetadata() == null ? null : pod.getMetadata().getName();
-        FieldErrors errors = new FieldErrors(ObjectRef.pod(namespace, name == null ? "<unnamed>" : name));
-        errors.checkMetadata(name, namespace, false);
+        Findings findings = new Findings(ObjectRef.pod(namespace, name == null ? "<unnamed>" : name));
+        findings.checkMetadata(name, namespace, false);
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
         PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
-        List<IpAddress> ips = addresses(status, errors);
+        List<IpAddress> ips = addresses(status, findings);
         List<ContainerPort> ports = new ArrayList<>();
-        containerPorts(spec.getInitContainers(), "spec.initContainers", ports, errors);
-        containerPorts(spec.getContainers(), "spec.containers", ports, errors);
+        containerPorts(spec.getInitContainers(), "spec.initContainers", ports, findings);
+        containerPorts(spec.getContainers(), "spec.containers", ports, findings);
         Map<String, String> labels = ModelTranslator.labelsOf(pod.getMetadata());
         // A manifest usually carries no status; such a pod is about to run, so it counts as Running.
         PodPhase phase = status.getPhase() == null ? PodPhase.RUNNING : PodPhase.parse(status.getPhase());
         boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
-        return errors.result(() -> new Endpoint(namespace, name, labels, ips, spec.getNodeName(), hostNetwork, phase,
+        return findings.result(() -> new Endpoint(namespace, name, labels, ips, spec.getNodeName(), hostNetwork, phase,
                 ports));
     }
 
     /** {@code status.podIPs} when present (dual-stack), else {@code status.podIP}. */
-    private static List<IpAddress> addresses(PodStatus status, FieldErrors errors) {
+    private static List<IpAddress> addresses(PodStatus status, Findings findings) {
         List<IpAddress> out = new ArrayList<>();
         List<PodIP> podIps = status.getPodIPs() == null ? List.of() : status.getPodIPs();
         for (int i = 0; i < podIps.size(); i++) {
-            address(podIps.get(i).getIp(), "status.podIPs[" + i + "].ip", out, errors);
+            address(podIps.get(i).getIp(), "status.podIPs[" + i + "].ip", out, findings);
         }
         if (out.isEmpty() && status.getPodIP() != null && !status.getPodIP().isEmpty()) {
-            address(status.getPodIP(), "status.podIP", out, errors);
+            address(status.getPodIP(), "status.podIP", out, findings);
         }
         return out;
     }
 
-    private static void address(String text, String field, List<IpAddress> out, FieldErrors errors) {
+    private static void address(String text, String field, List<IpAddress> out, Findings findings) {
         if (text == null || text.isEmpty()) {
             return;
         }
-        errors.attempt(field, () -> IpAddress.parse(text)).ifPresent(out::add);
+        findings.attempt(field, () -> IpAddress.parse(text)).ifPresent(out::add);
     }
 
     private static void containerPorts(List<Container> containers, String field, List<ContainerPort> out,
-            FieldErrors errors) {
+            Findings findings) {
         if (containers == null) {
             return;
         }
@@ -71,27 +71,28 @@ final class PodTranslator {
                 continue;
             }
             for (int p = 0; p < ports.size(); p++) {
-                containerPort(ports.get(p), field + "[" + c + "].ports[" + p + "]", errors).ifPresent(out::add);
+                containerPort(ports.get(p), field + "[" + c + "].ports[" + p + "]", findings).ifPresent(out::add);
             }
         }
     }
 
     private static java.util.Optional<ContainerPort> containerPort(io.fabric8.kubernetes.api.model.ContainerPort p,
-            String field, FieldErrors errors) {
+            String field, Findings findings) {
         Integer number = p.getContainerPort();
         if (number == null || number < 1 || number > 65535) {
-            errors.add(field + ".containerPort", "must be between 1 and 65535, inclusive (got " + number + ")");
+            findings.error(field + ".containerPort", "must be between 1 and 65535, inclusive (got " + number + ")");
             return java.util.Optional.empty();
         }
         String name = p.getName() == null || p.getName().isEmpty() ? null : p.getName();
         if (name != null) {
             String problem = ApiValidation.portNameProblem(name);
             if (problem != null) {
-                errors.add(field + ".name", problem);
+                findings.error(field + ".name", problem);
                 return java.util.Optional.empty();
             }
         }
-        java.util.Optional<Protocol> protocol = ModelTranslator.protocol(p.getProtocol(), field + ".protocol", errors);
+        java.util.Optional<Protocol> protocol =
+                ModelTranslator.protocol(p.getProtocol(), field + ".protocol", findings);
         return protocol.map(proto -> new ContainerPort(name, number, proto));
     }
 }

@@ -1,30 +1,27 @@
 package dev.weir.k8s;
 
 import dev.weir.model.Diagnostic;
+import dev.weir.model.ObjectRef;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The result of translating one Kubernetes object: the model value when the object is valid, or nothing plus the
- * user mistakes that made it invalid. A rejected object is left out whole; its diagnostics say why.
+ * What one Kubernetes object became: the model value when the object is valid, with warnings for the parts weir
+ * enforces with a caveat (a ClusterNetworkPolicy peer that fails closed); or nothing, with the errors that made it
+ * invalid (it is left out whole). Built by {@link Findings}.
+ *
+ * @param diagnostics the warnings of an accepted object, the errors of a rejected one; sorted
  */
-public record Translated<T>(Optional<T> value, List<Diagnostic> diagnostics) {
+public record Translated<T>(ObjectRef object, Optional<T> value, List<Diagnostic> diagnostics) {
 
     public Translated {
+        Objects.requireNonNull(object, "object");
         Objects.requireNonNull(value, "value");
         diagnostics = diagnostics.stream().sorted().toList();
         if (value.isEmpty() && diagnostics.isEmpty()) {
             throw new IllegalArgumentException("a rejected object must say why (no diagnostics given)");
         }
-    }
-
-    public static <T> Translated<T> accepted(T value) {
-        return new Translated<>(Optional.of(value), List.of());
-    }
-
-    public static <T> Translated<T> rejected(List<Diagnostic> diagnostics) {
-        return new Translated<>(Optional.empty(), diagnostics);
     }
 
     public boolean isAccepted() {

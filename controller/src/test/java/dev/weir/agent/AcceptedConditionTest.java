@@ -2,8 +2,7 @@ package dev.weir.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.k8s.admin.ClusterPolicyTranslation;
-import dev.weir.model.Diagnostic;
+import dev.weir.k8s.Findings;
 import dev.weir.model.ObjectRef;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -18,9 +17,10 @@ class AcceptedConditionTest {
     private static final ObjectRef REF = new ObjectRef("ClusterNetworkPolicy", null, "p");
 
     private static Condition invalid(long generation) {
-        return AcceptedCondition.of(new ClusterPolicyTranslation.Rejected(REF, List.of(
-                new Diagnostic(REF, "spec.priority", "must be between 0 and 1000 (got 5000)"),
-                new Diagnostic(REF, "spec.tier", "Unsupported value: \"Top\""))), generation);
+        Findings findings = new Findings(REF);
+        findings.error("spec.priority", "must be between 0 and 1000 (got 5000)");
+        findings.error("spec.tier", "Unsupported value: \"Top\"");
+        return AcceptedCondition.of(findings.rejected(), generation);
     }
 
     @Test

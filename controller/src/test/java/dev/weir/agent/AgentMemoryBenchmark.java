@@ -1,8 +1,9 @@
 package dev.weir.agent;
 
+import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.k8s.Translated;
 import dev.weir.graph.ClusterEvent;
 import dev.weir.iptables.render.IptablesRenderer;
-import dev.weir.k8s.admin.ClusterPolicyTranslation;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -104,9 +105,9 @@ public final class AgentMemoryBenchmark {
     }
 
     private static Change clusterPolicyChange(dev.weir.crd.ClusterNetworkPolicy cnp) {
-        ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(cnp);
-        if (t instanceof ClusterPolicyTranslation.Accepted a) {
-            return new Change.Event(new ClusterEvent.ClusterPolicyUpserted(a.policy()));
+        Translated<ClusterPolicy> t = ClusterPolicyTranslator.translate(cnp);
+        if (t.isAccepted()) {
+            return new Change.Event(new ClusterEvent.ClusterPolicyUpserted(t.value().get()));
         }
         throw new IllegalStateException("benchmark cluster policy rejected: " + t);
     }

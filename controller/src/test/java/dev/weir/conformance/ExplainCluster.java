@@ -8,7 +8,6 @@ import dev.weir.graph.Reachability;
 import dev.weir.k8s.ModelTranslator;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyManifests;
-import dev.weir.k8s.admin.ClusterPolicyTranslation;
 import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
@@ -109,9 +108,9 @@ public final class ExplainCluster implements ScenarioCluster {
         policies.values().forEach(p -> keep(ModelTranslator.networkPolicy(p), nps, rejected));
         List<ClusterPolicy> cnps = new ArrayList<>();
         for (String yaml : clusterPolicies.values()) {
-            for (ClusterPolicyTranslation t : ClusterPolicyManifests.translate(yaml)) {
-                if (t instanceof ClusterPolicyTranslation.Accepted a && a.warnings().isEmpty()) {
-                    cnps.add(a.policy());
+            for (Translated<ClusterPolicy> t : ClusterPolicyManifests.translate(yaml)) {
+                if (t.isAccepted() && t.diagnostics().isEmpty()) {
+                    cnps.add(t.value().get());
                 } else {
                     rejected.addAll(t.diagnostics());
                 }

@@ -1,7 +1,8 @@
 package dev.weir.k8s.admin;
 
 import dev.weir.crd.ClusterNetworkPolicy;
-import dev.weir.model.Diagnostic;
+import dev.weir.k8s.Findings;
+import dev.weir.k8s.Translated;
 import dev.weir.model.ObjectRef;
 import dev.weir.model.admin.ClusterPolicy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -24,29 +25,30 @@ public final class ClusterPolicyManifests {
     }
 
     /** Every ClusterNetworkPolicy in {@code text}, in document order. Text that does not parse is one rejection. */
-    public static List<ClusterPolicyTranslation> translate(String text) {
+    public static List<Translated<ClusterPolicy>> translate(String text) {
         Object parsed;
         try {
             parsed = SERIALIZATION.unmarshal(text);
         } catch (RuntimeException e) {
-            ObjectRef ref = new ObjectRef(ClusterPolicy.KIND, null, "<unparsable manifest>");
-            return List.of(new ClusterPolicyTranslation.Rejected(ref,
-                    List.of(new Diagnostic(ref, "", "not YAML or JSON: " + firstLine(e.getMessage())))));
+            Findings findings = new Findings(new ObjectRef(ClusterPolicy.KIND, null, "<unparsable manifest>"));
+            findings.error("", "not YAML or JSON: " + firstLine(e.getMessage()));
+            return List.of(findings.rejected());
         }
-        List<ClusterPolicyTranslation> out = new ArrayList<>();
+        List<Translated<ClusterPolicy>> out = new ArrayList<>();
         collect(parsed, out);
         return out;
     }
 
     /** One object as a generic resource (an informer on the generic API, a parsed document). */
-    public static ClusterPolicyTranslation translate(GenericKubernetesResource resource) {
+    public static Translated<ClusterPolicy> translate(GenericKubernetesResource resource) {
         String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
-        ObjectRef ref = new ObjectRef(ClusterPolicy.KIND, null, name == null || name.isEmpty() ? "<unnamed>" : name);
+        Findings findings = new Findings(new ObjectRef(ClusterPolicy.KIND, null,
+                name == null || name.isEmpty() ? "<unnamed>" : name));
         String apiVersion = resource.getApiVersion();
         String expected = ClusterNetworkPolicy.GROUP + "/" + ClusterNetworkPolicy.VERSION;
         if (!expected.equals(apiVersion)) {
-            return new ClusterPolicyTranslation.Rejected(ref, List.of(new Diagnostic(ref, "apiVersion",
-                    "weir reads " + expected + ", not " + apiVersion)));
+            findings.error("apiVersion", "weir reads " + expected + ", not " + apiVersion);
+            return findings.rejected();
         }
         ClusterNetworkPolicy typed;
         try {
@@ -54,14 +56,17 @@ public final class ClusterPolicyManifests {
             typed = SERIALIZATION.unmarshal(SERIALIZATION.asJson(resource), ClusterNetworkPolicy.class);
         } catch (RuntimeException e) {
             JacksonException j = jacksonCause(e);
-            return new ClusterPolicyTranslation.Rejected(ref, List.of(j == null
-                    ? new Diagnostic(ref, "", firstLine(e.getMessage()))
-                    : new Diagnostic(ref, path(j), firstLine(j.getOriginalMessage()))));
+            if (j == null) {
+                findings.error("", firstLine(e.getMessage()));
+            } else {
+                findings.error(path(j), firstLine(j.getOriginalMessage()));
+            }
+            return findings.rejected();
         }
         return ClusterPolicyTranslator.translate(typed);
     }
 
-    private static void collect(Object parsed, List<ClusterPolicyTranslation> out) {
+    private static void collect(Object parsed, List<Translated<ClusterPolicy>> out) {
         if (parsed instanceof List<?> list) {
             list.forEach(o -> collect(o, out));
         } else if (parsed instanceof KubernetesList list) {

@@ -7,6 +7,9 @@ import dev.weir.crd.IngressPeer;
 import dev.weir.crd.IngressRule;
 import dev.weir.crd.ProtocolMatch;
 import dev.weir.crd.Subject;
+import dev.weir.k8s.Findings;
+import dev.weir.k8s.SelectorTranslator;
+import dev.weir.k8s.Translated;
 import dev.weir.model.ObjectRef;
 import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
@@ -23,7 +26,7 @@ import java.util.Optional;
  * {@link ClusterPolicy}, or the diagnostics that say why not. Pure: no I/O, no logging.
  *
  * <p>Two kinds of finding. Errors break the API's own validation (the API server refuses such objects when the CRD is
- * installed); the object is {@link ClusterPolicyTranslation.Rejected rejected} whole. Warnings are for valid objects
+ * installed); the object is rejected whole. Warnings are for valid objects
  * that weir enforces with a caveat, always in the safe direction the API prescribes: a peer weir cannot read
  * "fails closed" — in an Accept rule it matches nothing, in a Deny or Pass rule the whole rule becomes deny-all.
  */
@@ -32,7 +35,7 @@ public final class ClusterPolicyTranslator {
     private ClusterPolicyTranslator() {
     }
 
-    public static ClusterPolicyTranslation translate(dev.weir.crd.ClusterNetworkPolicy cnp) {
+    public static Translated<ClusterPolicy> translate(dev.weir.crd.ClusterNetworkPolicy cnp) {
         String name = cnp.getMetadata() == null ? null : cnp.getMetadata().getName();
         ObjectRef ref = new ObjectRef(ClusterPolicy.KIND, null, name == null || name.isEmpty() ? "<unnamed>" : name);
         Findings findings = new Findings(ref);
@@ -42,7 +45,7 @@ public final class ClusterPolicyTranslator {
         ClusterNetworkPolicySpec spec = cnp.getSpec();
         if (spec == null) {
             findings.error("spec", "Required value");
-            return new ClusterPolicyTranslation.Rejected(ref, findings.errors());
+            return findings.rejected();
         }
         Tier tier = tier(spec.getTier(), findings);
         Integer priority = spec.getPriority();
@@ -53,15 +56,14 @@ public final class ClusterPolicyTranslator {
                     + ClusterPolicy.MAX_PRIORITY + " (got " + priority + ")");
         }
         Optional<ClusterPolicySubject> subject = subject(spec.getSubject(), findings);
-        List<ClusterPolicyRule> ingress = rules(spec.getIngress(), "spec.ingress", findings, ClusterPolicyTranslator::ingressRule);
-        List<ClusterPolicyRule> egress = rules(spec.getEgress(), "spec.egress", findings, ClusterPolicyTranslator::egressRule);
-        if (findings.errorCount() > 0 || tier == null || subject.isEmpty()) {
-            return new ClusterPolicyTranslation.Rejected(ref, findings.errors());
+        List<ClusterPolicyRule> ingress =
+                rules(spec.getIngress(), "spec.ingress", findings, ClusterPolicyTranslator::ingressRule);
+        List<ClusterPolicyRule> egress =
+                rules(spec.getEgress(), "spec.egress", findings, ClusterPolicyTranslator::egressRule);
+        if (tier == null || subject.isEmpty()) {
+            return findings.rejected(); // each left an error
         }
-        Optional<ClusterPolicy> policy = findings.attempt("spec",
-                () -> new ClusterPolicy(name, tier, priority, subject.get(), ingress, egress));
-        return policy.<ClusterPolicyTranslation>map(p -> new ClusterPolicyTranslation.Accepted(p, findings.warnings()))
-                .orElseGet(() -> new ClusterPolicyTranslation.Rejected(ref, findings.errors()));
+        return findings.result(() -> new ClusterPolicy(name, tier, priority, subject.get(), ingress, egress));
     }
 
     /** Translates one rule at its path; empty when it has errors or, after failing closed, matches nothing. */
@@ -102,7 +104,7 @@ public final class ClusterPolicyTranslator {
             return Optional.empty();
         }
         if (s.getNamespaces() != null) {
-            return AdminSelectors.translate(s.getNamespaces(), "spec.subject.namespaces", findings)
+            return SelectorTranslator.translate(s.getNamespaces(), "spec.subject.namespaces", findings)
                     .map(ClusterPolicySubject.Namespaces::new);
         }
         return PeersTranslator.namespacedPod(s.getPods(), "spec.subject.pods", findings)

@@ -3,6 +3,8 @@ package dev.weir.k8s.admin;
 import dev.weir.crd.EgressPeer;
 import dev.weir.crd.IngressPeer;
 import dev.weir.crd.NamespacedPod;
+import dev.weir.k8s.Findings;
+import dev.weir.k8s.SelectorTranslator;
 import dev.weir.model.Cidr;
 import dev.weir.model.IpAddress;
 import dev.weir.model.LabelSelector;
@@ -65,7 +67,7 @@ final class PeersTranslator {
             return pods(p.getPods(), field + ".pods", findings);
         }
         if (p.getNodes() != null) {
-            return AdminSelectors.translate(p.getNodes(), field + ".nodes", findings)
+            return SelectorTranslator.translate(p.getNodes(), field + ".nodes", findings)
                     .map(ClusterPolicyPeer.Nodes::new);
         }
         if (p.getNetworks() != null) {
@@ -82,7 +84,7 @@ final class PeersTranslator {
 
     private static Optional<ClusterPolicyPeer> namespaces(io.fabric8.kubernetes.api.model.LabelSelector s,
             String field, Findings findings) {
-        return AdminSelectors.translate(s, field, findings).map(ClusterPolicyPeer.Namespaces::new);
+        return SelectorTranslator.translate(s, field, findings).map(ClusterPolicyPeer.Namespaces::new);
     }
 
     private static Optional<ClusterPolicyPeer> pods(NamespacedPod pods, String field, Findings findings) {
@@ -95,9 +97,9 @@ final class PeersTranslator {
             findings.error(field + ".podSelector", "Required value");
             return Optional.empty();
         }
-        Optional<LabelSelector> ns = pods.getNamespaceSelector() == null ? Optional.of(LabelSelector.all())
-                : AdminSelectors.translate(pods.getNamespaceSelector(), field + ".namespaceSelector", findings);
-        Optional<LabelSelector> pod = AdminSelectors.translate(pods.getPodSelector(), field + ".podSelector",
+        Optional<LabelSelector> ns =
+                SelectorTranslator.translate(pods.getNamespaceSelector(), field + ".namespaceSelector", findings);
+        Optional<LabelSelector> pod = SelectorTranslator.translate(pods.getPodSelector(), field + ".podSelector",
                 findings);
         if (ns.isEmpty() || pod.isEmpty()) {
             return Optional.empty();

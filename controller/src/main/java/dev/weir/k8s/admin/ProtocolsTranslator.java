@@ -3,6 +3,7 @@ package dev.weir.k8s.admin;
 import dev.weir.crd.Port;
 import dev.weir.crd.ProtocolMatch;
 import dev.weir.crd.TransportMatch;
+import dev.weir.k8s.Findings;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.admin.ClusterPolicyRule;

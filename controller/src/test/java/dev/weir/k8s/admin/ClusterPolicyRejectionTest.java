@@ -2,6 +2,8 @@ package dev.weir.k8s.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.k8s.Translated;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.ObjectRef;
 import java.util.List;
@@ -58,7 +60,25 @@ class ClusterPolicyRejectionTest {
                 reject("In without values",
                         "tier: Admin\npriority: 1\nsubject: {namespaces: {matchExpressions: "
                                 + "[{key: a, operator: In}]}}\n",
-                        "spec.subject.namespaces.matchExpressions[0]", "at least one value"),
+                        "spec.subject.namespaces.matchExpressions[0].values", "must be specified"),
+                reject("invalid label key in a subject's matchLabels",
+                        "tier: Admin\npriority: 1\nsubject: {namespaces: {matchLabels: {\"-team\": a}}}\n",
+                        "spec.subject.namespaces.matchLabels", "label key \"-team\""),
+                reject("invalid label value in a subject's podSelector",
+                        "tier: Admin\npriority: 1\nsubject: {pods: {podSelector: "
+                                + "{matchLabels: {app: \"web server\"}}}}\n",
+                        "spec.subject.pods.podSelector.matchLabels[app]", "label value \"web server\""),
+                reject("invalid label key in a peer's matchExpressions",
+                        egress("- {action: Deny, to: [{pods: {namespaceSelector: {matchExpressions: "
+                                + "[{key: \"a/b/c\", operator: Exists}]}, podSelector: {}}}]}"),
+                        "spec.egress[0].to[0].pods.namespaceSelector.matchExpressions[0].key", "label key \"a/b/c\""),
+                reject("invalid label value in a peer's matchExpressions",
+                        ingress("- {action: Deny, from: [{namespaces: {matchExpressions: "
+                                + "[{key: team, operator: In, values: [a, \"-b\"]}]}}]}"),
+                        "spec.ingress[0].from[0].namespaces.matchExpressions[0].values[1]", "label value \"-b\""),
+                reject("invalid label value in a nodes peer",
+                        egress("- {action: Deny, to: [{nodes: {matchLabels: {zone: \"" + "z".repeat(64) + "\"}}}]}"),
+                        "spec.egress[0].to[0].nodes.matchLabels[zone]", "at most 63 characters"),
                 reject("rule without action", ingress("- from: [{namespaces: {}}]"), "spec.ingress[0].action",
                         "Required"),
                 reject("action misspelt", ingress("- {action: Allow, from: [{namespaces: {}}]}"),
@@ -105,9 +125,9 @@ class ClusterPolicyRejectionTest {
     @MethodSource("cases")
     void invalidObjectsAreRejectedWithTheFieldNamed(String name, String apiVersion, String spec, String field,
             String message) {
-        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(cnp(apiVersion, spec));
-        assertThat(all).singleElement().isInstanceOf(ClusterPolicyTranslation.Rejected.class);
-        ClusterPolicyTranslation t = all.get(0);
+        List<Translated<ClusterPolicy>> all = ClusterPolicyManifests.translate(cnp(apiVersion, spec));
+        assertThat(all).singleElement().matches(t -> !t.isAccepted(), "rejected");
+        Translated<ClusterPolicy> t = all.get(0);
         assertThat(t.object()).isEqualTo(new ObjectRef("ClusterNetworkPolicy", null, "bad"));
         assertThat(t.diagnostics()).as("diagnostics").anySatisfy(d -> {
             assertThat(d.object()).isEqualTo(t.object());
@@ -120,9 +140,9 @@ class ClusterPolicyRejectionTest {
 
     @Test
     void anObjectWithoutSpecOrNameIsRejectedAndStillNamedInMessages() {
-        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(
+        List<Translated<ClusterPolicy>> all = ClusterPolicyManifests.translate(
                 "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {}\n");
-        assertThat(all).singleElement().isInstanceOf(ClusterPolicyTranslation.Rejected.class);
+        assertThat(all).singleElement().matches(t -> !t.isAccepted(), "rejected");
         assertThat(all.get(0).diagnostics()).extracting(Diagnostic::field)
                 .containsExactlyInAnyOrder("metadata.name", "spec");
         assertThat(all.get(0).object().name()).isEqualTo("<unnamed>");
@@ -130,7 +150,7 @@ class ClusterPolicyRejectionTest {
 
     @Test
     void everyErrorOfAnObjectIsReportedNotJustTheFirst() {
-        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(cnp("policy.networking.k8s.io/v1alpha2",
+        List<Translated<ClusterPolicy>> all = ClusterPolicyManifests.translate(cnp("policy.networking.k8s.io/v1alpha2",
                 "tier: Admin\npriority: 5000\nsubject: {}\negress:\n- {action: Deny, to: [{networks: [nope]}]}\n"));
         assertThat(all.get(0).diagnostics()).extracting(Diagnostic::field)
                 .containsExactlyInAnyOrder("spec.priority", "spec.subject", "spec.egress[0].to[0].networks[0]");

@@ -2,6 +2,7 @@ package dev.weir.k8s.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.k8s.Translated;
 import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.crd.ClusterNetworkPolicySpec;
 import dev.weir.crd.EgressPeer;
@@ -27,12 +28,12 @@ import org.junit.jupiter.api.Test;
 class ClusterPolicyTranslatorTest {
 
     static ClusterPolicy accepted(String yaml) {
-        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(yaml);
+        List<Translated<ClusterPolicy>> all = ClusterPolicyManifests.translate(yaml);
         assertThat(all).hasSize(1);
         assertThat(all.get(0)).as("%s", all.get(0).diagnostics())
-                .isInstanceOf(ClusterPolicyTranslation.Accepted.class);
+                .matches(Translated::isAccepted, "accepted");
         assertThat(all.get(0).diagnostics()).as("warnings").isEmpty();
-        return ((ClusterPolicyTranslation.Accepted) all.get(0)).policy();
+        return all.get(0).value().orElseThrow();
     }
 
     static String cnp(String spec) {
@@ -159,9 +160,9 @@ class ClusterPolicyTranslatorTest {
         spec.setEgress(List.of(rule));
         cnp.setSpec(spec);
 
-        ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(cnp);
-        assertThat(t).isInstanceOf(ClusterPolicyTranslation.Accepted.class);
-        ClusterPolicy p = ((ClusterPolicyTranslation.Accepted) t).policy();
+        Translated<ClusterPolicy> t = ClusterPolicyTranslator.translate(cnp);
+        assertThat(t).matches(Translated::isAccepted, "accepted");
+        ClusterPolicy p = t.value().orElseThrow();
         assertThat(p.tier()).isEqualTo(Tier.BASELINE);
         assertThat(p.egress().get(0).peers()).containsExactly(
                 new ClusterPolicyPeer.Networks(List.of(Cidr.parse("0.0.0.0/0"))));
@@ -170,7 +171,7 @@ class ClusterPolicyTranslatorTest {
 
     @Test
     void aCidrWithHostBitsIsMaskedAndSaidSo() {
-        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(cnp("""
+        List<Translated<ClusterPolicy>> all = ClusterPolicyManifests.translate(cnp("""
                 tier: Admin
                 priority: 1
                 subject: {namespaces: {}}
@@ -178,9 +179,9 @@ class ClusterPolicyTranslatorTest {
                 - action: Deny
                   to: [{networks: [10.1.2.3/8]}]
                 """));
-        ClusterPolicyTranslation.Accepted a = (ClusterPolicyTranslation.Accepted) all.get(0);
-        assertThat(a.policy().egress().get(0).peers())
+        Translated<ClusterPolicy> a = all.get(0);
+        assertThat(a.value().orElseThrow().egress().get(0).peers())
                 .containsExactly(new ClusterPolicyPeer.Networks(List.of(Cidr.parse("10.0.0.0/8"))));
-        assertThat(a.warnings()).extracting(Diagnostic::field).containsExactly("spec.egress[0].to[0].networks[0]");
+        assertThat(a.diagnostics()).extracting(Diagnostic::field).containsExactly("spec.egress[0].to[0].networks[0]");
     }
 }

@@ -2,6 +2,7 @@ package dev.weir.k8s.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.k8s.Translated;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.PortMatch;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class FailClosedTest {
 
-    static ClusterPolicyTranslation.Accepted translate(String egressRules) {
+    static Translated<ClusterPolicy> translate(String egressRules) {
         String yaml = """
                 apiVersion: policy.networking.k8s.io/v1alpha2
                 kind: ClusterNetworkPolicy
@@ -30,26 +31,26 @@ class FailClosedTest {
                   subject: {namespaces: {}}
                   egress:
                 """ + egressRules.indent(2);
-        List<ClusterPolicyTranslation> all = ClusterPolicyManifests.translate(yaml);
-        assertThat(all).singleElement().isInstanceOf(ClusterPolicyTranslation.Accepted.class);
-        return (ClusterPolicyTranslation.Accepted) all.get(0);
+        List<Translated<ClusterPolicy>> all = ClusterPolicyManifests.translate(yaml);
+        assertThat(all).singleElement().matches(Translated::isAccepted, "accepted");
+        return all.get(0);
     }
 
     @Test
     void anAcceptRuleToDomainNamesMatchesNothingAndIsDropped() {
         var t = translate("- {name: to-example, action: Accept, to: [{domainNames: [example.com]}]}");
-        assertThat(t.policy().egress()).isEmpty();
-        assertThat(t.warnings()).extracting(Diagnostic::field)
+        assertThat(t.value().orElseThrow().egress()).isEmpty();
+        assertThat(t.diagnostics()).extracting(Diagnostic::field)
                 .containsExactlyInAnyOrder("spec.egress[0]", "spec.egress[0].to[0].domainNames");
     }
 
     @Test
     void anAcceptRuleKeepsThePeersWeirCanEnforce() {
         var t = translate("- {action: Accept, to: [{domainNames: [example.com]}, {namespaces: {}}]}");
-        assertThat(t.policy().egress()).singleElement()
+        assertThat(t.value().orElseThrow().egress()).singleElement()
                 .satisfies(r -> assertThat(r.peers())
                         .containsExactly(new ClusterPolicyPeer.Namespaces(LabelSelector.all())));
-        assertThat(t.warnings()).extracting(Diagnostic::field).containsExactly("spec.egress[0].to[0].domainNames");
+        assertThat(t.diagnostics()).extracting(Diagnostic::field).containsExactly("spec.egress[0].to[0].domainNames");
     }
 
     @Test
@@ -60,14 +61,14 @@ class FailClosedTest {
                   to: [{}]
                   protocols: [{tcp: {destinationPort: {number: 443}}}]
                 """);
-        assertThat(t.policy().egress()).containsExactly(ClusterPolicyRule.denyAll("deny-future"));
-        assertThat(t.warnings()).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m).contains("deny all"));
+        assertThat(t.value().orElseThrow().egress()).containsExactly(ClusterPolicyRule.denyAll("deny-future"));
+        assertThat(t.diagnostics()).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m).contains("deny all"));
     }
 
     @Test
     void aPassRuleWithAnUnreadablePeerBecomesDenyAll() {
         var t = translate("- {action: Pass, to: [{namespaces: {}}, {}]}");
-        assertThat(t.policy().egress()).singleElement().satisfies(r -> {
+        assertThat(t.value().orElseThrow().egress()).singleElement().satisfies(r -> {
             assertThat(r.action()).isEqualTo(RuleAction.DENY);
             assertThat(r.peers()).containsExactly(new ClusterPolicyPeer.Anywhere());
         });
@@ -83,10 +84,10 @@ class FailClosedTest {
                   to: [{namespaces: {}}]
                   protocols: [{destinationNamedPort: Not_A_Port}]
                 """);
-        ClusterPolicy p = t.policy();
+        ClusterPolicy p = t.value().orElseThrow();
         assertThat(p.egress()).singleElement()
                 .satisfies(r -> assertThat(r.ports()).containsExactly(PortMatch.Range.single(Protocol.TCP, 22)));
-        assertThat(t.warnings()).extracting(Diagnostic::field).containsExactlyInAnyOrder(
+        assertThat(t.diagnostics()).extracting(Diagnostic::field).containsExactlyInAnyOrder(
                 "spec.egress[0].protocols[0].destinationNamedPort", "spec.egress[1].protocols[0].destinationNamedPort",
                 "spec.egress[1]");
     }
@@ -94,7 +95,7 @@ class FailClosedTest {
     @Test
     void aPeerFieldFromANewerApiVersionFailsClosedInsteadOfRejectingThePolicy() {
         var t = translate("- {name: deny-sets, action: Deny, to: [{externalNetworkSet: {name: blocked}}]}");
-        assertThat(t.policy().egress()).containsExactly(ClusterPolicyRule.denyAll("deny-sets"));
-        assertThat(t.warnings()).extracting(Diagnostic::field).contains("spec.egress[0].to[0]");
+        assertThat(t.value().orElseThrow().egress()).containsExactly(ClusterPolicyRule.denyAll("deny-sets"));
+        assertThat(t.diagnostics()).extracting(Diagnostic::field).contains("spec.egress[0].to[0]");
     }
 }

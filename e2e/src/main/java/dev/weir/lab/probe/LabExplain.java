@@ -8,7 +8,6 @@ import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.Reachability;
 import dev.weir.k8s.ModelTranslator;
 import dev.weir.k8s.Translated;
-import dev.weir.k8s.admin.ClusterPolicyTranslation;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
@@ -50,13 +49,8 @@ public final class LabExplain {
         client.network().v1().networkPolicies().inAnyNamespace().list().getItems()
                 .forEach(p -> keep(ModelTranslator.networkPolicy(p), policies, diagnostics));
         List<ClusterPolicy> clusterPolicies = new ArrayList<>();
-        clusterNetworkPolicies(client).forEach(c -> {
-            ClusterPolicyTranslation t = ClusterPolicyTranslator.translate(c);
-            if (t instanceof ClusterPolicyTranslation.Accepted a) {
-                clusterPolicies.add(a.policy());
-            }
-            t.diagnostics().forEach(diagnostics);
-        });
+        clusterNetworkPolicies(client)
+                .forEach(c -> keep(ClusterPolicyTranslator.translate(c), clusterPolicies, diagnostics));
         Reachability r = new Reachability(PolicyCompiler.compile(new ClusterSnapshot(namespaces, endpoints,
                 policies, clusterPolicies, nodes)));
         return Explainer.table(r, pods, targets);
