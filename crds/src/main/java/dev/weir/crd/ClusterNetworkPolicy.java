@@ -1,6 +1,8 @@
 package dev.weir.crd;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.Annotations;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -17,6 +19,12 @@ import io.fabric8.kubernetes.client.CustomResource;
  * from these classes. Cluster-scoped because it does not implement {@code Namespaced}. Every nested type ignores
  * unknown fields: an object written against a newer API version must still be read, so that the translator can fail
  * closed on the parts it does not know (as the API asks) instead of losing the whole policy.
+ *
+ * <p>Upstream publishes the CRD in two channels. The one generated here is the standard channel of bundle
+ * {@value #BUNDLE_VERSION}, what other implementations install and users most likely have; the types also read the
+ * experimental channel's fields ({@link ExperimentalChannel}), so a cluster with that CRD works too. The annotations
+ * are upstream's: a CRD in a {@code *.k8s.io} group without {@code api-approved.kubernetes.io} is refused by the API
+ * server.
  */
 @Group(ClusterNetworkPolicy.GROUP)
 @Version(ClusterNetworkPolicy.VERSION)
@@ -24,8 +32,16 @@ import io.fabric8.kubernetes.client.CustomResource;
 @Plural("clusternetworkpolicies")
 @Singular("clusternetworkpolicy")
 @ShortNames("cnp")
+@Annotations({
+    ClusterNetworkPolicy.API_APPROVED_ANNOTATION + "=" + ClusterNetworkPolicy.API_APPROVAL,
+    ClusterNetworkPolicy.BUNDLE_VERSION_ANNOTATION + "=" + ClusterNetworkPolicy.BUNDLE_VERSION,
+    ClusterNetworkPolicy.CHANNEL_ANNOTATION + "=" + ClusterNetworkPolicy.CHANNEL})
+@SchemaCustomizer(value = JsonMergePatch.class, input = """
+        {"required": ["metadata", "spec"], "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
+            "metadata": {"type": "object"}}}""")
 @AdditionalPrinterColumn(name = "Tier", jsonPath = ".spec.tier", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Priority", jsonPath = ".spec.priority", type = AdditionalPrinterColumn.Type.INTEGER)
+// upstream prints the priority as a string column
+@AdditionalPrinterColumn(name = "Priority", jsonPath = ".spec.priority", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class ClusterNetworkPolicy extends CustomResource<ClusterNetworkPolicySpec, ClusterNetworkPolicyStatus> {
 
@@ -34,6 +50,15 @@ public class ClusterNetworkPolicy extends CustomResource<ClusterNetworkPolicySpe
     public static final String KIND = "ClusterNetworkPolicy";
     /** The CRD's metadata.name, also the base of the committed YAML file name. */
     public static final String CRD_NAME = "clusternetworkpolicies." + GROUP;
+
+    /** The API review that approved this API (upstream's annotation value for this bundle). */
+    public static final String API_APPROVED_ANNOTATION = "api-approved.kubernetes.io";
+    public static final String API_APPROVAL = "https://github.com/kubernetes-sigs/network-policy-api/pull/347";
+    public static final String BUNDLE_VERSION_ANNOTATION = GROUP + "/bundle-version";
+    /** The first upstream release that ships v1alpha2 ClusterNetworkPolicy. */
+    public static final String BUNDLE_VERSION = "v0.2.0";
+    public static final String CHANNEL_ANNOTATION = GROUP + "/channel";
+    public static final String CHANNEL = "standard";
 
     /** Overridden only to mark {@code spec} required in the generated schema, as upstream does. */
     @Override

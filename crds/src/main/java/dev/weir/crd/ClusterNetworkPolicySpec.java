@@ -28,6 +28,7 @@ public class ClusterNetworkPolicySpec {
     private Integer priority;
 
     @Required
+    @Size(min = 1, max = 1) // exactly one of namespaces or pods
     @JsonPropertyDescription("The pods this policy applies to. Host-network pods are never subjects.")
     private Subject subject;
 

@@ -5,19 +5,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
  * One of {@code spec.egress}: what to do with traffic from the subject pods to {@code to}. Named ports exist only on
- * pods, so a rule with a networks, nodes or domainNames peer may not use {@code destinationNamedPort}.
+ * pods; upstream's experimental CRD refuses {@code destinationNamedPort} in a rule with a networks, nodes or
+ * domainNames peer, the standard one (which weir generates) does not, so the translator reports such a rule instead.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(value = "!(self.to.exists(p, has(p.networks) || has(p.nodes) || has(p.domainNames))"
-        + " && has(self.protocols) && self.protocols.exists(p, has(p.destinationNamedPort)))",
-        message = "destinationNamedPort cannot be used with networks, nodes or domainNames peers,"
-                + " which have no named ports")
 public class EgressRule {
 
     @Size(max = 100)

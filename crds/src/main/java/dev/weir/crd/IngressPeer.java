@@ -3,17 +3,18 @@ package dev.weir.crd;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 /** One of an ingress rule's {@code from}: exactly one field set. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(value = "[has(self.namespaces), has(self.pods)].exists_one(x, x)",
-        message = "exactly one of namespaces or pods must be set")
+@SchemaCustomizer(value = JsonMergePatch.class, input = SchemaPatches.EXACTLY_ONE_FIELD)
 public class IngressPeer {
 
     @JsonPropertyDescription("Every pod (not host-network) of the selected namespaces.")
+    @SchemaFrom(type = LabelSelectorSchema.class)
     private LabelSelector namespaces;
 
     @JsonPropertyDescription("Pods (not host-network) selected by namespace selector AND pod selector.")

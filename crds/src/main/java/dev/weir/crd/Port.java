@@ -5,13 +5,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.ValidationRule;
 
 /** {@code destinationPort}: exactly one of {@code number} or {@code range}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(value = "[has(self.number), has(self.range)].exists_one(x, x)",
-        message = "exactly one of number or range must be set")
 public class Port {
 
     @Min(1)

@@ -3,17 +3,16 @@ package dev.weir.crd;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
-/** {@code spec.subject}: exactly one of {@code namespaces} or {@code pods} (upstream: min/maxProperties 1). */
+/** {@code spec.subject}: exactly one of {@code namespaces} or {@code pods}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(value = "[has(self.namespaces), has(self.pods)].exists_one(x, x)",
-        message = "exactly one of namespaces or pods must be set")
 public class Subject {
 
     @JsonPropertyDescription("Every pod of the namespaces this selector selects.")
+    @SchemaFrom(type = LabelSelectorSchema.class)
     private LabelSelector namespaces;
 
     @JsonPropertyDescription("Pods selected by namespace selector AND pod selector.")
