@@ -1,7 +1,6 @@
 package dev.weir.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.Prober;
@@ -25,8 +24,8 @@ class LabCrashRecoveryTest {
     LabFixture lab;
 
     @BeforeEach
-    void root() {
-        assumeTrue(LabFixture.root(), LabFixture.NOT_ROOT);
+    void labCanRun() {
+        LabFixture.assumeLabCanRun();
         lab = new LabFixture(stateDir);
     }
 

@@ -1,6 +1,7 @@
 package dev.weir.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.cli.Main;
 import dev.weir.iptables.sys.LibC;
@@ -10,9 +11,11 @@ import dev.weir.lab.sys.ProcessRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A lab for kernel tests: its own state directory, the prefix {@value #PREFIX} (so a developer's {@code wl-} lab is
@@ -34,7 +37,25 @@ public final class LabFixture {
         return LibC.get().getuid() == 0;
     }
 
-    public static final String NOT_ROOT = "lab tests create network namespaces and need root: skipped";
+    /** The commands a lab runs on its nodes and pods ({@code .ci/deps} installs them on Debian). */
+    private static final List<String> TOOLS = List.of("ip", "iptables", "ipset", "conntrack", "ncat");
+
+    /**
+     * Skips the calling test unless a lab can run here: root (network namespaces) and every tool a lab runs, naming
+     * the first one missing, so a fresh machine without them skips with the reason instead of failing.
+     */
+    public static void assumeLabCanRun() {
+        assumeTrue(root(), "lab tests create network namespaces and need root: skipped");
+        for (String tool : TOOLS) {
+            assumeTrue(onPath(tool), "lab tests need " + tool + " on PATH (.ci/deps installs it): skipped");
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")),
+                Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin"))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)));
+    }
 
     /** {@code weir lab up ...extra}; fails the test with the CLI's output if it does not come up. */
     public LabState up(String... extra) {

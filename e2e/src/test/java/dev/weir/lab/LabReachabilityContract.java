@@ -1,7 +1,6 @@
 package dev.weir.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.Prober;
@@ -34,7 +33,7 @@ abstract class LabReachabilityContract {
 
     void upOnce() {
         if (lab == null) {
-            assumeTrue(LabFixture.root(), LabFixture.NOT_ROOT);
+            LabFixture.assumeLabCanRun();
             try {
                 stateDir = java.nio.file.Files.createTempDirectory("weir-lab-test");
             } catch (java.io.IOException e) {

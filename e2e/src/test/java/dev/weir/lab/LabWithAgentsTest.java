@@ -1,7 +1,6 @@
 package dev.weir.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
@@ -35,7 +34,7 @@ class LabWithAgentsTest {
     @ParameterizedTest(name = "{0} with agents {1}")
     @CsvSource({"flannel, in-process", "canal, process"})
     void packetsAgreeWithExplainAfterAPolicyIsApplied(String topology, String agents) throws Exception {
-        assumeTrue(LabFixture.root(), LabFixture.NOT_ROOT);
+        LabFixture.assumeLabCanRun();
         lab = new LabFixture(stateDir);
         lab.up("--nodes", "2", "--topology", topology, "--agents", agents, "--agent-http-base", "19300");
         Path policy = Files.writeString(stateDir.resolve("np.yaml"), """

@@ -1,7 +1,6 @@
 package dev.weir.lab.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.conformance.NetpolCluster;
 import dev.weir.conformance.Scenario;
@@ -93,7 +92,7 @@ abstract class LabConformanceContract {
 
     @BeforeAll
     void up() throws Exception {
-        assumeTrue(LabFixture.root(), LabFixture.NOT_ROOT);
+        LabFixture.assumeLabCanRun();
         started = System.nanoTime();
         linksBefore = hostLinks();
         stateDir = Files.createTempDirectory("weir-lab-conformance");
