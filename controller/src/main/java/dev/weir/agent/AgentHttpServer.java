@@ -3,6 +3,7 @@ package dev.weir.agent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.weir.agent.metrics.AgentMetrics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,12 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text format 0.0.4) on {@code 0.0.0.0:port}, with
- * the JDK's HTTP server and one small thread: probes and scrapes are rare and cheap.
+ * {@code /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text format 0.0.4, written by the Prometheus
+ * client) on {@code 0.0.0.0:port}, with the JDK's HTTP server and one small thread: probes and scrapes are rare and
+ * cheap, and one port keeps the kubelet probes and the scrape config simple.
  */
 public final class AgentHttpServer implements AutoCloseable {
-
-    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -38,7 +38,11 @@ public final class AgentHttpServer implements AutoCloseable {
             Health h = health.get();
             respond(ex, h.ready() ? 200 : 503, "text/plain; charset=utf-8", h.reason() + "\n");
         });
-        server.createContext("/metrics", ex -> respond(ex, 200, PROMETHEUS_TEXT, metrics.text()));
+        server.createContext("/metrics", ex -> {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
+            metrics.writeTo(body);
+            respond(ex, 200, metrics.contentType(), body.toByteArray());
+        });
         server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8",
                 "not found; try /healthz, /readyz or /metrics\n"));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -52,8 +56,11 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange ex, int code, String contentType, String body) throws IOException {
+        respond(ex, code, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange ex, int code, String contentType, byte[] bytes) throws IOException {
         try (ex) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", contentType);
             boolean head = "HEAD".equals(ex.getRequestMethod());
             ex.sendResponseHeaders(code, head ? -1 : bytes.length);

@@ -7,6 +7,7 @@ import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.IptablesRule;
 import dev.weir.iptables.render.Ruleset;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -81,7 +82,7 @@ public final class SyncWorker {
                     millis(ticker.getAsLong() - start), e.toString(), e);
             return false;
         } finally {
-            metrics.syncDuration.observeNanos(ticker.getAsLong() - start);
+            metrics.syncDuration.observe(Unit.nanosToSeconds(ticker.getAsLong() - start));
             MDC.remove(LogKeys.SYNC_ID);
         }
     }
@@ -106,13 +107,13 @@ public final class SyncWorker {
         if (!skip) {
             logChangedRules(desired);
             summary = dataplane.apply(desired).summary();
-            metrics.applyDuration.observeNanos(ticker.getAsLong() - applyStart);
+            metrics.applyDuration.observe(Unit.nanosToSeconds(ticker.getAsLong() - applyStart));
         }
         long end = ticker.getAsLong();
         lastApplied = desired;
         metrics.syncs.inc();
         for (long since : unappliedSince) {
-            metrics.eventToApply.observeNanos(end - since);
+            metrics.eventToApply.observe(Unit.nanosToSeconds(end - since));
         }
         unappliedSince.clear();
         Counts c = Counts.of(desired);
@@ -144,7 +145,7 @@ public final class SyncWorker {
         metrics.driftRepairs.inc();
         long applyStart = ticker.getAsLong();
         dataplane.apply(lastApplied);
-        metrics.applyDuration.observeNanos(ticker.getAsLong() - applyStart);
+        metrics.applyDuration.observe(Unit.nanosToSeconds(ticker.getAsLong() - applyStart));
     }
 
     /** Reports each rejected policy version once; a failed report is tried again next sync. */

@@ -71,21 +71,31 @@ class AgentHttpServerTest {
                 "# TYPE weir_sync_duration_seconds histogram",
                 "weir_sync_duration_seconds_bucket{le=\"0.0025\"} 0\n",
                 "weir_sync_duration_seconds_bucket{le=\"0.005\"} 1\n",
-                "weir_sync_duration_seconds_bucket{le=\"1\"} 2\n",
+                "weir_sync_duration_seconds_bucket{le=\"1.0\"} 2\n",
                 "weir_sync_duration_seconds_bucket{le=\"+Inf\"} 2\n",
                 "weir_sync_duration_seconds_sum 0.703\n",
                 "weir_sync_duration_seconds_count 2\n",
-                "weir_event_to_apply_seconds_bucket{le=\"60\"} 0\n",
+                "weir_event_to_apply_seconds_bucket{le=\"60.0\"} 0\n",
                 "weir_event_to_apply_seconds_bucket{le=\"+Inf\"} 1\n",
                 "# TYPE weir_apply_duration_seconds histogram",
                 "# TYPE weir_chains gauge", "# TYPE weir_ipset_members gauge",
                 "# TYPE weir_policies_rejected gauge",
-                "weir_rules 42\n",
-                "# TYPE weir_apply_errors_total counter\nweir_apply_errors_total 1\n",
-                "# TYPE weir_syncs_total counter\nweir_syncs_total 1\n");
+                "weir_rules 42.0\n",
+                "# TYPE weir_apply_errors_total counter\nweir_apply_errors_total 1.0\n",
+                "# TYPE weir_syncs_total counter\nweir_syncs_total 1.0\n",
+                "# TYPE weir_drift_repairs_total counter\n");
         for (String line : body.split("\n")) {
-            assertThat(line).matches("# (HELP|TYPE) weir_[a-z_]+ .+|weir_[a-z_]+(\\{le=\"[0-9.+Inf]+\"\\})? [0-9.E+-]+");
+            assertThat(line).matches("# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\\{.*\\})? [0-9.E+-]+|[a-z_]+(\\{.*\\})? [+-]?Inf");
         }
+    }
+
+    @Test
+    void metricsIncludeTheJvmAndTheProcess() throws Exception {
+        String body = get("/metrics").body();
+
+        assertThat(body).contains("# TYPE jvm_memory_used_bytes gauge", "# TYPE jvm_threads_current gauge",
+                "# TYPE jvm_gc_collection_seconds summary", "# TYPE process_cpu_seconds_total counter",
+                "# TYPE process_start_time_seconds gauge");
     }
 
     @Test

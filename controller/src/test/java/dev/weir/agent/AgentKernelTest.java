@@ -114,7 +114,7 @@ class AgentKernelTest {
         assertThat(inNetns(List.of("iptables-nft-save", "-t", "filter"))).doesNotContain("-A FORWARD -j WEIR-FORWARD");
 
         awaitIn(List.of("iptables-nft-save", "-t", "filter"), s -> s.contains("-A FORWARD -j WEIR-FORWARD"));
-        assertThat(agent.metrics().driftRepairs.value()).isGreaterThanOrEqualTo(1);
+        assertThat(agent.metrics().driftRepairs.getLongValue()).isGreaterThanOrEqualTo(1);
     }
 
     /** In a fresh namespace both backends are empty and auto-detection picks nft; read and edit with that one. */

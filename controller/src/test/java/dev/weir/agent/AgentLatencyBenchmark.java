@@ -103,8 +103,8 @@ public final class AgentLatencyBenchmark {
         watch.close();
         report("policy create", policy);
         report("pod label change", label);
-        System.out.printf("syncs %d, sync p50 from histogram: sum %.3f s / count %d%n", metrics.syncs.value(),
-                metrics.syncDuration.sum(), metrics.syncDuration.count());
+        System.out.printf("syncs %d, sync p50 from histogram: sum %.3f s / count %d%n", metrics.syncs.getLongValue(),
+                metrics.syncDuration.getSum(), metrics.syncDuration.getCount());
     }
 
     private static void warm(KubernetesClient kube, WatchedDataplane dataplane, int n) throws Exception {

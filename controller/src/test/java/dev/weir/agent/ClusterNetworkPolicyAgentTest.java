@@ -102,7 +102,7 @@ class ClusterNetworkPolicyAgentTest {
             assertThat(e.getInvolvedObject().getName()).isEqualTo("too-high");
             assertThat(e.getMessage()).contains("spec.priority");
         });
-        assertThat(agent.metrics().policiesRejected.value()).isEqualTo(1);
+        assertThat(agent.metrics().policiesRejected.get()).isEqualTo(1);
     }
     @Test
     void everyClusterPolicyGetsAnAcceptedConditionThroughTheStatusSubresourceWrittenOnce() throws Exception {

@@ -179,7 +179,7 @@ class NodeAgentTest {
             assertThat(e.getInvolvedObject().getName()).isEqualTo("broken");
             assertThat(e.getMessage()).contains("spec.ingress[0].from[0].ipBlock.cidr");
         });
-        assertThat(agent.metrics().policiesRejected.value()).isEqualTo(1);
+        assertThat(agent.metrics().policiesRejected.get()).isEqualTo(1);
 
         // More syncs of the same version must not add events.
         kube.resource(pod("dev", "db3", "10.0.0.4", "n2", "app", "db")).create();
@@ -225,10 +225,10 @@ class NodeAgentTest {
                 .isLessThanOrEqualTo((int) (elapsedMs / 500) + 2).isLessThan(2 * n / 50);
         // the worker records latencies right after the apply the wait above saw, so give it a moment to finish
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (agent.metrics().eventToApply.count() < n && System.nanoTime() < deadline) {
+        while (agent.metrics().eventToApply.getCount() < n && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(agent.metrics().eventToApply.count()).as("events measured").isGreaterThanOrEqualTo(n);
+        assertThat(agent.metrics().eventToApply.getCount()).as("events measured").isGreaterThanOrEqualTo(n);
     }
 
     /** Waits until no apply has happened for {@code quiet} (at most {@link #WAIT}). */
@@ -340,7 +340,7 @@ class NodeAgentTest {
         startAgent();
 
         awaitLine("policy dev/web-from-db");
-        assertThat(agent.metrics().applyErrors.value()).isEqualTo(2);
+        assertThat(agent.metrics().applyErrors.getLongValue()).isEqualTo(2);
         awaitReady();
     }
 

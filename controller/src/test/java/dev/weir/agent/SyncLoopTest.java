@@ -82,8 +82,8 @@ class SyncLoopTest {
         assertThat(dataplane.applyCount() - before).isEqualTo(1);
         assertThat(TestingRenderer.lines(dataplane.last()))
                 .anyMatch(l -> l.startsWith("group ns:dev/pods:app in (db) = ") && l.contains(" 10.1.9.250"));
-        assertThat(metrics.eventToApply.count()).isEqualTo(2500); // latest change per pod, timed from its first event
-        assertThat(metrics.eventToApply.sum()).isEqualTo(2500 * 0.5);
+        assertThat(metrics.eventToApply.getCount()).isEqualTo(2500); // latest change per pod, timed from its first event
+        assertThat(metrics.eventToApply.getSum()).isEqualTo(2500 * 0.5);
     }
 
     @Test
@@ -109,7 +109,7 @@ class SyncLoopTest {
             throw new IllegalStateException("renderer bug");
         };
         runDue();
-        assertThat(metrics.applyErrors.value()).isEqualTo(1);
+        assertThat(metrics.applyErrors.getLongValue()).isEqualTo(1);
         assertThat(loop.lastSyncSucceeded()).isFalse();
         assertThat(worker.lastError()).contains("renderer bug");
 
@@ -133,7 +133,7 @@ class SyncLoopTest {
         runDue();
 
         assertThat(dataplane.checks()).isEqualTo(1);
-        assertThat(metrics.driftRepairs.value()).isEqualTo(1);
+        assertThat(metrics.driftRepairs.getLongValue()).isEqualTo(1);
         assertThat(dataplane.applied()).hasSize(2).allMatch(r -> r.equals(dataplane.applied().get(0)));
     }
 
@@ -160,7 +160,7 @@ class SyncLoopTest {
         advance(Duration.ofSeconds(1));
         runDue();
         assertThat(reported).containsExactly(v1);
-        assertThat(metrics.policiesRejected.value()).isEqualTo(1);
+        assertThat(metrics.policiesRejected.get()).isEqualTo(1);
 
         Rejection v2 = new Rejection(v1.object(), "uid-1", "g2", v1.diagnostics());
         pending.record(new Change.PolicyRejected(v2));
@@ -173,7 +173,7 @@ class SyncLoopTest {
         cache.clear();
         advance(Duration.ofSeconds(1));
         runDue();
-        assertThat(metrics.policiesRejected.value()).isZero();
+        assertThat(metrics.policiesRejected.get()).isZero();
     }
 
 }

@@ -1,37 +1,69 @@
 package dev.weir.agent.metrics;
 
-import java.util.List;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
 
-/** Every metric the node agent exports, by name; {@link #text()} is the body of {@code GET /metrics}. */
+/**
+ * Every metric the node agent exports, on the Prometheus Java client: weir's own by name, plus the client's JVM and
+ * process metrics ({@code jvm_*}, {@code process_*}). Each instance has its own registry, so that several agents in
+ * one JVM (the tests, the lab) do not share counters.
+ */
 public final class AgentMetrics {
 
-    public final Histogram syncDuration = new Histogram("weir_sync_duration_seconds",
-            "Time of one sync: drain changes, build the graph, render and apply.", Histogram.SECONDS);
-    public final Histogram applyDuration = new Histogram("weir_apply_duration_seconds",
-            "Time the dataplane took to apply one ruleset.", Histogram.SECONDS);
-    public final Histogram eventToApply = new Histogram("weir_event_to_apply_seconds",
-            "Time from an informer event arriving to the ruleset including it being applied.", Histogram.SECONDS);
-    public final Gauge chains = new Gauge("weir_chains", "Weir chains in the last applied ruleset (both families).");
-    public final Gauge rules = new Gauge("weir_rules", "Rules in weir chains of the last applied ruleset.");
-    public final Gauge ipsetMembers = new Gauge("weir_ipset_members",
+    /** 1 ms to 60 s, roughly ×2.5 steps: sync and apply times of a node agent. */
+    static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
+
+    public final Histogram syncDuration = histogram("weir_sync_duration_seconds",
+            "Time of one sync: drain changes, build the graph, render and apply.");
+    public final Histogram applyDuration = histogram("weir_apply_duration_seconds",
+            "Time the dataplane took to apply one ruleset.");
+    public final Histogram eventToApply = histogram("weir_event_to_apply_seconds",
+            "Time from an informer event arriving to the ruleset including it being applied.");
+    public final Gauge chains = gauge("weir_chains", "Weir chains in the last applied ruleset (both families).");
+    public final Gauge rules = gauge("weir_rules", "Rules in weir chains of the last applied ruleset.");
+    public final Gauge ipsetMembers = gauge("weir_ipset_members",
             "Members of all weir ipsets in the last applied ruleset.");
-    public final Gauge policiesRejected = new Gauge("weir_policies_rejected",
+    public final Gauge policiesRejected = gauge("weir_policies_rejected",
             "Policies currently left out because they are invalid (see their PolicyRejected events).");
-    public final Counter applyErrors = new Counter("weir_apply_errors_total",
+    public final Counter applyErrors = counter("weir_apply_errors_total",
             "Syncs that failed (render or apply); each is retried with backoff.");
-    public final Counter syncs = new Counter("weir_syncs_total", "Syncs that applied a ruleset successfully.");
-    public final Counter driftRepairs = new Counter("weir_drift_repairs_total",
+    public final Counter syncs = counter("weir_syncs_total", "Syncs that applied a ruleset successfully.");
+    public final Counter driftRepairs = counter("weir_drift_repairs_total",
             "Drift checks that found the kernel differing from the last ruleset and re-applied it.");
 
-    private final List<Metric> all = List.of(syncDuration, applyDuration, eventToApply, chains, rules, ipsetMembers,
-            policiesRejected, applyErrors, syncs, driftRepairs);
+    public AgentMetrics() {
+        JvmMetrics.builder().register(registry);
+    }
 
-    /** The Prometheus text exposition of every metric. */
-    public String text() {
-        StringBuilder out = new StringBuilder(4096);
-        for (Metric m : all) {
-            m.writeTo(out);
-        }
-        return out.toString();
+    /** The content type of {@link #writeTo}: the Prometheus text format 0.0.4. */
+    public String contentType() {
+        return text.getContentType();
+    }
+
+    /** Writes every metric, weir's and the JVM's, as the body of {@code GET /metrics}. */
+    public void writeTo(OutputStream out) throws IOException {
+        text.write(out, registry.scrape());
+    }
+
+    private Histogram histogram(String name, String help) {
+        // classic buckets only: the text format carries no native histogram, and dashboards query le buckets
+        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(SECONDS).register(registry);
+    }
+
+    private Gauge gauge(String name, String help) {
+        return Gauge.builder().name(name).help(help).register(registry);
+    }
+
+    private Counter counter(String name, String help) {
+        return Counter.builder().name(name).help(help).register(registry); // the client writes the _total suffix
     }
 }
