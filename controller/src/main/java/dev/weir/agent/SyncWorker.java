@@ -6,6 +6,7 @@ import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.IptablesRule;
+import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
@@ -182,8 +183,7 @@ public final class SyncWorker {
                     continue;
                 }
                 for (IptablesRule r : ch.rules()) {
-                    LOG.debug("{} -A {} {}{}", f.family(), ch.name(), r.spec(),
-                            r.comment() == null ? "" : " -m comment --comment \"" + r.comment() + "\"");
+                    LOG.debug("{} {}", f.family(), RestoreScript.append(ch.name(), r));
                 }
             }
         }

@@ -3,9 +3,10 @@ package dev.weir.cli;
 import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.iptables.render.FamilyRuleset;
+import dev.weir.iptables.render.IpsetScript;
 import dev.weir.iptables.render.IptablesRenderer;
 import dev.weir.iptables.render.RenderOptions;
-import dev.weir.iptables.render.RestoreText;
+import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.k8s.LoadResult;
 import dev.weir.k8s.ManifestLoader;
@@ -100,7 +101,7 @@ public final class RenderCommand implements Command {
         Ruleset rs = IptablesRenderer.render(graph, node, options);
         if (only != null) {
             out.print(switch (only) {
-                case "ipset" -> RestoreText.ipset(rs.sets());
+                case "ipset" -> IpsetScript.install(rs.sets());
                 case "iptables" -> iptables(rs.v4());
                 default -> iptables(rs.v6());
             });
@@ -108,7 +109,7 @@ public final class RenderCommand implements Command {
             out.println("# weir render --node " + node + ": " + rs.sets().size() + " ipsets, "
                     + rs.v4().chains().size() + " IPv4 chains, " + rs.v6().chains().size() + " IPv6 chains");
             out.println("# ipset restore");
-            out.print(RestoreText.ipset(rs.sets()));
+            out.print(IpsetScript.install(rs.sets()));
             out.println("# iptables-restore --noflush (IPv4 filter table)");
             out.print(iptables(rs.v4()));
             if (!rs.v6().chains().isEmpty()) {
@@ -120,6 +121,6 @@ public final class RenderCommand implements Command {
     }
 
     private static String iptables(FamilyRuleset fr) {
-        return RestoreText.iptables(fr.chains(), fr.hooks());
+        return RestoreScript.install(fr);
     }
 }

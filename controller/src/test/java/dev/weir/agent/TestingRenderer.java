@@ -22,17 +22,17 @@ final class TestingRenderer implements RulesetRenderer {
     @Override
     public Ruleset render(PolicyGraph graph, String node) {
         List<IptablesRule> rules = new ArrayList<>();
-        graph.policies().keySet().forEach(k -> rules.add(new IptablesRule("policy " + k, null)));
-        graph.clusterPolicies().keySet().forEach(k -> rules.add(new IptablesRule("cluster-policy " + k, null)));
+        graph.policies().keySet().forEach(k -> rules.add(new IptablesRule("policy " + k, "", "")));
+        graph.clusterPolicies().keySet().forEach(k -> rules.add(new IptablesRule("cluster-policy " + k, "", "")));
         for (PeerGroup g : graph.groups().values()) {
             String ips = graph.members(g.id()).stream().flatMap(e -> e.ips().stream()).sorted().map(Object::toString)
                     .collect(Collectors.joining(" "));
-            rules.add(new IptablesRule("group " + g.selector().canonical() + " = " + ips, null));
+            rules.add(new IptablesRule("group " + g.selector().canonical() + " = " + ips, "", ""));
         }
         for (Endpoint e : graph.endpointsOn(node)) {
             EndpointPolicies p = graph.policiesFor(e.key());
             if (!p.ingress().isEmpty() || !p.egress().isEmpty()) {
-                rules.add(new IptablesRule("local " + e.key() + " in=" + p.ingress() + " out=" + p.egress(), null));
+                rules.add(new IptablesRule("local " + e.key() + " in=" + p.ingress() + " out=" + p.egress(), "", ""));
             }
         }
         Chain chain = new Chain("WEIR-TEST", rules);

@@ -9,7 +9,8 @@ import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.Hook;
 import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.IptablesRule;
-import dev.weir.iptables.render.RestoreText;
+import dev.weir.iptables.render.IpsetScript;
+import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.model.IpFamily;
@@ -69,8 +70,8 @@ public class ApplyBenchmark {
         backend = IptablesBackend.parse(backendName);
         ruleset = synthesize(new Random(42), "10.1.2.3");
         ruleset2 = synthesize(new Random(42), "10.1.2.4");
-        rawIpset = RestoreText.ipset(ruleset.sets());
-        rawIptables = RestoreText.iptables(ruleset.v4().chains(), ruleset.v4().hooks());
+        rawIpset = IpsetScript.install(ruleset.sets());
+        rawIptables = RestoreScript.install(ruleset.v4());
         warm = new DataplaneApplier(runner, backend);
         warm.apply(ruleset);
     }
@@ -144,40 +145,41 @@ public class ApplyBenchmark {
         }
         List<Chain> chains = new ArrayList<>();
         List<IptablesRule> forward = new ArrayList<>();
-        forward.add(rule("conntrack", "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"));
-        forward.add(rule("conntrack", "-m conntrack --ctstate INVALID -j DROP"));
+        forward.add(rule("conntrack", "-m conntrack --ctstate RELATED,ESTABLISHED", "ACCEPT"));
+        forward.add(rule("conntrack", "-m conntrack --ctstate INVALID", "DROP"));
         for (int p = 0; p < NODE_POLICIES; p++) {
             List<IptablesRule> rules = new ArrayList<>();
             for (int r = 0; r < 4; r++) {
                 String set = sets.get(rnd.nextInt(sets.size())).name();
                 rules.add(rule("ns" + p % 40 + "/np" + p, "-p tcp -m tcp --dport " + (80 + r)
-                        + " -m set --match-set " + set + " src -j MARK --set-xmark 0x100000/0x100000"));
+                        + " -m set --match-set " + set + " src", "MARK --set-xmark 0x100000/0x100000"));
             }
-            rules.add(rule("ns" + p % 40 + "/np" + p, "-m mark --mark 0x100000/0x100000 -j RETURN"));
+            rules.add(rule("ns" + p % 40 + "/np" + p, "-m mark --mark 0x100000/0x100000", "RETURN"));
             chains.add(new Chain(String.format("WEIR-PI-%012x", p), rules));
         }
         for (int e = 0; e < LOCAL_PODS; e++) {
             String ip = "10.42.200." + (e + 1);
             for (String dir : List.of("I", "E")) {
                 List<IptablesRule> rules = new ArrayList<>();
-                rules.add(rule("endpoint", "-j MARK --set-xmark 0x0/0x100000"));
+                rules.add(rule("endpoint", "", "MARK --set-xmark 0x0/0x100000"));
                 for (int k = 0; k < 3; k++) {
-                    rules.add(rule("endpoint", String.format("-j WEIR-PI-%012x", rnd.nextInt(NODE_POLICIES))));
+                    rules.add(rule("endpoint", "", String.format("WEIR-PI-%012x", rnd.nextInt(NODE_POLICIES))));
                 }
-                rules.add(rule("endpoint", "-m mark ! --mark 0x100000/0x100000 -j MARK --set-xmark 0x200000/0x200000"));
+                rules.add(rule("endpoint", "-m mark ! --mark 0x100000/0x100000",
+                        "MARK --set-xmark 0x200000/0x200000"));
                 String name = String.format("WEIR-%s-%012x", dir, e);
                 chains.add(new Chain(name, rules));
-                forward.add(rule("dispatch", (dir.equals("I") ? "-d " : "-s ") + ip + "/32 -j " + name));
+                forward.add(rule("dispatch", (dir.equals("I") ? "-d " : "-s ") + ip + "/32", name));
             }
         }
-        forward.add(rule("verdict", "-m mark --mark 0x200000/0x200000 -j DROP"));
+        forward.add(rule("verdict", "-m mark --mark 0x200000/0x200000", "DROP"));
         chains.add(0, new Chain("WEIR-FORWARD", forward));
         return new Ruleset("bench", sets,
                 new FamilyRuleset(IpFamily.V4, List.of(new Hook("FORWARD", "WEIR-FORWARD")), chains),
                 new FamilyRuleset(IpFamily.V6, List.of(), List.of()));
     }
 
-    private static IptablesRule rule(String owner, String spec) {
-        return IptablesRule.of(owner, spec);
+    private static IptablesRule rule(String owner, String matches, String target) {
+        return IptablesRule.of(owner, matches, target);
     }
 }

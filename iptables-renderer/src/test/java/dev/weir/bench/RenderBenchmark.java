@@ -4,7 +4,8 @@ import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.IptablesRenderer;
-import dev.weir.iptables.render.RestoreText;
+import dev.weir.iptables.render.IpsetScript;
+import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.model.Cidr;
 import dev.weir.model.ClusterSnapshot;
@@ -68,9 +69,9 @@ public class RenderBenchmark {
     @Benchmark
     public int renderToText() {
         Ruleset rs = IptablesRenderer.render(graph, NODE);
-        int n = RestoreText.ipset(rs.sets()).length();
+        int n = IpsetScript.install(rs.sets()).length();
         for (FamilyRuleset fr : List.of(rs.v4(), rs.v6())) {
-            n += RestoreText.iptables(fr.chains(), fr.hooks()).length();
+            n += RestoreScript.install(fr).length();
         }
         return n;
     }

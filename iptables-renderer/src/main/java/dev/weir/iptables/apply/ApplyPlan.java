@@ -1,6 +1,8 @@
 package dev.weir.iptables.apply;
 
 import dev.weir.iptables.render.IpSetSpec;
+import dev.weir.iptables.render.IpsetScript;
+import dev.weir.iptables.render.Names;
 import dev.weir.iptables.render.Ruleset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,7 +40,7 @@ record ApplyPlan(List<IpSetSpec> setsToCreate, List<IpSetSpec> setsToRefill, Fam
                 throw new IllegalStateException("content of set " + s.name() + " must be read before planning");
             } else if (!have.swappableWith(s)) {
                 throw new IllegalStateException("set " + s.name() + " exists as " + have.type() + " " + have.family()
-                        + " but is wanted as " + s.type().ipsetName() + " " + InstalledSet.familyWord(s.family())
+                        + " but is wanted as " + s.type().ipsetName() + " " + IpsetScript.familyWord(s.family())
                         + "; ipset cannot swap sets of different types (run weir cleanup)");
             } else if (!have.matches(s)) {
                 refill.add(s);

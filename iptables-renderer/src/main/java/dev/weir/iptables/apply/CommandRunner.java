@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * The one seam through which weir runs processes ({@code iptables-restore}, {@code ipset}, ...). The applier never
- * starts a process any other way, so tests swap in {@link RecordingCommandRunner} and the lab runs one runner per
- * network namespace in a single JVM.
+ * starts a process any other way, so tests swap in a recording fake ({@code RecordingCommandRunner}, in the test
+ * sources) and the lab runs one runner per network namespace in a single JVM.
  */
 public interface CommandRunner {
 

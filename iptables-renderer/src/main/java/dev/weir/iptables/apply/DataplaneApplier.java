@@ -4,6 +4,7 @@ import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.Hook;
 import dev.weir.iptables.render.IpSetSpec;
+import dev.weir.iptables.render.IpsetScript;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.model.IpFamily;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class DataplaneApplier {
         long ruleNanos = 0;
         if (plan.changesSets()) {
             long s = System.nanoTime();
-            exec(List.of("ipset", "restore"), IpsetText.createAndRefill(plan.setsToCreate(), plan.setsToRefill()));
+            exec(List.of("ipset", "restore"), IpsetScript.restore().create(plan.setsToCreate()).refill(plan.setsToRefill()).text());
             setNanos += System.nanoTime() - s;
         }
         for (FamilyPlan fp : List.of(plan.v4(), plan.v6())) {
@@ -75,7 +76,7 @@ public final class DataplaneApplier {
         }
         if (!plan.setsToDestroy().isEmpty()) {
             long s = System.nanoTime();
-            exec(List.of("ipset", "restore"), IpsetText.destroy(plan.setsToDestroy()));
+            exec(List.of("ipset", "restore"), IpsetScript.restore().destroy(plan.setsToDestroy()).text());
             setNanos += System.nanoTime() - s;
         }
         believed = InstalledState.of(desired);

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Compares what the kernel has (one {@code iptables-save} per family and {@code ipset list -n}) with the desired
- * ruleset, purely. Chain contents compare by their rules' comment hashes, so no rule text is re-parsed.
+ * ruleset, purely. Chain contents compare by their rules' comments, which carry a hash of each rule as rendered.
  */
 public final class DriftCheck {
 
@@ -34,10 +34,9 @@ public final class DriftCheck {
     private static void family(String tag, FamilyRuleset desired, InstalledFamily kernel, List<String> missing,
             List<String> altered, List<String> stale, List<String> hooks) {
         for (Chain c : desired.chains()) {
-            List<String> have = kernel.chains().get(c.name());
-            if (have == null) {
+            if (!kernel.chains().containsKey(c.name())) {
                 missing.add(tag + " " + c.name());
-            } else if (!have.equals(RuleKeys.keys(c))) {
+            } else if (!kernel.holds(c)) {
                 altered.add(tag + " " + c.name());
             }
         }

@@ -3,6 +3,7 @@ package dev.weir.iptables.apply;
 import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.Hook;
+import dev.weir.iptables.render.RestoreScript;
 import dev.weir.model.IpFamily;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +14,8 @@ import java.util.Set;
 
 /**
  * The filter-table changes for one family: chains to (re)write, stale chains to delete, hooks to remove and insert.
- * Turned into exactly one {@code iptables-restore --noflush} transaction by {@link #restoreText()}.
+ * Turned into exactly one {@code iptables-restore --noflush} transaction by {@link #restoreText()}; against a namespace
+ * without weir state that is {@link RestoreScript#install}, the text of {@code weir render} and the golden files.
  */
 record FamilyPlan(IpFamily family, List<Chain> chainsToWrite, List<String> chainsToDelete,
         List<InstalledHook> hooksToRemove, List<Hook> hooksToInsert) {
@@ -31,7 +33,7 @@ record FamilyPlan(IpFamily family, List<Chain> chainsToWrite, List<String> chain
         Set<String> wanted = new LinkedHashSet<>();
         for (Chain c : desired.chains()) {
             wanted.add(c.name());
-            if (!RuleKeys.keys(c).equals(installed.chains().get(c.name()))) {
+            if (!installed.holds(c)) {
                 write.add(c);
             }
         }
@@ -77,24 +79,12 @@ record FamilyPlan(IpFamily family, List<Chain> chainsToWrite, List<String> chain
     }
 
     /**
-     * One transaction: declaring a chain ({@code :NAME - [0:0]}) creates it or, under {@code --noflush}, flushes it;
-     * stale hooks go before stale chains so {@code -X} finds no reference; hooks are inserted in reverse so the first
-     * wanted hook ends at position 1. Chains and rules weir does not own are never named.
+     * One transaction: stale hooks go before stale chains so {@code -X} finds no reference, and the first wanted hook
+     * of a chain ends at position 1 ({@link RestoreScript}). Chains and rules weir does not own are never named.
      */
     String restoreText() {
-        StringBuilder s = new StringBuilder("*filter\n");
-        chainsToWrite.forEach(c -> s.append(':').append(c.name()).append(" - [0:0]\n"));
-        chainsToDelete.forEach(c -> s.append(':').append(c).append(" - [0:0]\n"));
-        hooksToRemove.forEach(h -> s.append("-D ").append(h.chain()).append(' ').append(h.ruleArgs()).append('\n'));
-        for (Chain c : chainsToWrite) {
-            c.rules().forEach(r -> s.append("-A ").append(c.name()).append(' ').append(RuleKeys.withComment(r))
-                    .append('\n'));
-        }
-        List<Hook> reversed = new ArrayList<>(hooksToInsert);
-        java.util.Collections.reverse(reversed);
-        reversed.forEach(h -> s.append("-I ").append(h.builtinChain()).append(" 1 -j ").append(h.target())
-                .append('\n'));
-        chainsToDelete.forEach(c -> s.append("-X ").append(c).append('\n'));
-        return s.append("COMMIT\n").toString();
+        RestoreScript script = RestoreScript.filter().write(chainsToWrite).delete(chainsToDelete).insert(hooksToInsert);
+        hooksToRemove.forEach(h -> script.deleteRule(h.chain(), h.ruleArgs()));
+        return script.text();
     }
 }

@@ -5,10 +5,10 @@ package dev.weir.iptables.apply;
  * that chain; {@code ruleArgs} is the rule as saved after {@code -A CHAIN}, so {@code -D CHAIN ruleArgs} removes
  * exactly it.
  */
-record InstalledHook(String chain, int position, String target, String ruleArgs) {
+public record InstalledHook(String chain, int position, String target, String ruleArgs) {
 
     /** Whether this is the plain jump weir inserts ({@code -j TARGET}, no matches). */
-    boolean plain() {
+    public boolean plain() {
         return ruleArgs.equals("-j " + target);
     }
 }

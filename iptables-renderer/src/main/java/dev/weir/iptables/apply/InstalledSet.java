@@ -1,6 +1,8 @@
 package dev.weir.iptables.apply;
 
 import dev.weir.iptables.render.IpSetSpec;
+import dev.weir.iptables.render.IpsetScript;
+import dev.weir.iptables.render.Names;
 import dev.weir.model.IpFamily;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ record InstalledSet(String name, String type, String family, List<String> member
      * membership-only apply against 30,000 cached members well under a millisecond.
      */
     static InstalledSet of(IpSetSpec spec) {
-        return new InstalledSet(spec.name(), spec.type().ipsetName(), familyWord(spec.family()), List.of(), spec);
+        return new InstalledSet(spec.name(), spec.type().ipsetName(), IpsetScript.familyWord(spec.family()), List.of(), spec);
     }
 
     @Override
@@ -50,17 +52,13 @@ record InstalledSet(String name, String type, String family, List<String> member
         }
         return contentKnown()
                 && spec.type().ipsetName().equals(type)
-                && familyWord(spec.family()).equals(family)
+                && IpsetScript.familyWord(spec.family()).equals(family)
                 && normalise(spec.members(), family).equals(members);
     }
 
     /** Whether {@code spec} can be swapped with this set (ipset swaps only sets of the same type and family). */
     boolean swappableWith(IpSetSpec spec) {
-        return !contentKnown() || (spec.type().ipsetName().equals(type) && familyWord(spec.family()).equals(family));
-    }
-
-    static String familyWord(IpFamily family) {
-        return family == IpFamily.V4 ? "inet" : "inet6";
+        return !contentKnown() || (spec.type().ipsetName().equals(type) && IpsetScript.familyWord(spec.family()).equals(family));
     }
 
     /** Parses {@code ipset save} output (any sets; only weir ones are kept). */

@@ -30,14 +30,14 @@ final class BaseChains {
      */
     List<IptablesRule> forward() {
         return List.of(
-                rule("forward", "-j MARK --set-xmark 0x0/" + mask),
-                rule("forward", "-j " + Names.EGRESS),
-                rule("forward", "-m mark --mark " + drop + "/" + drop + " -j DROP"),
-                rule("forward", "-j MARK --set-xmark 0x0/" + accept),
-                rule("forward", "-j " + Names.INGRESS),
-                rule("forward", "-m mark --mark 0x0/" + seen + " -j RETURN"),
-                rule("forward", "-m mark --mark " + drop + "/" + drop + " -j DROP"),
-                rule("forward", "-j ACCEPT"));
+                rule("forward", "", "MARK --set-xmark 0x0/" + mask),
+                rule("forward", "", Names.EGRESS),
+                rule("forward", "-m mark --mark " + drop + "/" + drop, "DROP"),
+                rule("forward", "", "MARK --set-xmark 0x0/" + accept),
+                rule("forward", "", Names.INGRESS),
+                rule("forward", "-m mark --mark 0x0/" + seen, "RETURN"),
+                rule("forward", "-m mark --mark " + drop + "/" + drop, "DROP"),
+                rule("forward", "", "ACCEPT"));
     }
 
     /**
@@ -46,14 +46,14 @@ final class BaseChains {
      */
     List<IptablesRule> input() {
         return List.of(
-                rule("input", "-j MARK --set-xmark 0x0/" + mask),
-                rule("input", "-j " + Names.EGRESS),
-                rule("input", "-m mark --mark " + drop + "/" + drop + " -j DROP"));
+                rule("input", "", "MARK --set-xmark 0x0/" + mask),
+                rule("input", "", Names.EGRESS),
+                rule("input", "-m mark --mark " + drop + "/" + drop, "DROP"));
     }
 
     /** The node may always reach its own pods (NetworkPolicy API: traffic from the pod's node is allowed). */
     List<IptablesRule> output() {
-        return List.of(rule("output", "-j RETURN"));
+        return List.of(rule("output", "", "RETURN"));
     }
 
     /**
@@ -63,14 +63,14 @@ final class BaseChains {
     List<IptablesRule> endpoint(PolicyType direction, List<String> policyKeys) {
         String role = direction == PolicyType.INGRESS ? "ingress" : "egress";
         List<IptablesRule> out = new ArrayList<>();
-        out.add(rule(role, "-j MARK --set-xmark " + seen + "/" + seen));
-        out.add(rule(role, "-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN"));
-        out.add(rule(role, "-m conntrack --ctstate INVALID -j DROP"));
+        out.add(rule(role, "", "MARK --set-xmark " + seen + "/" + seen));
+        out.add(rule(role, "-m conntrack --ctstate RELATED,ESTABLISHED", "RETURN"));
+        out.add(rule(role, "-m conntrack --ctstate INVALID", "DROP"));
         for (String key : policyKeys) {
-            out.add(rule(key, "-j " + Names.policyChain(direction, key)));
-            out.add(rule(key, "-m mark --mark " + accept + "/" + accept + " -j RETURN"));
+            out.add(rule(key, "", Names.policyChain(direction, key)));
+            out.add(rule(key, "-m mark --mark " + accept + "/" + accept, "RETURN"));
         }
-        out.add(rule(role, "-j MARK --set-xmark " + drop + "/" + drop));
+        out.add(rule(role, "", "MARK --set-xmark " + drop + "/" + drop));
         return out;
     }
 
@@ -88,37 +88,37 @@ final class BaseChains {
         }
         String role = direction == PolicyType.INGRESS ? "ingress" : "egress";
         List<IptablesRule> out = new ArrayList<>();
-        out.add(rule(role, "-j MARK --set-xmark " + seen + "/" + seen));
-        out.add(rule(role, "-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN"));
-        out.add(rule(role, "-m conntrack --ctstate INVALID -j DROP"));
+        out.add(rule(role, "", "MARK --set-xmark " + seen + "/" + seen));
+        out.add(rule(role, "-m conntrack --ctstate RELATED,ESTABLISHED", "RETURN"));
+        out.add(rule(role, "-m conntrack --ctstate INVALID", "DROP"));
         if (!admin.isEmpty()) {
             tier(direction, admin, out);
-            out.add(rule("admin", "-m mark --mark " + accept + "/" + accept + " -j RETURN"));
-            out.add(rule("admin", "-m mark --mark " + drop + "/" + drop + " -j DROP"));
-            out.add(rule("admin", "-j MARK --set-xmark 0x0/" + pass));
+            out.add(rule("admin", "-m mark --mark " + accept + "/" + accept, "RETURN"));
+            out.add(rule("admin", "-m mark --mark " + drop + "/" + drop, "DROP"));
+            out.add(rule("admin", "", "MARK --set-xmark 0x0/" + pass));
         }
         if (!policyKeys.isEmpty()) {
             for (String key : policyKeys) {
-                out.add(rule(key, "-j " + Names.policyChain(direction, key)));
-                out.add(rule(key, "-m mark --mark " + accept + "/" + accept + " -j RETURN"));
+                out.add(rule(key, "", Names.policyChain(direction, key)));
+                out.add(rule(key, "-m mark --mark " + accept + "/" + accept, "RETURN"));
             }
-            out.add(rule(role, "-j MARK --set-xmark " + drop + "/" + drop));
+            out.add(rule(role, "", "MARK --set-xmark " + drop + "/" + drop));
         } else if (!baseline.isEmpty()) {
             tier(direction, baseline, out);
-            out.add(rule("baseline", "-m mark --mark " + drop + "/" + drop + " -j DROP"));
-            out.add(rule("baseline", "-j MARK --set-xmark 0x0/" + pass));
+            out.add(rule("baseline", "-m mark --mark " + drop + "/" + drop, "DROP"));
+            out.add(rule("baseline", "", "MARK --set-xmark 0x0/" + pass));
         }
         return out;
     }
 
     private void tier(PolicyType direction, List<String> names, List<IptablesRule> out) {
         for (String name : names) {
-            out.add(rule(GraphDelta.clusterPolicyKey(name), "-m mark --mark 0x0/" + tierMask + " -j "
-                    + Names.clusterPolicyChain(direction, name)));
+            out.add(rule(GraphDelta.clusterPolicyKey(name), "-m mark --mark 0x0/" + tierMask,
+                    Names.clusterPolicyChain(direction, name)));
         }
     }
 
-    private static IptablesRule rule(String owner, String spec) {
-        return IptablesRule.of(owner, spec);
+    private static IptablesRule rule(String owner, String matches, String target) {
+        return IptablesRule.of(owner, matches, target);
     }
 }

@@ -90,9 +90,9 @@ public final class IptablesRenderer {
                 }
                 String chain = Names.endpointChain(direction, chainContent(admin, keys, baseline));
                 String cidr = ip.get() + "/" + family.bits();
-                String spec = (direction == PolicyType.EGRESS ? "-s " : "-d ") + cidr + " -j " + chain;
+                String match = (direction == PolicyType.EGRESS ? "-s " : "-d ") + cidr;
                 (direction == PolicyType.EGRESS ? egressDispatch : ingressDispatch)
-                        .add(IptablesRule.of("pod:" + e.key(), spec));
+                        .add(IptablesRule.of("pod:" + e.key(), match, chain));
                 if (!chains.containsKey(chain)) {
                     chains.put(chain, base.endpoint(direction, admin, keys, baseline));
                     for (String key : keys) {

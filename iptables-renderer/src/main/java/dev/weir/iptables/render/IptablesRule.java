@@ -3,34 +3,59 @@ package dev.weir.iptables.render;
 import java.util.Objects;
 
 /**
- * One rule of a weir chain: the match-and-target text as it follows {@code -A CHAIN} in {@code iptables-restore}
- * input (without the comment), and the comment weir attaches (owning policy and a content hash, for drift checks).
- * The comment is written just before the target ({@code -j}/{@code -g}), which is where {@code iptables-save} prints
- * it back, so a rendered rule and its saved form are the same text.
+ * One rule of a weir chain, as a value: its {@code matches} (iptables match clauses such as
+ * {@code -s 10.0.0.1/32 -m set --match-set weir-g4-… src}, blank for none), its {@code target} with the target's
+ * options ({@code RETURN}, {@code MARK --set-xmark 0x1/0x1}, a chain name; blank only for a rule read back without a
+ * jump) and its {@code comment} (owning policy and a content hash, for drift checks; blank for none).
+ * {@link RestoreScript} is the one place that writes a rule out: the comment goes just before the jump, where
+ * {@code iptables-save} prints it back, so a rendered rule and its saved form are the same text.
  */
-public record IptablesRule(String spec, String comment) {
+public record IptablesRule(String matches, String target, String comment) {
 
     /** The kernel keeps at most 255 characters of a comment; an owner is cut well before that. */
     static final int MAX_OWNER_LENGTH = 200;
 
     public IptablesRule {
-        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(matches, "matches");
+        Objects.requireNonNull(target, "target");
+        comment = Objects.requireNonNull(comment, "comment");
     }
 
     /** A rule whose comment is {@code "<owner> <8-hex hash of spec>"}; owner is a policy key or a role word. */
-    public static IptablesRule of(String owner, String spec) {
+    public static IptablesRule of(String owner, String matches, String target) {
         String o = owner.length() > MAX_OWNER_LENGTH ? owner.substring(0, MAX_OWNER_LENGTH) : owner;
         if (o.isEmpty() || o.contains(" ") || o.contains("\"")) {
             throw new IllegalArgumentException("rule owner \"" + owner + "\" must be one word without quotes");
         }
-        return new IptablesRule(spec, o + " " + Names.ruleHash(spec));
+        IptablesRule bare = new IptablesRule(matches, target, "");
+        return new IptablesRule(matches, target, o + " " + Names.ruleHash(bare.spec()));
+    }
+
+    /**
+     * Transitional, for {@link PolicyChainRenderer} until it passes matches and target apart: {@code spec} is
+     * {@code <matches> -j <target>} as weir composes it.
+     */
+    static IptablesRule of(String owner, String spec) {
+        if (spec.startsWith("-j ")) {
+            return of(owner, "", spec.substring(3));
+        }
+        int jump = spec.lastIndexOf(" -j ");
+        if (jump < 0) {
+            throw new IllegalArgumentException("rule \"" + spec + "\" has no -j target");
+        }
+        return of(owner, spec.substring(0, jump), spec.substring(jump + 4));
+    }
+
+    /** Matches and jump without the comment, {@code -p udp -j RETURN}: the text the comment's hash covers. */
+    public String spec() {
+        if (target.isEmpty()) {
+            return matches;
+        }
+        return matches.isEmpty() ? "-j " + target : matches + " -j " + target;
     }
 
     /** The hash part of a weir comment, or null when the comment is not of weir's form. */
     public String hash() {
-        if (comment == null) {
-            return null;
-        }
         int space = comment.lastIndexOf(' ');
         String h = space < 0 ? "" : comment.substring(space + 1);
         return h.length() == 8 && h.chars().allMatch(c -> Character.digit(c, 16) >= 0) ? h : null;
@@ -38,6 +63,6 @@ public record IptablesRule(String spec, String comment) {
 
     /** True when the comment's hash is the hash of this spec: the rule is as weir wrote it. */
     public boolean hashMatchesSpec() {
-        return Names.ruleHash(spec).equals(hash());
+        return Names.ruleHash(spec()).equals(hash());
     }
 }

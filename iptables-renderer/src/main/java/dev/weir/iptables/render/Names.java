@@ -6,9 +6,10 @@ import dev.weir.model.PolicyType;
 import java.util.List;
 
 /**
- * Every name weir gives a chain or a set. Fixed roles get readable names; everything derived from cluster content gets
- * a content hash, so names are stable across restarts and equal on every node that needs the same thing. Set names
- * are 24 characters, leaving 7 of ipset's 31 for an applier's temporary suffix.
+ * Every name weir gives a chain or a set, and so what weir owns: chains named {@code WEIR-*} and sets named
+ * {@code weir-*}; nothing else is ever changed. Fixed roles get readable names; everything derived from cluster content
+ * gets a content hash ({@link Ids#hex}), so names are stable across restarts and equal on every node that needs the
+ * same thing. Set names are 24 characters, well under ipset's 31.
  */
 public final class Names {
 
@@ -16,6 +17,8 @@ public final class Names {
     public static final String CHAIN_PREFIX = "WEIR-";
     /** Prefix of every weir ipset. */
     public static final String SET_PREFIX = "weir-";
+    /** Prefix of the scratch set a changed set is refilled in before the swap. */
+    public static final String TEMP_SET_PREFIX = "weir-tmp-";
 
     public static final String FORWARD = "WEIR-FORWARD";
     public static final String INPUT = "WEIR-INPUT";
@@ -76,6 +79,19 @@ public final class Names {
     /** The 8-hex content hash carried in a rule's comment: SHA-256 of the rule spec. */
     public static String ruleHash(String spec) {
         return Ids.hex(spec).substring(0, 8);
+    }
+
+    public static boolean isWeirChain(String chain) {
+        return chain.startsWith(CHAIN_PREFIX);
+    }
+
+    public static boolean isWeirSet(String set) {
+        return set.startsWith(SET_PREFIX);
+    }
+
+    /** {@code weir-tmp-<8 hex>}: the scratch set a changed set is refilled in before the swap (17 characters). */
+    public static String tempSet(String set) {
+        return TEMP_SET_PREFIX + Ids.hex(set).substring(0, 8);
     }
 
     static String familyDigit(IpFamily family) {

@@ -9,6 +9,9 @@ import static dev.weir.iptables.apply.Fixtures.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.iptables.render.IpsetScript;
+import dev.weir.iptables.render.Names;
+import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,6 +51,16 @@ class DataplaneApplierTest {
         assertThat(report.setsCreated()).containsExactly("weir-clients");
         assertThat(report.v4().chainsWritten()).containsExactly("WEIR-FORWARD", "WEIR-I-WEB");
         assertThat(report.readKernel()).isTrue();
+    }
+
+    @Test
+    void intoAnEmptyNamespaceTheKernelReceivesExactlyTheTextOfWeirRenderAndTheGoldenFiles() {
+        Ruleset ruleset = web("10.0.0.1");
+
+        applier.apply(ruleset);
+
+        assertThat(only("ipset restore").stdin()).isEqualTo(IpsetScript.install(ruleset.sets()));
+        assertThat(only("iptables-nft-restore").stdin()).isEqualTo(RestoreScript.install(ruleset.v4()));
     }
 
     @Test
@@ -94,7 +107,7 @@ class DataplaneApplierTest {
 
     @Test
     void staleChainsAreFlushedAndDeletedInTheSameRestoreAndStaleSetsDestroyedAfterIt() {
-        Ruleset bigger = plusSet(plusChain(web("10.0.0.1"), chain("WEIR-OLD", rule("-j RETURN", "old"))),
+        Ruleset bigger = plusSet(plusChain(web("10.0.0.1"), chain("WEIR-OLD", rule("", "RETURN", "old"))),
                 set("weir-old", "10.9.9.9"));
         applier.apply(bigger);
         runner.clear();

@@ -1,5 +1,6 @@
 package dev.weir.iptables.apply;
 
+import dev.weir.graph.Ids;
 import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.Hook;
@@ -16,8 +17,9 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static IptablesRule rule(String spec, String owner) {
-        return new IptablesRule(spec, owner + " " + Names.hash8(owner + spec));
+    /** A rule whose comment hash covers the owner too, so equal rules of two owners differ. */
+    static IptablesRule rule(String matches, String target, String owner) {
+        return new IptablesRule(matches, target, owner + " " + Ids.hex(owner + matches + target).substring(0, 8));
     }
 
     static Chain chain(String name, IptablesRule... rules) {
@@ -36,12 +38,12 @@ final class Fixtures {
     static Ruleset web(int port, String... clients) {
         List<Chain> chains = new ArrayList<>();
         chains.add(chain("WEIR-FORWARD",
-                rule("-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", "conntrack"),
-                rule("-d 10.0.0.10/32 -j WEIR-I-WEB", "default/web")));
+                rule("-m conntrack --ctstate RELATED,ESTABLISHED", "ACCEPT", "conntrack"),
+                rule("-d 10.0.0.10/32", "WEIR-I-WEB", "default/web")));
         chains.add(chain("WEIR-I-WEB",
-                rule("-p tcp -m tcp --dport " + port + " -m set --match-set weir-clients src -j ACCEPT",
+                rule("-p tcp -m tcp --dport " + port + " -m set --match-set weir-clients src", "ACCEPT",
                         "default/allow-clients"),
-                rule("-j DROP", "default/web")));
+                rule("", "DROP", "default/web")));
         return new Ruleset("node-1", List.of(set("weir-clients", clients)),
                 new FamilyRuleset(IpFamily.V4, List.of(new Hook("FORWARD", "WEIR-FORWARD")), chains),
                 new FamilyRuleset(IpFamily.V6, List.of(), List.of()));

@@ -3,6 +3,7 @@ package dev.weir.iptables.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.iptables.render.IpSetSpec;
+import dev.weir.iptables.render.IptablesRule;
 import dev.weir.model.IpFamily;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,10 @@ class InstalledStateParsingTest {
 
         assertThat(f.chains()).containsOnlyKeys("WEIR-EMPTY", "WEIR-FORWARD");
         assertThat(f.chains().get("WEIR-EMPTY")).isEmpty();
-        assertThat(f.chains().get("WEIR-FORWARD"))
+        assertThat(f.chains().get("WEIR-FORWARD")).extracting(IptablesRule::comment)
                 .containsExactly("default/web 0a1b2c3d", "say \"hi\" 12345678", "");
+        assertThat(f.chains().get("WEIR-FORWARD").get(0)).isEqualTo(
+                new IptablesRule("-s 10.0.0.1/32", "ACCEPT", "default/web 0a1b2c3d"));
     }
 
     @Test

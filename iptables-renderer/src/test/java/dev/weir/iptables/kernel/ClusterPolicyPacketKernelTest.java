@@ -8,7 +8,7 @@ import dev.weir.iptables.apply.DataplaneApplier;
 import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
 import dev.weir.iptables.render.IptablesRenderer;
-import dev.weir.iptables.render.RestoreText;
+import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.iptables.sys.RawSctp;
@@ -177,7 +177,7 @@ class ClusterPolicyPacketKernelTest {
 
     @Test
     void anAdminDenyDropsTheSynSoTheConnectTimesOutRatherThanBeingRefused() throws Exception {
-        assertThat(RestoreText.iptables(ruleset.v4())).doesNotContain("REJECT");
+        assertThat(RestoreScript.install(ruleset.v4())).doesNotContain("REJECT");
 
         assertThat(tcp("ops/b", TCP_NP)).as("admin-denied connect").isEqualTo(Probes.Outcome.TIMED_OUT);
         assertThat(tcp("dev/a", TCP_OTHER)).as("NetworkPolicy-denied connect after Pass")

@@ -20,21 +20,21 @@ final class KernelRulesets {
     private KernelRulesets() {
     }
 
-    static IptablesRule rule(String owner, String spec) {
-        return new IptablesRule(spec, owner + " " + String.format("%08x", spec.hashCode()));
+    static IptablesRule rule(String owner, String matches, String target) {
+        return IptablesRule.of(owner, matches, target);
     }
 
     static Ruleset server(String serverIp, int tcpPort, int udpPort, int sctpPort, String... clients) {
         Chain forward = new Chain("WEIR-FORWARD", List.of(
-                rule("conntrack", "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"),
-                rule("conntrack", "-m conntrack --ctstate INVALID -j DROP"),
-                rule("dispatch", "-d " + serverIp + "/32 -j WEIR-I-SERVER")));
-        String from = " -m set --match-set " + CLIENTS + " src -j ACCEPT";
+                rule("conntrack", "-m conntrack --ctstate RELATED,ESTABLISHED", "ACCEPT"),
+                rule("conntrack", "-m conntrack --ctstate INVALID", "DROP"),
+                rule("dispatch", "-d " + serverIp + "/32", "WEIR-I-SERVER")));
+        String from = " -m set --match-set " + CLIENTS + " src";
         Chain ingress = new Chain("WEIR-I-SERVER", List.of(
-                rule("wrb/allow", "-p tcp -m tcp --dport " + tcpPort + from),
-                rule("wrb/allow", "-p udp -m udp --dport " + udpPort + from),
-                rule("wrb/allow", "-p sctp -m sctp --dport " + sctpPort + from),
-                rule("wrb/server", "-j DROP")));
+                rule("wrb/allow", "-p tcp -m tcp --dport " + tcpPort + from, "ACCEPT"),
+                rule("wrb/allow", "-p udp -m udp --dport " + udpPort + from, "ACCEPT"),
+                rule("wrb/allow", "-p sctp -m sctp --dport " + sctpPort + from, "ACCEPT"),
+                rule("wrb/server", "", "DROP")));
         return new Ruleset("wrb-node", List.of(new IpSetSpec(CLIENTS, IpSetSpec.Type.HASH_IP, IpFamily.V4,
                 List.of(clients))),
                 new FamilyRuleset(IpFamily.V4, List.of(new Hook("FORWARD", "WEIR-FORWARD")), List.of(forward, ingress)),

@@ -65,7 +65,7 @@ class ClusterPolicyRenderingTest {
     @Test
     void anAdminDenyDropsTheFirstPacketRatherThanRejectingIt() {
         Ruleset rs = IptablesRenderer.render(withPeers(1).graph(), "n1");
-        assertThat(RestoreText.iptables(rs.v4())).doesNotContain("REJECT");
+        assertThat(RestoreScript.install(rs.v4())).doesNotContain("REJECT");
         Netfilter n1 = new Netfilter(rs);
         Packet metadata = new Packet(IpAddress.parse("10.0.1.2"), IpAddress.parse("169.254.169.254"), Protocol.TCP, 80);
         assertThat(n1.traverse("FORWARD", metadata)).isEqualTo(Outcome.DROP);

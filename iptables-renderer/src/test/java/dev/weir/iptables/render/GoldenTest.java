@@ -65,10 +65,10 @@ class GoldenTest {
     static Map<String, String> render(String name) {
         Ruleset rs = IptablesRenderer.render(GoldenCases.CASES.get(name).get().graph(), GoldenCases.NODE);
         Map<String, String> out = new TreeMap<>();
-        out.put("out-ipsets.txt", RestoreText.ipset(rs.sets()));
-        out.put("out-filter.rules", RestoreText.iptables(rs.v4().chains(), rs.v4().hooks()));
+        out.put("out-ipsets.txt", IpsetScript.install(rs.sets()));
+        out.put("out-filter.rules", RestoreScript.install(rs.v4()));
         if (!rs.v6().chains().isEmpty()) {
-            out.put("out-filter6.rules", RestoreText.iptables(rs.v6().chains(), rs.v6().hooks()));
+            out.put("out-filter6.rules", RestoreScript.install(rs.v6()));
         }
         return out;
     }

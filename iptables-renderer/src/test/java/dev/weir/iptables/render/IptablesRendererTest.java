@@ -44,7 +44,7 @@ class IptablesRendererTest {
         Ruleset rs = IptablesRenderer.render(webAndDb().graph(), "n1");
         assertThat(rs.v4().hooks()).containsExactly(new Hook("FORWARD", "WEIR-FORWARD"),
                 new Hook("INPUT", "WEIR-INPUT"), new Hook("OUTPUT", "WEIR-OUTPUT"));
-        assertThat(RestoreText.hookInsert(rs.v4().hooks().get(0))).isEqualTo("-I FORWARD 1 -j WEIR-FORWARD");
+        assertThat(RestoreScript.install(rs.v4())).contains("\n-I FORWARD 1 -j WEIR-FORWARD\n");
     }
 
     @Test
@@ -71,7 +71,7 @@ class IptablesRendererTest {
         PolicyGraph g = webAndDb().pod("prod/agent", "n1", "192.168.0.1", p -> p.labels("app=db").hostNetwork())
                 .policy("prod/db", p -> p.select("app=db")).graph();
         Ruleset rs = IptablesRenderer.render(g, "n1");
-        assertThat(RestoreText.iptables(rs.v4())).doesNotContain("192.168.0.1");
+        assertThat(RestoreScript.install(rs.v4())).doesNotContain("192.168.0.1");
     }
 
     @Test
@@ -112,8 +112,8 @@ class IptablesRendererTest {
             Ruleset a = IptablesRenderer.render(RandomClusters.generate(seed).graph(), "n1");
             Ruleset b = IptablesRenderer.render(RandomClusters.generate(seed).graph(), "n1");
             assertThat(a).isEqualTo(b);
-            assertThat(RestoreText.iptables(a.v4()) + RestoreText.ipset(a.sets()))
-                    .isEqualTo(RestoreText.iptables(b.v4()) + RestoreText.ipset(b.sets()));
+            assertThat(RestoreScript.install(a.v4()) + IpsetScript.install(a.sets()))
+                    .isEqualTo(RestoreScript.install(b.v4()) + IpsetScript.install(b.sets()));
         }
     }
 
@@ -139,8 +139,8 @@ class IptablesRendererTest {
                 .policy("prod/web", p -> p.ingress(rule(peers(block("192.0.2.0/24"), block("2001:db8::/32")))))
                 .graph();
         Ruleset rs = IptablesRenderer.render(g, "n1");
-        String v4 = RestoreText.iptables(rs.v4());
-        String v6 = RestoreText.iptables(rs.v6());
+        String v4 = RestoreScript.install(rs.v4());
+        String v6 = RestoreScript.install(rs.v6());
         assertThat(v4).contains("weir-b4-").doesNotContain("weir-b6-");
         assertThat(v6).contains("weir-b6-").doesNotContain("weir-b4-");
     }
@@ -197,7 +197,7 @@ class IptablesRendererTest {
         RenderOptions o = new RenderOptions(0x1, 0x2, 0x4, 0x8);
         Ruleset rs = IptablesRenderer.render(webAndDb().policy("prod/db", p -> p.select("app=db")).graph(), "n1", o);
         assertThat(specs(rs.v4(), Names.FORWARD)).first().isEqualTo("-j MARK --set-xmark 0x0/0xf");
-        assertThat(RestoreText.iptables(rs.v4())).doesNotContain("0x100000");
+        assertThat(RestoreScript.install(rs.v4())).doesNotContain("0x100000");
     }
 
     @ParameterizedTest(name = "accept={0}")
@@ -243,7 +243,7 @@ class IptablesRendererTest {
         for (long seed = 1; seed <= 30; seed++) {
             dev.weir.graph.PolicyGraph graph = RandomClusters.generate(seed).graph();
             for (String node : RandomClusters.NODES) {
-                String moved = RestoreText.iptables(IptablesRenderer.render(graph, node, o).v4());
+                String moved = RestoreScript.install(IptablesRenderer.render(graph, node, o).v4());
                 assertThat(moved).doesNotContain("0x100000").doesNotContain("0x200000").contains("/0xf000");
                 Netfilter shifted = new Netfilter(IptablesRenderer.render(graph, node, o));
                 Netfilter standard = new Netfilter(IptablesRenderer.render(graph, node));

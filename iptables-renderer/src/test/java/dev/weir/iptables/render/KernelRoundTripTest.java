@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.graph.Ids;
+import dev.weir.iptables.apply.InstalledFamily;
+import dev.weir.iptables.apply.InstalledHook;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Loads each golden case into the real kernel, in a throwaway network namespace ({@code wra-…}), with the text
- * {@link RestoreText} produces, then reads it back with {@code iptables-save} and {@link IptablesSave}: every rule
+ * {@link RestoreScript} produces, then reads it back with {@code iptables-save} and {@link InstalledFamily}: every rule
  * is accepted, and what the kernel prints is exactly what was rendered (so rule hashes can be checked from one save).
  * Needs root, iptables and ipset; skipped otherwise.
  */
@@ -55,21 +57,21 @@ class KernelRoundTripTest {
         assertThat(run(List.of("ip", "netns", "add", netns), "").exit).isZero();
         Ruleset rs = IptablesRenderer.render(GoldenCases.CASES.get(name).get().graph(), GoldenCases.NODE);
 
-        assertOk(inNetns("ipset", "restore"), RestoreText.ipset(rs.sets()));
+        assertOk(inNetns("ipset", "restore"), IpsetScript.install(rs.sets()));
         for (FamilyRuleset fr : List.of(rs.v4(), rs.v6())) {
             if (fr.chains().isEmpty()) {
                 continue;
             }
             String tool = fr.family() == dev.weir.model.IpFamily.V4 ? "iptables" : "ip6tables";
-            assertOk(inNetns(tool + "-restore", "--noflush", "--wait"), RestoreText.iptables(fr.chains(), fr.hooks()));
-            IptablesSave saved = IptablesSave.parse(assertOk(inNetns(tool + "-save", "-t", "filter"), ""));
+            assertOk(inNetns(tool + "-restore", "--noflush", "--wait"), RestoreScript.install(fr));
+            InstalledFamily saved = InstalledFamily.parse(assertOk(inNetns(tool + "-save", "-t", "filter"), ""));
             for (Chain c : fr.chains()) {
-                assertThat(saved.chain(c.name())).as("%s %s", tool, c.name()).containsExactlyElementsOf(c.rules());
-                assertThat(saved.chain(c.name())).allMatch(IptablesRule::hashMatchesSpec);
+                assertThat(saved.chains().get(c.name())).as("%s %s", tool, c.name()).containsExactlyElementsOf(c.rules());
+                assertThat(saved.chains().get(c.name())).allMatch(IptablesRule::hashMatchesSpec);
             }
             assertThat(saved.chains().keySet()).containsExactlyInAnyOrderElementsOf(
                     fr.chains().stream().map(Chain::name).toList());
-            assertThat(fr.hooks()).allMatch(saved::hookAtTop);
+            assertThat(fr.hooks()).allMatch(h -> saved.hooks().contains(atTop(h)));
         }
         String ipsetSave = assertOk(inNetns("ipset", "save"), "");
         for (IpSetSpec s : rs.sets()) {
@@ -109,5 +111,10 @@ class KernelRoundTripTest {
             throw new IllegalStateException(argv + " timed out");
         }
         return new Result(p.exitValue(), out, err);
+    }
+
+    /** How {@code iptables-save} shows a hook weir inserted: the first rule of its chain, a plain jump. */
+    static InstalledHook atTop(Hook hook) {
+        return new InstalledHook(hook.builtinChain(), 0, hook.target(), "-j " + hook.target());
     }
 }

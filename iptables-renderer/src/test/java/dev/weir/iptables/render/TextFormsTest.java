@@ -2,19 +2,25 @@ package dev.weir.iptables.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.iptables.apply.InstalledFamily;
+import dev.weir.iptables.apply.InstalledHook;
 import dev.weir.model.IpFamily;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class TextFormsTest {
 
     @Test
     void restorePayloadDeclaresEveryChainBeforeAnyRuleAndEndsWithCommit() {
-        Chain a = new Chain("WEIR-A", List.of(IptablesRule.of("ns/p", "-j WEIR-B")));
-        Chain b = new Chain("WEIR-B", List.of(IptablesRule.of("role", "-p udp -j RETURN")));
-        String text = RestoreText.iptables(List.of(a, b), List.of(new Hook("FORWARD", "WEIR-A")));
+        Chain a = new Chain("WEIR-A", List.of(IptablesRule.of("ns/p", "", "WEIR-B")));
+        Chain b = new Chain("WEIR-B", List.of(IptablesRule.of("role", "-p udp", "RETURN")));
+        String text = RestoreScript.install(new FamilyRuleset(IpFamily.V4, List.of(new Hook("FORWARD", "WEIR-A")),
+                List.of(a, b)));
         assertThat(text).isEqualTo("""
                 *filter
                 :WEIR-A - [0:0]
@@ -28,14 +34,64 @@ class TextFormsTest {
 
     @Test
     void emptyFamilyRulesetIsEmptyText() {
-        assertThat(RestoreText.iptables(new FamilyRuleset(IpFamily.V6, List.of(), List.of()))).isEmpty();
+        assertThat(RestoreScript.install(new FamilyRuleset(IpFamily.V6, List.of(), List.of()))).isEmpty();
+    }
+
+    @Test
+    void hooksIntoOneChainAreInsertedInReverseSoTheFirstEndsOnTop() {
+        String text = RestoreScript.filter().insert(List.of(new Hook("FORWARD", "WEIR-A"), new Hook("INPUT", "WEIR-C"),
+                new Hook("FORWARD", "WEIR-B"))).text();
+        assertThat(text).isEqualTo("""
+                *filter
+                -I FORWARD 1 -j WEIR-B
+                -I FORWARD 1 -j WEIR-A
+                -I INPUT 1 -j WEIR-C
+                COMMIT
+                """);
+    }
+
+    @Test
+    void deletionsComeAfterDeclarationsAndChainsGoLastWhateverTheOrderOfCalls() {
+        String text = RestoreScript.filter().delete(List.of("WEIR-OLD"))
+                .write(List.of(new Chain("WEIR-NEW", List.of(new IptablesRule("", "ACCEPT", "c 1")))))
+                .deleteRule("FORWARD", "-j WEIR-OLD").text();
+        assertThat(text).isEqualTo("""
+                *filter
+                :WEIR-OLD - [0:0]
+                :WEIR-NEW - [0:0]
+                -D FORWARD -j WEIR-OLD
+                -A WEIR-NEW -m comment --comment "c 1" -j ACCEPT
+                -X WEIR-OLD
+                COMMIT
+                """);
+    }
+
+    static Stream<Arguments> placements() {
+        return Stream.of(
+                Arguments.of(Named.of("comment goes before the jump", new IptablesRule("-p tcp -m tcp --dport 80",
+                        "ACCEPT", "o 1")), "-A C -p tcp -m tcp --dport 80 -m comment --comment \"o 1\" -j ACCEPT"),
+                Arguments.of(Named.of("and before target options", new IptablesRule("", "MARK --set-xmark 0x1/0x1",
+                        "o 1")), "-A C -m comment --comment \"o 1\" -j MARK --set-xmark 0x1/0x1"),
+                Arguments.of(Named.of("at the end without a target", new IptablesRule("-m set --match-set s src", "",
+                        "o 1")), "-A C -m set --match-set s src -m comment --comment \"o 1\""),
+                Arguments.of(Named.of("not at all without a comment", new IptablesRule("", "DROP", "")), "-A C -j DROP"),
+                Arguments.of(Named.of("quotes in a comment are escaped", new IptablesRule("", "RETURN", "say \"hi\"")),
+                        "-A C -m comment --comment \"say \\\"hi\\\"\" -j RETURN"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("placements")
+    void theCommentIsPlacedWhereIptablesSavePrintsIt(IptablesRule rule, String expected) {
+        assertThat(RestoreScript.append("C", rule)).isEqualTo(expected);
+        assertThat(InstalledFamily.parse("*filter\n" + expected.replace("-A C ", "-A WEIR-C ") + "\n").chains()
+                .get("WEIR-C")).as("read back").containsExactly(rule);
     }
 
     @Test
     void ipsetPayloadCreatesFlushesAndAddsEachSet() {
         IpSetSpec s = new IpSetSpec("weir-b6-0011", IpSetSpec.Type.HASH_NET, IpFamily.V6,
                 List.of("2001:db8::/32", "2001:db8:1::/48 nomatch"));
-        assertThat(RestoreText.ipset(List.of(s))).isEqualTo("""
+        assertThat(IpsetScript.install(List.of(s))).isEqualTo("""
                 create weir-b6-0011 hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
                 flush weir-b6-0011
                 add weir-b6-0011 2001:db8:1::/48 nomatch
@@ -51,13 +107,13 @@ class TextFormsTest {
     @MethodSource("renderedChains")
     void parsingTheRestorePayloadGivesBackTheRenderedRules(String name) {
         Ruleset rs = IptablesRenderer.render(GoldenCases.CASES.get(name).get().graph(), GoldenCases.NODE);
-        IptablesSave saved = IptablesSave.parse(RestoreText.iptables(rs.v4().chains(), rs.v4().hooks())
+        InstalledFamily saved = InstalledFamily.parse(RestoreScript.install(rs.v4())
                 .replace("-I FORWARD 1 ", "-A FORWARD ").replace("-I INPUT 1 ", "-A INPUT ")
                 .replace("-I OUTPUT 1 ", "-A OUTPUT "));
         for (Chain c : rs.v4().chains()) {
-            assertThat(saved.chain(c.name())).containsExactlyElementsOf(c.rules());
+            assertThat(saved.chains().get(c.name())).containsExactlyElementsOf(c.rules());
         }
-        assertThat(rs.v4().hooks()).allMatch(saved::hookAtTop);
+        assertThat(rs.v4().hooks()).allMatch(h -> saved.hooks().contains(KernelRoundTripTest.atTop(h)));
     }
 
     @Test
@@ -81,31 +137,29 @@ class TextFormsTest {
                 -A WEIR-FORWARD -j ACCEPT
                 COMMIT
                 """;
-        IptablesSave s = IptablesSave.parse(save);
-        assertThat(s.chains().keySet()).containsExactly("WEIR-EMPTY", "WEIR-FORWARD");
-        assertThat(s.chain("WEIR-EMPTY")).isEmpty();
-        assertThat(s.chain("WEIR-FORWARD")).containsExactly(
-                new IptablesRule("-m mark --mark 0x0/0x400000 -j RETURN", "forward 37d6838a"),
-                new IptablesRule("-j ACCEPT", null));
-        assertThat(s.chain("WEIR-FORWARD").get(0).hashMatchesSpec()).isTrue();
-        assertThat(s.chain("WEIR-FORWARD").get(1).hash()).isNull();
+        InstalledFamily s = InstalledFamily.parse(save);
+        assertThat(s.chains()).containsOnlyKeys("WEIR-EMPTY", "WEIR-FORWARD");
+        assertThat(s.chains().get("WEIR-EMPTY")).isEmpty();
+        assertThat(s.chains().get("WEIR-FORWARD")).containsExactly(
+                new IptablesRule("-m mark --mark 0x0/0x400000", "RETURN", "forward 37d6838a"),
+                new IptablesRule("", "ACCEPT", ""));
+        assertThat(s.chains().get("WEIR-FORWARD").get(0).hashMatchesSpec()).isTrue();
+        assertThat(s.chains().get("WEIR-FORWARD").get(1).hash()).isNull();
         assertThat(s.hooks()).containsExactly(
-                new IptablesSave.InstalledHook(new Hook("FORWARD", "WEIR-FORWARD"), 2),
-                new IptablesSave.InstalledHook(new Hook("INPUT", "WEIR-INPUT"), 1));
-        assertThat(s.hookAtTop(new Hook("FORWARD", "WEIR-FORWARD"))).isFalse();
-        assertThat(s.hookAtTop(new Hook("INPUT", "WEIR-INPUT"))).isTrue();
+                new InstalledHook("FORWARD", 1, "WEIR-FORWARD", "-j WEIR-FORWARD"),
+                new InstalledHook("INPUT", 0, "WEIR-INPUT", "-j WEIR-INPUT"));
     }
 
     @Test
     void alteredRuleNoLongerMatchesItsHash() {
-        IptablesRule r = IptablesRule.of("ns/p", "-p tcp -m tcp --dport 80 -j RETURN");
-        assertThat(new IptablesRule("-p tcp -m tcp --dport 81 -j RETURN", r.comment()).hashMatchesSpec()).isFalse();
+        IptablesRule r = IptablesRule.of("ns/p", "-p tcp -m tcp --dport 80", "RETURN");
+        assertThat(new IptablesRule("-p tcp -m tcp --dport 81", "RETURN", r.comment()).hashMatchesSpec()).isFalse();
         assertThat(r.hashMatchesSpec()).isTrue();
     }
 
     @Test
     void ownerLongerThanTheCommentLimitIsCut() {
-        IptablesRule r = IptablesRule.of("ns/" + "x".repeat(300), "-j RETURN");
+        IptablesRule r = IptablesRule.of("ns/" + "x".repeat(300), "", "RETURN");
         assertThat(r.comment().length()).isLessThan(256);
         assertThat(r.hash()).isEqualTo(Names.ruleHash("-j RETURN"));
     }
