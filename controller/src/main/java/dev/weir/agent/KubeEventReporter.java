@@ -30,7 +30,7 @@ public final class KubeEventReporter implements RejectionReporter {
     public void report(Rejection r) {
         // Events of cluster-scoped objects live in "default", as kubectl describe looks for them.
         String ns = r.object().namespace() == null ? "default" : r.object().namespace();
-        String apiVersion = r.object().namespace() == null ? ClusterWatch.CNP_API_VERSION : "networking.k8s.io/v1";
+        String apiVersion = r.object().namespace() == null ? ClusterPolicyDiscovery.API_VERSION : "networking.k8s.io/v1";
         String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         String message = r.message();
         if (message.length() > MAX_MESSAGE) {

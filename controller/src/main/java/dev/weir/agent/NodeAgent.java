@@ -19,14 +19,14 @@ public final class NodeAgent implements AutoCloseable {
 
     private final AgentConfig config;
     private final AgentMetrics metrics;
-    private final ClusterWatch watch;
+    private final Watch watch;
     private final SyncLoop loop;
     private final SyncWorker worker;
     private final AgentHttpServer http;
     private final Duration stallLimit;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private NodeAgent(AgentConfig config, AgentMetrics metrics, ClusterWatch watch, SyncLoop loop, SyncWorker worker,
+    private NodeAgent(AgentConfig config, AgentMetrics metrics, Watch watch, SyncLoop loop, SyncWorker worker,
             AgentHttpServer http) {
         this.config = config;
         this.metrics = metrics;
@@ -58,7 +58,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Starts an agent with the given parts (tests: recording dataplane, fake clock). */
     public static NodeAgent start(AgentConfig config, KubernetesClient client, AgentParts parts) throws IOException {
-        return start(config, client, parts, ClusterWatch.DEFAULT_STALL_LIMIT);
+        return start(config, client, parts, ClusterInformers.DEFAULT_STALL_LIMIT);
     }
 
     /** As above, with the watchdog's limit for an informer without a live watch (tests shorten it). */
@@ -67,17 +67,26 @@ public final class NodeAgent implements AutoCloseable {
         AgentMetrics metrics = new AgentMetrics();
         PendingChanges pending = new PendingChanges(parts.ticker());
         SyncTrigger trigger = new SyncTrigger();
-        ClusterWatch watch = new ClusterWatch(client, parts.translator(), pending, trigger, watchStallLimit);
-        SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(), watch::everything,
+        ChangeTranslator translator = new ChangeTranslator(parts.translator());
+        ClusterPolicyStatusWriter status = new ClusterPolicyStatusWriter(client);
+        ClusterInformers informers = new ClusterInformers(client,
+                new ChangeRecorder(translator, pending, trigger, status), trigger, watchStallLimit);
+        ClusterPolicyDiscovery discovery = new ClusterPolicyDiscovery(client);
+        Watch watch = new Watch(informers, discovery, status);
+        SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(),
+                () -> informers.cached().stream().map(o -> translator.upsert(o).change()).toList(),
                 parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker());
         Pacer pacer = new Pacer(config.minSyncInterval(), config.resyncInterval(), config.driftCheckInterval());
-        SyncLoop loop = new SyncLoop(config.node(), pacer, worker, trigger, pending, watch::synced, parts.ticker());
+        SyncLoop loop = new SyncLoop(config.node(), pacer, worker, trigger, pending, informers::synced,
+                parts.ticker());
         AgentHttpServer http = null;
         try {
             if (config.httpPort() >= 0) {
-                http = AgentHttpServer.start(config.httpPort(), new HealthSource(watch, loop, worker, stallLimit(config)), metrics);
+                http = AgentHttpServer.start(config.httpPort(),
+                        new HealthSource(informers, loop, worker, stallLimit(config)), metrics);
             }
-            watch.start();
+            informers.start();
+            discovery.start(informers::clusterPoliciesServed);
             loop.start();
         } catch (IOException | RuntimeException e) {
             loop.close();
@@ -96,12 +105,12 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     public Health health() {
-        return new HealthSource(watch, loop, worker, stallLimit).get();
+        return new HealthSource(watch.informers(), loop, worker, stallLimit).get();
     }
 
     /** Whether every informer has a live watch right now (false while the API server is unreachable). */
     public boolean watching() {
-        return watch.watching();
+        return watch.informers().watching();
     }
 
     public AgentMetrics metrics() {
@@ -131,8 +140,20 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info("agent for node {} stopped; its rules stay in place", config.node());
     }
 
+    /** What watches the cluster, stopped together. */
+    private record Watch(ClusterInformers informers, ClusterPolicyDiscovery discovery,
+            ClusterPolicyStatusWriter status) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            discovery.close();
+            informers.close();
+            status.close();
+        }
+    }
+
     /** Liveness and readiness from the loop, the caches and the last sync. */
-    private record HealthSource(ClusterWatch watch, SyncLoop loop, SyncWorker worker, Duration stallLimit)
+    private record HealthSource(ClusterInformers watch, SyncLoop loop, SyncWorker worker, Duration stallLimit)
             implements java.util.function.Supplier<Health> {
 
         @Override

@@ -9,7 +9,7 @@ import dev.weir.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
- * fabric8 objects to model records, with user mistakes as diagnostics. The informer handlers are its only callers;
+ * fabric8 objects to model records, with user mistakes as diagnostics. {@link ChangeTranslator} is its only caller;
  * {@link #standard()} is {@link ModelTranslator}, tests may substitute their own.
  */
 public interface ObjectTranslator {

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Copies of cluster objects that keep only what weir reads: what {@code ModelTranslator} and
- * {@code ClusterPolicyTranslator} translate, plus the metadata the informer store and {@link TranslationMemo} key on
+ * {@code ClusterPolicyTranslator} translate, plus the metadata the informer store, its watch and the rejection events key on
  * (name, namespace, uid, resourceVersion, generation) and the labels. managedFields, annotations (the
  * last-applied-configuration copy of a policy), owner references, container specs apart from their ports, volumes,
  * status conditions and container statuses, and a Node's {@code status.images} are dropped: at 10,000 pods they were

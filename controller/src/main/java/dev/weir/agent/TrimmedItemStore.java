@@ -19,9 +19,8 @@ import java.util.stream.Stream;
  *
  * <p>What reaches the agent's handlers: events from a watch carry the full object; the adds of an informer's first
  * list are read back from the store, so they carry the trimmed copy, and so do the objects of a FULL resync
- * ({@link ClusterWatch#everything()}) and the deletes a re-list or the watchdog infers. Both translate the same
- * ({@link ObjectTrimmer}'s contract), and share one {@link TranslationMemo} entry (same kind, uid and
- * resourceVersion).
+ * ({@link ClusterInformers#cached()}) and the deletes a re-list or the watchdog infers. Both translate the same
+ * ({@link ObjectTrimmer}'s contract).
  */
 final class TrimmedItemStore<T extends HasMetadata> implements ItemStore<T> {
 

@@ -60,17 +60,20 @@ public final class AgentLatencyBenchmark {
         WatchedDataplane dataplane = new WatchedDataplane();
         PendingChanges pending = new PendingChanges(System::nanoTime);
         SyncTrigger trigger = new SyncTrigger();
-        ClusterWatch watch = new ClusterWatch(agentClient, ObjectTranslator.standard(), pending, trigger);
+        ChangeTranslator translator = new ChangeTranslator(ObjectTranslator.standard());
+        ClusterInformers watch = new ClusterInformers(agentClient, new ChangeRecorder(translator, pending, trigger,
+                new ClusterPolicyStatusWriter(agentClient)), trigger, ClusterInformers.DEFAULT_STALL_LIMIT);
         AgentMetrics metrics = new AgentMetrics();
         ClusterState state = new ClusterState();
         SyncWorker worker = new SyncWorker("n1", pending, state, () -> {
             List<Change> all = new ArrayList<>(bulk);
-            all.addAll(watch.everything());
+            watch.cached().forEach(o -> all.add(translator.upsert(o).change()));
             return all;
         }, IptablesRenderer::render, dataplane, r -> { }, metrics, System::nanoTime);
         SyncLoop loop = new SyncLoop("n1", new Pacer(Duration.ofMillis(500), Duration.ofMinutes(5),
                 Duration.ofMinutes(1)), worker, trigger, pending, watch::synced, System::nanoTime);
         watch.start();
+        watch.clusterPoliciesServed(false);
         long t0 = System.nanoTime();
         loop.start();
         dataplane.await(r -> r.sets().size() > 10, Duration.ofMinutes(5));

@@ -102,11 +102,11 @@ class NodeAgentTest {
         awaitLine("policy dev/web-from-db");
         // (the mock ignores limit and answers in one page; that fabric8 follows continue tokens is fabric8's to test)
         assertThat(cluster.takeRequests()).filteredOn(r -> r.startsWith("GET ") && !r.contains("watch=true"))
-                .anyMatch(r -> r.startsWith("GET /api/v1/pods?limit=" + ClusterWatch.LIST_PAGE))
-                .anyMatch(r -> r.startsWith("GET /api/v1/namespaces?limit=" + ClusterWatch.LIST_PAGE))
-                .anyMatch(r -> r.startsWith("GET /api/v1/nodes?limit=" + ClusterWatch.LIST_PAGE))
+                .anyMatch(r -> r.startsWith("GET /api/v1/pods?limit=" + ClusterInformers.LIST_PAGE))
+                .anyMatch(r -> r.startsWith("GET /api/v1/namespaces?limit=" + ClusterInformers.LIST_PAGE))
+                .anyMatch(r -> r.startsWith("GET /api/v1/nodes?limit=" + ClusterInformers.LIST_PAGE))
                 .anyMatch(r -> r.startsWith("GET /apis/networking.k8s.io/v1/networkpolicies?limit="
-                        + ClusterWatch.LIST_PAGE));
+                        + ClusterInformers.LIST_PAGE));
     }
 
     @Test

@@ -1,0 +1,104 @@
+package dev.weir.agent;
+
+import dev.weir.crd.ClusterNetworkPolicy;
+import dev.weir.graph.ClusterEvent;
+import dev.weir.k8s.Translated;
+import dev.weir.k8s.admin.ClusterPolicyTranslator;
+import dev.weir.model.Diagnostic;
+import dev.weir.model.admin.ClusterPolicy;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The pure translation step: a fabric8 object (as an informer holds it) to the {@link Change} the sync consumes, with
+ * the user's mistakes as diagnostics and, for a ClusterNetworkPolicy, the {@code Accepted} condition its status should
+ * carry. No I/O and no logging: the callers write status, events and log lines from what it returns.
+ */
+final class ChangeTranslator {
+
+    /**
+     * What one object version became. {@code diagnostics}: why an object is left out (a pod without an IP, a node with
+     * a malformed address), a policy's errors, or an accepted ClusterNetworkPolicy's caveats.
+     */
+    record Translation(Change change, List<Diagnostic> diagnostics, Optional<Condition> acceptedCondition) {
+
+        Translation {
+            diagnostics = List.copyOf(diagnostics);
+        }
+    }
+
+    private final ObjectTranslator translator;
+
+    ChangeTranslator(ObjectTranslator translator) {
+        this.translator = translator;
+    }
+
+    /** The object as it now is: its model record, or its absence when it does not translate. */
+    Translation upsert(HasMetadata o) {
+        if (o instanceof Pod p) {
+            return recordOrDelete(translator.pod(p), ClusterEvent.PodUpserted::new, o);
+        } else if (o instanceof Namespace ns) {
+            return recordOrDelete(translator.namespace(ns), ClusterEvent.NamespaceUpserted::new, o);
+        } else if (o instanceof Node n) {
+            return recordOrDelete(translator.node(n), ClusterEvent.NodeUpserted::new, o);
+        } else if (o instanceof NetworkPolicy np) {
+            Translated<dev.weir.model.NetworkPolicy> t = translator.networkPolicy(np);
+            return new Translation(recordOrRejection(t, ClusterEvent.PolicyUpserted::new, o), t.diagnostics(),
+                    Optional.empty());
+        } else if (o instanceof ClusterNetworkPolicy cnp) {
+            Translated<ClusterPolicy> t = ClusterPolicyTranslator.translate(cnp);
+            return new Translation(recordOrRejection(t, ClusterEvent.ClusterPolicyUpserted::new, o), t.diagnostics(),
+                    Optional.of(AcceptedCondition.of(t, cnp.getMetadata().getGeneration())));
+        }
+        throw new IllegalArgumentException("no informer of the agent delivers " + o.getClass().getName());
+    }
+
+    /** The object is gone: deletes are keyed like the object's upsert, so they replace a pending one. */
+    Change delete(HasMetadata o) {
+        String name = o.getMetadata().getName();
+        if (o instanceof Pod) {
+            return new Change.Event(new ClusterEvent.PodDeleted(namespaceOf(o), name));
+        } else if (o instanceof Namespace) {
+            return new Change.Event(new ClusterEvent.NamespaceDeleted(name));
+        } else if (o instanceof Node) {
+            return new Change.Event(new ClusterEvent.NodeDeleted(name));
+        } else if (o instanceof NetworkPolicy) {
+            return new Change.Event(new ClusterEvent.PolicyDeleted(namespaceOf(o), name));
+        } else if (o instanceof ClusterNetworkPolicy) {
+            return new Change.Event(new ClusterEvent.ClusterPolicyDeleted(name));
+        }
+        throw new IllegalArgumentException("no informer of the agent delivers " + o.getClass().getName());
+    }
+
+    /** An object that does not translate is left out, as if it were absent. */
+    private <T> Translation recordOrDelete(Translated<T> t, Function<T, ClusterEvent> upserted, HasMetadata o) {
+        Change change = t.value().<Change>map(v -> new Change.Event(upserted.apply(v))).orElseGet(() -> delete(o));
+        return new Translation(change, t.diagnostics(), Optional.empty());
+    }
+
+    /**
+     * An invalid policy is rejected, which leaves it out and reports it once per version: uid and generation
+     * (resourceVersion where the API sets none).
+     */
+    private static <T> Change recordOrRejection(Translated<T> t, Function<T, ClusterEvent> upserted, HasMetadata o) {
+        if (t.isAccepted()) {
+            return new Change.Event(upserted.apply(t.value().get()));
+        }
+        ObjectMeta m = o.getMetadata();
+        String version = m.getGeneration() != null ? "g" + m.getGeneration() : "rv" + m.getResourceVersion();
+        return new Change.PolicyRejected(new Rejection(t.object(), m.getUid(), version, t.diagnostics()));
+    }
+
+    private static String namespaceOf(HasMetadata o) {
+        String ns = o.getMetadata().getNamespace();
+        return ns == null || ns.isEmpty() ? "default" : ns;
+    }
+}
