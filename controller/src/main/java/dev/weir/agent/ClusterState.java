@@ -3,12 +3,6 @@ package dev.weir.agent;
 import dev.weir.graph.ClusterEvent;
 import dev.weir.graph.IncrementalGraph;
 import dev.weir.graph.PolicyGraph;
-import dev.weir.model.ClusterSnapshot;
-import dev.weir.model.Endpoint;
-import dev.weir.model.Namespace;
-import dev.weir.model.NetworkPolicy;
-import dev.weir.model.Node;
-import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,71 +14,39 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The agent's view of the cluster, owned by the sync worker (single-threaded): the latest translated record of every
- * object, the policies currently rejected, and an {@link IncrementalGraph} fed one event per real change (a pod event
- * costs well under a millisecond; a full {@code PolicyCompiler.compile} of 10k pods / 1k policies costs ~100 ms — see
- * docs/benchmarks.md). The immutable graph is snapshotted once per sync, and only after a change.
+ * The agent's model of the cluster, owned by the sync worker (single-threaded): the {@link IncrementalGraph}, fed one
+ * event per change (a pod event costs well under a millisecond; a full {@code PolicyCompiler.compile} of 10k pods /
+ * 1k policies costs ~100 ms — see docs/benchmarks.md), and the policies currently rejected. The graph is the only
+ * copy of the model records: it ignores an event that changes nothing, and a full resync finds what to delete by
+ * comparing its keys with the informer caches. The immutable graph is snapshotted once per sync, and only after a
+ * change.
  */
 public final class ClusterState {
 
-    private final SortedMap<String, Namespace> namespaces = new TreeMap<>();
-    private final SortedMap<String, Endpoint> endpoints = new TreeMap<>();
-    private final SortedMap<String, NetworkPolicy> policies = new TreeMap<>();
-    private final SortedMap<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
-    private final SortedMap<String, Node> nodes = new TreeMap<>();
-    private final SortedMap<String, Rejection> rejections = new TreeMap<>();
     private final IncrementalGraph incremental = new IncrementalGraph();
+    private final SortedMap<String, Rejection> rejections = new TreeMap<>();
     private PolicyGraph graph;
 
     /** Applies one change; returns false when it changed nothing (the same record again). */
     public boolean apply(Change change) {
         if (change instanceof Change.Event e) {
-            return apply(change.key(), e.event());
+            // A policy's upsert or delete also ends its rejection, if it had one.
+            boolean wasRejected = rejections.remove(change.key()) != null;
+            return apply(e.event()) || wasRejected;
         } else if (change instanceof Change.PolicyRejected r) {
             // A policy that turns invalid is left out whole, as the translator's contract says; the others stay.
-            String key = change.key();
-            boolean removed = changed(policies.remove(key) != null || clusterPolicies.remove(key) != null,
-                    r.asDelete());
-            return !r.rejection().equals(rejections.put(key, r.rejection())) || removed;
+            boolean removed = apply(r.asDelete());
+            return !r.rejection().equals(rejections.put(change.key(), r.rejection())) || removed;
         }
         throw new AssertionError(change);
     }
 
-    /** {@code key} is {@link Change#key(ClusterEvent)} of {@code event}: the maps are keyed like the pending changes. */
-    private boolean apply(String key, ClusterEvent event) {
-        if (event instanceof ClusterEvent.NamespaceUpserted u) {
-            return changed(!u.namespace().equals(namespaces.put(key, u.namespace())), event);
-        } else if (event instanceof ClusterEvent.NamespaceDeleted) {
-            return changed(namespaces.remove(key) != null, event);
-        } else if (event instanceof ClusterEvent.PodUpserted u) {
-            return changed(!u.endpoint().equals(endpoints.put(key, u.endpoint())), event);
-        } else if (event instanceof ClusterEvent.PodDeleted) {
-            return changed(endpoints.remove(key) != null, event);
-        } else if (event instanceof ClusterEvent.NodeUpserted u) {
-            return changed(!u.node().equals(nodes.put(key, u.node())), event);
-        } else if (event instanceof ClusterEvent.NodeDeleted) {
-            return changed(nodes.remove(key) != null, event);
+    private boolean apply(ClusterEvent event) {
+        if (incremental.apply(event).isEmpty()) {
+            return false;
         }
-        // A policy's upsert or delete also ends its rejection, if it had one.
-        boolean wasRejected = rejections.remove(key) != null;
-        if (event instanceof ClusterEvent.PolicyUpserted u) {
-            return changed(!u.policy().equals(policies.put(key, u.policy())), event) || wasRejected;
-        } else if (event instanceof ClusterEvent.PolicyDeleted) {
-            return changed(policies.remove(key) != null, event) || wasRejected;
-        } else if (event instanceof ClusterEvent.ClusterPolicyUpserted u) {
-            return changed(!u.policy().equals(clusterPolicies.put(key, u.policy())), event) || wasRejected;
-        } else if (event instanceof ClusterEvent.ClusterPolicyDeleted) {
-            return changed(clusterPolicies.remove(key) != null, event) || wasRejected;
-        }
-        throw new AssertionError(event);
-    }
-
-    private boolean changed(boolean changed, ClusterEvent event) {
-        if (changed) {
-            incremental.apply(event);
-            graph = null;
-        }
-        return changed;
+        graph = null;
+        return true;
     }
 
     /**
@@ -99,41 +61,33 @@ public final class ClusterState {
             seen.add(c.key());
             changed |= apply(c);
         }
-        List<ClusterEvent> deletes = new ArrayList<>();
-        namespaces.forEach((k, ns) -> {
-            if (!seen.contains(k)) {
-                deletes.add(new ClusterEvent.NamespaceDeleted(ns.name()));
+        List<Change> deletes = new ArrayList<>();
+        for (ClusterEvent held : held(graph())) {
+            if (!seen.contains(Change.key(held))) {
+                deletes.add(new Change.Event(held));
             }
-        });
-        endpoints.forEach((k, e) -> {
-            if (!seen.contains(k)) {
-                deletes.add(new ClusterEvent.PodDeleted(e.namespace(), e.name()));
-            }
-        });
-        nodes.forEach((k, n) -> {
-            if (!seen.contains(k)) {
-                deletes.add(new ClusterEvent.NodeDeleted(n.name()));
-            }
-        });
-        policies.forEach((k, p) -> {
-            if (!seen.contains(k)) {
-                deletes.add(new ClusterEvent.PolicyDeleted(p.namespace(), p.name()));
-            }
-        });
-        clusterPolicies.forEach((k, p) -> {
-            if (!seen.contains(k)) {
-                deletes.add(new ClusterEvent.ClusterPolicyDeleted(p.name()));
-            }
-        });
+        }
         rejections.forEach((k, r) -> {
             if (!seen.contains(k)) {
-                deletes.add(new Change.PolicyRejected(r).asDelete());
+                deletes.add(new Change.Event(new Change.PolicyRejected(r).asDelete()));
             }
         });
-        for (ClusterEvent d : deletes) {
-            changed |= apply(Change.key(d), d);
+        for (Change d : deletes) {
+            changed |= apply(d);
         }
         return changed;
+    }
+
+    /** The deletes of every object the graph holds. */
+    private static List<ClusterEvent> held(PolicyGraph g) {
+        List<ClusterEvent> out = new ArrayList<>();
+        g.namespaces().keySet().forEach(name -> out.add(new ClusterEvent.NamespaceDeleted(name)));
+        g.endpoints().values().forEach(e -> out.add(new ClusterEvent.PodDeleted(e.namespace(), e.name())));
+        g.nodes().keySet().forEach(name -> out.add(new ClusterEvent.NodeDeleted(name)));
+        g.policies().values().forEach(p -> out.add(
+                new ClusterEvent.PolicyDeleted(p.source().namespace(), p.source().name())));
+        g.clusterPolicies().keySet().forEach(name -> out.add(new ClusterEvent.ClusterPolicyDeleted(name)));
+        return out;
     }
 
     /** The graph of the current state; snapshotted once per change batch. */
@@ -144,34 +98,8 @@ public final class ClusterState {
         return graph;
     }
 
-    public ClusterSnapshot snapshot() {
-        return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(endpoints.values()),
-                new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()),
-                new ArrayList<>(nodes.values()));
-    }
-
     /** Rejected policies by change key. */
     public Map<String, Rejection> rejections() {
         return Collections.unmodifiableSortedMap(rejections);
-    }
-
-    public int namespaceCount() {
-        return namespaces.size();
-    }
-
-    public int endpointCount() {
-        return endpoints.size();
-    }
-
-    public int nodeCount() {
-        return nodes.size();
-    }
-
-    public int policyCount() {
-        return policies.size();
-    }
-
-    public int clusterPolicyCount() {
-        return clusterPolicies.size();
     }
 }

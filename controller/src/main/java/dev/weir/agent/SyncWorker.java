@@ -123,9 +123,9 @@ public final class SyncWorker {
         metrics.ipsetMembers.set(c.members);
         LOG.info("sync {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={}",
                 LogKeys.KIND, kind.name().toLowerCase(java.util.Locale.ROOT), LogKeys.CHANGES, drained.size(),
-                LogKeys.NAMESPACES, state.namespaceCount(), LogKeys.PODS, state.endpointCount(),
-                LogKeys.NODES, state.nodeCount(),
-                LogKeys.POLICIES, state.policyCount(), LogKeys.CLUSTER_POLICIES, state.clusterPolicyCount(),
+                LogKeys.NAMESPACES, graph.namespaces().size(), LogKeys.PODS, graph.endpoints().size(),
+                LogKeys.NODES, graph.nodes().size(),
+                LogKeys.POLICIES, graph.policies().size(), LogKeys.CLUSTER_POLICIES, graph.clusterPolicies().size(),
                 LogKeys.REJECTED, state.rejections().size(),
                 LogKeys.CHAINS, c.chains, LogKeys.RULES, c.rules, LogKeys.SETS, c.sets, LogKeys.MEMBERS, c.members,
                 LogKeys.APPLIED, !skip, LogKeys.GRAPH_MS, millis(renderStart - graphStart),
