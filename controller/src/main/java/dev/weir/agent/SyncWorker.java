@@ -45,6 +45,8 @@ public final class SyncWorker {
     private final List<Long> unappliedSince = new ArrayList<>();
     private final Set<String> reported = new HashSet<>();
     private Ruleset lastApplied;
+    /** Whether the graph changed since the last successful apply (a failed sync leaves it set). */
+    private boolean changedSinceApply;
     private long sequence;
     private volatile String lastError;
 
@@ -91,17 +93,20 @@ public final class SyncWorker {
     private void sync(SyncKind kind, long start) throws Exception {
         List<PendingChanges.Entry> drained = pending.drain();
         for (PendingChanges.Entry e : drained) {
-            state.apply(e.change());
+            changedSinceApply |= state.apply(e.change());
             unappliedSince.add(e.firstSeenNanos());
         }
         if (kind == SyncKind.FULL) {
-            state.replaceAll(everything.get());
+            changedSinceApply |= state.replaceAll(everything.get());
         }
         reportRejections();
         long graphStart = ticker.getAsLong();
         PolicyGraph graph = state.graph();
         long renderStart = ticker.getAsLong();
-        Ruleset desired = renderer.render(graph, node);
+        // A batch of changes that left the graph as it was (an update of a field weir does not read) renders the
+        // same ruleset: no render, no apply. A FULL sync always renders and applies (it also repairs the kernel).
+        boolean unchanged = kind == SyncKind.CHANGES && !changedSinceApply && lastApplied != null;
+        Ruleset desired = unchanged ? lastApplied : renderer.render(graph, node);
         long applyStart = ticker.getAsLong();
         boolean skip = kind == SyncKind.CHANGES && desired.equals(lastApplied);
         String summary = "unchanged";
@@ -112,6 +117,7 @@ public final class SyncWorker {
         }
         long end = ticker.getAsLong();
         lastApplied = desired;
+        changedSinceApply = false;
         metrics.syncs.inc();
         for (long since : unappliedSince) {
             metrics.eventToApply.observe(Unit.nanosToSeconds(end - since));

@@ -104,6 +104,32 @@ class SyncLoopTest {
     }
 
     @Test
+    void aBatchThatLeavesTheGraphAsItWasIsNeitherRenderedNorApplied() {
+        cache.add(new Change.Event(new ClusterEvent.NamespaceUpserted(new Namespace("dev", Map.of()))));
+        cache.add(new Change.Event(new ClusterEvent.PolicyUpserted(policy("web", "web", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web"))));
+        runDue();
+        java.util.concurrent.atomic.AtomicInteger renders = new java.util.concurrent.atomic.AtomicInteger();
+        renderer = (g, n) -> {
+            renders.incrementAndGet();
+            return new TestingRenderer().render(g, n);
+        };
+
+        advance(Duration.ofMillis(500));
+        pending.record(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web")))); // the same pod
+        assertThat(runDue()).isEqualTo(1);
+        assertThat(renders).hasValue(0);
+        assertThat(dataplane.applyCount()).isEqualTo(1);
+        assertThat(metrics.eventToApply.getCount()).as("the unchanged pod counts as applied").isEqualTo(1);
+
+        advance(Duration.ofMillis(500));
+        pending.record(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.9", "web"))));
+        runDue();
+        assertThat(renders).hasValue(1);
+        assertThat(TestingRenderer.text(dataplane.last())).contains("10.0.0.9");
+    }
+
+    @Test
     void aRendererBugIsCountedAndTheLoopCarriesOn() {
         renderer = (g, n) -> {
             throw new IllegalStateException("renderer bug");
