@@ -26,7 +26,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Reads Kubernetes manifests — files, directories ({@code *.yaml}, {@code *.yml}, {@code *.json}, sorted, not
@@ -51,8 +50,14 @@ public final class ManifestLoader {
         Collected c = new Collected();
         for (String source : sources) {
             for (Source s : expand(source, stdin, c)) {
-                for (ManifestDocuments.Document d : ManifestDocuments.split(s.content())) {
-                    readDocument(s.name(), d, c);
+                for (ManifestDocuments.Document d : ManifestDocuments.read(s.content())) {
+                    if (d instanceof ManifestDocuments.Parsed p) {
+                        readObject(s.name(), p.index(), p.root(), c);
+                    } else if (d instanceof ManifestDocuments.Broken b) {
+                        c.fileProblem(s.name(), b.index(), b.problem());
+                    } else {
+                        throw new AssertionError(d);
+                    }
                 }
             }
         }
@@ -102,21 +107,6 @@ public final class ManifestLoader {
     private static boolean isManifest(Path p) {
         String n = p.getFileName().toString();
         return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
-    }
-
-    private static void readDocument(String file, ManifestDocuments.Document d, Collected c) {
-        ObjectMapper mapper = d.json() ? Serialization.jsonMapper() : Serialization.yamlMapper();
-        JsonNode root;
-        try {
-            root = mapper.readTree(d.text());
-        } catch (JacksonException e) {
-            c.fileProblem(file, d.index(), "invalid " + (d.json() ? "JSON" : "YAML") + ": " + firstLine(e));
-            return;
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            return;
-        }
-        readObject(file, d.index(), root, c);
     }
 
     private static void readObject(String file, int doc, JsonNode node, Collected c) {

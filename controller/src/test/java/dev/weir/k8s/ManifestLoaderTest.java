@@ -101,6 +101,37 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aSeparatorLineInsideABlockScalarDoesNotSplitTheDocument() {
+        LoadResult r = ManifestLoader.load(List.of("-"), stdin(POD_X_A + """
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: script
+                  namespace: x
+                  annotations:
+                    example: |
+                      kind: Pod
+                      ---
+                      kind: Pod
+                data:
+                  docs.yaml: |
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: not-a-pod, namespace: x}
+                    ---
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: nor-this, namespace: x}
+                ---
+                """ + POD_X_A.replace("name: a", "name: b").replace("10.0.0.1", "10.0.0.2")));
+
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.snapshot().endpoints()).extracting(Endpoint::key).containsExactly("x/a", "x/b");
+        assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("ignored 1 object of kind ConfigMap"));
+    }
+
+    @Test
     void brokenDocumentIsADiagnosticNamingFileAndIndexAndTheRestStillLoads() throws IOException {
         Path f = dir.resolve("mixed.yaml");
         Files.writeString(f, POD_X_A + "---\nkind: Pod\nmetadata: {name: [oops\n---\n"
