@@ -15,21 +15,22 @@ import tools.jackson.databind.MappingIterator;
  * reads the objects themselves), so a {@code ---} inside a block or quoted scalar is content, never a separator. A
  * document that does not parse is reported on its own, with its index, and the documents after it still load: the
  * parser resumes at the next {@code ---} line, which YAML forbids as content at column 0, so it always starts a
- * document. A stream that starts with {@code {} or {@code [} is JSON and is one document.
+ * document. A stream that starts with {@code {} or {@code [} is JSON and is one document. Every reader of manifest text
+ * ({@link ManifestLoader}, {@code admin.ClusterPolicyManifests}) goes through here.
  */
-final class ManifestDocuments {
+public final class ManifestDocuments {
 
     /** One document, numbered from 1 among the non-empty documents of its source. */
-    sealed interface Document {
+    public sealed interface Document {
         int index();
     }
 
     /** A document that parsed; {@code root} is its top-level node (not null). */
-    record Parsed(int index, JsonNode root) implements Document {
+    public record Parsed(int index, JsonNode root) implements Document {
     }
 
     /** A document that does not parse, and the parser's first line about why. */
-    record Broken(int index, String problem) implements Document {
+    public record Broken(int index, String problem) implements Document {
     }
 
     /** A document start marker: {@code ---} at column 0, alone or followed by a blank and inline content. */
@@ -40,7 +41,7 @@ final class ManifestDocuments {
     private ManifestDocuments() {
     }
 
-    static List<Document> read(String content) {
+    public static List<Document> read(String content) {
         String trimmed = content.stripLeading();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
             return json(content);

@@ -2,15 +2,16 @@ package dev.weir.k8s.admin;
 
 import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.k8s.Findings;
+import dev.weir.k8s.ManifestDocuments;
 import dev.weir.k8s.Translated;
 import dev.weir.model.ObjectRef;
 import dev.weir.model.admin.ClusterPolicy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * ClusterNetworkPolicy objects read from YAML or JSON text (files, {@code kubectl get -o yaml}, multi-document
@@ -24,18 +25,23 @@ public final class ClusterPolicyManifests {
     private ClusterPolicyManifests() {
     }
 
-    /** Every ClusterNetworkPolicy in {@code text}, in document order. Text that does not parse is one rejection. */
+    /**
+     * Every ClusterNetworkPolicy in {@code text}, in document order. A document that does not parse is one rejection;
+     * the others are still read.
+     */
     public static List<Translated<ClusterPolicy>> translate(String text) {
-        Object parsed;
-        try {
-            parsed = SERIALIZATION.unmarshal(text);
-        } catch (RuntimeException e) {
-            Findings findings = new Findings(new ObjectRef(ClusterPolicy.KIND, null, "<unparsable manifest>"));
-            findings.error("", "not YAML or JSON: " + firstLine(e.getMessage()));
-            return List.of(findings.rejected());
-        }
         List<Translated<ClusterPolicy>> out = new ArrayList<>();
-        collect(parsed, out);
+        for (ManifestDocuments.Document d : ManifestDocuments.read(text)) {
+            if (d instanceof ManifestDocuments.Parsed p) {
+                collect(p.root(), out);
+            } else if (d instanceof ManifestDocuments.Broken b) {
+                Findings findings = new Findings(new ObjectRef(ClusterPolicy.KIND, null, "<unparsable manifest>"));
+                findings.error("document " + b.index(), b.problem());
+                out.add(findings.rejected());
+            } else {
+                throw new AssertionError(d);
+            }
+        }
         return out;
     }
 
@@ -66,14 +72,25 @@ public final class ClusterPolicyManifests {
         return ClusterPolicyTranslator.translate(typed);
     }
 
-    private static void collect(Object parsed, List<Translated<ClusterPolicy>> out) {
-        if (parsed instanceof List<?> list) {
-            list.forEach(o -> collect(o, out));
-        } else if (parsed instanceof KubernetesList list) {
-            list.getItems().forEach(o -> collect(o, out));
-        } else if (parsed instanceof GenericKubernetesResource g && ClusterPolicy.KIND.equals(g.getKind())
-                && g.getApiVersion() != null && g.getApiVersion().startsWith(ClusterNetworkPolicy.GROUP + "/")) {
-            out.add(translate(g));
+    /** Arrays and {@code kind: List} items are unpacked; other kinds are ignored. */
+    private static void collect(JsonNode node, List<Translated<ClusterPolicy>> out) {
+        if (node.isArray()) {
+            node.values().forEach(n -> collect(n, out));
+        } else if (node.path("items").isArray()) {
+            node.path("items").values().forEach(n -> collect(n, out));
+        } else if (ClusterPolicy.KIND.equals(node.path("kind").asString(""))
+                && node.path("apiVersion").asString("").startsWith(ClusterNetworkPolicy.GROUP + "/")) {
+            GenericKubernetesResource resource;
+            try {
+                resource = SERIALIZATION.convertValue(node, GenericKubernetesResource.class);
+            } catch (RuntimeException e) { // e.g. metadata that is not a mapping
+                Findings findings = new Findings(new ObjectRef(ClusterPolicy.KIND, null,
+                        node.path("metadata").path("name").asString("<unnamed>")));
+                findings.error("", "cannot read object: " + firstLine(e.getMessage()));
+                out.add(findings.rejected());
+                return;
+            }
+            out.add(translate(resource));
         }
     }
 

@@ -63,6 +63,23 @@ class ClusterPolicyManifestsTest {
     }
 
     @Test
+    void aBrokenDocumentIsOneRejectionAndTheOthersAreStillRead() {
+        String cnp = """
+                apiVersion: policy.networking.k8s.io/v1alpha2
+                kind: ClusterNetworkPolicy
+                metadata: {name: NAME}
+                spec: {tier: Admin, priority: 1, subject: {namespaces: {}}}
+                """;
+        List<Translated<ClusterPolicy>> all = ClusterPolicyManifests.translate(cnp.replace("NAME", "first")
+                + "---\nkind: [unclosed\n---\n" + cnp.replace("NAME", "second"));
+
+        assertThat(all).extracting(t -> t.object().name() + " " + t.isAccepted())
+                .containsExactly("first true", "<unparsable manifest> false", "second true");
+        assertThat(all.get(1).diagnostics()).singleElement().asString()
+                .startsWith("ClusterNetworkPolicy <unparsable manifest>: document 2: invalid YAML at line 6");
+    }
+
+    @Test
     void everyShippedExampleIsAcceptedWithoutDiagnostics() throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(EXAMPLES)) {
