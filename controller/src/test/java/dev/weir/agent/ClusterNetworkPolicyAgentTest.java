@@ -1,6 +1,7 @@
 package dev.weir.agent;
 
 import static dev.weir.agent.Kube.allowFrom;
+import static dev.weir.agent.Kube.cnp;
 import static dev.weir.agent.Kube.namespace;
 import static dev.weir.agent.Kube.pod;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.crd.ClusterNetworkPolicy;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -48,25 +48,6 @@ class ClusterNetworkPolicyAgentTest {
                 .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
         agent = NodeAgent.start(config, agentClient, new AgentParts(ObjectTranslator.standard(),
                 new TestingRenderer(), dataplane, new KubeEventReporter(agentClient, "n1"), System::nanoTime));
-    }
-
-    private static ClusterNetworkPolicy cnp(String name, int priority) {
-        return Serialization.unmarshal("""
-                apiVersion: policy.networking.k8s.io/v1alpha2
-                kind: ClusterNetworkPolicy
-                metadata:
-                  name: %s
-                spec:
-                  tier: Admin
-                  priority: %d
-                  subject:
-                    namespaces: {}
-                  egress:
-                  - name: deny-metadata
-                    action: Deny
-                    to:
-                    - networks: [169.254.169.254/32]
-                """.formatted(name, priority), ClusterNetworkPolicy.class);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.crd.ClusterNetworkPolicy;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -82,5 +84,25 @@ final class Kube {
                     .endIngress()
                 .endSpec()
                 .build();
+    }
+
+    /** An Admin-tier ClusterNetworkPolicy of every namespace denying egress to 169.254.169.254. */
+    static ClusterNetworkPolicy cnp(String name, int priority) {
+        return Serialization.unmarshal("""
+                apiVersion: policy.networking.k8s.io/v1alpha2
+                kind: ClusterNetworkPolicy
+                metadata:
+                  name: %s
+                spec:
+                  tier: Admin
+                  priority: %d
+                  subject:
+                    namespaces: {}
+                  egress:
+                  - name: deny-metadata
+                    action: Deny
+                    to:
+                    - networks: [169.254.169.254/32]
+                """.formatted(name, priority), ClusterNetworkPolicy.class);
     }
 }
