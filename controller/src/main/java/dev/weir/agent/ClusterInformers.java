@@ -65,6 +65,8 @@ final class ClusterInformers implements AutoCloseable {
     private volatile boolean nodesForbidden;
     private volatile Watched<?> clusterPolicies;
     private volatile boolean clusterPoliciesDecided;
+    /** Set once the four informers above exist; other threads (HTTP, sync) read them only after it. */
+    private volatile boolean started;
     private volatile boolean closed;
 
     ClusterInformers(KubernetesClient client, Handler handler, SyncTrigger trigger, Duration stallLimit) {
@@ -81,6 +83,7 @@ final class ClusterInformers implements AutoCloseable {
         policies = new Watched<>(informer(() -> client.network().v1().networkPolicies().inAnyNamespace(),
                 TrimmedItemStore::networkPolicies), false);
         nodes = new Watched<>(informer(client::nodes, TrimmedItemStore::nodes), true);
+        started = true;
         long period = Math.max(100, stallLimit.toMillis() / 4);
         watchdog.scheduleWithFixedDelay(this::checkWatches, period, period, TimeUnit.MILLISECONDS);
     }
@@ -202,7 +205,7 @@ final class ClusterInformers implements AutoCloseable {
                     handler.deleted(obj);
                 }
             });
-            informer.exceptionHandler((started, t) -> {
+            informer.exceptionHandler((running, t) -> {
                 if (forbiddenMeansNone && isForbidden(t)) {
                     listForbidden(); // it warns once; the retries go on quietly, so a later grant takes effect
                     LOG.debug("watch of {} forbidden, retrying with backoff: {}", kind(), t.toString());
@@ -278,7 +281,7 @@ final class ClusterInformers implements AutoCloseable {
 
     /** The kinds whose informer has not listed yet (for {@code /readyz}'s reason), in a fixed order. */
     List<String> unsyncedKinds() {
-        if (namespaces == null) {
+        if (!started) {
             return List.of("Namespace", "Pod", "NetworkPolicy", "Node");
         }
         List<String> out = new ArrayList<>();
@@ -295,7 +298,7 @@ final class ClusterInformers implements AutoCloseable {
 
     /** Whether every informer currently has a live watch (false while the API server is unreachable). */
     boolean watching() {
-        return namespaces != null && counted().stream().allMatch(w -> isWatching(w.informer()));
+        return started && counted().stream().allMatch(w -> isWatching(w.informer()));
     }
 
     /** fabric8 8.0.0's {@code isWatching} can throw (NPE in Reflector) while a watch is replaced: not watching. */
