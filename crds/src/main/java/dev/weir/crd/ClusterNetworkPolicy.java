@@ -50,6 +50,8 @@ public class ClusterNetworkPolicy extends CustomResource<ClusterNetworkPolicySpe
     public static final String KIND = "ClusterNetworkPolicy";
     /** The CRD's metadata.name, also the base of the committed YAML file name. */
     public static final String CRD_NAME = "clusternetworkpolicies." + GROUP;
+    /** The committed CRD YAML as a class-path resource of this module's jar. */
+    public static final String CRD_RESOURCE = "crds/" + CRD_NAME + ".yaml";
 
     /** The API review that approved this API (upstream's annotation value for this bundle). */
     public static final String API_APPROVED_ANNOTATION = "api-approved.kubernetes.io";

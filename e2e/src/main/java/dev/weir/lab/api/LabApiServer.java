@@ -1,11 +1,15 @@
 package dev.weir.lab.api;
 
+import dev.weir.crd.ClusterNetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
@@ -49,7 +53,25 @@ public final class LabApiServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        return new LabApiServer(server, server.getPort());
+        LabApiServer lab = new LabApiServer(server, server.getPort());
+        lab.installClusterNetworkPolicyCrd();
+        return lab;
+    }
+
+    /**
+     * Stores weir's ClusterNetworkPolicy CRD, as {@code helm install} would on a real cluster, so that agents find the
+     * CRD object they report (channel, bundle version); serving the resource is the dispatcher's part above.
+     */
+    private void installClusterNetworkPolicyCrd() {
+        try (InputStream yaml = ClusterNetworkPolicy.class.getClassLoader()
+                .getResourceAsStream(ClusterNetworkPolicy.CRD_RESOURCE)) {
+            if (yaml == null) {
+                throw new IllegalStateException(ClusterNetworkPolicy.CRD_RESOURCE + " is missing from the crds jar");
+            }
+            client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {

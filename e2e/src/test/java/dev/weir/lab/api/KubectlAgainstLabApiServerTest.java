@@ -137,6 +137,14 @@ class KubectlAgainstLabApiServerTest {
     }
 
     @Test
+    void theLabHoldsWeirsClusterNetworkPolicyCrdAsHelmWouldInstallIt() throws Exception {
+        assertThat(kubectl("get", "crd", "clusternetworkpolicies.policy.networking.k8s.io", "-o",
+                "jsonpath={.metadata.annotations.policy\\.networking\\.k8s\\.io/channel}"
+                        + " {.metadata.annotations.policy\\.networking\\.k8s\\.io/bundle-version}"))
+                .isEqualTo("standard v0.2.0");
+    }
+
+    @Test
     void discoveryServesEveryKindTheLabUses() throws Exception {
         assertThat(kubectl("api-resources", "-o", "name")).contains("pods", "namespaces", "nodes",
                 "networkpolicies.networking.k8s.io", "clusternetworkpolicies.policy.networking.k8s.io");
