@@ -25,6 +25,8 @@ class RbacTest {
             rule(List.of("networking.k8s.io"), List.of("networkpolicies"), List.of("get", "list", "watch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies"), List.of("get", "list", "watch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies/status"), List.of("update", "patch")),
+            new PolicyRuleBuilder().withApiGroups("apiextensions.k8s.io").withResources("customresourcedefinitions")
+                    .withResourceNames("clusternetworkpolicies.policy.networking.k8s.io").withVerbs("get").build(),
             rule(List.of(""), List.of("events"), List.of("create", "patch")));
 
     @Test

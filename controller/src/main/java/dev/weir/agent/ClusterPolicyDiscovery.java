@@ -1,6 +1,9 @@
 package dev.weir.agent;
 
+import dev.weir.crd.ClusterNetworkPolicy;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -9,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks the API server whether it serves ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2, present only when its
  * CRD is installed), until it gets an answer. Served: the agent watches and enforces it. Not served: one warning, and
- * NetworkPolicy is enforced alone. An unreachable API server is asked again every {@link #RETRY_MILLIS} ms.
+ * NetworkPolicy is enforced alone. An unreachable API server is asked again every {@link #RETRY_MILLIS} ms. Then it
+ * reads the CRD itself once and names it ({@link InstalledCrd}: channel, bundle version, served versions), in the log
+ * and to {@code crdFound} (the info metric).
  */
 final class ClusterPolicyDiscovery implements AutoCloseable {
 
@@ -21,10 +26,12 @@ final class ClusterPolicyDiscovery implements AutoCloseable {
     static final long RETRY_MILLIS = 5000;
 
     private final KubernetesClient client;
+    private final Consumer<InstalledCrd> crdFound;
     private volatile boolean closed;
 
-    ClusterPolicyDiscovery(KubernetesClient client) {
+    ClusterPolicyDiscovery(KubernetesClient client, Consumer<InstalledCrd> crdFound) {
         this.client = client;
+        this.crdFound = crdFound;
     }
 
     /** Asks in the background (discovery blocks, and an unreachable API server must not hold up the start). */
@@ -53,8 +60,28 @@ final class ClusterPolicyDiscovery implements AutoCloseable {
                         API_VERSION);
             }
             served.accept(installed);
+            crdFound.accept(installedCrd());
             return;
         }
+    }
+
+    /** The CRD as it names itself; the chart's RBAC allows get on this one CRD only. */
+    private InstalledCrd installedCrd() {
+        InstalledCrd found;
+        try {
+            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+                    .withName(ClusterNetworkPolicy.CRD_NAME).get();
+            found = crd == null ? InstalledCrd.ABSENT : InstalledCrd.of(crd);
+        } catch (KubernetesClientException e) {
+            LOG.warn("cannot read the {} CRD (the agent needs get on customresourcedefinitions for it): {}", KIND,
+                    e.getMessage());
+            return InstalledCrd.UNREADABLE;
+        }
+        LOG.info("{} CRD: {}", KIND, found.describe());
+        if (found.state() == InstalledCrd.State.FOUND && !found.servesWeirsVersion()) {
+            LOG.warn("the {} CRD does not serve {}, the version weir reads", KIND, ClusterNetworkPolicy.VERSION);
+        }
+        return found;
     }
 
     @Override

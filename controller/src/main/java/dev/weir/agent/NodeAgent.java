@@ -71,7 +71,8 @@ public final class NodeAgent implements AutoCloseable {
         ClusterPolicyStatusWriter status = new ClusterPolicyStatusWriter(client);
         ClusterInformers informers = new ClusterInformers(client,
                 new ChangeRecorder(translator, pending, trigger, status), trigger, watchStallLimit);
-        ClusterPolicyDiscovery discovery = new ClusterPolicyDiscovery(client);
+        ClusterPolicyDiscovery discovery = new ClusterPolicyDiscovery(client,
+                crd -> metrics.clusterPolicyCrd.setLabelValues(crd.labelValues()));
         Watch watch = new Watch(informers, discovery, status);
         SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(),
                 () -> informers.cached().stream().map(o -> translator.upsert(o).change()).toList(),

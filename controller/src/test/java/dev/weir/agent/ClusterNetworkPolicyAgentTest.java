@@ -112,6 +112,39 @@ class ClusterNetworkPolicyAgentTest {
         assertThat(again.getStatus().getConditions()).hasSize(1);
     }
 
+    @Test
+    void theAgentNamesTheCrdItFoundByChannelBundleAndServedVersions() throws Exception {
+        kube.apiextensions().v1().customResourceDefinitions().resource(InstalledCrdTest.weirsCrd()).create();
+        startAgent();
+
+        assertThat(awaitMetric("weir_cluster_network_policy_crd_info{")).isEqualTo(
+                "weir_cluster_network_policy_crd_info{bundle_version=\"v0.2.0\",channel=\"standard\","
+                        + "served_versions=\"v1alpha2\",state=\"found\"} 1");
+    }
+
+    @Test
+    void withoutACrdObjectTheAgentSaysItFoundNone() throws Exception {
+        startAgent();
+
+        assertThat(awaitMetric("weir_cluster_network_policy_crd_info{")).contains("state=\"absent\"");
+    }
+
+    /** The first /metrics line that starts with {@code prefix}, once there is one. */
+    private String awaitMetric(String prefix) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var out = new java.io.ByteArrayOutputStream();
+            agent.metrics().writeTo(out);
+            var line = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith(prefix)).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no metric line starting " + prefix + " within " + WAIT);
+    }
+
     private io.fabric8.kubernetes.api.model.Condition awaitAccepted(String name) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -3,6 +3,7 @@ package dev.weir.agent.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -39,6 +40,11 @@ public final class AgentMetrics {
     public final Counter syncs = counter("weir_syncs_total", "Syncs that applied a ruleset successfully.");
     public final Counter driftRepairs = counter("weir_drift_repairs_total",
             "Drift checks that found the kernel differing from the last ruleset and re-applied it.");
+    /** Set once discovery has read the CRD; exported as {@code weir_cluster_network_policy_crd_info ... 1}. */
+    public final Info clusterPolicyCrd = Info.builder().name("weir_cluster_network_policy_crd")
+            .help("The ClusterNetworkPolicy CRD the agent found at start-up: state (found, absent or unreadable), its"
+                    + " upstream channel and bundle version annotations, the versions it serves.")
+            .labelNames("state", "channel", "bundle_version", "served_versions").register(registry);
 
     public AgentMetrics() {
         JvmMetrics.builder().register(registry);
