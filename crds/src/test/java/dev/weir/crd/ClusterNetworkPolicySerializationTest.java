@@ -74,6 +74,16 @@ class ClusterNetworkPolicySerializationTest {
     }
 
     @Test
+    void readsTheExperimentalChannelsPeersThatTheGeneratedCrdLeavesOut() {
+        // a cluster may have upstream's experimental CRD installed: its objects must still be read whole
+        EgressPeer nodes = Serialization.unmarshal("nodes: {matchLabels: {role: gw}}", EgressPeer.class);
+        EgressPeer domains = Serialization.unmarshal("domainNames: [\"*.example.com\"]", EgressPeer.class);
+
+        assertThat(nodes.getNodes().getMatchLabels()).containsEntry("role", "gw");
+        assertThat(domains.getDomainNames()).containsExactly("*.example.com");
+    }
+
+    @Test
     void writesEnumsAndOmitsUnsetFieldsAsTheApiSpellsThem() {
         ClusterNetworkPolicy cnp = Serialization.unmarshal(YAML, ClusterNetworkPolicy.class);
         String yaml = Serialization.asYaml(cnp);
