@@ -4,87 +4,113 @@ import dev.weir.agent.AgentConfig;
 import dev.weir.agent.Durations;
 import dev.weir.agent.LogSetup;
 import dev.weir.agent.NodeAgent;
+import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.sys.NetworkNamespace;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
 
-/** {@code weir agent}: the node agent, until SIGTERM. Rules stay in the kernel when it stops. */
-public final class AgentCommand implements Command {
+/**
+ * {@code weir agent}: the node agent, until SIGTERM. Rules stay in the kernel when it stops. Every flag reads its
+ * environment variable when absent ({@code ${env:VAR}} defaults): the contract table of {@code docs/agent.md}.
+ */
+@Command(name = "agent", sortOptions = false,
+        customSynopsis = "weir agent [--node NAME] [FLAGS]",
+        description = {"Run the node agent: watch the cluster, program this node's iptables chains and ipsets.", "",
+            "Every flag has an environment variable, in brackets; the flag wins."},
+        footer = {"", "Durations are written 500ms, 30s, 5m, 1h. Endpoints: /healthz /readyz /metrics."})
+public final class AgentCommand implements Subcommand {
 
-    private final Map<String, String> env;
+    static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
-    public AgentCommand() {
-        this(System.getenv());
+    @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
+            description = "the node whose pods this agent programs, the downward API's spec.nodeName "
+                    + "[NODE_NAME; required]")
+    private String node;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", defaultValue = "${env:KUBECONFIG}",
+            description = "API server access [KUBECONFIG; default: in-cluster config]")
+    private String kubeconfig;
+
+    @Option(names = "--resync-interval", paramLabel = "D", converter = PositiveDuration.class,
+            defaultValue = "${env:WEIR_RESYNC_INTERVAL:-5m}",
+            description = "full recompute and apply even without events [WEIR_RESYNC_INTERVAL; ${DEFAULT-VALUE}]")
+    private Duration resyncInterval;
+
+    @Option(names = "--min-sync-interval", paramLabel = "D", defaultValue = "${env:WEIR_MIN_SYNC_INTERVAL:-500ms}",
+            description = "bursts of events within this become one apply [WEIR_MIN_SYNC_INTERVAL; ${DEFAULT-VALUE}]")
+    private Duration minSyncInterval;
+
+    @Option(names = "--drift-check-interval", paramLabel = "D", converter = PositiveDuration.class,
+            defaultValue = "${env:WEIR_DRIFT_CHECK_INTERVAL:-60s}",
+            description = "read iptables-save and ipset list, repair drift [WEIR_DRIFT_CHECK_INTERVAL; "
+                    + "${DEFAULT-VALUE}]")
+    private Duration driftCheckInterval;
+
+    @Option(names = "--iptables-backend", paramLabel = "B", defaultValue = "${env:WEIR_IPTABLES_BACKEND:-auto}",
+            description = "auto, nft or legacy; auto: kubelet's hint chain, else the backend with more rules, else "
+                    + "nft [WEIR_IPTABLES_BACKEND; ${DEFAULT-VALUE}]")
+    private AgentConfig.Backend iptablesBackend;
+
+    @Option(names = "--mark-mask", paramLabel = "M", defaultValue = "${env:WEIR_MARK_MASK:-0xf00000}",
+            description = "packet-mark bits weir may use (hex); it takes the four lowest set bits (accept, drop, "
+                    + "seen, pass) and writes no others; fewer than four bits are refused [WEIR_MARK_MASK; "
+                    + "${DEFAULT-VALUE}]")
+    private RenderOptions marks;
+
+    @Option(names = "--http-port", paramLabel = "P", converter = Port.class,
+            defaultValue = "${env:WEIR_HTTP_PORT:-9099}",
+            description = "/healthz, /readyz, /metrics on 0.0.0.0; 0: any free port [WEIR_HTTP_PORT; "
+                    + "${DEFAULT-VALUE}]")
+    private int httpPort;
+
+    @Option(names = "--log-format", paramLabel = "F", defaultValue = "${env:WEIR_LOG_FORMAT:-text}",
+            description = "text or json [WEIR_LOG_FORMAT; ${DEFAULT-VALUE}]")
+    private AgentConfig.LogFormat logFormat;
+
+    @Option(names = "--log-level", paramLabel = "L", converter = LogLevel.class,
+            defaultValue = "${env:WEIR_LOG_LEVEL:-info}",
+            description = "error, warn, info, debug or trace [WEIR_LOG_LEVEL; ${DEFAULT-VALUE}]")
+    private String logLevel;
+
+    @Option(names = "--netns", paramLabel = "NAME", defaultValue = "${env:WEIR_NETNS}",
+            description = "program /run/netns/NAME instead of the host's namespace, as the lab does "
+                    + "[WEIR_NETNS; default: the host's]")
+    private String netns;
+
+    /** The settings picocli parsed; a blank variable counts as unset. */
+    AgentConfig config() {
+        Main.UsageException.check(present(node),
+                "the node name is required: pass --node NAME or set NODE_NAME (the downward API's spec.nodeName)");
+        return new AgentConfig(node.strip(), present(kubeconfig) ? Path.of(kubeconfig) : null, resyncInterval,
+                minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort, logFormat, logLevel,
+                present(netns) ? netns : null);
     }
 
-    AgentCommand(Map<String, String> env) {
-        this.env = env;
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
     }
 
     @Override
-    public String name() {
-        return "agent";
-    }
-
-    @Override
-    public String summary() {
-        return "run the node agent: watch the cluster, program this node's iptables chains and ipsets";
-    }
-
-    @Override
-    public String usage() {
-        StringBuilder sb = new StringBuilder("usage: weir agent [--node NAME] [flags]\n\n"
-                + "Every flag has an environment variable; the flag wins.\n\n");
-        for (AgentConfig.Setting s : AgentConfig.Setting.values()) {
-            sb.append(String.format("  %-24s %-26s default: %s%n", s.flag + " " + placeholder(s), s.env,
-                    s.defaultValue == null ? defaultText(s) : s.defaultValue));
-        }
-        sb.append("\nDurations are written 500ms, 30s, 5m, 1h. Endpoints: /healthz /readyz /metrics.");
-        return sb.toString();
-    }
-
-    private static String placeholder(AgentConfig.Setting s) {
-        return switch (s) {
-            case NODE -> "NAME";
-            case KUBECONFIG -> "FILE";
-            case RESYNC_INTERVAL, MIN_SYNC_INTERVAL, DRIFT_CHECK_INTERVAL -> "D";
-            case IPTABLES_BACKEND -> "B";
-            case MARK_MASK -> "M";
-            case HTTP_PORT -> "P";
-            case LOG_FORMAT -> "F";
-            case LOG_LEVEL -> "L";
-            case NETNS -> "NAME";
-        };
-    }
-
-    private static String defaultText(AgentConfig.Setting s) {
-        return switch (s) {
-            case NODE -> "(required)";
-            case KUBECONFIG -> "in-cluster config";
-            case NETNS -> "(host)";
-            default -> "";
-        };
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Args parsed = Args.parse(args, AgentConfig.flags(), Set.of());
-        Main.UsageException.check(parsed.positional().isEmpty(), "unexpected argument %s", parsed.positional());
-        AgentConfig config = AgentConfig.from(parsed, env);
+    public int run(PrintStream out, PrintStream err) throws Exception {
+        AgentConfig config = config();
         config.kubeconfigFile().ifPresent(f -> Main.UsageException.check(Files.isReadable(f),
                 "--kubeconfig/KUBECONFIG: cannot read %s", f));
         LogSetup.apply(config.logFormat(), config.logLevel());
-        NetworkNamespace netns = config.netnsName().map(NetworkNamespace::named).orElse(NetworkNamespace.host());
+        NetworkNamespace ns = config.netnsName().map(NetworkNamespace::named).orElse(NetworkNamespace.host());
         CountDownLatch stop = new CountDownLatch(1);
         try (KubernetesClient client = client(config);
-                NodeAgent agent = NodeAgent.start(config, client, netns)) {
+                NodeAgent agent = NodeAgent.start(config, client, ns)) {
             // SIGTERM: stop watching and syncing; the applied rules stay, so a restart opens no gap.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 agent.close();
@@ -94,7 +120,7 @@ public final class AgentCommand implements Command {
                     Durations.format(config.resyncInterval()));
             stop.await();
         } finally {
-            netns.close();
+            ns.close();
         }
         return 0;
     }
@@ -108,6 +134,44 @@ public final class AgentCommand implements Command {
             return new KubernetesClientBuilder().withConfig(c).build();
         } catch (RuntimeException e) {
             throw new Main.UsageException("--kubeconfig/KUBECONFIG: cannot read " + config.kubeconfig() + ": " + e);
+        }
+    }
+
+    /** The resync and drift intervals: a zero one would spin. */
+    static final class PositiveDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = Durations.parse(value);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("must be longer than 0");
+            }
+            return d;
+        }
+    }
+
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int p = Integer.parseInt(value.strip());
+                if (p >= 0 && p <= 65535) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what a port is
+            }
+            throw new IllegalArgumentException("\"" + value + "\" is not a port (0-65535)");
+        }
+    }
+
+    static final class LogLevel implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String level = value.strip().toLowerCase(Locale.ROOT);
+            if (!LOG_LEVELS.contains(level)) {
+                throw new IllegalArgumentException("\"" + value + "\" is not one of " + String.join(", ", LOG_LEVELS));
+            }
+            return level;
         }
     }
 }

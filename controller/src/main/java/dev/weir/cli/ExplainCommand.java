@@ -20,17 +20,59 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code weir explain}: reads manifests, compiles them, and prints who may reach whom as truth tables (or one verdict
  * with its reasons). Offline: no cluster, no kernel.
  */
-public final class ExplainCommand implements Command {
+@Command(name = "explain", sortOptions = false,
+        customSynopsis = {
+            "weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json]",
+            "       weir explain [-f] FILE|DIR|- ... --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP]"},
+        description = {"Show which pods may reach which, and why, from manifests (offline).", "",
+            "Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (multi-document YAML, "
+                    + "JSON, kind: List as printed by `kubectl get ns,pods,netpol -A -o yaml`; DIR means every "
+                    + "*.yaml, *.yml, *.json in it; - is stdin) and prints, per port and protocol, a truth table: "
+                    + "rows are sources, columns destinations, '.' allowed, 'X' denied. With --from/--to it prints "
+                    + "one verdict with the policies and rules behind it.",
+            "",
+            "Notes (assumptions, skipped objects) and rejected objects go to stderr."},
+        footer = {"", "Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), "
+                + "2 bad usage."})
+public final class ExplainCommand implements Subcommand {
 
-    private static final Set<String> VALUED = Set.of("-f", "--filename", "--ports", "--port", "--protocols",
-            "--protocol", "-o", "--output", "--from", "--to", "--family");
+    @Parameters(paramLabel = "FILE|DIR|-", description = "manifests to read")
+    private List<String> files = new ArrayList<>();
+
+    @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR|-", description = "manifests to read, as kubectl")
+    private List<String> filenames = new ArrayList<>();
+
+    @Option(names = {"--ports", "--port"}, split = ",", paramLabel = "PORT",
+            description = "ports to evaluate (default: every port some pod declares; 80 if none)")
+    private List<Integer> ports = new ArrayList<>();
+
+    @Option(names = {"--protocols", "--protocol"}, split = ",", paramLabel = "PROTOCOL",
+            description = "TCP, UDP, SCTP, case-insensitive (default: those pods declare; TCP if none)")
+    private List<Protocol> protocols = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "text|json", defaultValue = "text",
+            description = "output format (default ${DEFAULT-VALUE}; json is documented in docs/explain.md)")
+    private String format;
+
+    @Option(names = "--from", paramLabel = "NS/POD|IP", description = "a single pair: namespace/pod, or an IP "
+            + "address (a client or service outside the cluster, or a node; only the pod's side is judged)")
+    private String from;
+
+    @Option(names = "--to", paramLabel = "NS/POD|IP", description = "the single pair's other end, as --from")
+    private String to;
+
+    @Option(names = "--family", paramLabel = "ipv4|ipv6", description = "judge packets of this family only "
+            + "(dual-stack); default: per pair, the first family both pods have, IPv4 before IPv6")
+    private String familyName;
 
     private final InputStream stdin;
 
@@ -44,57 +86,16 @@ public final class ExplainCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "explain";
-    }
-
-    @Override
-    public String summary() {
-        return "show which pods may reach which, and why, from manifests (offline)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json]
-                       weir explain [-f] FILE|DIR|- ... --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP]
-
-                Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (multi-document YAML, JSON,
-                kind: List as printed by `kubectl get ns,pods,netpol -A -o yaml`; DIR means every *.yaml, *.yml,
-                *.json in it; - is stdin) and prints, per port and protocol, a truth table: rows are sources,
-                columns destinations, '.' allowed, 'X' denied. With --from/--to it prints one verdict with the
-                policies and rules behind it.
-
-                  --ports LIST       ports to evaluate (default: every port some pod declares; 80 if none)
-                  --protocols LIST   TCP, UDP, SCTP, case-insensitive (default: those pods declare; TCP if none)
-                  -o text|json       output format (default text; json is documented in docs/explain.md)
-                  --from, --to       a single pair: namespace/pod, or an IP address (a client or service
-                                     outside the cluster, or a node; only the pod's side is judged)
-                  --port, --protocol the single pair's port and protocol (default: as for the tables)
-                  --family ipv4|ipv6 judge packets of this family only (dual-stack); default: per pair, the first
-                                     family both pods have, IPv4 before IPv6
-
-                Notes (assumptions, skipped objects) and rejected objects go to stderr.
-                Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), 2 bad usage.""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, VALUED, Set.of());
-        List<String> sources = new ArrayList<>(args.values("-f"));
-        sources.addAll(args.values("--filename"));
-        sources.addAll(args.positional());
+    public int run(PrintStream out, PrintStream err) {
+        List<String> sources = new ArrayList<>(filenames);
+        sources.addAll(files);
         Main.UsageException.check(!sources.isEmpty(), "give at least one FILE, DIR or - (stdin)");
-        String format = args.value("-o").or(() -> args.value("--output")).orElse("text");
         Main.UsageException.check(format.equals("text") || format.equals("json"),
                 "-o wants text or json, got \"%s\"", format);
-        boolean single = args.has("--from") || args.has("--to");
-        Main.UsageException.check(!single || (args.has("--from") && args.has("--to")),
-                "--from and --to go together");
-        List<Integer> ports = ports(args);
-        List<Protocol> protocols = protocols(args);
-
-        IpFamily family = family(args);
+        boolean single = from != null || to != null;
+        Main.UsageException.check(!single || (from != null && to != null), "--from and --to go together");
+        ports.forEach(n -> Main.UsageException.check(n >= 1 && n <= 65535, "port %d out of range 1-65535", n));
+        IpFamily family = family(familyName);
 
         LoadResult loaded = ManifestLoader.load(sources, stdin);
         loaded.notes().forEach(n -> err.println("note: " + n));
@@ -110,10 +111,10 @@ public final class ExplainCommand implements Command {
         }
         List<PortProtocol> targets = targets(reachability, ports, protocols, err);
         if (single) {
-            Endpoint src = end(reachability, args.value("--from").orElseThrow(), err);
-            Endpoint dst = end(reachability, args.value("--to").orElseThrow(), err);
-            String from = Reachability.name(src);
-            String to = Reachability.name(dst);
+            Endpoint src = end(reachability, from, err);
+            Endpoint dst = end(reachability, to, err);
+            String fromName = Reachability.name(src);
+            String toName = Reachability.name(dst);
             // an address end fixes the family: its own
             IpFamily pairFamily = family != null ? family
                     : Stream.of(src, dst).filter(Reachability::isOutside).map(e -> e.ips().get(0).family())
@@ -123,11 +124,12 @@ public final class ExplainCommand implements Command {
                 out.print(TruthTableJson.write(table, loaded.notes()));
             } else {
                 for (PortProtocol t : targets) {
-                    TruthTable.Cell c = table.cell(from, to, t).orElse(null);
+                    TruthTable.Cell c = table.cell(fromName, toName, t).orElse(null);
                     if (c == null) {
-                        out.println(from + " -> " + to + " " + t + ": no " + pairFamily + " address on both ends");
+                        out.println(fromName + " -> " + toName + " " + t + ": no " + pairFamily
+                                + " address on both ends");
                     } else {
-                        out.print(Explainer.explain(from, to, t, c));
+                        out.print(Explainer.explain(fromName, toName, t, c));
                     }
                 }
             }
@@ -172,8 +174,7 @@ public final class ExplainCommand implements Command {
         return reachability.outside(address);
     }
 
-    private static IpFamily family(Args args) {
-        String f = args.value("--family").orElse(null);
+    private static IpFamily family(String f) {
         if (f == null) {
             return null;
         }
@@ -182,40 +183,6 @@ public final class ExplainCommand implements Command {
             case "ipv6", "v6", "6" -> IpFamily.V6;
             default -> throw new Main.UsageException("--family wants ipv4 or ipv6, got \"" + f + "\"");
         };
-    }
-
-    private static List<Integer> ports(Args args) {
-        List<Integer> out = new ArrayList<>();
-        for (String flag : List.of("--ports", "--port")) {
-            for (String v : args.values(flag)) {
-                for (String p : Main.csv(v)) {
-                    try {
-                        int n = Integer.parseInt(p);
-                        Main.UsageException.check(n >= 1 && n <= 65535, "port %d out of range 1-65535", n);
-                        out.add(n);
-                    } catch (NumberFormatException e) {
-                        throw new Main.UsageException(flag + " wants numbers, got \"" + p + "\"");
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<Protocol> protocols(Args args) {
-        List<Protocol> out = new ArrayList<>();
-        for (String flag : List.of("--protocols", "--protocol")) {
-            for (String v : args.values(flag)) {
-                for (String p : Main.csv(v)) {
-                    try {
-                        out.add(Protocol.parse(p));
-                    } catch (IllegalArgumentException e) {
-                        throw new Main.UsageException(flag + ": " + e.getMessage());
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /**

@@ -15,17 +15,49 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code weir render --node NAME}: the ipsets and iptables chains the agent would program on one node, from
  * manifests, as the exact payloads it hands to {@code ipset restore} and {@code iptables-restore --noflush}. Offline:
  * nothing is applied.
  */
-public final class RenderCommand implements Command {
+@Command(name = "render", sortOptions = false,
+        customSynopsis = "weir render --node NAME [-f] FILE|DIR|- ... [--only ipset|iptables|ip6tables]",
+        description = {"Print the ipsets and iptables rules weir would program on a node (offline).", "",
+            "Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (as `weir explain` does) "
+                    + "and prints what the agent on node NAME would program: the `ipset restore` payload, then the "
+                    + "`iptables-restore --noflush` payload for the IPv4 filter table, then the IPv6 one when the "
+                    + "node has IPv6 rules. Sections start with a `#` header line. The iptables payloads insert the "
+                    + "three hooks (FORWARD, INPUT, OUTPUT) at position 1; the agent inserts them only when missing.",
+            "",
+            "Notes and rejected objects go to stderr."},
+        footer = {"", "Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), "
+                + "2 bad usage."})
+public final class RenderCommand implements Subcommand {
 
-    private static final Set<String> VALUED = Set.of("-f", "--filename", "--node", "--only", "--mark-mask");
     private static final List<String> SECTIONS = List.of("ipset", "iptables", "ip6tables");
+
+    @Parameters(paramLabel = "FILE|DIR|-", description = "manifests to read")
+    private List<String> files = new ArrayList<>();
+
+    @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR|-", description = "manifests to read, as kubectl")
+    private List<String> filenames = new ArrayList<>();
+
+    @Option(names = "--node", paramLabel = "NAME", description = "the node (spec.nodeName of its pods)")
+    private String node;
+
+    @Option(names = "--only", paramLabel = "WHAT",
+            description = "print one payload (ipset, iptables or ip6tables) without headers, ready to pipe into "
+                    + "its tool")
+    private String only;
+
+    @Option(names = "--mark-mask", paramLabel = "M", defaultValue = "0xf00000",
+            description = "the packet-mark bits weir may use, as the agent's --mark-mask (default ${DEFAULT-VALUE};"
+                    + " the four lowest set bits are used)")
+    private RenderOptions options;
 
     private final InputStream stdin;
 
@@ -39,54 +71,13 @@ public final class RenderCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "render";
-    }
-
-    @Override
-    public String summary() {
-        return "print the ipsets and iptables rules weir would program on a node (offline)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: weir render --node NAME [-f] FILE|DIR|- ... [--only ipset|iptables|ip6tables]
-
-                Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (as `weir explain`
-                does) and prints what the agent on node NAME would program: the `ipset restore` payload, then the
-                `iptables-restore --noflush` payload for the IPv4 filter table, then the IPv6 one when the node has
-                IPv6 rules. Sections start with a `#` header line. The iptables payloads insert the three hooks
-                (FORWARD, INPUT, OUTPUT) at position 1; the agent inserts them only when missing.
-
-                  --node NAME   the node (spec.nodeName of its pods)
-                  --only WHAT   print one payload without headers, ready to pipe into its tool
-                  --mark-mask M the packet-mark bits weir may use, as the agent's --mark-mask (default
-                                0xf00000; the four lowest set bits are used)
-
-                Notes and rejected objects go to stderr.
-                Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), 2 bad usage.""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, VALUED, Set.of());
-        List<String> sources = new ArrayList<>(args.values("-f"));
-        sources.addAll(args.values("--filename"));
-        sources.addAll(args.positional());
+    public int run(PrintStream out, PrintStream err) {
+        List<String> sources = new ArrayList<>(filenames);
+        sources.addAll(files);
         Main.UsageException.check(!sources.isEmpty(), "give at least one FILE, DIR or - (stdin)");
-        String node = args.value("--node").orElseThrow(() -> new Main.UsageException("--node NAME is required"));
-        String only = args.value("--only").orElse(null);
+        Main.UsageException.check(node != null, "--node NAME is required");
         Main.UsageException.check(only == null || SECTIONS.contains(only),
                 "--only wants one of %s, got \"%s\"", String.join(", ", SECTIONS), only);
-        RenderOptions options = RenderOptions.defaults();
-        if (args.has("--mark-mask")) {
-            try {
-                options = RenderOptions.parseMask(args.value("--mark-mask").orElseThrow());
-            } catch (IllegalArgumentException e) {
-                throw new Main.UsageException("--mark-mask: " + e.getMessage());
-            }
-        }
 
         LoadResult loaded = ManifestLoader.load(sources, stdin);
         loaded.notes().forEach(n -> err.println("note: " + n));

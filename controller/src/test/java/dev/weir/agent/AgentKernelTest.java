@@ -6,6 +6,7 @@ import static dev.weir.agent.Kube.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.sys.NetworkNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -88,10 +89,9 @@ class AgentKernelTest {
         kube.resource(namespace("dev")).create();
         kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
         kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
-        AgentConfig config = AgentConfig.from(dev.weir.cli.Args.parse(List.of("--node", "n1", "--mark-mask",
-                "0xf0000000"), AgentConfig.flags(), java.util.Set.of()), java.util.Map.of())
-                .withHttpPort(-1).withNetns(netnsName)
-                .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
+        AgentConfig config = new AgentConfig("n1", null, Duration.ofMinutes(5), Duration.ofMillis(50),
+                Duration.ofMinutes(1), AgentConfig.Backend.AUTO, RenderOptions.parseMask("0xf0000000"), -1,
+                AgentConfig.LogFormat.TEXT, "info", netnsName);
         agent = NodeAgent.start(config, agentClient, netns);
 
         String rules = awaitIn(List.of("iptables-nft-save", "-t", "filter"),

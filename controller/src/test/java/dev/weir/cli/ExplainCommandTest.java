@@ -25,13 +25,7 @@ class ExplainCommandTest {
         ExplainCommand c = new ExplainCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int exit;
-        try {
-            exit = c.run(List.of(args), o, e);
-        } catch (Main.UsageException ex) {
-            exit = 2; // what Main does with it
-            e.println(ex.getMessage());
-        }
+        int exit = Main.run(c, List.of(args), o, e);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -204,7 +198,7 @@ class ExplainCommandTest {
 
     @Test
     void commandIsRegisteredForMain() {
-        assertThat(Main.commands()).containsKey("explain");
+        assertThat(Main.commandLine().getSubcommands()).containsKey("explain");
     }
 
     @Test

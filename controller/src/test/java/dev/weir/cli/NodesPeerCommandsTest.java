@@ -15,10 +15,10 @@ class NodesPeerCommandsTest {
     private record Run(int exit, String out, String err) {
     }
 
-    private static Run run(Command c, String... args) throws Exception {
+    private static Run run(Subcommand c, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = c.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = Main.run(c, List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -21,13 +21,7 @@ class RenderCommandTest {
         RenderCommand c = new RenderCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int exit;
-        try {
-            exit = c.run(List.of(args), o, e);
-        } catch (Main.UsageException ex) {
-            exit = 2;
-            e.println(ex.getMessage());
-        }
+        int exit = Main.run(c, List.of(args), o, e);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -125,7 +119,7 @@ class RenderCommandTest {
 
     @Test
     void commandIsRegisteredForMain() {
-        assertThat(ServiceLoader.load(Command.class).stream().map(p -> p.type().getSimpleName()))
+        assertThat(ServiceLoader.load(Subcommand.class).stream().map(p -> p.type().getSimpleName()))
                 .contains("RenderCommand");
     }
 }

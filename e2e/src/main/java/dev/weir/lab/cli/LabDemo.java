@@ -1,6 +1,7 @@
 package dev.weir.lab.cli;
 
-import dev.weir.cli.Args;
+import dev.weir.cli.Main;
+import dev.weir.cli.Subcommand;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableDiff;
@@ -24,11 +25,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code weir lab demo}: the README's worked example on a real lab. {@code up -f examples/cluster.yaml}, then no
@@ -39,16 +43,57 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The agents apply a change asynchronously, so a step probes until packets agree with explain or
  * {@code --settle} passes, and shows the last probe. Only the port/protocol pairs the pods declare are probed.
  */
-final class LabDemo {
+@Command(name = "demo", sortOptions = false,
+        description = {"The README's example on a real lab: packets against explain, policy by policy.", "",
+            "up -f cluster.yaml; no policy, then deny-all-ingress, allow-80-ingress, deny-all-egress from "
+                + "the same directory, each with kubectl apply; after each the probed and explain's matrices; down "
+                + "(also on failure or Ctrl-C). Exit 1 on any difference."})
+final class LabDemo implements Subcommand {
 
     static final List<String> POLICIES = List.of("deny-all-ingress.yaml", "allow-80-ingress.yaml",
             "deny-all-egress.yaml");
 
-    int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Args a = LabCommand.parse(args, Set.of("-f", "--topology", "--backend", "--agents", "--prefix", "--api-port",
-                "--agent-http-base", "--timeout", "--settle", "--save"));
+    @Option(names = "-f", paramLabel = "FILE", defaultValue = "examples/cluster.yaml",
+            description = "the cluster; the policies are read from its directory (default ${DEFAULT-VALUE})")
+    Path cluster;
+
+    @Option(names = "--topology", paramLabel = "T", description = "as for up")
+    String topology;
+
+    @Option(names = "--backend", paramLabel = "B", description = "as for up")
+    String backend;
+
+    @Option(names = "--agents", paramLabel = "MODE", defaultValue = "in-process",
+            description = "as for up (default ${DEFAULT-VALUE})")
+    String agents;
+
+    @Option(names = "--prefix", paramLabel = "P", defaultValue = LabRequest.DEFAULT_PREFIX,
+            description = "as for up (default ${DEFAULT-VALUE})")
+    String prefix;
+
+    @Option(names = "--api-port", paramLabel = "PORT", description = "as for up")
+    String apiPort;
+
+    @Option(names = "--agent-http-base", paramLabel = "PORT", description = "as for up")
+    String agentHttpBase;
+
+    @Option(names = "--timeout", paramLabel = "D", defaultValue = "300ms",
+            description = "how long a probe waits for an answer (default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Option(names = "--settle", paramLabel = "D", defaultValue = "15s",
+            description = "how long a step probes until packets agree with explain (default ${DEFAULT-VALUE})")
+    Duration settle;
+
+    @Option(names = "--save", paramLabel = "DIR", description = "write each step's matrices there as JSON")
+    Path save;
+
+    @Mixin
+    LabSupport.StateDir state;
+
+    @Override
+    public int run(PrintStream out, PrintStream err) throws Exception {
         LabSupport.requireRoot();
-        Path cluster = Path.of(a.value("-f", "examples/cluster.yaml"));
         Path dir = cluster.toAbsolutePath().getParent();
         for (Path p : policyFiles(dir)) {
             if (!Files.exists(p)) {
@@ -56,19 +101,20 @@ final class LabDemo {
                 return 2;
             }
         }
-        String prefix = a.value("--prefix", LabRequest.DEFAULT_PREFIX);
-        List<String> stateArgs = a.value("--state-dir").map(d -> List.of("--state-dir", d)).orElse(List.of());
-        StateStore store = StateStore.resolve(a.value("--state-dir"));
-        Duration timeout = LabDurations.parse(a.value("--timeout", "300ms"), "--timeout");
-        Duration settle = LabDurations.parse(a.value("--settle", "15s"), "--settle");
-        Optional<Path> save = a.value("--save").map(Path::of);
+        StateStore store = state.store();
 
-        List<String> up = new ArrayList<>(List.of("-f", cluster.toString(), "--prefix", prefix,
-                "--agents", a.value("--agents", "in-process")));
-        for (String f : List.of("--topology", "--backend", "--api-port", "--agent-http-base")) {
-            a.value(f).ifPresent(v -> up.addAll(List.of(f, v)));
-        }
-        up.addAll(stateArgs);
+        List<String> up = new ArrayList<>(List.of("-f", cluster.toString(), "--prefix", prefix, "--agents", agents));
+        Map<String, String> asGiven = new LinkedHashMap<>();
+        asGiven.put("--topology", topology);
+        asGiven.put("--backend", backend);
+        asGiven.put("--api-port", apiPort);
+        asGiven.put("--agent-http-base", agentHttpBase);
+        asGiven.put("--state-dir", state.dir);
+        asGiven.forEach((flag, value) -> {
+            if (value != null) {
+                up.addAll(List.of(flag, value));
+            }
+        });
         out.println("== weir lab up " + String.join(" ", up));
         long t0 = System.nanoTime();
         // one down, whoever comes first; a Ctrl-C during the main thread's down waits for it (the JVM halts when its
@@ -87,7 +133,7 @@ final class LabDemo {
         Runtime.getRuntime().addShutdownHook(hook);
         int disagreeing = 0;
         try {
-            if (new LabUp().run(up, out, err) != 0) {
+            if (Main.run(new LabUp(), up, out, err) != 0) {
                 return 1; // up has torn down what it built
             }
             LabState s = LabSupport.readyLab(store);
@@ -106,15 +152,10 @@ final class LabDemo {
                             : "+ " + dir.relativize(policy.toAbsolutePath()) + " (kubectl apply)";
                     out.println();
                     out.println("== step " + (i + 1) + ": " + heading);
-                    if (policy != null) {
-                        List<String> kubectl = new ArrayList<>(stateArgs);
-                        kubectl.addAll(List.of("apply", "-f", policy.toString()));
-                        if (LabKubectl.kubectl(kubectl, out, err) != 0) {
-                            err.println("weir lab demo: kubectl apply failed; applying through fabric8 instead");
-                            List<String> f8 = new ArrayList<>(List.of("-f", policy.toString()));
-                            f8.addAll(stateArgs);
-                            LabKubectl.fabric8("apply", f8, out);
-                        }
+                    if (policy != null
+                            && LabKubectl.kubectl(store, List.of("apply", "-f", policy.toString()), out, err) != 0) {
+                        err.println("weir lab demo: kubectl apply failed; applying through fabric8 instead");
+                        LabObjects.apply(store, policy, out);
                     }
                     long st = System.nanoTime();
                     Step step = settle(client, prober, pods, targets, settle);
@@ -132,11 +173,11 @@ final class LabDemo {
                         out.printf("agree: NO, %d cells differ after %d ms:%n", step.diff().size(), ms);
                         out.print(TruthTableDiff.render(step.diff()));
                     }
-                    if (save.isPresent()) {
-                        Files.createDirectories(save.get());
-                        Files.writeString(save.get().resolve("step-" + (i + 1) + "-probed.json"),
+                    if (save != null) {
+                        Files.createDirectories(save);
+                        Files.writeString(save.resolve("step-" + (i + 1) + "-probed.json"),
                                 TruthTableJson.write(step.probed(), List.of(heading)));
-                        Files.writeString(save.get().resolve("step-" + (i + 1) + "-explain.json"),
+                        Files.writeString(save.resolve("step-" + (i + 1) + "-explain.json"),
                                 TruthTableJson.write(step.explained(), List.of(heading)));
                     }
                 }

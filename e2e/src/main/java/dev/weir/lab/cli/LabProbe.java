@@ -1,7 +1,6 @@
 package dev.weir.lab.cli;
 
-import dev.weir.cli.Args;
-import dev.weir.cli.Main;
+import dev.weir.cli.Subcommand;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableDiff;
@@ -24,60 +23,72 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code weir lab probe}: the truth table of real packets, in explain's format; with {@code --compare} also explain's
  * table for the lab's current objects, their comparison and the differing cells (exit 1 when any differ).
  */
-final class LabProbe {
+@Command(name = "probe", sortOptions = false,
+        description = {"Real packets from every pod to every pod; prints the truth table of weir explain.", "",
+            "With --compare also explain's table for the lab's current objects and the differing cells; "
+                + "exit 1 when any differ."})
+final class LabProbe implements Subcommand {
 
-    int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(args, Set.of("--ports", "--protocols", "-o", "--parallel", "--timeout", "--state-dir"),
-                Set.of("--compare"));
-        boolean compare = a.has("--compare");
+    @Option(names = "--ports", split = ",", paramLabel = "PORT",
+            description = "ports to probe (default: every port some pod declares; 80 if none)")
+    List<Integer> ports = new ArrayList<>();
+
+    @Option(names = "--protocols", split = ",", paramLabel = "PROTOCOL", defaultValue = "tcp,udp,sctp",
+            description = "tcp, udp, sctp (default ${DEFAULT-VALUE})")
+    List<Protocol> protocols;
+
+    @Option(names = "-o", paramLabel = "text|json", defaultValue = "text",
+            description = "output format (default ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--compare", description = "compare with explain's table")
+    boolean compare;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "24",
+            description = "probes at once (default ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = "--timeout", paramLabel = "D", defaultValue = "1000ms",
+            description = "how long a probe waits for an answer (default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Mixin
+    LabSupport.StateDir state;
+
+    @Override
+    public int run(PrintStream out, PrintStream err) throws Exception {
         LabSupport.requireRoot();
-        StateStore store = StateStore.resolve(a.value("--state-dir"));
+        StateStore store = state.store();
         LabState s = LabSupport.readyLab(store);
         LabPlan plan = s.plan();
 
-        List<Protocol> protocols = new ArrayList<>();
-        for (String p : Main.csv(a.value("--protocols", "tcp,udp,sctp"))) {
-            try {
-                protocols.add(Protocol.parse(p));
-            } catch (IllegalArgumentException e) {
-                throw new Main.UsageException(e.getMessage());
-            }
-        }
         if (protocols.remove(Protocol.SCTP)) {
             protocols.add(Protocol.SCTP); // last; without kernel SCTP sockets it is probed with raw INIT packets
         }
-        List<Integer> ports = new ArrayList<>();
-        if (a.value("--ports").isPresent()) {
-            for (String p : Main.csv(a.value("--ports").get())) {
-                try {
-                    ports.add(Integer.parseInt(p));
-                } catch (NumberFormatException e) {
-                    throw new Main.UsageException("--ports wants numbers, got \"" + p + "\"");
-                }
-            }
-        } else {
+        if (ports.isEmpty()) {
             TreeSet<Integer> declared = new TreeSet<>();
             plan.pods().forEach(p -> p.ports().stream().map(ContainerPort::port).forEach(declared::add));
             ports.addAll(declared.isEmpty() ? List.of(80) : declared);
         }
-        Duration timeout = LabDurations.parse(a.value("--timeout", "1000ms"), "--timeout");
 
         long t0 = System.nanoTime();
         List<ProbeResult> results;
-        try (Prober prober = new Prober(plan, a.intValue("--parallel", 24), timeout, 2, !s.sctp())) {
+        try (Prober prober = new Prober(plan, parallel, timeout, 2, !s.sctp())) {
             results = prober.probeAll(ports, protocols);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         List<String> pods = plan.pods().stream().map(LabPlan.PodPlan::key).toList();
         TruthTable probed = ProbeTable.of(pods, results);
-        boolean json = "json".equals(a.value("-o", "text"));
+        boolean json = "json".equals(format);
         List<String> notes = new ArrayList<>();
         notes.add(results.size() + " probes in " + millis + " ms");
         if (s.sctpNote() != null) {

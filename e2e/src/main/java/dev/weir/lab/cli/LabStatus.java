@@ -1,6 +1,6 @@
 package dev.weir.lab.cli;
 
-import dev.weir.cli.Args;
+import dev.weir.cli.Subcommand;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.state.StateStore;
 import dev.weir.lab.topology.LabPlan;
@@ -15,16 +15,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code weir lab status}: what the state file says, whether the daemon lives, and each agent's /readyz. */
-final class LabStatus {
+@Command(name = "status", description = "Nodes, pods with IPs and nodes, API server, agent health.")
+final class LabStatus implements Subcommand {
 
-    int run(List<String> args, PrintStream out) {
-        Args a = LabCommand.parse(args, Set.of("-o"));
-        StateStore store = StateStore.resolve(a.value("--state-dir"));
+    @Option(names = "-o", paramLabel = "text|json", defaultValue = "text",
+            description = "output format (default ${DEFAULT-VALUE})")
+    String format;
+
+    @Mixin
+    LabSupport.StateDir stateDir;
+
+    @Override
+    public int run(PrintStream out, PrintStream err) {
+        StateStore store = stateDir.store();
         Optional<LabState> state = store.read();
-        boolean json = "json".equals(a.value("-o", "text"));
+        boolean json = "json".equals(format);
         if (state.isEmpty()) {
             out.println(json ? "{\"status\":\"DOWN\"}" : "no lab (state dir " + store.dir() + ")");
             return 1;

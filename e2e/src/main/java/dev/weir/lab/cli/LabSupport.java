@@ -3,11 +3,28 @@ package dev.weir.lab.cli;
 import dev.weir.iptables.sys.LibC;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.state.StateStore;
+import java.util.Optional;
+import picocli.CommandLine.Option;
 
-/** Checks shared by the verbs. */
+/** What the verbs share: the state directory option and the checks that a lab can run or is up. */
 final class LabSupport {
 
     private LabSupport() {
+    }
+
+    /** {@code --state-dir}, mixed into every verb. */
+    static final class StateDir {
+        @Option(names = "--state-dir", paramLabel = "DIR",
+                description = "the lab's state (default: $WEIR_LAB_DIR, else /var/run/weir-lab)")
+        String dir;
+
+        StateStore store() {
+            return StateStore.resolve(value());
+        }
+
+        Optional<String> value() {
+            return Optional.ofNullable(dir);
+        }
     }
 
     static void requireRoot() {

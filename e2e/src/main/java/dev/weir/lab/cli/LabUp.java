@@ -1,7 +1,7 @@
 package dev.weir.lab.cli;
 
-import dev.weir.cli.Args;
 import dev.weir.cli.Main;
+import dev.weir.cli.Subcommand;
 import dev.weir.lab.LabDaemon;
 import dev.weir.lab.LabFiles;
 import dev.weir.lab.LabRequest;
@@ -21,40 +21,73 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code weir lab up}: writes the request, starts {@code weir lab serve} detached ({@code setsid}, output to
  * {@code daemon.log}) and waits until the state file says READY or FAILED. On failure it prints the reason and the end
  * of the log and tears down whatever was built.
  */
-final class LabUp {
+@Command(name = "up", sortOptions = false,
+        description = "Build the lab, start its daemon (API server, pod servers, agents), wait until ready.")
+final class LabUp implements Subcommand {
 
     private static final long WAIT_MILLIS = 120_000;
 
-    int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Args a = LabCommand.parse(args, Set.of("--nodes", "--topology", "--backend", "-f", "--api-port", "--agents",
-                "--prefix", "--agent-http-base"));
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "2", description = "nodes (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--topology", paramLabel = "T", defaultValue = "flannel",
+            description = "flannel or canal (default ${DEFAULT-VALUE})")
+    String topologyName;
+
+    @Option(names = "--backend", paramLabel = "B", defaultValue = "vxlan",
+            description = "vxlan or host-gw (default ${DEFAULT-VALUE})")
+    String backendName;
+
+    @Option(names = "-f", paramLabel = "FILE",
+            description = "the cluster: Namespace and Pod manifests (default: a built-in cluster)")
+    Path file;
+
+    @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "" + LabRequest.DEFAULT_API_PORT,
+            description = "the API server's port (default ${DEFAULT-VALUE})")
+    int apiPort;
+
+    @Option(names = "--agents", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto, none, process or in-process (default ${DEFAULT-VALUE})")
+    String agents;
+
+    @Option(names = "--prefix", paramLabel = "P", defaultValue = LabRequest.DEFAULT_PREFIX,
+            description = "prefix of the lab's network namespaces (default ${DEFAULT-VALUE})")
+    String prefix;
+
+    @Option(names = "--agent-http-base", paramLabel = "PORT", defaultValue = "" + LabRequest.DEFAULT_AGENT_HTTP_BASE,
+            description = "the agent on node i serves /healthz, /readyz, /metrics on PORT+i (default ${DEFAULT-VALUE})")
+    int agentHttpBase;
+
+    @Mixin
+    LabSupport.StateDir state;
+
+    @Override
+    public int run(PrintStream out, PrintStream err) throws Exception {
         LabSupport.requireRoot();
-        int nodes = a.intValue("--nodes", 2);
         Topology topology;
         Backend backend;
         try {
-            topology = Topology.parse(a.value("--topology", "flannel"));
-            backend = Backend.parse(a.value("--backend", "vxlan"));
+            topology = Topology.parse(topologyName);
+            backend = Backend.parse(backendName);
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
-        Optional<String> file = a.value("-f");
         List<String> notes = new ArrayList<>();
-        LabSpec spec = file.isPresent()
-                ? ManifestSpecLoader.load(Path.of(file.get()), nodes, topology, backend, notes::add)
+        LabSpec spec = file != null
+                ? ManifestSpecLoader.load(file, nodes, topology, backend, notes::add)
                 : LabSpec.defaultCluster(nodes, topology, backend);
-        LabRequest request = new LabRequest(spec, a.value("--prefix", LabRequest.DEFAULT_PREFIX),
-                a.intValue("--api-port", LabRequest.DEFAULT_API_PORT), a.value("--agents", "auto"),
-                a.intValue("--agent-http-base", LabRequest.DEFAULT_AGENT_HTTP_BASE));
+        LabRequest request = new LabRequest(spec, prefix, apiPort, agents, agentHttpBase);
 
-        StateStore store = StateStore.resolve(a.value("--state-dir"));
+        StateStore store = state.store();
         Files.createDirectories(store.dir());
         Optional<LabState> old = store.read();
         if (old.isPresent() && LabSupport.daemonAlive(old.get())) {

@@ -1,0 +1,163 @@
+package dev.weir.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.weir.agent.AgentConfig;
+import dev.weir.iptables.render.RenderOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** {@code weir agent}'s flags and environment variables: the contract table of docs/agent.md. */
+class AgentCommandTest {
+
+    /** Every variable the agent reads; the in-process tests need them unset, the subprocess ones set them. */
+    private static final List<String> VARIABLES = List.of("NODE_NAME", "KUBECONFIG", "WEIR_RESYNC_INTERVAL",
+            "WEIR_MIN_SYNC_INTERVAL", "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK",
+            "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "WEIR_NETNS");
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static AgentConfig parse(String... flags) {
+        assumeTrue(VARIABLES.stream().allMatch(v -> System.getenv(v) == null), "the agent's variables are unset");
+        AgentCommand c = new AgentCommand();
+        Main.configure(new CommandLine(c)).parseArgs(flags);
+        return c.config();
+    }
+
+    /** {@code weir agent} in this JVM; every case fails before the agent would start (no such kubeconfig). */
+    private static Run weirAgent(List<String> flags) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(flags);
+        args.addAll(List.of("--kubeconfig", "/nonexistent/kubeconfig"));
+        int exit = Main.run(new AgentCommand(), args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** {@code weir agent args} in a fresh JVM whose environment holds exactly {@code env} of the agent's variables. */
+    private static Run weirAgentWithEnvironment(Map<String, String> env, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "agent"));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        VARIABLES.forEach(pb.environment()::remove);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out, err);
+    }
+
+    @Test
+    void defaultsAreTheContractTable() {
+        AgentConfig c = parse("--node", "n1");
+
+        assertThat(c).isEqualTo(new AgentConfig("n1", null, Duration.ofMinutes(5), Duration.ofMillis(500),
+                Duration.ofSeconds(60), AgentConfig.Backend.AUTO, RenderOptions.defaults(), 9099,
+                AgentConfig.LogFormat.TEXT, "info", null));
+        assertThat(c).isEqualTo(AgentConfig.defaults("n1"));
+    }
+
+    @Test
+    void everyFlagSetsItsSetting() {
+        AgentConfig c = parse("--node=n2", "--kubeconfig", "/k", "--resync-interval", "1h", "--min-sync-interval",
+                "100ms", "--drift-check-interval", "30s", "--iptables-backend", "legacy", "--mark-mask", "0xf000",
+                "--http-port", "9100", "--log-format", "json", "--log-level", "DEBUG", "--netns", "wl-n2");
+
+        assertThat(c).isEqualTo(new AgentConfig("n2", Path.of("/k"), Duration.ofHours(1), Duration.ofMillis(100),
+                Duration.ofSeconds(30), AgentConfig.Backend.LEGACY, new RenderOptions(0x1000, 0x2000, 0x4000, 0x8000),
+                9100, AgentConfig.LogFormat.JSON, "debug", "wl-n2"));
+    }
+
+    @Test
+    void environmentVariablesAreHonouredAndAFlagWinsOverItsVariable() throws Exception {
+        Run help = weirAgentWithEnvironment(Map.of("WEIR_RESYNC_INTERVAL", "1h", "WEIR_HTTP_PORT", "1234"),
+                "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("[WEIR_RESYNC_INTERVAL; 1h]", "[WEIR_HTTP_PORT; 1234]");
+
+        // NODE_NAME is taken (else: "the node name is required"), and so is KUBECONFIG, which cannot be read
+        Run node = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "KUBECONFIG", "/nonexistent/k"));
+        assertThat(node.exit()).as(node.err()).isEqualTo(2);
+        assertThat(node.err()).contains("--kubeconfig/KUBECONFIG: cannot read /nonexistent/k");
+
+        Run flagWins = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_MARK_MASK", "0x4000"),
+                "--mark-mask", "0xf00000", "--kubeconfig", "/nonexistent/flag");
+        assertThat(flagWins.err()).contains("cannot read /nonexistent/flag").doesNotContain("mark mask 0x4000");
+    }
+
+    @Test
+    void aBadVariableIsRefusedNamingTheVariable() throws Exception {
+        Run r = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_MARK_MASK", "0x4000",
+                "KUBECONFIG", "/nonexistent/k"));
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("weir agent: WEIR_MARK_MASK: mark mask 0x4000 must have at least 4 bits set");
+    }
+
+    static Stream<Arguments> badFlags() {
+        return Stream.of(
+                Arguments.of(List.of(), "the node name is required: pass --node NAME or set NODE_NAME"),
+                Arguments.of(List.of("--node", "n1", "--resync-interval", "5x"),
+                        "--resync-interval: \"5x\" is not a duration (write e.g. 500ms, 30s, 5m, 1h)"),
+                Arguments.of(List.of("--node", "n1", "--min-sync-interval=fast"), "--min-sync-interval: \"fast\""),
+                Arguments.of(List.of("--node", "n1", "--drift-check-interval", "0s"),
+                        "--drift-check-interval: must be longer than 0"),
+                Arguments.of(List.of("--node", "n1", "--iptables-backend", "ebpf"),
+                        "--iptables-backend: expected one of [AUTO, NFT, LEGACY] (case-insensitive) but was 'ebpf'"),
+                Arguments.of(List.of("--node", "n1", "--http-port", "70000"),
+                        "--http-port: \"70000\" is not a port (0-65535)"),
+                Arguments.of(List.of("--node", "n1", "--log-format", "xml"), "--log-format: expected one of"),
+                Arguments.of(List.of("--node", "n1", "--log-level", "loud"),
+                        "--log-level: \"loud\" is not one of error, warn, info, debug, trace"),
+                Arguments.of(List.of("--node", "n1", "--mark-mask", "0x4000"),
+                        "--mark-mask: mark mask 0x4000 must have at least 4 bits set"),
+                Arguments.of(List.of("--node", "n1", "--mark-mask", "high"),
+                        "--mark-mask: mark mask \"high\" is not a number"),
+                Arguments.of(List.of("--node", "n1", "--nodes", "2"), "Unknown options: '--nodes', '2'"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("badFlags")
+    void aBadValueIsAUsageErrorNamingItsFlag(List<String> flags, String message) {
+        assumeTrue(System.getenv("NODE_NAME") == null, "NODE_NAME is unset");
+        Run r = weirAgent(flags);
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("weir agent: " + message.substring(0, 10)).contains(message);
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsVariable() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(List.of("agent", "--help"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: weir agent [--node NAME] [FLAGS]",
+                "--node=NAME", "NODE_NAME", "--kubeconfig=FILE", "KUBECONFIG", "--resync-interval=D",
+                "WEIR_RESYNC_INTERVAL", "--min-sync-interval=D", "WEIR_MIN_SYNC_INTERVAL", "--drift-check-interval=D",
+                "WEIR_DRIFT_CHECK_INTERVAL", "--iptables-backend=B", "WEIR_IPTABLES_BACKEND", "--mark-mask=M",
+                "WEIR_MARK_MASK", "--http-port=P", "WEIR_HTTP_PORT", "--log-format=F", "WEIR_LOG_FORMAT",
+                "--log-level=L", "WEIR_LOG_LEVEL", "--netns=NAME", "WEIR_NETNS", "-h, --help");
+    }
+}
