@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.agent.AgentConfig;
 import dev.weir.iptables.render.RenderOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +27,6 @@ class AgentCommandTest {
             "WEIR_MIN_SYNC_INTERVAL", "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK",
             "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "WEIR_NETNS");
 
-    private record Run(int exit, String out, String err) {
-    }
-
     private static AgentConfig parse(String... flags) {
         assumeTrue(VARIABLES.stream().allMatch(v -> System.getenv(v) == null), "the agent's variables are unset");
         AgentCommand c = new AgentCommand();
@@ -40,18 +35,14 @@ class AgentCommandTest {
     }
 
     /** {@code weir agent} in this JVM; every case fails before the agent would start (no such kubeconfig). */
-    private static Run weirAgent(List<String> flags) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private static CliRun weirAgent(List<String> flags) {
         List<String> args = new ArrayList<>(flags);
         args.addAll(List.of("--kubeconfig", "/nonexistent/kubeconfig"));
-        int exit = Main.run(new AgentCommand(), args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.weir(new AgentCommand(), args.toArray(String[]::new));
     }
 
     /** {@code weir agent args} in a fresh JVM whose environment holds exactly {@code env} of the agent's variables. */
-    private static Run weirAgentWithEnvironment(Map<String, String> env, String... args) throws Exception {
+    private static CliRun weirAgentWithEnvironment(Map<String, String> env, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "agent"));
@@ -64,7 +55,7 @@ class AgentCommandTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out, err);
+        return new CliRun(p.exitValue(), out, err);
     }
 
     @Test
@@ -90,24 +81,24 @@ class AgentCommandTest {
 
     @Test
     void environmentVariablesAreHonouredAndAFlagWinsOverItsVariable() throws Exception {
-        Run help = weirAgentWithEnvironment(Map.of("WEIR_RESYNC_INTERVAL", "1h", "WEIR_HTTP_PORT", "1234"),
+        CliRun help = weirAgentWithEnvironment(Map.of("WEIR_RESYNC_INTERVAL", "1h", "WEIR_HTTP_PORT", "1234"),
                 "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("[WEIR_RESYNC_INTERVAL; 1h]", "[WEIR_HTTP_PORT; 1234]");
 
         // NODE_NAME is taken (else: "the node name is required"), and so is KUBECONFIG, which cannot be read
-        Run node = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "KUBECONFIG", "/nonexistent/k"));
+        CliRun node = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "KUBECONFIG", "/nonexistent/k"));
         assertThat(node.exit()).as(node.err()).isEqualTo(2);
         assertThat(node.err()).contains("--kubeconfig/KUBECONFIG: cannot read /nonexistent/k");
 
-        Run flagWins = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_MARK_MASK", "0x4000"),
+        CliRun flagWins = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_MARK_MASK", "0x4000"),
                 "--mark-mask", "0xf00000", "--kubeconfig", "/nonexistent/flag");
         assertThat(flagWins.err()).contains("cannot read /nonexistent/flag").doesNotContain("mark mask 0x4000");
     }
 
     @Test
     void aBadVariableIsRefusedNamingTheVariable() throws Exception {
-        Run r = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_MARK_MASK", "0x4000",
+        CliRun r = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_MARK_MASK", "0x4000",
                 "KUBECONFIG", "/nonexistent/k"));
 
         assertThat(r.exit()).isEqualTo(2);
@@ -140,7 +131,7 @@ class AgentCommandTest {
     @MethodSource("badFlags")
     void aBadValueIsAUsageErrorNamingItsFlag(List<String> flags, String message) {
         assumeTrue(System.getenv("NODE_NAME") == null, "NODE_NAME is unset");
-        Run r = weirAgent(flags);
+        CliRun r = weirAgent(flags);
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("weir agent: " + message.substring(0, 10)).contains(message);
@@ -148,12 +139,10 @@ class AgentCommandTest {
 
     @Test
     void helpListsEveryFlagWithItsVariable() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = Main.run(List.of("agent", "--help"), new PrintStream(out, true, StandardCharsets.UTF_8),
-                System.err);
+        CliRun r = CliRun.weir("agent", "--help");
 
-        assertThat(exit).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: weir agent [--node NAME] [FLAGS]",
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: weir agent [--node NAME] [FLAGS]",
                 "--node=NAME", "NODE_NAME", "--kubeconfig=FILE", "KUBECONFIG", "--resync-interval=D",
                 "WEIR_RESYNC_INTERVAL", "--min-sync-interval=D", "WEIR_MIN_SYNC_INTERVAL", "--drift-check-interval=D",
                 "WEIR_DRIFT_CHECK_INTERVAL", "--iptables-backend=B", "WEIR_IPTABLES_BACKEND", "--mark-mask=M",

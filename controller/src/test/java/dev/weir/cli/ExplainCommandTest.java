@@ -6,27 +6,15 @@ import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableJson;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExplainCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String stdin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExplainCommand c = new ExplainCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int exit = Main.run(c, List.of(args), o, e);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String stdin, String... args) {
+        return CliRun.weir(new ExplainCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))), args);
     }
 
     private static String examples() {
@@ -58,7 +46,7 @@ class ExplainCommandTest {
 
     @Test
     void examplesDirectoryPrintsOneTablePerDeclaredPortAndExitsZero() {
-        Run r = run("", examples());
+        CliRun r = run("", examples());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Reachability 80/TCP").contains("Reachability 443/TCP")
                 .contains("dev/myapp-1\t.\tX\tX\t.\t.\t.");
@@ -67,7 +55,7 @@ class ExplainCommandTest {
 
     @Test
     void defaultTargetsAreTheDeclaredPortsAndInventedAddressesAreAnnounced() {
-        Run r = run(TWO_PODS, "-f", "-");
+        CliRun r = run(TWO_PODS, "-f", "-");
         assertThat(r.out()).startsWith("# note: pods without status.podIP were given addresses from 10.254.0.0/16")
                 .contains("Reachability 53/UDP").doesNotContain("80/TCP");
         assertThat(r.out()).contains("-\tx/a\tx/b\nx/a\t.\t.\nx/b\t.\t.");
@@ -76,7 +64,7 @@ class ExplainCommandTest {
 
     @Test
     void portsAndProtocolsFlagsChooseTheTables() {
-        Run r = run(TWO_PODS, "-", "--ports", "80,81", "--protocols", "tcp,sctp");
+        CliRun r = run(TWO_PODS, "-", "--ports", "80,81", "--protocols", "tcp,sctp");
         assertThat(r.out()).contains("80/TCP").contains("80/SCTP").contains("81/TCP").contains("81/SCTP")
                 .doesNotContain("53/UDP");
     }
@@ -88,11 +76,11 @@ class ExplainCommandTest {
 
     @Test
     void singlePairExplainsWhichPolicyIsolatesAndWhichRuleAllows() {
-        Run denied = run(TWO_PODS, "-", "--from", "x/a", "--to", "x/a", "--port", "53", "--protocol", "udp");
+        CliRun denied = run(TWO_PODS, "-", "--from", "x/a", "--to", "x/a", "--port", "53", "--protocol", "udp");
         assertThat(denied.out()).startsWith("x/a -> x/a 53/UDP: allowed");
-        Run allowed = run(TWO_PODS, "-", "--from", "x/b", "--to", "x/a", "--port", "53", "--protocol", "udp");
+        CliRun allowed = run(TWO_PODS, "-", "--from", "x/b", "--to", "x/a", "--port", "53", "--protocol", "udp");
         assertThat(allowed.out()).startsWith("x/b -> x/a 53/UDP: allowed\n").contains("x/only-b-to-a ingress[0]");
-        Run none = run(TWO_PODS, "-", "--from", "x/a", "--to", "x/b");
+        CliRun none = run(TWO_PODS, "-", "--from", "x/a", "--to", "x/b");
         assertThat(none.out()).isEqualTo("""
                 x/a -> x/b 53/UDP: allowed
                   egress: x/a is not selected by any policy with egress rules: allowed
@@ -108,14 +96,14 @@ class ExplainCommandTest {
                 kind: Pod
                 metadata: {name: c, namespace: x}
                 """;
-        Run r = run(withC, "-", "--from", "x/c", "--to", "x/a", "--port", "53", "--protocol", "UDP");
+        CliRun r = run(withC, "-", "--from", "x/c", "--to", "x/a", "--port", "53", "--protocol", "UDP");
         assertThat(r.out()).startsWith("x/c -> x/a 53/UDP: denied\n")
                 .contains("x/a is isolated by x/only-b-to-a and no rule allows it");
     }
 
     @Test
     void jsonOutputReadsBackAsTheSameTable() {
-        Run r = run(TWO_PODS, "-", "-o", "json", "--ports", "80", "--protocols", "TCP");
+        CliRun r = run(TWO_PODS, "-", "-o", "json", "--ports", "80", "--protocols", "TCP");
         TruthTable t = TruthTableJson.read(r.out());
         assertThat(t.pods()).containsExactly("x/a", "x/b");
         assertThat(t.targets()).containsExactly(PortProtocol.tcp(80));
@@ -126,7 +114,7 @@ class ExplainCommandTest {
 
     @Test
     void rejectedObjectExitsOneButStillPrintsTheTable() {
-        Run r = run(TWO_PODS + """
+        CliRun r = run(TWO_PODS + """
                 ---
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
@@ -150,7 +138,7 @@ class ExplainCommandTest {
 
     @Test
     void finishedPodsAreLeftOutOfTablesWithANote() {
-        Run r = run(TWO_PODS + """
+        CliRun r = run(TWO_PODS + """
                 ---
                 apiVersion: v1
                 kind: Pod
@@ -187,11 +175,11 @@ class ExplainCommandTest {
 
     @Test
     void familyChoosesWhichPacketsAreJudgedOnDualStack() {
-        Run v4 = run(DUAL_STACK, "-", "--ports", "80", "--protocols", "TCP");
+        CliRun v4 = run(DUAL_STACK, "-", "--ports", "80", "--protocols", "TCP");
         assertThat(v4.out()).contains("x/a\t.\tX\tX\nx/b\tX\t.\tX\nx/c\tX\tX\t.");
-        Run v6 = run(DUAL_STACK, "-", "--ports", "80", "--protocols", "TCP", "--family", "ipv6");
+        CliRun v6 = run(DUAL_STACK, "-", "--ports", "80", "--protocols", "TCP", "--family", "ipv6");
         assertThat(v6.out()).contains("x/a\t.\t.\t?\nx/b\t.\t.\t?\nx/c\t?\t?\t?");
-        Run single = run(DUAL_STACK, "-", "--from", "x/c", "--to", "x/a", "--port", "80", "--family", "6");
+        CliRun single = run(DUAL_STACK, "-", "--from", "x/c", "--to", "x/a", "--port", "80", "--family", "6");
         assertThat(single.out()).isEqualTo("x/c -> x/a 80/TCP: no V6 address on both ends\n");
         assertThat(run(DUAL_STACK, "-", "--family", "ipx").exit()).isEqualTo(2);
     }
@@ -203,15 +191,15 @@ class ExplainCommandTest {
 
     @Test
     void anAddressOutsideThePodsIsJudgedOnThePodsSideOnly() {
-        Run in = run("", examples(), "--from", "10.244.7.7", "--to", "dev/myapp-2", "--port", "80");
+        CliRun in = run("", examples(), "--from", "10.244.7.7", "--to", "dev/myapp-2", "--port", "80");
         assertThat(in.out()).isEqualTo("""
                 10.244.7.7 -> dev/myapp-2 80/TCP: allowed
                   egress: 10.244.7.7 is not a pod's address; no policy applies to that end
                   ingress: allowed by dev/allow-80-ingress ingress[0]
                 """);
-        Run outside = run("", examples(), "--from", "192.0.2.1", "--to", "dev/myapp-2", "--port", "80");
+        CliRun outside = run("", examples(), "--from", "192.0.2.1", "--to", "dev/myapp-2", "--port", "80");
         assertThat(outside.out()).startsWith("192.0.2.1 -> dev/myapp-2 80/TCP: denied\n");
-        Run out = run("", examples(), "--from", "prod/other", "--to", "8.8.8.8", "--port", "53", "--protocol", "UDP",
+        CliRun out = run("", examples(), "--from", "prod/other", "--to", "8.8.8.8", "--port", "53", "--protocol", "UDP",
                 "-o", "json");
         TruthTable t = TruthTableJson.read(out.out());
         assertThat(t.cell("prod/other", "8.8.8.8", new PortProtocol(53, dev.weir.model.Protocol.UDP)).orElseThrow()
@@ -221,14 +209,14 @@ class ExplainCommandTest {
 
     @Test
     void anAddressThatIsAPodsIpStandsForThatPod() {
-        Run r = run("", examples(), "--from", "10.244.1.2", "--to", "dev/myapp-2", "--port", "80");
+        CliRun r = run("", examples(), "--from", "10.244.1.2", "--to", "dev/myapp-2", "--port", "80");
         assertThat(r.err()).contains("note: 10.244.1.2 is the address of pod dev/myapp-1; judging that pod");
         assertThat(r.out()).startsWith("dev/myapp-1 -> dev/myapp-2 80/TCP: denied\n");
     }
 
     @Test
     void anEndThatIsNeitherAPodNorAnAddressIsAUsageError() {
-        Run r = run("", examples(), "--from", "dev/nope", "--to", "dev/myapp-2");
+        CliRun r = run("", examples(), "--from", "dev/nope", "--to", "dev/myapp-2");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("no pod dev/nope in the manifests, and not an IP address (pods: dev/myapp-1,");
         assertThat(run("", examples(), "--from", "10.0.0.0/8", "--to", "dev/myapp-2").exit()).isEqualTo(2);

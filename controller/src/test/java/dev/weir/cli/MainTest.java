@@ -1,30 +1,16 @@
 package dev.weir.cli;
 
+import static dev.weir.cli.CliRun.weir;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code weir} itself: the generated help, the exit codes of usage mistakes, completion. */
 class MainTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run weir(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void helpListsEveryCommandWithItsSummary() {
-        Run r = weir("--help");
+        CliRun r = weir("--help");
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage: weir [-h] COMMAND",
@@ -38,7 +24,7 @@ class MainTest {
 
     @Test
     void helpOfACommandListsItsFlags() {
-        Run explain = weir("explain", "--help");
+        CliRun explain = weir("explain", "--help");
         assertThat(explain.exit()).isZero();
         assertThat(explain.out()).contains("weir explain [-f] FILE|DIR|- ...", "--port, --ports=PORT",
                 "--protocol, --protocols=PROTOCOL", "-o, --output=text|json", "--from=NS/POD|IP", "--to=NS/POD|IP",
@@ -49,18 +35,18 @@ class MainTest {
 
     @Test
     void noCommandOrAnUnknownOneIsAUsageError() {
-        Run none = weir();
+        CliRun none = weir();
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).startsWith("weir: which command?").contains("Usage: weir");
 
-        Run unknown = weir("explian");
+        CliRun unknown = weir("explian");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unmatched argument at index 0: 'explian'", "Did you mean: weir explain");
     }
 
     @Test
     void aMistakeFoundAfterParsingIsAUsageErrorWithTheCommandsUsage() {
-        Run r = weir("render", "-");
+        CliRun r = weir("render", "-");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("weir render: --node NAME is required").contains("Usage: weir render");
@@ -68,7 +54,7 @@ class MainTest {
 
     @Test
     void generatesBashCompletionForTheWholeTree() {
-        Run r = weir("generate-completion");
+        CliRun r = weir("generate-completion");
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("complete -F _complete_weir", "--resync-interval", "--from");

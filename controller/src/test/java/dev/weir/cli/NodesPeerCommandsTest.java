@@ -3,24 +3,14 @@ package dev.weir.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code weir explain} and {@code weir render} with a ClusterNetworkPolicy {@code nodes} peer and Node manifests. */
 class NodesPeerCommandsTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(Subcommand c, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(c, List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(Subcommand c, String... args) {
+        return CliRun.weir(c, args);
     }
 
     private static ByteArrayInputStream stdin() {
@@ -68,19 +58,19 @@ class NodesPeerCommandsTest {
 
     @Test
     void explainDeniesTheControlPlaneNodesHostNetworkPodAndNamesTheRule() throws Exception {
-        Run denied = run(new ExplainCommand(stdin()), "-", "--from", "prod/web", "--to", "kube-system/apiserver",
+        CliRun denied = run(new ExplainCommand(stdin()), "-", "--from", "prod/web", "--to", "kube-system/apiserver",
                 "--port", "6443");
         assertThat(denied.out()).contains("denied").contains("egress: denied by ClusterNetworkPolicy "
                 + "protect-control-plane egress[0] \"no-control-plane\" (Admin, priority 5)");
         assertThat(denied.err()).contains("kube-system/apiserver=192.168.0.1");
-        Run allowed = run(new ExplainCommand(stdin()), "-", "--from", "prod/web", "--to", "kube-system/kubelet",
+        CliRun allowed = run(new ExplainCommand(stdin()), "-", "--from", "prod/web", "--to", "kube-system/kubelet",
                 "--port", "10250");
         assertThat(allowed.out()).contains("allowed").doesNotContain("protect-control-plane");
     }
 
     @Test
     void renderPutsTheSelectedNodesAddressesInAHashIpSet() throws Exception {
-        Run r = run(new RenderCommand(stdin()), "--node", "n2", "-f", "-", "--only", "ipset");
+        CliRun r = run(new RenderCommand(stdin()), "--node", "n2", "-f", "-", "--only", "ipset");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).containsPattern("create weir-h4-[0-9a-f]{16} hash:ip family inet ")
                 .containsPattern("add weir-h4-[0-9a-f]{16} 192.168.0.1\n")

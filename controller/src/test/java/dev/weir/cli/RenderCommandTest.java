@@ -3,26 +3,14 @@ package dev.weir.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class RenderCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String stdin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        RenderCommand c = new RenderCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int exit = Main.run(c, List.of(args), o, e);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String stdin, String... args) {
+        return CliRun.weir(new RenderCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))), args);
     }
 
     private static final String CLUSTER = """
@@ -50,60 +38,60 @@ class RenderCommandTest {
 
     @Test
     void printsIpsetsThenIpv4ThenIpv6PayloadsForTheNode() {
-        Run r = run(CLUSTER, "--node", "n1", "-");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).contains("# ipset restore\ncreate weir-g4-")
+        CliRun r = run(CLUSTER, "--node", "n1", "-");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("# ipset restore\ncreate weir-g4-")
                 .contains("add weir-g4-", " 10.0.2.2\n")
                 .contains("-A WEIR-INGRESS -d 10.0.1.3/32 ")
                 .contains("-A WEIR-INGRESS -d fd00::3/128 ")
                 .contains("--dport 5432")
                 .contains("-I FORWARD 1 -j WEIR-FORWARD");
-        assertThat(r.out.indexOf("# ipset restore")).isLessThan(r.out.indexOf("# iptables-restore"));
-        assertThat(r.out.indexOf("# iptables-restore")).isLessThan(r.out.indexOf("# ip6tables-restore"));
+        assertThat(r.out().indexOf("# ipset restore")).isLessThan(r.out().indexOf("# iptables-restore"));
+        assertThat(r.out().indexOf("# iptables-restore")).isLessThan(r.out().indexOf("# ip6tables-restore"));
     }
 
     @Test
     void nodeWithoutSelectedPodsGetsOnlyTheFixedChainsAndNoIpv6Section() {
-        Run r = run(CLUSTER, "--node", "n2", "-");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).doesNotContain("weir-g4-").doesNotContain("ip6tables").contains(":WEIR-FORWARD - [0:0]");
+        CliRun r = run(CLUSTER, "--node", "n2", "-");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).doesNotContain("weir-g4-").doesNotContain("ip6tables").contains(":WEIR-FORWARD - [0:0]");
     }
 
     @Test
     void onlyPrintsOnePayloadWithoutHeadersForPiping() {
-        Run r = run(CLUSTER, "--node", "n1", "--only", "ipset", "-");
-        assertThat(r.out).startsWith("create weir-").doesNotContain("#");
-        assertThat(run(CLUSTER, "--node", "n1", "--only", "ip6tables", "-").out).startsWith("*filter\n")
+        CliRun r = run(CLUSTER, "--node", "n1", "--only", "ipset", "-");
+        assertThat(r.out()).startsWith("create weir-").doesNotContain("#");
+        assertThat(run(CLUSTER, "--node", "n1", "--only", "ip6tables", "-").out()).startsWith("*filter\n")
                 .contains("fd00::3/128").endsWith("COMMIT\n");
     }
 
     @Test
     void markMaskMovesWeirsMarkBitsAsTheAgentsFlagDoes() {
-        Run r = run(CLUSTER, "--node", "n1", "--only", "iptables", "--mark-mask", "0xf000", "-");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).contains("-j MARK --set-xmark 0x0/0xf000").doesNotContain("0xf00000");
-        Run bad = run(CLUSTER, "--node", "n1", "--mark-mask", "0x3", "-");
-        assertThat(bad.exit).isEqualTo(2);
-        assertThat(bad.err).contains("--mark-mask: mark mask 0x3 must have at least 4 bits set");
+        CliRun r = run(CLUSTER, "--node", "n1", "--only", "iptables", "--mark-mask", "0xf000", "-");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("-j MARK --set-xmark 0x0/0xf000").doesNotContain("0xf00000");
+        CliRun bad = run(CLUSTER, "--node", "n1", "--mark-mask", "0x3", "-");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--mark-mask: mark mask 0x3 must have at least 4 bits set");
     }
 
     @Test
     void unknownNodeIsANoteNotAnError() {
-        Run r = run(CLUSTER, "--node", "nowhere", "-");
-        assertThat(r.exit).isZero();
-        assertThat(r.err).contains("no pod in the manifests runs on node nowhere");
+        CliRun r = run(CLUSTER, "--node", "nowhere", "-");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("no pod in the manifests runs on node nowhere");
     }
 
     @Test
     void missingNodeOrBadOnlyIsAUsageError() {
-        assertThat(run(CLUSTER, "-").exit).isEqualTo(2);
-        assertThat(run(CLUSTER, "--node", "n1", "--only", "nft", "-").exit).isEqualTo(2);
-        assertThat(run(CLUSTER, "--node", "n1").exit).isEqualTo(2);
+        assertThat(run(CLUSTER, "-").exit()).isEqualTo(2);
+        assertThat(run(CLUSTER, "--node", "n1", "--only", "nft", "-").exit()).isEqualTo(2);
+        assertThat(run(CLUSTER, "--node", "n1").exit()).isEqualTo(2);
     }
 
     @Test
     void rejectedObjectExitsOneAndStillPrints() {
-        Run r = run(CLUSTER + """
+        CliRun r = run(CLUSTER + """
                 ---
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
@@ -112,9 +100,9 @@ class RenderCommandTest {
                   podSelector: {}
                   ingress: [{from: [{ipBlock: {cidr: "10.0.0.0/33"}}]}]
                 """, "--node", "n1", "-");
-        assertThat(r.exit).isEqualTo(1);
-        assertThat(r.err).contains("rejected:");
-        assertThat(r.out).contains("-A WEIR-INGRESS -d 10.0.1.3/32 ");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("rejected:");
+        assertThat(r.out()).contains("-A WEIR-INGRESS -d 10.0.1.3/32 ");
     }
 
     @Test

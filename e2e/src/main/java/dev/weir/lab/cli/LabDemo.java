@@ -7,7 +7,6 @@ import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableDiff;
 import dev.weir.explain.TruthTableJson;
 import dev.weir.explain.TruthTableText;
-import dev.weir.lab.LabRequest;
 import dev.weir.lab.LabTeardown;
 import dev.weir.lab.probe.LabExplain;
 import dev.weir.lab.probe.ProbeTable;
@@ -25,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -57,25 +54,12 @@ final class LabDemo implements Subcommand {
             description = "the cluster; the policies are read from its directory (default ${DEFAULT-VALUE})")
     Path cluster;
 
-    @Option(names = "--topology", paramLabel = "T", description = "as for up")
-    String topology;
-
-    @Option(names = "--backend", paramLabel = "B", description = "as for up")
-    String backend;
-
     @Option(names = "--agents", paramLabel = "MODE", defaultValue = "in-process",
             description = "as for up (default ${DEFAULT-VALUE})")
     String agents;
 
-    @Option(names = "--prefix", paramLabel = "P", defaultValue = LabRequest.DEFAULT_PREFIX,
-            description = "as for up (default ${DEFAULT-VALUE})")
-    String prefix;
-
-    @Option(names = "--api-port", paramLabel = "PORT", description = "as for up")
-    String apiPort;
-
-    @Option(names = "--agent-http-base", paramLabel = "PORT", description = "as for up")
-    String agentHttpBase;
+    @Mixin
+    LabUp.Wiring wiring;
 
     @Option(names = "--timeout", paramLabel = "D", defaultValue = "300ms",
             description = "how long a probe waits for an answer (default ${DEFAULT-VALUE})")
@@ -103,18 +87,10 @@ final class LabDemo implements Subcommand {
         }
         StateStore store = state.store();
 
-        List<String> up = new ArrayList<>(List.of("-f", cluster.toString(), "--prefix", prefix, "--agents", agents));
-        Map<String, String> asGiven = new LinkedHashMap<>();
-        asGiven.put("--topology", topology);
-        asGiven.put("--backend", backend);
-        asGiven.put("--api-port", apiPort);
-        asGiven.put("--agent-http-base", agentHttpBase);
-        asGiven.put("--state-dir", state.dir);
-        asGiven.forEach((flag, value) -> {
-            if (value != null) {
-                up.addAll(List.of(flag, value));
-            }
-        });
+        String prefix = wiring.prefix;
+        List<String> up = new ArrayList<>(List.of("-f", cluster.toString(), "--agents", agents));
+        up.addAll(wiring.args());
+        state.value().ifPresent(d -> up.addAll(List.of("--state-dir", d)));
         out.println("== weir lab up " + String.join(" ", up));
         long t0 = System.nanoTime();
         // one down, whoever comes first; a Ctrl-C during the main thread's down waits for it (the JVM halts when its

@@ -25,14 +25,17 @@ final class LabObjects {
     private LabObjects() {
     }
 
-    @Command(name = "apply", description = "kubectl apply -f FILE through fabric8, where kubectl is missing.")
-    static final class Apply implements Subcommand {
+    /** {@code -f FILE} and {@code --state-dir}: what apply and delete take. */
+    abstract static class FileVerb implements Subcommand {
         @Mixin
         LabSupport.StateDir state;
 
-        @Option(names = "-f", paramLabel = "FILE", required = true, description = "the objects to create or replace")
+        @Option(names = "-f", paramLabel = "FILE", required = true, description = "the objects")
         Path file;
+    }
 
+    @Command(name = "apply", description = "kubectl apply -f FILE through fabric8, where kubectl is missing.")
+    static final class Apply extends FileVerb {
         @Override
         public int run(PrintStream out, PrintStream err) throws Exception {
             return apply(state.store(), file, out);
@@ -40,13 +43,7 @@ final class LabObjects {
     }
 
     @Command(name = "delete", description = "kubectl delete -f FILE through fabric8, where kubectl is missing.")
-    static final class Delete implements Subcommand {
-        @Mixin
-        LabSupport.StateDir state;
-
-        @Option(names = "-f", paramLabel = "FILE", required = true, description = "the objects to delete")
-        Path file;
-
+    static final class Delete extends FileVerb {
         @Override
         public int run(PrintStream out, PrintStream err) throws Exception {
             try (KubernetesClient client = client(state.store())) {

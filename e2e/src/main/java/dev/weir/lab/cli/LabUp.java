@@ -39,36 +39,49 @@ final class LabUp implements Subcommand {
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "2", description = "nodes (default ${DEFAULT-VALUE})")
     int nodes;
 
-    @Option(names = "--topology", paramLabel = "T", defaultValue = "flannel",
-            description = "flannel or canal (default ${DEFAULT-VALUE})")
-    String topologyName;
-
-    @Option(names = "--backend", paramLabel = "B", defaultValue = "vxlan",
-            description = "vxlan or host-gw (default ${DEFAULT-VALUE})")
-    String backendName;
-
     @Option(names = "-f", paramLabel = "FILE",
             description = "the cluster: Namespace and Pod manifests (default: a built-in cluster)")
     Path file;
-
-    @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "" + LabRequest.DEFAULT_API_PORT,
-            description = "the API server's port (default ${DEFAULT-VALUE})")
-    int apiPort;
 
     @Option(names = "--agents", paramLabel = "MODE", defaultValue = "auto",
             description = "auto, none, process or in-process (default ${DEFAULT-VALUE})")
     String agents;
 
-    @Option(names = "--prefix", paramLabel = "P", defaultValue = LabRequest.DEFAULT_PREFIX,
-            description = "prefix of the lab's network namespaces (default ${DEFAULT-VALUE})")
-    String prefix;
-
-    @Option(names = "--agent-http-base", paramLabel = "PORT", defaultValue = "" + LabRequest.DEFAULT_AGENT_HTTP_BASE,
-            description = "the agent on node i serves /healthz, /readyz, /metrics on PORT+i (default ${DEFAULT-VALUE})")
-    int agentHttpBase;
+    @Mixin
+    Wiring wiring;
 
     @Mixin
     LabSupport.StateDir state;
+
+    /** How the lab is built and reached, beyond its pods and agents: what {@code demo} hands on to {@code up}. */
+    static final class Wiring {
+        @Option(names = "--topology", paramLabel = "T", defaultValue = "flannel",
+                description = "flannel or canal (default ${DEFAULT-VALUE})")
+        String topology;
+
+        @Option(names = "--backend", paramLabel = "B", defaultValue = "vxlan",
+                description = "vxlan or host-gw (default ${DEFAULT-VALUE})")
+        String backend;
+
+        @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "" + LabRequest.DEFAULT_API_PORT,
+                description = "the API server's port (default ${DEFAULT-VALUE})")
+        int apiPort;
+
+        @Option(names = "--agent-http-base", paramLabel = "PORT",
+                defaultValue = "" + LabRequest.DEFAULT_AGENT_HTTP_BASE,
+                description = "the agent on node i serves /healthz, /readyz, /metrics on PORT+i (default "
+                        + "${DEFAULT-VALUE})")
+        int agentHttpBase;
+
+        @Option(names = "--prefix", paramLabel = "P", defaultValue = LabRequest.DEFAULT_PREFIX,
+                description = "prefix of the lab's network namespaces (default ${DEFAULT-VALUE})")
+        String prefix;
+
+        List<String> args() {
+            return List.of("--topology", topology, "--backend", backend, "--api-port", String.valueOf(apiPort),
+                    "--agent-http-base", String.valueOf(agentHttpBase), "--prefix", prefix);
+        }
+    }
 
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
@@ -76,8 +89,8 @@ final class LabUp implements Subcommand {
         Topology topology;
         Backend backend;
         try {
-            topology = Topology.parse(topologyName);
-            backend = Backend.parse(backendName);
+            topology = Topology.parse(wiring.topology);
+            backend = Backend.parse(wiring.backend);
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -85,7 +98,7 @@ final class LabUp implements Subcommand {
         LabSpec spec = file != null
                 ? ManifestSpecLoader.load(file, nodes, topology, backend, notes::add)
                 : LabSpec.defaultCluster(nodes, topology, backend);
-        LabRequest request = new LabRequest(spec, prefix, apiPort, agents, agentHttpBase);
+        LabRequest request = new LabRequest(spec, wiring.prefix, wiring.apiPort, agents, wiring.agentHttpBase);
 
         StateStore store = state.store();
         Files.createDirectories(store.dir());

@@ -1,7 +1,9 @@
 package dev.weir.lab.cli;
 
+import static dev.weir.cli.CliRun.weir;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.cli.CliRun;
 import dev.weir.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,20 +14,9 @@ import org.junit.jupiter.api.Test;
 /** {@code weir lab}'s generated help and its usage errors; none of these needs root or a lab. */
 class LabCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run weir(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void helpListsEveryVerb() {
-        Run r = weir("lab", "--help");
+        CliRun r = weir("lab", "--help");
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage: weir lab [-h] VERB", "--state-dir DIR");
@@ -47,12 +38,12 @@ class LabCommandTest {
 
     @Test
     void aBadDurationIsRefusedNamingItsFlag() {
-        Run probe = weir("lab", "probe", "--timeout", "2 seconds");
+        CliRun probe = weir("lab", "probe", "--timeout", "2 seconds");
         assertThat(probe.exit()).isEqualTo(2);
         assertThat(probe.err()).startsWith("weir lab probe: --timeout: \"2 seconds\" is not a duration (write e.g. "
                 + "500ms, 30s, 5m, 1h)");
 
-        Run demo = weir("lab", "demo", "--settle=soon");
+        CliRun demo = weir("lab", "demo", "--settle=soon");
         assertThat(demo.exit()).isEqualTo(2);
         assertThat(demo.err()).startsWith("weir lab demo: --settle: \"soon\"");
     }
@@ -61,7 +52,7 @@ class LabCommandTest {
     void noVerbOrAnUnknownOneIsAUsageError() {
         assertThat(weir("lab").exit()).isEqualTo(2);
         assertThat(weir("lab").err()).startsWith("weir lab: which verb?");
-        Run unknown = weir("lab", "upp");
+        CliRun unknown = weir("lab", "upp");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("'upp'", "Did you mean: lab up");
     }
