@@ -58,16 +58,16 @@ public final class Main implements Subcommand {
     /** The whole tree: {@code weir}, {@code help}, {@code generate-completion} and every command on the class path. */
     public static CommandLine commandLine() {
         CommandLine root = new CommandLine(new Main());
-        ServiceLoader.load(Subcommand.class).stream().map(ServiceLoader.Provider::get)
-                .sorted(Comparator.comparing(c -> new CommandLine(c).getCommandName()))
-                .forEach(root::addSubcommand);
+        ServiceLoader.load(Subcommand.class).stream().map(p -> new CommandLine(p.get()))
+                .sorted(Comparator.comparing(CommandLine::getCommandName)).forEach(root::addSubcommand);
         root.addSubcommand(new AutoComplete.GenerateCompletion());
         return configure(root);
     }
 
     /**
      * What every command shares: {@code -h/--help} (except on commands that pass unknown arguments on, like
-     * {@code weir lab kubectl}), the duration and mark-mask converters, case-insensitive enum values.
+     * {@code weir lab kubectl}), one converter each for durations ({@link Durations#parse}: the agent's and the lab's
+     * flags), mark masks and protocols, case-insensitive enum values.
      */
     static CommandLine configure(CommandLine c) {
         addHelpOption(c);
