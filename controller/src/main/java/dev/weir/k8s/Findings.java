@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
 
 /**
  * The user mistakes found while translating one object, each naming its field path as the API server reports it:
@@ -13,6 +14,8 @@ import java.util.function.Supplier;
  * every kind, so that a NetworkPolicy and a ClusterNetworkPolicy are judged and reported alike.
  */
 public final class Findings {
+
+    private static final int MAX_MESSAGE = 400;
 
     private final ObjectRef object;
     private final List<Diagnostic> errors = new ArrayList<>();
@@ -27,11 +30,41 @@ public final class Findings {
     }
 
     public void error(String field, String message) {
-        errors.add(new Diagnostic(object, field, message));
+        errors.add(new Diagnostic(object, field, bounded(message)));
     }
 
     public void warn(String field, String message) {
-        warnings.add(new Diagnostic(object, field, message));
+        warnings.add(new Diagnostic(object, field, bounded(message)));
+    }
+
+    /**
+     * A message quoting a huge value (a 70,000-character label) keeps its start and end: it goes into Events, log
+     * lines and explain's stderr, and the value is in the object for whoever wants all of it.
+     */
+    private static String bounded(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE) {
+            return message;
+        }
+        return message.substring(0, MAX_MESSAGE - 60) + "... (" + (message.length() - MAX_MESSAGE + 20)
+                + " characters left out) ..." + message.substring(message.length() - 20);
+    }
+
+    /**
+     * A value Jackson could not bind to the field's type (a string where a list belongs, a number out of the field's
+     * range) as an error on its field path, e.g. {@code spec.egress[0].ports}: the API server refuses such objects.
+     */
+    public void error(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference r : e.getPath()) {
+            if (r.getPropertyName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getPropertyName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        int nl = message.indexOf('\n');
+        error(path.toString(), nl < 0 ? message : message.substring(0, nl));
     }
 
     /** How many errors so far: a step compares it before and after to learn whether its own part was valid. */

@@ -146,10 +146,24 @@ public final class ManifestLoader {
                 case "ClusterNetworkPolicy" -> clusterPolicy(node, c);
                 default -> c.skipped(kind.isEmpty() ? "<no kind>" : kind);
             }
-        } catch (JacksonException | IllegalArgumentException e) {
-            c.fileProblem(file, doc, kind + " " + node.path("metadata").path("name").asString("<unnamed>")
-                    + ": cannot read object: " + firstLine(e));
+        } catch (JacksonException e) { // a value of the wrong type: the API server would refuse the object too
+            Findings findings = new Findings(ref(kind, node));
+            findings.error(e);
+            c.diagnostics.addAll(findings.rejected().diagnostics());
+        } catch (RuntimeException e) { // anything else reading one object costs that object only
+            c.fileProblem(file, doc, ref(kind, node) + ": cannot read object: " + firstLine(e));
         }
+    }
+
+    /** The object's name in messages, from a tree whose metadata may be anything. */
+    private static ObjectRef ref(String kind, JsonNode node) {
+        JsonNode meta = node.path("metadata");
+        String name = meta.path("name").isString() ? meta.path("name").asString() : "<unnamed>";
+        boolean namespaced = kind.equals("Pod") || kind.equals("NetworkPolicy");
+        String namespace = meta.path("namespace").isString() && !meta.path("namespace").asString().isEmpty()
+                ? meta.path("namespace").asString() : ModelTranslator.DEFAULT_NAMESPACE;
+        return new ObjectRef(kind.isEmpty() ? "<no kind>" : kind, namespaced ? namespace : null,
+                name.isEmpty() ? "<unnamed>" : name);
     }
 
     /**
@@ -192,8 +206,13 @@ public final class ManifestLoader {
         final Map<String, Node> nodes = new TreeMap<>();
         final Map<String, List<IpAddress>> hostIps = new TreeMap<>();
 
+        /** A rejected object's errors are diagnostics; an accepted one's warnings are notes. */
         <T> void accept(Translated<T> t, Map<String, T> into, java.util.function.Function<T, String> key) {
-            diagnostics.addAll(t.diagnostics());
+            if (t.isAccepted()) {
+                t.diagnostics().forEach(w -> notes.add("warning: " + w));
+            } else {
+                diagnostics.addAll(t.diagnostics());
+            }
             t.value().ifPresent(v -> {
                 if (into.put(key.apply(v), v) != null) {
                     replaced.add(key.apply(v));

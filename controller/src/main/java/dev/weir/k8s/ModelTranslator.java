@@ -32,6 +32,10 @@ public final class ModelTranslator {
 
     /** A namespace with its labels, plus {@value #NAMESPACE_NAME_LABEL} when the object lacks it. */
     public static Translated<Namespace> namespace(io.fabric8.kubernetes.api.model.Namespace in) {
+        return Isolation.translate(Isolation.ref("Namespace", in, false), () -> namespaceOf(in));
+    }
+
+    private static Translated<Namespace> namespaceOf(io.fabric8.kubernetes.api.model.Namespace in) {
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
         Findings findings = new Findings(new ObjectRef("Namespace", null, name == null ? "<unnamed>" : name));
         findings.checkMetadata(name, null, true);
@@ -46,7 +50,7 @@ public final class ModelTranslator {
      * containers (protocol defaults to TCP).
      */
     public static Translated<Endpoint> pod(Pod in) {
-        return PodTranslator.translate(in);
+        return Isolation.translate(Isolation.ref("Pod", in, true), () -> PodTranslator.translate(in));
     }
 
     /**
@@ -54,13 +58,14 @@ public final class ModelTranslator {
      * ClusterNetworkPolicy {@code nodes} peer matches); a malformed address rejects the node.
      */
     public static Translated<Node> node(io.fabric8.kubernetes.api.model.Node in) {
-        return NodeTranslator.translate(in);
+        return Isolation.translate(Isolation.ref("Node", in, false), () -> NodeTranslator.translate(in));
     }
 
     /** A {@code networking.k8s.io/v1} NetworkPolicy, validated as the API server validates it. */
     public static Translated<NetworkPolicy> networkPolicy(
             io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy in) {
-        return NetworkPolicyTranslator.translate(in);
+        return Isolation.translate(Isolation.ref("NetworkPolicy", in, true),
+                () -> NetworkPolicyTranslator.translate(in));
     }
 
     static String namespaceOf(ObjectMeta meta) {

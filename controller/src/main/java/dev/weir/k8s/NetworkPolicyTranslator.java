@@ -41,17 +41,32 @@ final class NetworkPolicyTranslator {
         List<Rule> ingress = new ArrayList<>();
         List<NetworkPolicyIngressRule> ingressIn = spec.getIngress() == null ? List.of() : spec.getIngress();
         for (int i = 0; i < ingressIn.size(); i++) {
-            NetworkPolicyIngressRule r = ingressIn.get(i);
+            NetworkPolicyIngressRule r = orEmpty(ingressIn.get(i), NetworkPolicyIngressRule::new,
+                    "spec.ingress[" + i + "]", findings);
             rule(r.getFrom(), "from", r.getPorts(), "spec.ingress[" + i + "]", findings).ifPresent(ingress::add);
         }
         List<Rule> egress = new ArrayList<>();
         List<NetworkPolicyEgressRule> egressIn = spec.getEgress() == null ? List.of() : spec.getEgress();
         for (int i = 0; i < egressIn.size(); i++) {
-            NetworkPolicyEgressRule r = egressIn.get(i);
+            NetworkPolicyEgressRule r = orEmpty(egressIn.get(i), NetworkPolicyEgressRule::new,
+                    "spec.egress[" + i + "]", findings);
             rule(r.getTo(), "to", r.getPorts(), "spec.egress[" + i + "]", findings).ifPresent(egress::add);
         }
         return findings.result(() -> new NetworkPolicy(namespace, name, podSelector.orElseThrow(), types, ingress,
                 egress));
+    }
+
+    /**
+     * A null list item read as the API server reads it: decoding into Go structs turns {@code null} into the item's
+     * zero value, so {@code egress: [null]} is stored as {@code egress: [{}]} (a rule that allows all egress) and
+     * {@code from: [null]} as a peer that sets nothing (rejected: must specify a peer). See docs/model.md.
+     */
+    private static <T> T orEmpty(T item, java.util.function.Supplier<T> zero, String field, Findings findings) {
+        if (item != null) {
+            return item;
+        }
+        findings.warn(field, "null read as {}, as the API server stores it");
+        return zero.get();
     }
 
     private static List<PolicyType> policyTypes(List<String> declared, Findings findings) {
@@ -63,7 +78,7 @@ final class NetworkPolicyTranslator {
             findings.error("spec.policyTypes", "may not specify more than two policyTypes");
         }
         for (int i = 0; i < declared.size(); i++) {
-            String t = declared.get(i);
+            String t = declared.get(i) == null ? "" : declared.get(i);
             if ("Ingress".equals(t)) {
                 out.add(PolicyType.INGRESS);
             } else if ("Egress".equals(t)) {
@@ -82,12 +97,16 @@ final class NetworkPolicyTranslator {
         List<Peer> peers = new ArrayList<>();
         List<NetworkPolicyPeer> peerList = peersIn == null ? List.of() : peersIn;
         for (int i = 0; i < peerList.size(); i++) {
-            peer(peerList.get(i), field + "." + peersField + "[" + i + "]", findings).ifPresent(peers::add);
+            String path = field + "." + peersField + "[" + i + "]";
+            peer(orEmpty(peerList.get(i), NetworkPolicyPeer::new, path, findings), path, findings)
+                    .ifPresent(peers::add);
         }
         List<PortMatch> ports = new ArrayList<>();
         List<NetworkPolicyPort> portList = portsIn == null ? List.of() : portsIn;
         for (int i = 0; i < portList.size(); i++) {
-            port(portList.get(i), field + ".ports[" + i + "]", findings).ifPresent(ports::add);
+            String path = field + ".ports[" + i + "]";
+            port(orEmpty(portList.get(i), NetworkPolicyPort::new, path, findings), path, findings)
+                    .ifPresent(ports::add);
         }
         if (findings.errorCount() > before) {
             return Optional.empty();

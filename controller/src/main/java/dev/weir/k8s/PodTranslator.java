@@ -45,7 +45,8 @@ final class PodTranslator {
         List<IpAddress> out = new ArrayList<>();
         List<PodIP> podIps = status.getPodIPs() == null ? List.of() : status.getPodIPs();
         for (int i = 0; i < podIps.size(); i++) {
-            address(podIps.get(i).getIp(), "status.podIPs[" + i + "].ip", out, findings);
+            PodIP ip = podIps.get(i);
+            address(ip == null ? null : ip.getIp(), "status.podIPs[" + i + "].ip", out, findings);
         }
         if (out.isEmpty() && status.getPodIP() != null && !status.getPodIP().isEmpty()) {
             address(status.getPodIP(), "status.podIP", out, findings);
@@ -66,12 +67,15 @@ final class PodTranslator {
             return;
         }
         for (int c = 0; c < containers.size(); c++) {
-            List<io.fabric8.kubernetes.api.model.ContainerPort> ports = containers.get(c).getPorts();
+            List<io.fabric8.kubernetes.api.model.ContainerPort> ports =
+                    containers.get(c) == null ? null : containers.get(c).getPorts();
             if (ports == null) {
                 continue;
             }
             for (int p = 0; p < ports.size(); p++) {
-                containerPort(ports.get(p), field + "[" + c + "].ports[" + p + "]", findings).ifPresent(out::add);
+                // a null item is the API server's zero value: containerPort 0, which it rejects
+                containerPort(ports.get(p) == null ? new io.fabric8.kubernetes.api.model.ContainerPort() : ports.get(p),
+                        field + "[" + c + "].ports[" + p + "]", findings).ifPresent(out::add);
             }
         }
     }

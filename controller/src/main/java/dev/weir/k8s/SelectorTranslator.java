@@ -24,7 +24,7 @@ public final class SelectorTranslator {
             return Optional.of(LabelSelector.all());
         }
         int before = findings.errorCount();
-        Map<String, String> matchLabels = in.getMatchLabels() == null ? Map.of() : in.getMatchLabels();
+        Map<String, String> matchLabels = labels(in.getMatchLabels(), field + ".matchLabels", findings);
         for (Map.Entry<String, String> e : matchLabels.entrySet()) {
             String keyProblem = ApiValidation.labelKeyProblem(e.getKey());
             if (keyProblem != null) {
@@ -39,13 +39,33 @@ public final class SelectorTranslator {
         List<LabelSelectorRequirement> expressions =
                 in.getMatchExpressions() == null ? List.of() : in.getMatchExpressions();
         for (int i = 0; i < expressions.size(); i++) {
-            requirement(expressions.get(i), field + ".matchExpressions[" + i + "]", findings)
-                    .ifPresent(requirements::add);
+            LabelSelectorRequirement r =
+                    expressions.get(i) == null ? new LabelSelectorRequirement() : expressions.get(i);
+            requirement(r, field + ".matchExpressions[" + i + "]", findings).ifPresent(requirements::add);
         }
         if (findings.errorCount() > before) {
             return Optional.empty();
         }
         return findings.attempt(field, () -> LabelSelector.of(matchLabels, requirements));
+    }
+
+    /**
+     * A null label value read as {@code ""}, as the API server decodes a NetworkPolicy (a null string is its zero
+     * value); a ClusterNetworkPolicy never carries one from a cluster (the CRD's null pruning drops the entry), and
+     * {@code weir explain} drops it before translation in the same way. See docs/model.md.
+     */
+    private static Map<String, String> labels(Map<String, String> in, String field, Findings findings) {
+        if (in == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        in.forEach((k, v) -> {
+            if (v == null) {
+                findings.warn(field + "[" + k + "]", "null read as \"\", as the API server stores it");
+            }
+            out.put(k == null ? "" : k, v == null ? "" : v);
+        });
+        return out;
     }
 
     private static Optional<LabelSelector.Requirement> requirement(LabelSelectorRequirement r, String field,
@@ -62,7 +82,8 @@ public final class SelectorTranslator {
             findings.error(field + ".operator", e.getMessage());
             return Optional.empty();
         }
-        List<String> values = r.getValues() == null ? List.of() : r.getValues();
+        List<String> values = r.getValues() == null ? List.of()
+                : r.getValues().stream().map(v -> v == null ? "" : v).toList();
         boolean needsValues = op == LabelSelector.Operator.IN || op == LabelSelector.Operator.NOT_IN;
         if (needsValues && values.isEmpty()) {
             findings.error(field + ".values", "must be specified when `operator` is 'In' or 'NotIn'");

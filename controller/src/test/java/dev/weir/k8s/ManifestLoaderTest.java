@@ -260,7 +260,37 @@ class ManifestLoaderTest {
                 - a list
                 """));
         assertThat(r.diagnostics()).hasSize(2);
-        assertThat(r.diagnostics().get(0).toString()).startsWith("File <stdin>: document 1: Pod a: cannot read");
+        assertThat(r.diagnostics().get(0).toString()).isEqualTo("Pod x/a: spec.containers: Cannot deserialize value "
+                + "of type `java.util.ArrayList<io.fabric8.kubernetes.api.model.Container>` from String value (token "
+                + "`JsonToken.VALUE_STRING`)");
         assertThat(r.diagnostics().get(1).toString()).contains("document 2: expected a Kubernetes object");
+    }
+
+    /** Issue 11's two policies as a client can send them, next to a valid one: all three load, as on a cluster. */
+    @Test
+    void policiesWithANullRuleOrANullLabelValueLoadAsTheApiServerStoresThemWithAWarning() {
+        LoadResult r = ManifestLoader.load(List.of("-"), stdin("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny-all-ingress, namespace: x}
+                spec: {podSelector: {}, policyTypes: [Ingress]}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: null-egress, namespace: z}
+                spec: {podSelector: {}, policyTypes: [Egress], egress: [null]}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: null-label, namespace: z}
+                spec: {podSelector: {matchLabels: {a: null}}}
+                """));
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.snapshot().policies()).extracting(p -> p.key())
+                .containsExactly("x/deny-all-ingress", "z/null-egress", "z/null-label");
+        assertThat(r.notes()).contains(
+                "warning: NetworkPolicy z/null-egress: spec.egress[0]: null read as {}, as the API server stores it",
+                "warning: NetworkPolicy z/null-label: spec.podSelector.matchLabels[a]: null read as \"\", as the API "
+                        + "server stores it");
     }
 }

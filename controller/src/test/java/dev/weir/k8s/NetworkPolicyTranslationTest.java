@@ -70,6 +70,49 @@ class NetworkPolicyTranslationTest {
                 .containsExactly(Peer.Pods.inPolicyNamespace(LabelSelector.all()));
     }
 
+    /**
+     * What a client can send and the API server stores decoded into Go structs: a null list item is the item's zero
+     * value, a null string is "" (docs/model.md, "Null values"). weir reads them the same way and says so.
+     */
+    @Test
+    void aNullRuleIsAnEmptyRuleAndANullLabelValueIsEmptyAsTheApiServerStoresThem() {
+        Translated<NetworkPolicy> t = ModelTranslator.networkPolicy(yaml("""
+                podSelector:
+                  matchLabels: {a: null}
+                policyTypes: [Egress]
+                egress: [null]
+                """));
+        NetworkPolicy p = t.value().orElseThrow();
+        assertThat(p.podSelector()).isEqualTo(LabelSelector.matchLabel("a", ""));
+        assertThat(p.egress()).hasSize(1);
+        assertThat(p.egress().get(0).peers()).isEmpty(); // {}: every destination, every port
+        assertThat(p.egress().get(0).ports()).isEmpty();
+        assertThat(t.diagnostics()).extracting(Object::toString).containsExactly(
+                "NetworkPolicy dev/web: spec.egress[0]: null read as {}, as the API server stores it",
+                "NetworkPolicy dev/web: spec.podSelector.matchLabels[a]: null read as \"\", as the API server "
+                        + "stores it");
+    }
+
+    @Test
+    void nullItemsWhoseZeroValueTheApiServerRefusesRejectThePolicyNamingTheField() {
+        Translated<NetworkPolicy> t = ModelTranslator.networkPolicy(yaml("""
+                podSelector:
+                  matchExpressions: [null]
+                policyTypes: [null]
+                ingress:
+                  - from: [null]
+                    ports: [null]
+                  - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [null]}}]
+                """));
+        assertThat(t.isAccepted()).isFalse();
+        assertThat(t.diagnostics()).filteredOn(d -> !d.message().startsWith("null read as"))
+                .extracting(d -> d.field() + ": " + d.message().split(" ")[0]).containsExactly(
+                        "spec.ingress[0].from[0]: must",
+                        "spec.ingress[1].from[0].ipBlock.except[0]: invalid",
+                        "spec.podSelector.matchExpressions[0].key: label",
+                        "spec.policyTypes[0]: unsupported");
+    }
+
     @Test
     void policyWithoutNamespaceLandsInDefault() {
         var in = new NetworkPolicyBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec().endSpec()

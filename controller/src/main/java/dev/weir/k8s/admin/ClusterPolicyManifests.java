@@ -56,6 +56,7 @@ public final class ClusterPolicyManifests {
             findings.error("apiVersion", "weir reads " + expected + ", not " + apiVersion);
             return findings.rejected();
         }
+        pruneNullValues(resource.getAdditionalProperties());
         ClusterNetworkPolicy typed;
         try {
             // through JSON text rather than convertValue: the parser's exceptions keep the field path
@@ -65,11 +66,26 @@ public final class ClusterPolicyManifests {
             if (j == null) {
                 findings.error("", firstLine(e.getMessage()));
             } else {
-                findings.error(path(j), firstLine(j.getOriginalMessage()));
+                findings.error(j);
             }
             return findings.rejected();
         }
         return ClusterPolicyTranslator.translate(typed);
+    }
+
+    /**
+     * Drops every map entry whose value is null, at any depth, and keeps null list items: what the API server does to
+     * a custom resource before validating it ({@code PruneNonNullableNullsWithoutDefaults}, for a schema like this
+     * CRD's that has no nullable field and no default), so a file reads as the stored object would. A null list item
+     * stays and is rejected, as the API server rejects it (it is not an object).
+     */
+    private static void pruneNullValues(Object node) {
+        if (node instanceof java.util.Map<?, ?> map) {
+            map.values().removeIf(java.util.Objects::isNull);
+            map.values().forEach(ClusterPolicyManifests::pruneNullValues);
+        } else if (node instanceof List<?> list) {
+            list.forEach(ClusterPolicyManifests::pruneNullValues);
+        }
     }
 
     /** Arrays and {@code kind: List} items are unpacked; other kinds are ignored. */
@@ -101,19 +117,6 @@ public final class ClusterPolicyManifests {
             }
         }
         return null;
-    }
-
-    /** Jackson's reference chain as a field path, e.g. {@code spec.egress[0].action}. */
-    private static String path(JacksonException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JacksonException.Reference r : e.getPath()) {
-            if (r.getPropertyName() != null) {
-                sb.append(sb.length() == 0 ? "" : ".").append(r.getPropertyName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 
     private static String firstLine(String message) {

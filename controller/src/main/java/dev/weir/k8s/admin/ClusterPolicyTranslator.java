@@ -8,6 +8,7 @@ import dev.weir.crd.IngressRule;
 import dev.weir.crd.ProtocolMatch;
 import dev.weir.crd.Subject;
 import dev.weir.k8s.Findings;
+import dev.weir.k8s.Isolation;
 import dev.weir.k8s.SelectorTranslator;
 import dev.weir.k8s.Translated;
 import dev.weir.model.ObjectRef;
@@ -35,7 +36,12 @@ public final class ClusterPolicyTranslator {
     private ClusterPolicyTranslator() {
     }
 
+    /** The policy, or why it is rejected; isolated ({@link Isolation}) like every translation. */
     public static Translated<ClusterPolicy> translate(dev.weir.crd.ClusterNetworkPolicy cnp) {
+        return Isolation.translate(Isolation.ref(ClusterPolicy.KIND, cnp, false), () -> validated(cnp));
+    }
+
+    private static Translated<ClusterPolicy> validated(dev.weir.crd.ClusterNetworkPolicy cnp) {
         String name = cnp.getMetadata() == null ? null : cnp.getMetadata().getName();
         ObjectRef ref = new ObjectRef(ClusterPolicy.KIND, null, name == null || name.isEmpty() ? "<unnamed>" : name);
         Findings findings = new Findings(ref);
