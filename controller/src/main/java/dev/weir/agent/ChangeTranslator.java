@@ -4,8 +4,10 @@ import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.graph.ClusterEvent;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
+import dev.weir.model.ClusterObject;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Diagnostic;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -15,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The pure translation step: a fabric8 object (as an informer holds it) to the {@link Change} the sync consumes, with
@@ -44,18 +45,18 @@ final class ChangeTranslator {
     /** The object as it now is: its model record, or its absence when it does not translate. */
     Translation upsert(HasMetadata o) {
         if (o instanceof Pod p) {
-            return recordOrDelete(translator.pod(p), ClusterEvent.PodUpserted::new, o);
+            return recordOrDelete(translator.pod(p), o);
         } else if (o instanceof Namespace ns) {
-            return recordOrDelete(translator.namespace(ns), ClusterEvent.NamespaceUpserted::new, o);
+            return recordOrDelete(translator.namespace(ns), o);
         } else if (o instanceof Node n) {
-            return recordOrDelete(translator.node(n), ClusterEvent.NodeUpserted::new, o);
+            return recordOrDelete(translator.node(n), o);
         } else if (o instanceof NetworkPolicy np) {
             Translated<dev.weir.model.NetworkPolicy> t = translator.networkPolicy(np);
-            return new Translation(recordOrRejection(t, ClusterEvent.PolicyUpserted::new, o), t.diagnostics(),
+            return new Translation(recordOrRejection(t, o), t.diagnostics(),
                     Optional.empty());
         } else if (o instanceof ClusterNetworkPolicy cnp) {
             Translated<ClusterPolicy> t = ClusterPolicyTranslator.translate(cnp);
-            return new Translation(recordOrRejection(t, ClusterEvent.ClusterPolicyUpserted::new, o), t.diagnostics(),
+            return new Translation(recordOrRejection(t, o), t.diagnostics(),
                     Optional.of(AcceptedCondition.of(t, cnp.getMetadata().getGeneration())));
         }
         throw new IllegalArgumentException("no informer of the agent delivers " + o.getClass().getName());
@@ -63,24 +64,29 @@ final class ChangeTranslator {
 
     /** The object is gone: deletes are keyed like the object's upsert, so they replace a pending one. */
     Change delete(HasMetadata o) {
+        return new Change.Event(new ClusterEvent.Deleted(keyOf(o)));
+    }
+
+    private static ObjectKey keyOf(HasMetadata o) {
         String name = o.getMetadata().getName();
         if (o instanceof Pod) {
-            return new Change.Event(new ClusterEvent.PodDeleted(namespaceOf(o), name));
+            return ObjectKey.pod(namespaceOf(o), name);
         } else if (o instanceof Namespace) {
-            return new Change.Event(new ClusterEvent.NamespaceDeleted(name));
+            return ObjectKey.namespace(name);
         } else if (o instanceof Node) {
-            return new Change.Event(new ClusterEvent.NodeDeleted(name));
+            return ObjectKey.node(name);
         } else if (o instanceof NetworkPolicy) {
-            return new Change.Event(new ClusterEvent.PolicyDeleted(namespaceOf(o), name));
+            return ObjectKey.networkPolicy(namespaceOf(o), name);
         } else if (o instanceof ClusterNetworkPolicy) {
-            return new Change.Event(new ClusterEvent.ClusterPolicyDeleted(name));
+            return ObjectKey.clusterNetworkPolicy(name);
         }
         throw new IllegalArgumentException("no informer of the agent delivers " + o.getClass().getName());
     }
 
     /** An object that does not translate is left out, as if it were absent. */
-    private <T> Translation recordOrDelete(Translated<T> t, Function<T, ClusterEvent> upserted, HasMetadata o) {
-        Change change = t.value().<Change>map(v -> new Change.Event(upserted.apply(v))).orElseGet(() -> delete(o));
+    private <T extends ClusterObject> Translation recordOrDelete(Translated<T> t, HasMetadata o) {
+        Change change = t.value().<Change>map(v -> new Change.Event(new ClusterEvent.Upserted(v)))
+                .orElseGet(() -> delete(o));
         return new Translation(change, t.diagnostics(), Optional.empty());
     }
 
@@ -88,9 +94,9 @@ final class ChangeTranslator {
      * An invalid policy is rejected, which leaves it out and reports it once per version: uid and generation
      * (resourceVersion where the API sets none).
      */
-    private static <T> Change recordOrRejection(Translated<T> t, Function<T, ClusterEvent> upserted, HasMetadata o) {
+    private static <T extends ClusterObject> Change recordOrRejection(Translated<T> t, HasMetadata o) {
         if (t.isAccepted()) {
-            return new Change.Event(upserted.apply(t.value().get()));
+            return new Change.Event(new ClusterEvent.Upserted(t.value().get()));
         }
         ObjectMeta m = o.getMetadata();
         String version = m.getGeneration() != null ? "g" + m.getGeneration() : "rv" + m.getResourceVersion();

@@ -3,6 +3,7 @@ package dev.weir.agent;
 import dev.weir.graph.ClusterEvent;
 import dev.weir.graph.IncrementalGraph;
 import dev.weir.graph.PolicyGraph;
+import dev.weir.model.ObjectKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The agent's model of the cluster, owned by the sync worker (single-threaded): the {@link IncrementalGraph}, fed one
@@ -24,7 +26,7 @@ import java.util.TreeMap;
 public final class ClusterState {
 
     private final IncrementalGraph incremental = new IncrementalGraph();
-    private final SortedMap<String, Rejection> rejections = new TreeMap<>();
+    private final SortedMap<ObjectKey, Rejection> rejections = new TreeMap<>();
     private PolicyGraph graph;
 
     /** Applies one change; returns false when it changed nothing (the same record again). */
@@ -55,38 +57,29 @@ public final class ClusterState {
      * graph work.
      */
     public boolean replaceAll(Collection<Change> everything) {
-        Set<String> seen = new HashSet<>();
+        Set<ObjectKey> seen = new HashSet<>();
         boolean changed = false;
         for (Change c : everything) {
             seen.add(c.key());
             changed |= apply(c);
         }
-        List<Change> deletes = new ArrayList<>();
-        for (ClusterEvent held : held(graph())) {
-            if (!seen.contains(Change.key(held))) {
-                deletes.add(new Change.Event(held));
-            }
-        }
-        rejections.forEach((k, r) -> {
-            if (!seen.contains(k)) {
-                deletes.add(new Change.Event(new Change.PolicyRejected(r).asDelete()));
-            }
-        });
-        for (Change d : deletes) {
-            changed |= apply(d);
+        Set<ObjectKey> gone = new TreeSet<>(held(graph()));
+        gone.addAll(rejections.keySet());
+        gone.removeAll(seen);
+        for (ObjectKey k : gone) {
+            changed |= apply(new Change.Event(new ClusterEvent.Deleted(k)));
         }
         return changed;
     }
 
-    /** The deletes of every object the graph holds. */
-    private static List<ClusterEvent> held(PolicyGraph g) {
-        List<ClusterEvent> out = new ArrayList<>();
-        g.namespaces().keySet().forEach(name -> out.add(new ClusterEvent.NamespaceDeleted(name)));
-        g.endpoints().values().forEach(e -> out.add(new ClusterEvent.PodDeleted(e.namespace(), e.name())));
-        g.nodes().keySet().forEach(name -> out.add(new ClusterEvent.NodeDeleted(name)));
-        g.policies().values().forEach(p -> out.add(
-                new ClusterEvent.PolicyDeleted(p.source().namespace(), p.source().name())));
-        g.clusterPolicies().keySet().forEach(name -> out.add(new ClusterEvent.ClusterPolicyDeleted(name)));
+    /** The key of every object the graph holds. */
+    private static List<ObjectKey> held(PolicyGraph g) {
+        List<ObjectKey> out = new ArrayList<>();
+        g.namespaces().values().forEach(n -> out.add(n.key()));
+        g.endpoints().values().forEach(e -> out.add(e.key()));
+        g.nodes().values().forEach(n -> out.add(n.key()));
+        g.policies().values().forEach(p -> out.add(p.source().key()));
+        g.clusterPolicies().values().forEach(p -> out.add(p.source().key()));
         return out;
     }
 
@@ -98,8 +91,8 @@ public final class ClusterState {
         return graph;
     }
 
-    /** Rejected policies by change key. */
-    public Map<String, Rejection> rejections() {
+    /** Rejected policies by key. */
+    public Map<ObjectKey, Rejection> rejections() {
         return Collections.unmodifiableSortedMap(rejections);
     }
 }

@@ -43,7 +43,7 @@ public final class KubeEventReporter implements RejectionReporter {
                 .endMetadata()
                 .withNewInvolvedObject()
                     .withApiVersion(apiVersion)
-                    .withKind(r.object().kind())
+                    .withKind(r.object().kind().apiKind())
                     .withNamespace(r.object().namespace())
                     .withName(r.object().name())
                     .withUid(r.uid())

@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.model.ObjectKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class PendingChanges {
     }
 
     private final LongSupplier ticker;
-    private final Map<String, Entry> pending = new LinkedHashMap<>();
+    private final Map<ObjectKey, Entry> pending = new LinkedHashMap<>();
 
     public PendingChanges(LongSupplier ticker) {
         this.ticker = ticker;

@@ -1,7 +1,7 @@
 package dev.weir.agent;
 
 import dev.weir.model.Diagnostic;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code generation} (spec changes) — falling back to {@code resourceVersion} where the API sets no generation — so
  * that one version is reported once, however often it is seen again.
  */
-public record Rejection(ObjectRef object, String uid, String version, List<Diagnostic> diagnostics) {
+public record Rejection(ObjectKey object, String uid, String version, List<Diagnostic> diagnostics) {
 
     public Rejection {
         Objects.requireNonNull(object, "object");

@@ -104,7 +104,7 @@ public final class ExplainCommand implements Subcommand {
         }
         Reachability reachability = new Reachability(PolicyCompiler.compile(loaded.snapshot()));
         List<String> finished = reachability.graph().endpoints().values().stream().filter(e -> e.phase().terminal())
-                .map(e -> e.key()).toList();
+                .map(e -> e.key().namespacedName()).toList();
         if (!finished.isEmpty()) {
             err.println("note: pods in phase Succeeded or Failed are left out of the tables: "
                     + String.join(", ", finished));
@@ -168,7 +168,8 @@ public final class ExplainCommand implements Subcommand {
         Optional<Endpoint> holder = graph.endpoints().values().stream()
                 .filter(e -> e.isPolicyEndpoint() && e.ips().contains(address)).findFirst();
         if (holder.isPresent()) {
-            err.println("note: " + text + " is the address of pod " + holder.get().key() + "; judging that pod");
+            err.println("note: " + text + " is the address of pod " + holder.get().key().namespacedName()
+                    + "; judging that pod");
             return holder.get();
         }
         return reachability.outside(address);

@@ -28,7 +28,8 @@ public final class Explainer {
      * address and can be neither reached nor a source.
      */
     public static List<String> livePods(PolicyGraph graph) {
-        return graph.endpoints().values().stream().filter(e -> !e.phase().terminal()).map(Endpoint::key).toList();
+        return graph.endpoints().values().stream().filter(e -> !e.phase().terminal())
+                .map(e -> e.key().namespacedName()).toList();
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.weir.k8s;
 
 import dev.weir.model.Diagnostic;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,15 +17,15 @@ public final class Findings {
 
     private static final int MAX_MESSAGE = 400;
 
-    private final ObjectRef object;
+    private final ObjectKey object;
     private final List<Diagnostic> errors = new ArrayList<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
 
-    public Findings(ObjectRef object) {
+    public Findings(ObjectKey object) {
         this.object = object;
     }
 
-    public ObjectRef object() {
+    public ObjectKey object() {
         return object;
     }
 

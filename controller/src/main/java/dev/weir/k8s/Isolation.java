@@ -1,6 +1,6 @@
 package dev.weir.k8s;
 
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.function.Supplier;
 
@@ -18,7 +18,7 @@ public final class Isolation {
     }
 
     /** {@code translation}'s result, or {@code object} rejected with what went wrong. */
-    public static <T> Translated<T> translate(ObjectRef object, Supplier<Translated<T>> translation) {
+    public static <T> Translated<T> translate(ObjectKey object, Supplier<Translated<T>> translation) {
         try {
             return translation.get();
         } catch (RuntimeException e) {
@@ -32,9 +32,9 @@ public final class Isolation {
      * The object's name in messages, from metadata that may be missing: {@code <unnamed>} and, if namespaced, the
      * namespace {@code kubectl apply} would use.
      */
-    public static ObjectRef ref(String kind, HasMetadata in, boolean namespaced) {
+    public static ObjectKey ref(ObjectKey.Kind kind, HasMetadata in) {
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
-        return new ObjectRef(kind, namespaced ? ModelTranslator.namespaceOf(in.getMetadata()) : null,
+        return new ObjectKey(kind, kind.namespaced() ? ModelTranslator.namespaceOf(in.getMetadata()) : null,
                 name == null || name.isEmpty() ? "<unnamed>" : name);
     }
 }

@@ -1,15 +1,15 @@
 package dev.weir.k8s;
 
+import dev.weir.k8s.admin.ClusterPolicyManifests;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
-import dev.weir.model.Namespace;
 import dev.weir.model.IpAddress;
+import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
-import dev.weir.model.ObjectRef;
-import dev.weir.k8s.admin.ClusterPolicyManifests;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -127,7 +127,8 @@ public final class ManifestLoader {
                 case "Namespace" -> c.accept(ModelTranslator.namespace(
                         convert(node, io.fabric8.kubernetes.api.model.Namespace.class)), c.namespaces,
                         Namespace::name);
-                case "Pod" -> c.accept(ModelTranslator.pod(convert(node, Pod.class)), c.pods, Endpoint::key);
+                case "Pod" -> c.accept(ModelTranslator.pod(convert(node, Pod.class)), c.pods,
+                        e -> e.key().namespacedName());
                 case "Node" -> {
                     io.fabric8.kubernetes.api.model.Node n = convert(node, io.fabric8.kubernetes.api.model.Node.class);
                     Translated<Node> t = ModelTranslator.node(n);
@@ -141,7 +142,7 @@ public final class ManifestLoader {
                     }
                     c.accept(ModelTranslator.networkPolicy(convert(node,
                             io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class)), c.policies,
-                            NetworkPolicy::key);
+                            p -> p.key().namespacedName());
                 }
                 case "ClusterNetworkPolicy" -> clusterPolicy(node, c);
                 default -> c.skipped(kind.isEmpty() ? "<no kind>" : kind);
@@ -156,14 +157,15 @@ public final class ManifestLoader {
     }
 
     /** The object's name in messages, from a tree whose metadata may be anything. */
-    private static ObjectRef ref(String kind, JsonNode node) {
+    private static ObjectKey ref(String kind, JsonNode node) {
+        // only the kinds read above get this far; the others are skipped before anything can fail
+        ObjectKey.Kind k = ObjectKey.Kind.ofApiKind(kind)
+                .orElseThrow(() -> new IllegalStateException("not a kind weir reads: " + kind));
         JsonNode meta = node.path("metadata");
         String name = meta.path("name").isString() ? meta.path("name").asString() : "<unnamed>";
-        boolean namespaced = kind.equals("Pod") || kind.equals("NetworkPolicy");
         String namespace = meta.path("namespace").isString() && !meta.path("namespace").asString().isEmpty()
                 ? meta.path("namespace").asString() : ModelTranslator.DEFAULT_NAMESPACE;
-        return new ObjectRef(kind.isEmpty() ? "<no kind>" : kind, namespaced ? namespace : null,
-                name.isEmpty() ? "<unnamed>" : name);
+        return new ObjectKey(k, k.namespaced() ? namespace : null, name.isEmpty() ? "<unnamed>" : name);
     }
 
     /**
@@ -225,7 +227,7 @@ public final class ManifestLoader {
         }
 
         void fileProblem(String file, Integer doc, String message) {
-            diagnostics.add(new Diagnostic(new ObjectRef("File", null, file), doc == null ? null : "document " + doc,
+            diagnostics.add(new Diagnostic("File " + file, doc == null ? null : "document " + doc,
                     message));
         }
 

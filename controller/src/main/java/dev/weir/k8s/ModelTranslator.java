@@ -4,7 +4,7 @@ import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -32,12 +32,12 @@ public final class ModelTranslator {
 
     /** A namespace with its labels, plus {@value #NAMESPACE_NAME_LABEL} when the object lacks it. */
     public static Translated<Namespace> namespace(io.fabric8.kubernetes.api.model.Namespace in) {
-        return Isolation.translate(Isolation.ref("Namespace", in, false), () -> namespaceOf(in));
+        return Isolation.translate(Isolation.ref(ObjectKey.Kind.NAMESPACE, in), () -> namespaceOf(in));
     }
 
     private static Translated<Namespace> namespaceOf(io.fabric8.kubernetes.api.model.Namespace in) {
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
-        Findings findings = new Findings(new ObjectRef("Namespace", null, name == null ? "<unnamed>" : name));
+        Findings findings = new Findings(ObjectKey.namespace(name == null ? "<unnamed>" : name));
         findings.checkMetadata(name, null, true);
         Map<String, String> labels = new HashMap<>(labelsOf(in.getMetadata()));
         labels.put(NAMESPACE_NAME_LABEL, name);
@@ -50,7 +50,7 @@ public final class ModelTranslator {
      * containers (protocol defaults to TCP).
      */
     public static Translated<Endpoint> pod(Pod in) {
-        return Isolation.translate(Isolation.ref("Pod", in, true), () -> PodTranslator.translate(in));
+        return Isolation.translate(Isolation.ref(ObjectKey.Kind.POD, in), () -> PodTranslator.translate(in));
     }
 
     /**
@@ -58,13 +58,13 @@ public final class ModelTranslator {
      * ClusterNetworkPolicy {@code nodes} peer matches); a malformed address rejects the node.
      */
     public static Translated<Node> node(io.fabric8.kubernetes.api.model.Node in) {
-        return Isolation.translate(Isolation.ref("Node", in, false), () -> NodeTranslator.translate(in));
+        return Isolation.translate(Isolation.ref(ObjectKey.Kind.NODE, in), () -> NodeTranslator.translate(in));
     }
 
     /** A {@code networking.k8s.io/v1} NetworkPolicy, validated as the API server validates it. */
     public static Translated<NetworkPolicy> networkPolicy(
             io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy in) {
-        return Isolation.translate(Isolation.ref("NetworkPolicy", in, true),
+        return Isolation.translate(Isolation.ref(ObjectKey.Kind.NETWORK_POLICY, in),
                 () -> NetworkPolicyTranslator.translate(in));
     }
 

@@ -3,7 +3,7 @@ package dev.weir.k8s;
 import dev.weir.model.Cidr;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.NetworkPolicy;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
@@ -32,7 +32,7 @@ final class NetworkPolicyTranslator {
     static Translated<NetworkPolicy> translate(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy in) {
         String namespace = ModelTranslator.namespaceOf(in.getMetadata());
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
-        Findings findings = new Findings(ObjectRef.networkPolicy(namespace, name == null ? "<unnamed>" : name));
+        Findings findings = new Findings(ObjectKey.networkPolicy(namespace, name == null ? "<unnamed>" : name));
         findings.checkMetadata(name, namespace, false);
         NetworkPolicySpec spec = in.getSpec() == null ? new NetworkPolicySpec() : in.getSpec();
         Optional<LabelSelector> podSelector =

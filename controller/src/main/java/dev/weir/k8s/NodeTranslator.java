@@ -2,7 +2,7 @@ package dev.weir.k8s;
 
 import dev.weir.model.IpAddress;
 import dev.weir.model.Node;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ final class NodeTranslator {
 
     static Translated<Node> translate(io.fabric8.kubernetes.api.model.Node node) {
         String name = node.getMetadata() == null ? null : node.getMetadata().getName();
-        Findings findings = new Findings(new ObjectRef("Node", null, name == null ? "<unnamed>" : name));
+        Findings findings = new Findings(ObjectKey.node(name == null ? "<unnamed>" : name));
         findings.checkMetadata(name, null, false);
         List<NodeAddress> entries = entries(node);
         List<IpAddress> addresses = new ArrayList<>();

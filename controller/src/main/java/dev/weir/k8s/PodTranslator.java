@@ -3,7 +3,7 @@ package dev.weir.k8s;
 import dev.weir.model.ContainerPort;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PodPhase;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.api.model.Container;
@@ -24,7 +24,7 @@ final class PodTranslator {
     static Translated<Endpoint> translate(Pod pod) {
         String namespace = ModelTranslator.namespaceOf(pod.getMetadata());
         String name = pod.getMetadata() == null ? null : pod.getMetadata().getName();
-        Findings findings = new Findings(ObjectRef.pod(namespace, name == null ? "<unnamed>" : name));
+        Findings findings = new Findings(ObjectKey.pod(namespace, name == null ? "<unnamed>" : name));
         findings.checkMetadata(name, namespace, false);
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
         PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();

@@ -4,6 +4,7 @@ import dev.weir.model.Cidr;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.Set;
 final class SyntheticAddresses {
 
     static final Cidr POOL = Cidr.parse("10.254.0.0/16");
+    private static final Comparator<Endpoint> ORDER = Comparator.comparing(e -> e.key().namespacedName());
 
     private SyntheticAddresses() {
     }
@@ -40,7 +42,7 @@ final class SyntheticAddresses {
         List<Endpoint> out = new ArrayList<>();
         List<String> given = new ArrayList<>();
         List<String> ofNodes = new ArrayList<>();
-        for (Endpoint e : endpoints.stream().sorted(java.util.Comparator.comparing(Endpoint::key)).toList()) {
+        for (Endpoint e : endpoints.stream().sorted(ORDER).toList()) {
             if (!e.ips().isEmpty() || e.phase().terminal()) {
                 out.add(e);
                 continue;
@@ -49,7 +51,8 @@ final class SyntheticAddresses {
                     : List.of();
             if (!host.isEmpty()) {
                 out.add(new Endpoint(e.namespace(), e.name(), e.labels(), host, e.node(), true, e.phase(), e.ports()));
-                ofNodes.add(e.key() + "=" + String.join(",", host.stream().map(Object::toString).toList()));
+                ofNodes.add(e.key().namespacedName() + "="
+                        + String.join(",", host.stream().map(Object::toString).toList()));
                 continue;
             }
             while (taken.contains(next)) {
@@ -61,7 +64,7 @@ final class SyntheticAddresses {
             taken.add(next);
             out.add(new Endpoint(e.namespace(), e.name(), e.labels(), List.of(next), e.node(), e.hostNetwork(),
                     e.phase(), e.ports()));
-            given.add(e.key() + "=" + next);
+            given.add(e.key().namespacedName() + "=" + next);
             next = next.plus(1);
         }
         if (!ofNodes.isEmpty()) {

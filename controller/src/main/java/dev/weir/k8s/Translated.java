@@ -1,7 +1,7 @@
 package dev.weir.k8s;
 
 import dev.weir.model.Diagnostic;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param diagnostics the warnings of an accepted object, the errors of a rejected one; sorted
  */
-public record Translated<T>(ObjectRef object, Optional<T> value, List<Diagnostic> diagnostics) {
+public record Translated<T>(ObjectKey object, Optional<T> value, List<Diagnostic> diagnostics) {
 
     public Translated {
         Objects.requireNonNull(object, "object");

@@ -3,18 +3,18 @@ package dev.weir.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.k8s.Findings;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class AcceptedConditionTest {
 
-    private static final ObjectRef REF = new ObjectRef("ClusterNetworkPolicy", null, "p");
+    private static final ObjectKey REF = ObjectKey.clusterNetworkPolicy("p");
 
     private static Condition invalid(long generation) {
         Findings findings = new Findings(REF);

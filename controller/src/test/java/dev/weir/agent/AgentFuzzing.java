@@ -3,7 +3,7 @@ package dev.weir.agent;
 import dev.weir.graph.ClusterEvent;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -48,23 +48,23 @@ final class AgentFuzzing {
     static Change translate(HasMetadata o) {
         ObjectTranslator t = ObjectTranslator.standard();
         if (o instanceof Pod p) {
-            return t.pod(p).value().<Change>map(v -> new Change.Event(new ClusterEvent.PodUpserted(v)))
-                    .orElse(new Change.Event(new ClusterEvent.NamespaceDeleted("none")));
+            return t.pod(p).value().<Change>map(v -> new Change.Event(new ClusterEvent.Upserted(v)))
+                    .orElse(new Change.Event(new ClusterEvent.Deleted(ObjectKey.namespace("none"))));
         } else if (o instanceof Namespace ns) {
-            return t.namespace(ns).value().<Change>map(v -> new Change.Event(new ClusterEvent.NamespaceUpserted(v)))
-                    .orElse(new Change.Event(new ClusterEvent.NamespaceDeleted("none")));
+            return t.namespace(ns).value().<Change>map(v -> new Change.Event(new ClusterEvent.Upserted(v)))
+                    .orElse(new Change.Event(new ClusterEvent.Deleted(ObjectKey.namespace("none"))));
         } else if (o instanceof Node n) {
-            return t.node(n).value().<Change>map(v -> new Change.Event(new ClusterEvent.NodeUpserted(v)))
-                    .orElse(new Change.Event(new ClusterEvent.NamespaceDeleted("none")));
+            return t.node(n).value().<Change>map(v -> new Change.Event(new ClusterEvent.Upserted(v)))
+                    .orElse(new Change.Event(new ClusterEvent.Deleted(ObjectKey.namespace("none"))));
         } else if (o instanceof NetworkPolicy np) {
             Translated<dev.weir.model.NetworkPolicy> tr = t.networkPolicy(np);
-            return tr.value().<Change>map(v -> new Change.Event(new ClusterEvent.PolicyUpserted(v)))
+            return tr.value().<Change>map(v -> new Change.Event(new ClusterEvent.Upserted(v)))
                     .orElseGet(() -> new Change.PolicyRejected(new Rejection(tr.object(), "u", "g1",
                             tr.diagnostics())));
         }
-        Translated<dev.weir.model.admin.ClusterPolicy> tr =
+        Translated<dev.weir.model.ClusterPolicy> tr =
                 ClusterPolicyTranslator.translate((dev.weir.crd.ClusterNetworkPolicy) o);
-        return tr.value().<Change>map(v -> new Change.Event(new ClusterEvent.ClusterPolicyUpserted(v)))
+        return tr.value().<Change>map(v -> new Change.Event(new ClusterEvent.Upserted(v)))
                 .orElseGet(() -> new Change.PolicyRejected(new Rejection(tr.object(), "u", "g1", tr.diagnostics())));
     }
 }

@@ -140,13 +140,13 @@ public final class AgentLatencyBenchmark {
     static List<Change> bulk() {
         List<ClusterEvent> out = new ArrayList<>();
         for (int n = 0; n < NAMESPACES; n++) {
-            out.add(new ClusterEvent.NamespaceUpserted(new Namespace("ns" + n, Map.of("kubernetes.io/metadata.name",
+            out.add(new ClusterEvent.Upserted(new Namespace("ns" + n, Map.of("kubernetes.io/metadata.name",
                     "ns" + n, "team", "t" + (n % 10)))));
         }
         for (int i = 0; i < PODS; i++) {
             int n = i % NAMESPACES;
             String node = i < LOCAL ? "n1" : "n" + (2 + i % 90);
-            out.add(new ClusterEvent.PodUpserted(new Endpoint("ns" + n, "pod" + i, Map.of("app", "app" + (i % 20),
+            out.add(new ClusterEvent.Upserted(new Endpoint("ns" + n, "pod" + i, Map.of("app", "app" + (i % 20),
                     "tier", i % 3 == 0 ? "fe" : "be"), List.of(IpAddress.parse("10." + (16 + i / 65_000) + "."
                     + (i / 250 % 250) + "." + (i % 250 + 1))), node, false, PodPhase.RUNNING, List.of())));
         }
@@ -159,7 +159,7 @@ public final class AgentLatencyBenchmark {
                         LabelSelector.matchLabels(Map.of("tier", "fe")));
                 default -> ipBlock(p);
             };
-            out.add(new ClusterEvent.PolicyUpserted(new NetworkPolicy("ns" + n, "np" + p, target, List.of(),
+            out.add(new ClusterEvent.Upserted(new NetworkPolicy("ns" + n, "np" + p, target, List.of(),
                     List.of(new Rule(List.of(peer), List.of(new PortMatch.Range(Protocol.TCP, 80 + p % 5, 80 + p % 5)))),
                     List.of())));
         }

@@ -3,6 +3,7 @@ package dev.weir.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.graph.ClusterEvent;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
@@ -10,9 +11,8 @@ import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PodPhase;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.Tier;
 import java.util.List;
@@ -37,16 +37,16 @@ class ChangeTest {
 
     static Stream<Arguments> kinds() {
         return Stream.of(
-                kind("namespace", new ClusterEvent.NamespaceUpserted(new Namespace("dev", Map.of())),
-                        new ClusterEvent.NamespaceDeleted("dev"), "ns:dev"),
-                kind("pod", new ClusterEvent.PodUpserted(POD), new ClusterEvent.PodDeleted("dev", "web"),
-                        "pod:dev/web"),
-                kind("NetworkPolicy", new ClusterEvent.PolicyUpserted(POLICY),
-                        new ClusterEvent.PolicyDeleted("dev", "web"), "np:dev/web"),
-                kind("ClusterNetworkPolicy", new ClusterEvent.ClusterPolicyUpserted(CLUSTER_POLICY),
-                        new ClusterEvent.ClusterPolicyDeleted("web"), "cnp:web"),
-                kind("node", new ClusterEvent.NodeUpserted(new Node("n1", Map.of(), List.of())),
-                        new ClusterEvent.NodeDeleted("n1"), "node:n1"));
+                kind("namespace", new ClusterEvent.Upserted(new Namespace("dev", Map.of())),
+                        new ClusterEvent.Deleted(ObjectKey.namespace("dev")), "Namespace dev"),
+                kind("pod", new ClusterEvent.Upserted(POD), new ClusterEvent.Deleted(ObjectKey.pod("dev", "web")),
+                        "Pod dev/web"),
+                kind("NetworkPolicy", new ClusterEvent.Upserted(POLICY),
+                        new ClusterEvent.Deleted(ObjectKey.networkPolicy("dev", "web")), "NetworkPolicy dev/web"),
+                kind("ClusterNetworkPolicy", new ClusterEvent.Upserted(CLUSTER_POLICY),
+                        new ClusterEvent.Deleted(ObjectKey.clusterNetworkPolicy("web")), "ClusterNetworkPolicy web"),
+                kind("node", new ClusterEvent.Upserted(new Node("n1", Map.of(), List.of())),
+                        new ClusterEvent.Deleted(ObjectKey.node("n1")), "Node n1"));
     }
 
     private static Arguments kind(String name, ClusterEvent upsert, ClusterEvent delete, String key) {
@@ -56,29 +56,29 @@ class ChangeTest {
     @ParameterizedTest
     @MethodSource("kinds")
     void anUpsertAndADeleteOfOneObjectShareTheKeyOfItsKind(ClusterEvent upsert, ClusterEvent delete, String key) {
-        assertThat(new Change.Event(upsert).key()).isEqualTo(key);
-        assertThat(new Change.Event(delete).key()).isEqualTo(key);
+        assertThat(new Change.Event(upsert).key()).hasToString(key);
+        assertThat(new Change.Event(delete).key()).isEqualTo(new Change.Event(upsert).key());
     }
 
     @Test
     void aRejectionTakesTheKeyOfItsPolicyAndLeavesItOutAsADelete() {
-        Change.PolicyRejected namespaced = new Change.PolicyRejected(rejection(ObjectRef.networkPolicy("dev", "web")));
-        Change.PolicyRejected clusterScoped = new Change.PolicyRejected(rejection(CLUSTER_POLICY.ref()));
+        Change.PolicyRejected namespaced = new Change.PolicyRejected(rejection(ObjectKey.networkPolicy("dev", "web")));
+        Change.PolicyRejected clusterScoped = new Change.PolicyRejected(rejection(CLUSTER_POLICY.key()));
 
-        assertThat(namespaced.key()).isEqualTo("np:dev/web");
-        assertThat(namespaced.asDelete()).isEqualTo(new ClusterEvent.PolicyDeleted("dev", "web"));
-        assertThat(clusterScoped.key()).isEqualTo("cnp:web");
-        assertThat(clusterScoped.asDelete()).isEqualTo(new ClusterEvent.ClusterPolicyDeleted("web"));
+        assertThat(namespaced.key()).isEqualTo(ObjectKey.networkPolicy("dev", "web"));
+        assertThat(namespaced.asDelete()).isEqualTo(new ClusterEvent.Deleted(ObjectKey.networkPolicy("dev", "web")));
+        assertThat(clusterScoped.key()).isEqualTo(ObjectKey.clusterNetworkPolicy("web"));
+        assertThat(clusterScoped.asDelete()).isEqualTo(new ClusterEvent.Deleted(ObjectKey.clusterNetworkPolicy("web")));
     }
 
     @Test
     void objectsOfDifferentKindsWithOneNameStaySeparate() {
         PendingChanges pending = new PendingChanges(() -> 0L);
-        pending.record(new Change.Event(new ClusterEvent.NamespaceDeleted("web")));
-        pending.record(new Change.Event(new ClusterEvent.NodeDeleted("web")));
-        pending.record(new Change.Event(new ClusterEvent.ClusterPolicyDeleted("web")));
-        pending.record(new Change.Event(new ClusterEvent.PolicyDeleted("web", "web")));
-        pending.record(new Change.Event(new ClusterEvent.PodDeleted("web", "web")));
+        pending.record(new Change.Event(new ClusterEvent.Deleted(ObjectKey.namespace("web"))));
+        pending.record(new Change.Event(new ClusterEvent.Deleted(ObjectKey.node("web"))));
+        pending.record(new Change.Event(new ClusterEvent.Deleted(ObjectKey.clusterNetworkPolicy("web"))));
+        pending.record(new Change.Event(new ClusterEvent.Deleted(ObjectKey.networkPolicy("web", "web"))));
+        pending.record(new Change.Event(new ClusterEvent.Deleted(ObjectKey.pod("web", "web"))));
 
         assertThat(pending.drain()).hasSize(5);
     }
@@ -87,10 +87,10 @@ class ChangeTest {
     void aBurstToOneObjectBecomesItsLatestChangeTimedFromTheFirst() {
         AtomicLong now = new AtomicLong(100);
         PendingChanges pending = new PendingChanges(now::get);
-        Change rejected = new Change.PolicyRejected(rejection(ObjectRef.networkPolicy("dev", "web")));
-        Change deleted = new Change.Event(new ClusterEvent.PolicyDeleted("dev", "web"));
+        Change rejected = new Change.PolicyRejected(rejection(ObjectKey.networkPolicy("dev", "web")));
+        Change deleted = new Change.Event(new ClusterEvent.Deleted(ObjectKey.networkPolicy("dev", "web")));
 
-        pending.record(new Change.Event(new ClusterEvent.PolicyUpserted(POLICY)));
+        pending.record(new Change.Event(new ClusterEvent.Upserted(POLICY)));
         now.set(200);
         pending.record(rejected);
         now.set(300);
@@ -99,7 +99,7 @@ class ChangeTest {
         assertThat(pending.drain()).containsExactly(new PendingChanges.Entry(deleted, 100));
     }
 
-    private static Rejection rejection(ObjectRef ref) {
+    private static Rejection rejection(ObjectKey ref) {
         return new Rejection(ref, "uid-1", "g1", List.of(new Diagnostic(ref, "spec", "invalid")));
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.graph.ClusterEvent;
+import dev.weir.model.Endpoint;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -25,7 +27,7 @@ class ChangeTranslatorTest {
         ChangeTranslator.Translation t = translator.upsert(Kube.pod("dev", "web", "10.0.0.1", "n1", "app", "web"));
 
         assertThat(t.change()).isInstanceOfSatisfying(Change.Event.class, e -> assertThat(e.event())
-                .isInstanceOfSatisfying(ClusterEvent.PodUpserted.class, u -> assertThat(u.endpoint().ips())
+                .isInstanceOfSatisfying(ClusterEvent.Upserted.class, u -> assertThat(((Endpoint) u.object()).ips())
                         .hasToString("[10.0.0.1]")));
         assertThat(t.acceptedCondition()).isEmpty();
     }
@@ -37,7 +39,7 @@ class ChangeTranslatorTest {
 
         ChangeTranslator.Translation t = translator.upsert(node);
 
-        assertThat(t.change()).isEqualTo(new Change.Event(new ClusterEvent.NodeDeleted("n1")));
+        assertThat(t.change()).isEqualTo(new Change.Event(new ClusterEvent.Deleted(ObjectKey.node("n1"))));
         assertThat(t.diagnostics()).isNotEmpty();
     }
 
@@ -53,7 +55,7 @@ class ChangeTranslatorTest {
             assertThat(r.rejection().version()).isEqualTo("g3");
             assertThat(r.rejection().message()).contains("spec.ingress[0].from[0].ipBlock.cidr");
         });
-        assertThat(change.key()).isEqualTo("np:dev/bad");
+        assertThat(change.key()).isEqualTo(ObjectKey.networkPolicy("dev", "bad"));
     }
 
     @Test

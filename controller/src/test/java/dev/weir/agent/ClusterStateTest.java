@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.graph.ClusterEvent;
 import dev.weir.graph.PolicyCompiler;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
-import dev.weir.model.ObjectRef;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.ObjectKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,9 @@ class ClusterStateTest {
         List<Change> bulk = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Change c = all.get(i);
-            if (!(c instanceof Change.Event e && e.event() instanceof ClusterEvent.PodUpserted) || i % 7 == 0) {
+            boolean podUpsert = c instanceof Change.Event e && e.event() instanceof ClusterEvent.Upserted
+                    && c.key().kind() == ObjectKey.Kind.POD;
+            if (!podUpsert || i % 7 == 0) {
                 bulk.add(c);
             }
         }
@@ -48,35 +50,35 @@ class ClusterStateTest {
 
     @Test
     void aRejectedPolicyIsLeftOutUntilAValidVersionOrADeleteEndsTheRejection() {
-        ObjectRef ref = ObjectRef.networkPolicy("dev", "web");
+        ObjectKey ref = ObjectKey.networkPolicy("dev", "web");
         Rejection rejection = new Rejection(ref, "uid-1", "g2", List.of(new Diagnostic(ref, "spec", "invalid")));
         NetworkPolicy policy = new NetworkPolicy("dev", "web", LabelSelector.all(), List.of(), List.of(), List.of());
         ClusterState state = new ClusterState();
-        state.apply(new Change.Event(new ClusterEvent.NamespaceUpserted(new Namespace("dev", Map.of()))));
-        state.apply(new Change.Event(new ClusterEvent.PolicyUpserted(policy)));
+        state.apply(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))));
+        state.apply(new Change.Event(new ClusterEvent.Upserted(policy)));
 
         assertThat(state.apply(new Change.PolicyRejected(rejection))).isTrue();
         assertThat(state.graph().policies()).isEmpty();
-        assertThat(state.rejections()).containsOnlyKeys("np:dev/web");
+        assertThat(state.rejections()).containsOnlyKeys(ref);
         assertThat(state.apply(new Change.PolicyRejected(rejection))).as("the same rejection again").isFalse();
 
-        assertThat(state.apply(new Change.Event(new ClusterEvent.PolicyUpserted(policy)))).isTrue();
+        assertThat(state.apply(new Change.Event(new ClusterEvent.Upserted(policy)))).isTrue();
         assertThat(state.graph().policies()).containsOnlyKeys("dev/web");
         assertThat(state.rejections()).isEmpty();
 
         state.apply(new Change.PolicyRejected(rejection));
-        assertThat(state.apply(new Change.Event(new ClusterEvent.PolicyDeleted("dev", "web"))))
+        assertThat(state.apply(new Change.Event(new ClusterEvent.Deleted(ObjectKey.networkPolicy("dev", "web")))))
                 .as("deleting a rejected policy ends its rejection").isTrue();
         assertThat(state.rejections()).isEmpty();
     }
 
     @Test
     void aResyncThatNoLongerMentionsARejectedClusterPolicyEndsItsRejection() {
-        ObjectRef ref = new ObjectRef(ClusterPolicy.KIND, null, "deny");
+        ObjectKey ref = ObjectKey.clusterNetworkPolicy("deny");
         Rejection rejection = new Rejection(ref, "uid-1", "g1", List.of(new Diagnostic(ref, "spec", "invalid")));
         ClusterState state = new ClusterState();
         state.replaceAll(List.of(new Change.PolicyRejected(rejection)));
-        assertThat(state.rejections()).containsOnlyKeys("cnp:deny");
+        assertThat(state.rejections()).containsOnlyKeys(ref);
 
         assertThat(state.replaceAll(List.of())).isTrue();
         assertThat(state.rejections()).isEmpty();
@@ -84,21 +86,7 @@ class ClusterStateTest {
 
     /** The cluster that the upserts among {@code changes} describe: what a full compile should see. */
     private static ClusterSnapshot snapshotOf(List<Change> changes) {
-        List<Namespace> namespaces = new ArrayList<>();
-        List<Endpoint> endpoints = new ArrayList<>();
-        List<NetworkPolicy> policies = new ArrayList<>();
-        for (Change c : changes) {
-            ClusterEvent e = ((Change.Event) c).event();
-            if (e instanceof ClusterEvent.NamespaceUpserted u) {
-                namespaces.add(u.namespace());
-            } else if (e instanceof ClusterEvent.PodUpserted u) {
-                endpoints.add(u.endpoint());
-            } else if (e instanceof ClusterEvent.PolicyUpserted u) {
-                policies.add(u.policy());
-            } else {
-                throw new AssertionError(e);
-            }
-        }
-        return new ClusterSnapshot(namespaces, endpoints, policies);
+        return ClusterSnapshot.of(changes.stream()
+                .map(c -> ((ClusterEvent.Upserted) ((Change.Event) c).event()).object()).toList());
     }
 }

@@ -100,7 +100,7 @@ class MalformedObjectsFuzzTest {
         }
         LoadResult loaded = ManifestLoader.load(List.of("-"),
                 new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-        assertThat(loaded.diagnostics()).allSatisfy(d -> assertThat(d.object()).isNotNull());
+        assertThat(loaded.diagnostics()).allSatisfy(d -> assertThat(d.subject()).isNotNull());
         assertThat(loaded.hasRejections()).isTrue();
         assertThat(loaded.snapshot().policies()).anySatisfy(p -> assertThat(p.name()).isEqualTo("deny-all-ingress"));
         Reachability reachability = new Reachability(PolicyCompiler.compile(loaded.snapshot()));

@@ -2,10 +2,10 @@ package dev.weir.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.k8s.ModelTranslator;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
+import dev.weir.model.ClusterPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.agent.metrics.AgentMetrics;
 import dev.weir.graph.ClusterEvent;
+import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
-import dev.weir.model.ObjectRef;
-import dev.weir.model.Diagnostic;
+import dev.weir.model.ObjectKey;
+import dev.weir.model.Peer;
 import dev.weir.model.PodPhase;
 import dev.weir.model.Rule;
-import dev.weir.model.Peer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,15 +65,15 @@ class SyncLoopTest {
 
     @Test
     void fiveThousandEventsWithinOneIntervalBecomeOneApply() {
-        cache.add(new Change.Event(new ClusterEvent.NamespaceUpserted(new Namespace("dev", Map.of()))));
-        cache.add(new Change.Event(new ClusterEvent.PolicyUpserted(policy("web", "web", "db"))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(policy("web", "web", "db"))));
         runDue();
         int before = dataplane.applyCount();
 
         for (int i = 0; i < 5000; i++) { // 2,500 pods, each added and then relabelled
             Endpoint pod = pod("p" + (i % 2500), "10.1." + (i % 2500) / 250 + "." + (i % 250 + 1),
                     i < 2500 ? "web" : "db");
-            pending.record(new Change.Event(new ClusterEvent.PodUpserted(pod)));
+            pending.record(new Change.Event(new ClusterEvent.Upserted(pod)));
         }
         assertThat(runDue()).as("runs before the minimum interval has passed").isZero();
         advance(Duration.ofMillis(500));
@@ -89,10 +89,10 @@ class SyncLoopTest {
     @Test
     void nothingIsAppliedUntilSyncedAndThenTheFirstApplyIsFull() {
         synced.set(false);
-        cache.add(new Change.Event(new ClusterEvent.PolicyUpserted(policy("web", "web", "web"))));
-        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web"))));
-        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("b", "10.0.0.2", "web"))));
-        pending.record(new Change.Event(new ClusterEvent.PodUpserted(pod("b", "10.0.0.2", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(policy("web", "web", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(pod("a", "10.0.0.1", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(pod("b", "10.0.0.2", "web"))));
+        pending.record(new Change.Event(new ClusterEvent.Upserted(pod("b", "10.0.0.2", "web"))));
         advance(Duration.ofSeconds(10));
         runDue();
         assertThat(dataplane.applyCount()).isZero();
@@ -105,9 +105,9 @@ class SyncLoopTest {
 
     @Test
     void aBatchThatLeavesTheGraphAsItWasIsNeitherRenderedNorApplied() {
-        cache.add(new Change.Event(new ClusterEvent.NamespaceUpserted(new Namespace("dev", Map.of()))));
-        cache.add(new Change.Event(new ClusterEvent.PolicyUpserted(policy("web", "web", "web"))));
-        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(policy("web", "web", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(pod("a", "10.0.0.1", "web"))));
         runDue();
         java.util.concurrent.atomic.AtomicInteger renders = new java.util.concurrent.atomic.AtomicInteger();
         renderer = (g, n) -> {
@@ -116,14 +116,14 @@ class SyncLoopTest {
         };
 
         advance(Duration.ofMillis(500));
-        pending.record(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web")))); // the same pod
+        pending.record(new Change.Event(new ClusterEvent.Upserted(pod("a", "10.0.0.1", "web")))); // the same pod
         assertThat(runDue()).isEqualTo(1);
         assertThat(renders).hasValue(0);
         assertThat(dataplane.applyCount()).isEqualTo(1);
         assertThat(metrics.eventToApply.getCount()).as("the unchanged pod counts as applied").isEqualTo(1);
 
         advance(Duration.ofMillis(500));
-        pending.record(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.9", "web"))));
+        pending.record(new Change.Event(new ClusterEvent.Upserted(pod("a", "10.0.0.9", "web"))));
         runDue();
         assertThat(renders).hasValue(1);
         assertThat(TestingRenderer.text(dataplane.last())).contains("10.0.0.9");
@@ -148,7 +148,7 @@ class SyncLoopTest {
 
     @Test
     void driftIsCheckedPeriodicallyAndRepairedByReapplying() {
-        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(pod("a", "10.0.0.1", "web"))));
         runDue();
         dataplane.driftOnce("chain WEIR-TEST missing");
 
@@ -165,7 +165,7 @@ class SyncLoopTest {
 
     @Test
     void aPeriodicResyncTakesTheCachesAsTruthEvenWithoutEvents() {
-        cache.add(new Change.Event(new ClusterEvent.PodUpserted(pod("a", "10.0.0.1", "web"))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(pod("a", "10.0.0.1", "web"))));
         runDue();
         cache.clear(); // an event that was missed: the pod is gone from the cache but no delete arrived
 
@@ -177,8 +177,8 @@ class SyncLoopTest {
 
     @Test
     void aRejectedPolicyIsReportedOncePerVersion() {
-        Rejection v1 = new Rejection(ObjectRef.networkPolicy("dev", "bad"), "uid-1", "g1",
-                List.of(new Diagnostic(ObjectRef.networkPolicy("dev", "bad"), "spec.ingress[0].from[0].ipBlock.cidr",
+        Rejection v1 = new Rejection(ObjectKey.networkPolicy("dev", "bad"), "uid-1", "g1",
+                List.of(new Diagnostic(ObjectKey.networkPolicy("dev", "bad"), "spec.ingress[0].from[0].ipBlock.cidr",
                         "invalid CIDR \"10.0.0.0/33\"")));
         cache.add(new Change.PolicyRejected(v1));
         runDue();
@@ -195,7 +195,7 @@ class SyncLoopTest {
         runDue();
         assertThat(reported).containsExactly(v1, v2);
 
-        pending.record(new Change.Event(new ClusterEvent.PolicyDeleted("dev", "bad")));
+        pending.record(new Change.Event(new ClusterEvent.Deleted(ObjectKey.networkPolicy("dev", "bad"))));
         cache.clear();
         advance(Duration.ofSeconds(1));
         runDue();

@@ -30,9 +30,10 @@ final class TestingRenderer implements RulesetRenderer {
             rules.add(new IptablesRule("group " + g.selector().canonical() + " = " + ips, "", ""));
         }
         for (Endpoint e : graph.endpointsOn(node)) {
-            EndpointPolicies p = graph.policiesFor(e.key());
+            EndpointPolicies p = graph.policiesFor(e.key().namespacedName());
             if (!p.ingress().isEmpty() || !p.egress().isEmpty()) {
-                rules.add(new IptablesRule("local " + e.key() + " in=" + p.ingress() + " out=" + p.egress(), "", ""));
+                rules.add(new IptablesRule("local " + e.key().namespacedName() + " in=" + p.ingress() + " out="
+                        + p.egress(), "", ""));
             }
         }
         Chain chain = new Chain("WEIR-TEST", rules);

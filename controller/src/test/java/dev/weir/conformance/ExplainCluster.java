@@ -8,7 +8,7 @@ import dev.weir.graph.Reachability;
 import dev.weir.k8s.ModelTranslator;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyManifests;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;

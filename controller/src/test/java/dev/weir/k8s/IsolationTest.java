@@ -2,7 +2,7 @@ package dev.weir.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ class IsolationTest {
     void anExceptionInATranslatorRejectsThatObjectOnlyAndNamesIt() {
         var pod = new PodBuilder().withNewMetadata().withName("web").withNamespace("dev").endMetadata().build();
 
-        Translated<Object> t = Isolation.translate(Isolation.ref("Pod", pod, true), () -> {
+        Translated<Object> t = Isolation.translate(Isolation.ref(ObjectKey.Kind.POD, pod), () -> {
             throw new NullPointerException("a translator bug");
         });
 
@@ -23,9 +23,9 @@ class IsolationTest {
 
     @Test
     void anObjectWithoutMetadataIsNamedUnnamedInTheNamespaceKubectlWouldUse() {
-        assertThat(Isolation.ref("Pod", new PodBuilder().build(), true))
-                .isEqualTo(new ObjectRef("Pod", "default", "<unnamed>"));
-        assertThat(Isolation.ref("Node", new io.fabric8.kubernetes.api.model.Node(), false))
-                .isEqualTo(new ObjectRef("Node", null, "<unnamed>"));
+        assertThat(Isolation.ref(ObjectKey.Kind.POD, new PodBuilder().build()))
+                .isEqualTo(ObjectKey.pod("default", "<unnamed>"));
+        assertThat(Isolation.ref(ObjectKey.Kind.NODE, new io.fabric8.kubernetes.api.model.Node()))
+                .isEqualTo(ObjectKey.node("<unnamed>"));
     }
 }

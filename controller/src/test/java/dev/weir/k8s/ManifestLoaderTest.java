@@ -2,11 +2,10 @@ package dev.weir.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.model.Endpoint;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.IpAddress;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
-import dev.weir.model.admin.ClusterPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,8 +53,8 @@ class ManifestLoaderTest {
         assertThat(r.snapshot().namespaces()).extracting(Namespace::name).containsExactly("x");
         assertThat(r.snapshot().namespaces().get(0).labels()).containsEntry("ns", "x")
                 .containsEntry("kubernetes.io/metadata.name", "x");
-        assertThat(r.snapshot().endpoints()).extracting(Endpoint::key).containsExactly("x/a");
-        assertThat(r.snapshot().policies()).extracting(NetworkPolicy::key).containsExactly("x/deny");
+        assertThat(r.snapshot().endpoints()).extracting(e -> e.key().namespacedName()).containsExactly("x/a");
+        assertThat(r.snapshot().policies()).extracting(p -> p.key().namespacedName()).containsExactly("x/deny");
         assertThat(r.notes()).isEmpty();
     }
 
@@ -75,7 +74,7 @@ class ManifestLoaderTest {
                     status: {podIP: 10.0.0.2}
                 metadata: {resourceVersion: ""}
                 """));
-        assertThat(r.snapshot().endpoints()).extracting(Endpoint::key).containsExactly("x/a", "x/b");
+        assertThat(r.snapshot().endpoints()).extracting(e -> e.key().namespacedName()).containsExactly("x/a", "x/b");
     }
 
     @Test
@@ -85,7 +84,7 @@ class ManifestLoaderTest {
                  "status":{"podIP":"10.0.0.1"}}
                 """);
         LoadResult r = ManifestLoader.load(List.of(dir.resolve("pod.json").toString()), NO_STDIN);
-        assertThat(r.snapshot().endpoints()).extracting(Endpoint::key).containsExactly("x/a");
+        assertThat(r.snapshot().endpoints()).extracting(e -> e.key().namespacedName()).containsExactly("x/a");
     }
 
     @Test
@@ -127,7 +126,7 @@ class ManifestLoaderTest {
                 """ + POD_X_A.replace("name: a", "name: b").replace("10.0.0.1", "10.0.0.2")));
 
         assertThat(r.diagnostics()).isEmpty();
-        assertThat(r.snapshot().endpoints()).extracting(Endpoint::key).containsExactly("x/a", "x/b");
+        assertThat(r.snapshot().endpoints()).extracting(e -> e.key().namespacedName()).containsExactly("x/a", "x/b");
         assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("ignored 1 object of kind ConfigMap"));
     }
 
@@ -139,7 +138,7 @@ class ManifestLoaderTest {
         LoadResult r = ManifestLoader.load(List.of(f.toString()), NO_STDIN);
         assertThat(r.diagnostics()).hasSize(1);
         assertThat(r.diagnostics().get(0).toString()).startsWith("File " + f + ": document 2: invalid YAML");
-        assertThat(r.snapshot().endpoints()).extracting(Endpoint::key).containsExactly("x/a", "x/b");
+        assertThat(r.snapshot().endpoints()).extracting(e -> e.key().namespacedName()).containsExactly("x/a", "x/b");
         assertThat(r.hasRejections()).isTrue();
     }
 
@@ -158,7 +157,7 @@ class ManifestLoaderTest {
                 metadata: {name: good, namespace: x}
                 spec: {podSelector: {}}
                 """));
-        assertThat(r.snapshot().policies()).extracting(NetworkPolicy::key).containsExactly("x/good");
+        assertThat(r.snapshot().policies()).extracting(p -> p.key().namespacedName()).containsExactly("x/good");
         assertThat(r.diagnostics()).extracting(Object::toString).containsExactly(
                 "NetworkPolicy x/bad: spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR \"10.0.0.0/33\"");
     }
@@ -235,7 +234,7 @@ class ManifestLoaderTest {
                 """;
         LoadResult r = ManifestLoader.load(List.of("-"), stdin(noIp.replace("NAME", "c") + noIp.replace("NAME", "b")
                 + POD_X_A.replace("10.0.0.1", "10.254.0.1")));
-        assertThat(r.snapshot().endpoints()).extracting(e -> e.key() + "=" + e.ips()).containsExactly(
+        assertThat(r.snapshot().endpoints()).extracting(e -> e.key().namespacedName() + "=" + e.ips()).containsExactly(
                 "x/a=[10.254.0.1]", "x/b=[10.254.0.2]", "x/c=[10.254.0.3]");
         assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("10.254.0.0/16")
                 .contains("x/b=10.254.0.2, x/c=10.254.0.3"));
@@ -286,7 +285,7 @@ class ManifestLoaderTest {
                 spec: {podSelector: {matchLabels: {a: null}}}
                 """));
         assertThat(r.diagnostics()).isEmpty();
-        assertThat(r.snapshot().policies()).extracting(p -> p.key())
+        assertThat(r.snapshot().policies()).extracting(p -> p.key().namespacedName())
                 .containsExactly("x/deny-all-ingress", "z/null-egress", "z/null-label");
         assertThat(r.notes()).contains(
                 "warning: NetworkPolicy z/null-egress: spec.egress[0]: null read as {}, as the API server stores it",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.model.Cidr;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
@@ -46,7 +47,7 @@ class NetworkPolicyTranslationTest {
 
         assertThat(t.diagnostics()).isEmpty();
         NetworkPolicy p = t.value().orElseThrow();
-        assertThat(p.key()).isEqualTo("dev/web");
+        assertThat(p.key()).isEqualTo(ObjectKey.networkPolicy("dev", "web"));
         assertThat(p.podSelector()).isEqualTo(LabelSelector.matchLabel("app", "web"));
         assertThat(p.policyTypes()).containsExactly(PolicyType.INGRESS);
         assertThat(p.ingress()).hasSize(1);

@@ -6,6 +6,7 @@ import dev.weir.model.ContainerPort;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.Namespace;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PodPhase;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -32,7 +33,7 @@ class PodAndNamespaceTranslationTest {
 
         Endpoint e = ModelTranslator.pod(pod).value().orElseThrow();
 
-        assertThat(e.key()).isEqualTo("x/a");
+        assertThat(e.key()).isEqualTo(ObjectKey.pod("x", "a"));
         assertThat(e.labels()).containsEntry("pod", "a");
         assertThat(e.node()).isEqualTo("node-1");
         assertThat(e.ips()).containsExactly(IpAddress.parse("10.0.0.1"), IpAddress.parse("fd00::1"));

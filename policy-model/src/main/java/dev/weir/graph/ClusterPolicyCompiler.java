@@ -1,9 +1,9 @@
 package dev.weir.graph;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;

@@ -1,7 +1,7 @@
 package dev.weir.graph;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.PolicyType;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.Tier;
 import java.util.Comparator;
 import java.util.List;

@@ -24,7 +24,7 @@ public record CompiledPolicy(NetworkPolicy source, GroupSelector appliedTo, Set<
 
     /** {@code namespace/name} of the source policy. */
     public String key() {
-        return source.key();
+        return source.key().namespacedName();
     }
 
     public List<CompiledRule> rules(PolicyType type) {

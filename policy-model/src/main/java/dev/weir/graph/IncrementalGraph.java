@@ -1,11 +1,14 @@
 package dev.weir.graph;
 
+import dev.weir.model.ClusterObject;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
 import dev.weir.model.Rule;
@@ -125,28 +128,18 @@ public final class IncrementalGraph {
     /** Applies one event and says what it changed; an event that changes nothing yields an empty delta. */
     public GraphDelta apply(ClusterEvent event) {
         delta = new DeltaBuilder();
-        if (event instanceof ClusterEvent.PodUpserted e) {
-            podChanged(e.endpoint().key(), e.endpoint());
-        } else if (event instanceof ClusterEvent.PodDeleted e) {
-            podChanged(e.key(), null);
-        } else if (event instanceof ClusterEvent.NamespaceUpserted e) {
-            namespaceChanged(e.namespace().name(), e.namespace());
-        } else if (event instanceof ClusterEvent.NamespaceDeleted e) {
-            namespaceChanged(e.name(), null);
-        } else if (event instanceof ClusterEvent.PolicyUpserted e) {
-            policyChanged(e.policy().key(), PolicyCompiler.compilePolicy(e.policy()));
-        } else if (event instanceof ClusterEvent.PolicyDeleted e) {
-            policyChanged(e.key(), null);
-        } else if (event instanceof ClusterEvent.ClusterPolicyUpserted e) {
-            clusterPolicyChanged(e.policy().name(), ClusterPolicyCompiler.compile(e.policy()));
-        } else if (event instanceof ClusterEvent.ClusterPolicyDeleted e) {
-            clusterPolicyChanged(e.name(), null);
-        } else if (event instanceof ClusterEvent.NodeUpserted e) {
-            nodeChanged(e.node().name(), e.node());
-        } else if (event instanceof ClusterEvent.NodeDeleted e) {
-            nodeChanged(e.name(), null);
-        } else {
-            throw new AssertionError(event);
+        ObjectKey key = event.key();
+        ClusterObject now = event instanceof ClusterEvent.Upserted u ? u.object() : null;
+        // the key's kind names the record's class: ClusterObject.key() of each record says so
+        switch (key.kind()) {
+            case POD -> podChanged(key.namespacedName(), (Endpoint) now);
+            case NAMESPACE -> namespaceChanged(key.name(), (Namespace) now);
+            case NODE -> nodeChanged(key.name(), (Node) now);
+            case NETWORK_POLICY -> policyChanged(key.namespacedName(),
+                    now == null ? null : PolicyCompiler.compilePolicy((NetworkPolicy) now));
+            case CLUSTER_NETWORK_POLICY -> clusterPolicyChanged(key.name(),
+                    now == null ? null : ClusterPolicyCompiler.compile((ClusterPolicy) now));
+            default -> throw new AssertionError(key);
         }
         return delta.build(this);
     }

@@ -1,15 +1,15 @@
 package dev.weir.graph;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
-import dev.weir.model.Node;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Node;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
 import dev.weir.model.Rule;
-import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,7 +32,8 @@ public final class PolicyCompiler {
 
     public static PolicyGraph compile(ClusterSnapshot snapshot) {
         TreeMap<String, Namespace> namespaces = SortedEntries.treeMap(snapshot.namespaces(), Namespace::name);
-        TreeMap<String, Endpoint> endpoints = SortedEntries.treeMap(snapshot.endpoints(), Endpoint::key);
+        TreeMap<String, Endpoint> endpoints = SortedEntries.treeMap(snapshot.endpoints(),
+                e -> e.key().namespacedName());
         TreeMap<String, Node> nodes = SortedEntries.treeMap(snapshot.nodes(), Node::name);
 
         Map<GroupSelector, String> groupIds = new HashMap<>();

@@ -58,7 +58,7 @@ public final class Reachability {
 
     /** How a verdict names an end: {@code ns/pod}, or the address for one {@link #outside} the pods. */
     public static String name(Endpoint e) {
-        return isOutside(e) ? e.name() : e.key();
+        return isOutside(e) ? e.name() : e.key().namespacedName();
     }
 
     /** Evaluates a packet between two endpoints of the graph, by key ({@code ns/name}). */
@@ -106,11 +106,11 @@ public final class Reachability {
         if (!subject.isPolicyEndpoint()) {
             String why = subject.hostNetwork() ? "is a hostNetwork pod, which policies never select"
                     : "has no IP or has terminated, so no policy applies to it";
-            return new Verdict.Side(direction, subject.key(), true, List.of(), List.of(), subject.key() + " " + why);
+            return new Verdict.Side(direction, name(subject), true, List.of(), List.of(), name(subject) + " " + why);
         }
         // the destination pod resolves named ports: for ingress that is the subject, for egress the peer
         Endpoint destination = type == PolicyType.INGRESS ? subject : peer;
-        List<String> cluster = graph.clusterPoliciesFor(subject.key()).policies(type);
+        List<String> cluster = graph.clusterPoliciesFor(name(subject)).policies(type);
         String passedBy = null;
         Match admin = firstMatch(cluster, Tier.ADMIN, type, peer, peerIp, port, protocol, destination);
         if (admin != null) {
@@ -123,14 +123,14 @@ public final class Reachability {
                     passedBy = admin.describe();
             }
         }
-        List<String> isolating = graph.policiesFor(subject.key()).policies(type);
+        List<String> isolating = graph.policiesFor(name(subject)).policies(type);
         if (isolating.isEmpty()) {
             if (cluster.isEmpty()) {
-                return new Verdict.Side(direction, subject.key(), true, List.of(), List.of(), null);
+                return new Verdict.Side(direction, name(subject), true, List.of(), List.of(), null);
             }
             Match baseline = firstMatch(cluster, Tier.BASELINE, type, peer, peerIp, port, protocol, destination);
             if (baseline == null) {
-                return decided(direction, subject, true, passedBy, subject.key()
+                return decided(direction, subject, true, passedBy, name(subject)
                         + " is not selected by any NetworkPolicy with " + direction
                         + " rules and no ClusterNetworkPolicy rule matches: allowed");
             }
@@ -151,13 +151,13 @@ public final class Reachability {
                 }
             }
         }
-        return new Verdict.Side(direction, subject.key(), !allowing.isEmpty(), isolating, allowing, null, passedBy,
+        return new Verdict.Side(direction, name(subject), !allowing.isEmpty(), isolating, allowing, null, passedBy,
                 null);
     }
 
     private static Verdict.Side decided(String direction, Endpoint subject, boolean allowed, String passedBy,
             String decidedBy) {
-        return new Verdict.Side(direction, subject.key(), allowed, List.of(), List.of(), null, passedBy, decidedBy);
+        return new Verdict.Side(direction, name(subject), allowed, List.of(), List.of(), null, passedBy, decidedBy);
     }
 
     /** A cluster policy rule that matched, with its policy. */
@@ -191,7 +191,7 @@ public final class Reachability {
         }
         for (PeerRef ref : peers) {
             if (ref instanceof PeerRef.Group g) {
-                if (peer.isPolicyEndpoint() && graph.isMember(g.groupId(), peer.key())) {
+                if (peer.isPolicyEndpoint() && graph.isMember(g.groupId(), peer.key().namespacedName())) {
                     return true;
                 }
             } else if (ref instanceof PeerRef.Block b) {

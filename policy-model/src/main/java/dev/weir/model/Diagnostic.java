@@ -3,14 +3,20 @@ package dev.weir.model;
 import java.util.Objects;
 
 /**
- * A user mistake found in an object, as a value: which object, which field (a JSON path such as
- * {@code spec.ingress[0].from[1].ipBlock.cidr}) and what is wrong. The object is left out; everything else still works.
+ * A user mistake found in an object, as a value: where (an object such as {@code NetworkPolicy dev/web}, or a manifest
+ * file), which field (a JSON path such as {@code spec.ingress[0].from[1].ipBlock.cidr}) and what is wrong. The object
+ * is left out; everything else still works.
  */
-public record Diagnostic(ObjectRef object, String field, String message) implements Comparable<Diagnostic> {
+public record Diagnostic(String subject, String field, String message) implements Comparable<Diagnostic> {
 
     public Diagnostic {
-        Objects.requireNonNull(object, "object");
+        Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** A mistake in one cluster object. */
+    public Diagnostic(ObjectKey object, String field, String message) {
+        this(object.toString(), field, message);
     }
 
     @Override
@@ -20,6 +26,6 @@ public record Diagnostic(ObjectRef object, String field, String message) impleme
 
     @Override
     public String toString() {
-        return object + (field == null || field.isEmpty() ? "" : ": " + field) + ": " + message;
+        return subject + (field == null || field.isEmpty() ? "" : ": " + field) + ": " + message;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * node it runs on (null when unscheduled).
  */
 public record Endpoint(String namespace, String name, Map<String, String> labels, List<IpAddress> ips, String node,
-        boolean hostNetwork, PodPhase phase, List<ContainerPort> ports) {
+        boolean hostNetwork, PodPhase phase, List<ContainerPort> ports) implements ClusterObject {
 
     public Endpoint {
         Objects.requireNonNull(namespace, "namespace");
@@ -21,9 +21,9 @@ public record Endpoint(String namespace, String name, Map<String, String> labels
         ports = List.copyOf(ports);
     }
 
-    /** {@code namespace/name}: the key every table and explanation uses. */
-    public String key() {
-        return namespace + "/" + name;
+    @Override
+    public ObjectKey key() {
+        return ObjectKey.pod(namespace, name);
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * {@code kubernetes.io/metadata.name=<name>} on every namespace; the constructor adds it when the source omitted it
  * (test fixtures, a mock API server), so a namespaceSelector on it behaves as on a real cluster.
  */
-public record Namespace(String name, Map<String, String> labels) {
+public record Namespace(String name, Map<String, String> labels) implements ClusterObject {
 
     /** The label the API server puts on every namespace, with the namespace's name as value. */
     public static final String NAME_LABEL = "kubernetes.io/metadata.name";
@@ -23,6 +23,11 @@ public record Namespace(String name, Map<String, String> labels) {
             labels = withName;
         }
         labels = Map.copyOf(labels);
+    }
+
+    @Override
+    public ObjectKey key() {
+        return ObjectKey.namespace(name);
     }
 
     /** Labels in key order, for deterministic output. */

@@ -10,7 +10,7 @@ import java.util.Set;
  * omitted); {@link #policyTypes()} applies the API's defaulting.
  */
 public record NetworkPolicy(String namespace, String name, LabelSelector podSelector,
-        List<PolicyType> declaredPolicyTypes, List<Rule> ingress, List<Rule> egress) {
+        List<PolicyType> declaredPolicyTypes, List<Rule> ingress, List<Rule> egress) implements ClusterObject {
 
     public NetworkPolicy {
         Objects.requireNonNull(namespace, "namespace");
@@ -41,8 +41,8 @@ public record NetworkPolicy(String namespace, String name, LabelSelector podSele
         return type == PolicyType.INGRESS ? ingress : egress;
     }
 
-    /** {@code namespace/name}. */
-    public String key() {
-        return namespace + "/" + name;
+    @Override
+    public ObjectKey key() {
+        return ObjectKey.networkPolicy(namespace, name);
     }
 }

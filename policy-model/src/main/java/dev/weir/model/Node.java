@@ -11,12 +11,17 @@ import java.util.TreeMap;
  * IP addresses of its {@code status.addresses} ({@code InternalIP} and {@code ExternalIP}; host names are no
  * addresses), sorted and distinct. A node without addresses can be selected but matches no packet.
  */
-public record Node(String name, Map<String, String> labels, List<IpAddress> addresses) {
+public record Node(String name, Map<String, String> labels, List<IpAddress> addresses) implements ClusterObject {
 
     public Node {
         Objects.requireNonNull(name, "name");
         labels = Map.copyOf(labels);
         addresses = addresses.stream().distinct().sorted().toList();
+    }
+
+    @Override
+    public ObjectKey key() {
+        return ObjectKey.node(name);
     }
 
     /** Labels in key order, for deterministic output. */

@@ -7,6 +7,7 @@ import dev.weir.graph.PolicyGraph;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
+import dev.weir.model.ObjectKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -53,18 +54,18 @@ public class IncrementalBenchmark {
 
         Random random = new Random(1);
         Endpoint fresh = ClusterGenerator.pod(pods, namespaces, pods, random); // pod number `pods` is new
-        addPod = new ClusterEvent.PodUpserted(fresh);
-        deletePod = new ClusterEvent.PodDeleted(fresh.namespace(), fresh.name());
+        addPod = new ClusterEvent.Upserted(fresh);
+        deletePod = new ClusterEvent.Deleted(ObjectKey.pod(fresh.namespace(), fresh.name()));
 
         Endpoint existing = snapshot.endpoints().get(pods / 2);
         relabelPod = new ClusterEvent[] {
-            new ClusterEvent.PodUpserted(withLabel(existing, "app", "app-1")),
-            new ClusterEvent.PodUpserted(withLabel(existing, "app", "app-2"))};
+            new ClusterEvent.Upserted(withLabel(existing, "app", "app-1")),
+            new ClusterEvent.Upserted(withLabel(existing, "app", "app-2"))};
 
         Namespace ns = snapshot.namespaces().get(namespaces / 2);
         relabelNamespace = new ClusterEvent[] {
-            new ClusterEvent.NamespaceUpserted(withLabel(ns, "team", "team-1")),
-            new ClusterEvent.NamespaceUpserted(withLabel(ns, "team", "team-2"))};
+            new ClusterEvent.Upserted(withLabel(ns, "team", "team-1")),
+            new ClusterEvent.Upserted(withLabel(ns, "team", "team-2"))};
     }
 
     private static Endpoint withLabel(Endpoint e, String key, String value) {

@@ -1,5 +1,6 @@
 package dev.weir.graph;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
@@ -8,7 +9,6 @@ import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.ClusterPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,12 +41,12 @@ public final class Cluster {
     public Cluster with(Fixtures.PodBuilder pod) {
         Endpoint e = pod.build(List.of(nextIp));
         nextIp = nextIp.plus(1);
-        pods.put(e.key(), e);
+        pods.put(e.key().namespacedName(), e);
         return this;
     }
 
     public Cluster with(NetworkPolicy policy) {
-        policies.put(policy.key(), policy);
+        policies.put(policy.key().namespacedName(), policy);
         return this;
     }
 

@@ -6,9 +6,10 @@ import static dev.weir.graph.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.model.Cidr;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
@@ -55,18 +56,18 @@ class ClusterPolicyGraphTest {
     @Test
     void clusterPolicyEventsAreReportedUnderTheirOwnKeys() {
         IncrementalGraph g = IncrementalGraph.of(cluster2().snapshot());
-        GraphDelta added = g.apply(new ClusterEvent.ClusterPolicyUpserted(denyFromB(3)));
+        GraphDelta added = g.apply(new ClusterEvent.Upserted(denyFromB(3)));
         assertThat(added.policiesAdded()).containsExactly("ClusterNetworkPolicy/deny-b");
         assertThat(added.endpointPoliciesChanged()).containsExactly("a/web");
         assertThat(added.structureChanged()).isTrue();
 
-        GraphDelta reprioritised = g.apply(new ClusterEvent.ClusterPolicyUpserted(denyFromB(4)));
+        GraphDelta reprioritised = g.apply(new ClusterEvent.Upserted(denyFromB(4)));
         assertThat(reprioritised.policiesChanged()).containsExactly("ClusterNetworkPolicy/deny-b");
         assertThat(reprioritised.groupsCreated()).isEmpty();
 
-        assertThat(g.apply(new ClusterEvent.ClusterPolicyUpserted(denyFromB(4))).isEmpty()).isTrue();
+        assertThat(g.apply(new ClusterEvent.Upserted(denyFromB(4))).isEmpty()).isTrue();
 
-        GraphDelta deleted = g.apply(new ClusterEvent.ClusterPolicyDeleted("deny-b"));
+        GraphDelta deleted = g.apply(new ClusterEvent.Deleted(ObjectKey.clusterNetworkPolicy("deny-b")));
         assertThat(deleted.policiesRemoved()).containsExactly("ClusterNetworkPolicy/deny-b");
         assertThat(deleted.endpointPoliciesChanged()).containsExactly("a/web");
         assertThat(g.graph()).isEqualTo(PolicyCompiler.compile(cluster2().snapshot()));
@@ -75,7 +76,7 @@ class ClusterPolicyGraphTest {
     @Test
     void aPodJoiningTheSubjectGetsThePolicy() {
         IncrementalGraph g = IncrementalGraph.of(cluster2().with(denyFromB(3)).snapshot());
-        GraphDelta joined = g.apply(new ClusterEvent.PodUpserted(pod("a", "new").ip("10.1.9.9").build()));
+        GraphDelta joined = g.apply(new ClusterEvent.Upserted(pod("a", "new").ip("10.1.9.9").build()));
         assertThat(joined.endpointPoliciesChanged()).containsExactly("a/new");
         assertThat(g.graph().clusterPoliciesFor("a/new").ingress()).containsExactly("deny-b");
     }

@@ -7,12 +7,12 @@ import static dev.weir.graph.Fixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.model.Cidr;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;

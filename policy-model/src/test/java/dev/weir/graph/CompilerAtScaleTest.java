@@ -6,6 +6,7 @@ import dev.weir.bench.ClusterGenerator;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
+import dev.weir.model.ObjectKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,10 +29,10 @@ class CompilerAtScaleTest {
         Endpoint relabelled = ClusterGenerator.pod(5, 30, 3000, random);
         relabelled = new Endpoint(relabelled.namespace(), relabelled.name(), Map.of("app", "app-3", "tier", "db"),
                 relabelled.ips(), relabelled.node(), false, relabelled.phase(), relabelled.ports());
-        incremental.apply(new ClusterEvent.PodUpserted(relabelled));
-        incremental.apply(new ClusterEvent.NamespaceUpserted(new Namespace(ClusterGenerator.namespaceName(3),
+        incremental.apply(new ClusterEvent.Upserted(relabelled));
+        incremental.apply(new ClusterEvent.Upserted(new Namespace(ClusterGenerator.namespaceName(3),
                 Map.of("team", "team-0", "env", "prod"))));
-        incremental.apply(new ClusterEvent.PolicyDeleted(ClusterGenerator.namespaceName(0), "np-0"));
+        incremental.apply(new ClusterEvent.Deleted(ObjectKey.networkPolicy(ClusterGenerator.namespaceName(0), "np-0")));
         assertThat(incremental.graph()).isEqualTo(PolicyCompiler.compile(new ClusterSnapshot(
                 List.copyOf(incremental.graph().namespaces().values()),
                 List.copyOf(incremental.graph().endpoints().values()),

@@ -2,12 +2,14 @@ package dev.weir.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.model.ClusterObject;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.ObjectKey;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.TreeMap;
@@ -53,14 +55,14 @@ class IncrementalGraphPropertyTest {
 
     private static void countNodeCoverage(ClusterEvent event, GraphDelta delta, PolicyGraph before, PolicyGraph now,
             java.util.Map<String, Integer> seen) {
-        if (event instanceof ClusterEvent.NodeUpserted || event instanceof ClusterEvent.NodeDeleted) {
+        if (event.key().kind() == ObjectKey.Kind.NODE) {
             seen.merge("node event", 1, Integer::sum);
         }
         delta.membership().forEach((id, change) -> {
             if (!now.nodeGroups().containsKey(id) && !before.nodeGroups().containsKey(id)) {
                 return;
             }
-            if (event instanceof ClusterEvent.NodeUpserted || event instanceof ClusterEvent.NodeDeleted) {
+            if (event.key().kind() == ObjectKey.Kind.NODE) {
                 if (!change.added().isEmpty()) {
                     seen.merge("node joined a group", 1, Integer::sum);
                 }
@@ -211,42 +213,18 @@ class IncrementalGraphPropertyTest {
 
     /** The plain end state the events describe, for a full compile. */
     private static final class Mirror {
-        final TreeMap<String, Namespace> namespaces = new TreeMap<>();
-        final TreeMap<String, Endpoint> pods = new TreeMap<>();
-        final TreeMap<String, NetworkPolicy> policies = new TreeMap<>();
-        final TreeMap<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
-        final TreeMap<String, Node> nodes = new TreeMap<>();
+        final TreeMap<ObjectKey, ClusterObject> objects = new TreeMap<>();
 
         void apply(ClusterEvent event) {
-            if (event instanceof ClusterEvent.PodUpserted e) {
-                pods.put(e.endpoint().key(), e.endpoint());
-            } else if (event instanceof ClusterEvent.PodDeleted e) {
-                pods.remove(e.key());
-            } else if (event instanceof ClusterEvent.NamespaceUpserted e) {
-                namespaces.put(e.namespace().name(), e.namespace());
-            } else if (event instanceof ClusterEvent.NamespaceDeleted e) {
-                namespaces.remove(e.name());
-            } else if (event instanceof ClusterEvent.PolicyUpserted e) {
-                policies.put(e.policy().key(), e.policy());
-            } else if (event instanceof ClusterEvent.PolicyDeleted e) {
-                policies.remove(e.key());
-            } else if (event instanceof ClusterEvent.ClusterPolicyUpserted e) {
-                clusterPolicies.put(e.policy().name(), e.policy());
-            } else if (event instanceof ClusterEvent.ClusterPolicyDeleted e) {
-                clusterPolicies.remove(e.name());
-            } else if (event instanceof ClusterEvent.NodeUpserted e) {
-                nodes.put(e.node().name(), e.node());
-            } else if (event instanceof ClusterEvent.NodeDeleted e) {
-                nodes.remove(e.name());
+            if (event instanceof ClusterEvent.Upserted u) {
+                objects.put(u.key(), u.object());
             } else {
-                throw new AssertionError(event);
+                objects.remove(event.key());
             }
         }
 
         ClusterSnapshot snapshot() {
-            return new ClusterSnapshot(new ArrayList<>(namespaces.values()), new ArrayList<>(pods.values()),
-                    new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()),
-                    new ArrayList<>(nodes.values()));
+            return ClusterSnapshot.of(objects.values());
         }
     }
 }

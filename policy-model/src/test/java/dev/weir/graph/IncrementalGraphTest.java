@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.model.Endpoint;
 import dev.weir.model.NetworkPolicy;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PodPhase;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,11 +24,11 @@ class IncrementalGraphTest {
 
     @BeforeEach
     void cluster() {
-        graph.apply(new ClusterEvent.NamespaceUpserted(ns("default")));
-        graph.apply(new ClusterEvent.NamespaceUpserted(ns("prod", "team", "a")));
-        graph.apply(new ClusterEvent.PodUpserted(pod("default", "web").label("app", "web").ip("10.0.0.1").build()));
-        graph.apply(new ClusterEvent.PodUpserted(pod("prod", "api").label("app", "api").ip("10.0.1.1").build()));
-        graph.apply(new ClusterEvent.PolicyUpserted(webFromTeamA));
+        graph.apply(new ClusterEvent.Upserted(ns("default")));
+        graph.apply(new ClusterEvent.Upserted(ns("prod", "team", "a")));
+        graph.apply(new ClusterEvent.Upserted(pod("default", "web").label("app", "web").ip("10.0.0.1").build()));
+        graph.apply(new ClusterEvent.Upserted(pod("prod", "api").label("app", "api").ip("10.0.1.1").build()));
+        graph.apply(new ClusterEvent.Upserted(webFromTeamA));
     }
 
     private String teamAGroup() {
@@ -36,16 +37,16 @@ class IncrementalGraphTest {
 
     @Test
     void idempotentUpsertYieldsAnEmptyDelta() {
-        assertThat(graph.apply(new ClusterEvent.PolicyUpserted(webFromTeamA)).isEmpty()).isTrue();
-        assertThat(graph.apply(new ClusterEvent.NamespaceUpserted(ns("prod", "team", "a"))).isEmpty()).isTrue();
-        assertThat(graph.apply(new ClusterEvent.PodUpserted(pod("prod", "api").label("app", "api").ip("10.0.1.1")
+        assertThat(graph.apply(new ClusterEvent.Upserted(webFromTeamA)).isEmpty()).isTrue();
+        assertThat(graph.apply(new ClusterEvent.Upserted(ns("prod", "team", "a"))).isEmpty()).isTrue();
+        assertThat(graph.apply(new ClusterEvent.Upserted(pod("prod", "api").label("app", "api").ip("10.0.1.1")
                 .build())).isEmpty()).isTrue();
-        assertThat(graph.apply(new ClusterEvent.PodDeleted("prod", "never-existed")).isEmpty()).isTrue();
+        assertThat(graph.apply(new ClusterEvent.Deleted(ObjectKey.pod("prod", "never-existed"))).isEmpty()).isTrue();
     }
 
     @Test
     void podIpChangeIsAReaddressNotAStructureChange() {
-        GraphDelta d = graph.apply(new ClusterEvent.PodUpserted(pod("prod", "api").label("app", "api").ip("10.0.1.2")
+        GraphDelta d = graph.apply(new ClusterEvent.Upserted(pod("prod", "api").label("app", "api").ip("10.0.1.2")
                 .build()));
         assertThat(d.structureChanged()).isFalse();
         assertThat(d.membership()).containsOnlyKeys(teamAGroup());
@@ -55,7 +56,7 @@ class IncrementalGraphTest {
 
     @Test
     void labelChangeOnAKeyNoSelectorReadsChangesNoMembership() {
-        GraphDelta d = graph.apply(new ClusterEvent.PodUpserted(pod("prod", "api").label("app", "api")
+        GraphDelta d = graph.apply(new ClusterEvent.Upserted(pod("prod", "api").label("app", "api")
                 .label("version", "2").ip("10.0.1.1").build()));
         assertThat(d.membership()).isEmpty();
         assertThat(d.structureChanged()).isFalse();
@@ -64,15 +65,15 @@ class IncrementalGraphTest {
 
     @Test
     void podLabelChangeMovesItIntoTheAppliedToGroupAndIsolatesIt() {
-        GraphDelta d = graph.apply(new ClusterEvent.PodUpserted(pod("prod", "api").label("app", "web").ip("10.0.1.1")
+        GraphDelta d = graph.apply(new ClusterEvent.Upserted(pod("prod", "api").label("app", "web").ip("10.0.1.1")
                 .build()));
         // prod/api is in a team=a namespace either way; app=web in prod is not selected by a default policy
         assertThat(d.membership()).isEmpty();
         Endpoint moved = pod("default", "client").label("app", "client").ip("10.0.0.9").build();
-        GraphDelta added = graph.apply(new ClusterEvent.PodUpserted(moved));
+        GraphDelta added = graph.apply(new ClusterEvent.Upserted(moved));
         assertThat(added.membership()).hasSize(1);
         assertThat(added.membership().values().iterator().next().added()).containsExactly("default/client");
-        GraphDelta relabelled = graph.apply(new ClusterEvent.PodUpserted(pod("default", "client").label("app", "web")
+        GraphDelta relabelled = graph.apply(new ClusterEvent.Upserted(pod("default", "client").label("app", "web")
                 .ip("10.0.0.9").build()));
         String appliedTo = graph.graph().policy("default/web").appliedTo().id();
         assertThat(relabelled.membership().get(appliedTo).added()).containsExactly("default/client");
@@ -82,7 +83,7 @@ class IncrementalGraphTest {
 
     @Test
     void namespaceLabelChangeMovesItsPodsOutOfAPeerGroup() {
-        GraphDelta d = graph.apply(new ClusterEvent.NamespaceUpserted(ns("prod", "team", "b")));
+        GraphDelta d = graph.apply(new ClusterEvent.Upserted(ns("prod", "team", "b")));
         assertThat(d.membership().get(teamAGroup()).removed()).containsExactly("prod/api");
         assertThat(d.namespacesChanged()).containsExactly("prod");
         assertThat(d.structureChanged()).isFalse();
@@ -90,7 +91,7 @@ class IncrementalGraphTest {
 
     @Test
     void podFinishingLeavesEveryGroup() {
-        GraphDelta d = graph.apply(new ClusterEvent.PodUpserted(pod("prod", "api").label("app", "api")
+        GraphDelta d = graph.apply(new ClusterEvent.Upserted(pod("prod", "api").label("app", "api")
                 .ip("10.0.1.1").phase(PodPhase.SUCCEEDED).build()));
         assertThat(d.membership().get(teamAGroup()).removed()).containsExactly("prod/api");
     }
@@ -99,7 +100,7 @@ class IncrementalGraphTest {
     void changingOnlyThePortsOfAPolicyKeepsItsGroups() {
         NetworkPolicy withPorts = policy("web", "default", p -> p.select("app", "web")
                 .ingress(r -> r.peers(namespaces("team", "a"), pods("app", "client")).ports(Fixtures.tcp(80))));
-        GraphDelta d = graph.apply(new ClusterEvent.PolicyUpserted(withPorts));
+        GraphDelta d = graph.apply(new ClusterEvent.Upserted(withPorts));
         assertThat(d.policiesChanged()).containsExactly("default/web");
         assertThat(d.groupsCreated()).isEmpty();
         assertThat(d.groupsRemoved()).isEmpty();
@@ -109,7 +110,7 @@ class IncrementalGraphTest {
 
     @Test
     void deletingTheLastPolicyRemovesItsGroupsAndUnisolatesItsPods() {
-        GraphDelta d = graph.apply(new ClusterEvent.PolicyDeleted("default", "web"));
+        GraphDelta d = graph.apply(new ClusterEvent.Deleted(ObjectKey.networkPolicy("default", "web")));
         assertThat(d.policiesRemoved()).containsExactly("default/web");
         assertThat(d.groupsRemoved()).hasSize(3);
         assertThat(d.endpointPoliciesChanged()).containsExactly("default/web");
@@ -120,7 +121,7 @@ class IncrementalGraphTest {
     @Test
     void snapshotsAreImmutableAndEqualToACompile() {
         PolicyGraph before = graph.graph();
-        graph.apply(new ClusterEvent.PodDeleted("prod", "api"));
+        graph.apply(new ClusterEvent.Deleted(ObjectKey.pod("prod", "api")));
         assertThat(before.group(teamAGroup()).members()).containsExactly("prod/api");
         assertThat(graph.graph().group(teamAGroup()).members()).isEmpty();
         assertThat(IncrementalGraph.of(new dev.weir.model.ClusterSnapshot(List.copyOf(graph.graph().namespaces()

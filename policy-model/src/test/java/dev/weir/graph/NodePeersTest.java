@@ -6,13 +6,14 @@ import static dev.weir.graph.Fixtures.pod;
 import static dev.weir.graph.Fixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Node;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
@@ -122,23 +123,23 @@ class NodePeersTest {
                 LabelSelector.matchLabel("role", "infra"))).snapshot());
         String id = g.graph().clusterPolicy("deny-infra").egress().get(0).peers().get(0).id();
 
-        GraphDelta relabelled = g.apply(new ClusterEvent.NodeUpserted(node("n2", "role=infra", "192.168.0.2")));
+        GraphDelta relabelled = g.apply(new ClusterEvent.Upserted(node("n2", "role=infra", "192.168.0.2")));
         assertThat(relabelled.membership().get(id).added()).containsExactly("n2");
         assertThat(relabelled.structureChanged()).isFalse();
         assertThat(relabelled.nodesChanged()).containsExactly("n2");
 
-        GraphDelta readdressed = g.apply(new ClusterEvent.NodeUpserted(node("n2", "role=infra", "192.168.0.22")));
+        GraphDelta readdressed = g.apply(new ClusterEvent.Upserted(node("n2", "role=infra", "192.168.0.22")));
         assertThat(readdressed.membership().get(id).readdressed()).containsExactly("n2");
 
-        GraphDelta unrelated = g.apply(new ClusterEvent.NodeUpserted(node("n3", "role=worker", "192.168.0.3")));
+        GraphDelta unrelated = g.apply(new ClusterEvent.Upserted(node("n3", "role=worker", "192.168.0.3")));
         assertThat(unrelated.membership()).isEmpty();
         assertThat(unrelated.nodesChanged()).containsExactly("n3");
 
-        GraphDelta deleted = g.apply(new ClusterEvent.NodeDeleted("n1"));
+        GraphDelta deleted = g.apply(new ClusterEvent.Deleted(ObjectKey.node("n1")));
         assertThat(deleted.membership().get(id).removed()).containsExactly("n1");
         assertThat(g.graph().nodeGroup(id).members()).containsExactly("n2");
 
-        GraphDelta policyGone = g.apply(new ClusterEvent.ClusterPolicyDeleted("deny-infra"));
+        GraphDelta policyGone = g.apply(new ClusterEvent.Deleted(ObjectKey.clusterNetworkPolicy("deny-infra")));
         assertThat(policyGone.groupsRemoved()).contains(id);
         assertThat(policyGone.membership().get(id).removed()).containsExactly("n2");
         assertThat(g.graph().nodeGroups()).isEmpty();

@@ -11,12 +11,12 @@ import static dev.weir.graph.Fixtures.tcp;
 import static dev.weir.graph.NodePeersTest.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.PolicyType;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;

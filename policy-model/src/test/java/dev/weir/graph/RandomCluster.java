@@ -1,6 +1,7 @@
 package dev.weir.graph;
 
 import dev.weir.model.Cidr;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ContainerPort;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
@@ -10,13 +11,13 @@ import dev.weir.model.LabelSelector.Requirement;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.Peer;
 import dev.weir.model.PodPhase;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.Rule;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
@@ -48,8 +49,8 @@ final class RandomCluster {
         String ns = pick(NAMESPACES);
         if (kind >= 12) {
             String name = "n" + random.nextInt(3);
-            return random.nextInt(5) == 0 ? new ClusterEvent.NodeDeleted(name)
-                    : new ClusterEvent.NodeUpserted(node(name));
+            return random.nextInt(5) == 0 ? new ClusterEvent.Deleted(ObjectKey.node(name))
+                    : new ClusterEvent.Upserted(node(name));
         }
         if (kind < 5) {
             String name = "p" + random.nextInt(6);
@@ -57,24 +58,24 @@ final class RandomCluster {
             int how = random.nextInt(10);
             if (how == 0) {
                 lastPods.remove(ns + "/" + name);
-                return new ClusterEvent.PodDeleted(ns, name);
+                return new ClusterEvent.Deleted(ObjectKey.pod(ns, name));
             }
             Endpoint next = last != null && how > 3 ? mutate(last) : pod(ns, name);
-            lastPods.put(next.key(), next);
-            return new ClusterEvent.PodUpserted(next);
+            lastPods.put(next.key().namespacedName(), next);
+            return new ClusterEvent.Upserted(next);
         }
         if (kind < 7) {
-            return random.nextInt(4) == 0 ? new ClusterEvent.NamespaceDeleted(ns)
-                    : new ClusterEvent.NamespaceUpserted(namespace(ns));
+            return random.nextInt(4) == 0 ? new ClusterEvent.Deleted(ObjectKey.namespace(ns))
+                    : new ClusterEvent.Upserted(namespace(ns));
         }
         if (kind >= 10) {
             String cnp = "cnp" + random.nextInt(4);
-            return random.nextInt(5) == 0 ? new ClusterEvent.ClusterPolicyDeleted(cnp)
-                    : new ClusterEvent.ClusterPolicyUpserted(clusterPolicy(cnp));
+            return random.nextInt(5) == 0 ? new ClusterEvent.Deleted(ObjectKey.clusterNetworkPolicy(cnp))
+                    : new ClusterEvent.Upserted(clusterPolicy(cnp));
         }
         String name = "np" + random.nextInt(4);
-        return random.nextInt(4) == 0 ? new ClusterEvent.PolicyDeleted(ns, name)
-                : new ClusterEvent.PolicyUpserted(policy(ns, name));
+        return random.nextInt(4) == 0 ? new ClusterEvent.Deleted(ObjectKey.networkPolicy(ns, name))
+                : new ClusterEvent.Upserted(policy(ns, name));
     }
 
     Namespace namespace(String name) {

@@ -2,12 +2,12 @@ package dev.weir.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpFamily;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.ClusterPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

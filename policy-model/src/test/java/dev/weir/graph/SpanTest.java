@@ -64,7 +64,7 @@ class SpanTest {
 
     @Test
     void endpointsOnANodeAreListedInKeyOrder() {
-        assertThat(graph.endpointsOn("n1")).extracting(e -> e.key()).containsExactly("default/web1");
+        assertThat(graph.endpointsOn("n1")).extracting(e -> e.key().namespacedName()).containsExactly("default/web1");
         assertThat(graph.endpointsOn("n9")).isEmpty();
     }
 }

@@ -1,8 +1,10 @@
 package dev.weir.graph;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
+import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
@@ -11,8 +13,6 @@ import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.Rule;
-import dev.weir.model.LabelSelector;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
@@ -21,9 +21,9 @@ import dev.weir.model.admin.Tier;
 import dev.weir.model.admin.TierOutcome;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The NetworkPolicy and ClusterNetworkPolicy semantics written straight from the API text over raw objects: no graph, no groups, no indexes.

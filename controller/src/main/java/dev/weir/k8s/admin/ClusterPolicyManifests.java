@@ -4,8 +4,8 @@ import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.k8s.Findings;
 import dev.weir.k8s.ManifestDocuments;
 import dev.weir.k8s.Translated;
-import dev.weir.model.ObjectRef;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.ClusterPolicy;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ public final class ClusterPolicyManifests {
             if (d instanceof ManifestDocuments.Parsed p) {
                 collect(p.root(), out);
             } else if (d instanceof ManifestDocuments.Broken b) {
-                Findings findings = new Findings(new ObjectRef(ClusterPolicy.KIND, null, "<unparsable manifest>"));
+                Findings findings = new Findings(ObjectKey.clusterNetworkPolicy("<unparsable manifest>"));
                 findings.error("document " + b.index(), b.problem());
                 out.add(findings.rejected());
             } else {
@@ -48,8 +48,8 @@ public final class ClusterPolicyManifests {
     /** One object as a generic resource (an informer on the generic API, a parsed document). */
     public static Translated<ClusterPolicy> translate(GenericKubernetesResource resource) {
         String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
-        Findings findings = new Findings(new ObjectRef(ClusterPolicy.KIND, null,
-                name == null || name.isEmpty() ? "<unnamed>" : name));
+        Findings findings = new Findings(ObjectKey.clusterNetworkPolicy(name == null || name.isEmpty() ? "<unnamed>"
+                : name));
         String apiVersion = resource.getApiVersion();
         String expected = ClusterNetworkPolicy.GROUP + "/" + ClusterNetworkPolicy.VERSION;
         if (!expected.equals(apiVersion)) {
@@ -100,7 +100,7 @@ public final class ClusterPolicyManifests {
             try {
                 resource = SERIALIZATION.convertValue(node, GenericKubernetesResource.class);
             } catch (RuntimeException e) { // e.g. metadata that is not a mapping
-                Findings findings = new Findings(new ObjectRef(ClusterPolicy.KIND, null,
+                Findings findings = new Findings(ObjectKey.clusterNetworkPolicy(
                         node.path("metadata").path("name").asString("<unnamed>")));
                 findings.error("", "cannot read object: " + firstLine(e.getMessage()));
                 out.add(findings.rejected());

@@ -11,8 +11,8 @@ import dev.weir.k8s.Findings;
 import dev.weir.k8s.Isolation;
 import dev.weir.k8s.SelectorTranslator;
 import dev.weir.k8s.Translated;
-import dev.weir.model.ObjectRef;
-import dev.weir.model.admin.ClusterPolicy;
+import dev.weir.model.ClusterPolicy;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
@@ -38,12 +38,12 @@ public final class ClusterPolicyTranslator {
 
     /** The policy, or why it is rejected; isolated ({@link Isolation}) like every translation. */
     public static Translated<ClusterPolicy> translate(dev.weir.crd.ClusterNetworkPolicy cnp) {
-        return Isolation.translate(Isolation.ref(ClusterPolicy.KIND, cnp, false), () -> validated(cnp));
+        return Isolation.translate(Isolation.ref(ObjectKey.Kind.CLUSTER_NETWORK_POLICY, cnp), () -> validated(cnp));
     }
 
     private static Translated<ClusterPolicy> validated(dev.weir.crd.ClusterNetworkPolicy cnp) {
         String name = cnp.getMetadata() == null ? null : cnp.getMetadata().getName();
-        ObjectRef ref = new ObjectRef(ClusterPolicy.KIND, null, name == null || name.isEmpty() ? "<unnamed>" : name);
+        ObjectKey ref = ObjectKey.clusterNetworkPolicy(name == null || name.isEmpty() ? "<unnamed>" : name);
         Findings findings = new Findings(ref);
         if (name == null || name.isEmpty()) {
             findings.error("metadata.name", "Required value");

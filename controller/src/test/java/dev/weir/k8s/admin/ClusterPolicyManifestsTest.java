@@ -2,8 +2,8 @@ package dev.weir.k8s.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.k8s.Translated;
+import dev.weir.model.ClusterPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

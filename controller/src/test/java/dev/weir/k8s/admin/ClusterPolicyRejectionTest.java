@@ -2,10 +2,10 @@ package dev.weir.k8s.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.k8s.Translated;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Diagnostic;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -128,9 +128,9 @@ class ClusterPolicyRejectionTest {
         List<Translated<ClusterPolicy>> all = ClusterPolicyManifests.translate(cnp(apiVersion, spec));
         assertThat(all).singleElement().matches(t -> !t.isAccepted(), "rejected");
         Translated<ClusterPolicy> t = all.get(0);
-        assertThat(t.object()).isEqualTo(new ObjectRef("ClusterNetworkPolicy", null, "bad"));
+        assertThat(t.object()).isEqualTo(ObjectKey.clusterNetworkPolicy("bad"));
         assertThat(t.diagnostics()).as("diagnostics").anySatisfy(d -> {
-            assertThat(d.object()).isEqualTo(t.object());
+            assertThat(d.subject()).isEqualTo(t.object().toString());
             assertThat(d.field()).isEqualTo(field);
             assertThat(d.message()).contains(message);
         });

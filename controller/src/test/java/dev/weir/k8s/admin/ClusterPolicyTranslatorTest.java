@@ -9,12 +9,12 @@ import dev.weir.crd.EgressPeer;
 import dev.weir.crd.EgressRule;
 import dev.weir.crd.Subject;
 import dev.weir.model.Cidr;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.LabelSelector;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
@@ -166,7 +166,7 @@ class ClusterPolicyTranslatorTest {
         assertThat(p.tier()).isEqualTo(Tier.BASELINE);
         assertThat(p.egress().get(0).peers()).containsExactly(
                 new ClusterPolicyPeer.Networks(List.of(Cidr.parse("0.0.0.0/0"))));
-        assertThat(t.object()).isEqualTo(new ObjectRef("ClusterNetworkPolicy", null, "from-java"));
+        assertThat(t.object()).isEqualTo(ObjectKey.clusterNetworkPolicy("from-java"));
     }
 
     @Test

@@ -3,11 +3,11 @@ package dev.weir.k8s.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.k8s.Translated;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.RuleAction;

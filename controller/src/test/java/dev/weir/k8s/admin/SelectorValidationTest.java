@@ -54,7 +54,7 @@ class SelectorValidationTest {
                   ingress:
                   - from: [{podSelector: %s}]
                 """.formatted(selector), io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class));
-        List<Translated<dev.weir.model.admin.ClusterPolicy>> cnp = ClusterPolicyManifests.translate("""
+        List<Translated<dev.weir.model.ClusterPolicy>> cnp = ClusterPolicyManifests.translate("""
                 apiVersion: policy.networking.k8s.io/v1alpha2
                 kind: ClusterNetworkPolicy
                 metadata: {name: bad}

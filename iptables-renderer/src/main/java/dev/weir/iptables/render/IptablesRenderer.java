@@ -42,7 +42,7 @@ public final class IptablesRenderer {
         Objects.requireNonNull(options, "options");
         List<Endpoint> local = new ArrayList<>();
         for (Endpoint e : graph.endpointsOn(node)) {
-            if (e.isPolicyEndpoint() && graph.isJudged(e.key())) {
+            if (e.isPolicyEndpoint() && graph.isJudged(e.key().namespacedName())) {
                 local.add(e);
             }
         }
@@ -76,8 +76,8 @@ public final class IptablesRenderer {
             if (ip.isEmpty()) {
                 continue;
             }
-            EndpointPolicies ep = graph.policiesFor(e.key());
-            EndpointClusterPolicies cp = graph.clusterPoliciesFor(e.key());
+            EndpointPolicies ep = graph.policiesFor(e.key().namespacedName());
+            EndpointClusterPolicies cp = graph.clusterPoliciesFor(e.key().namespacedName());
             for (PolicyType direction : PolicyType.values()) {
                 List<String> keys = ep.policies(direction);
                 List<String> admin = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class IptablesRenderer {
                 String cidr = ip.get() + "/" + family.bits();
                 String match = (direction == PolicyType.EGRESS ? "-s " : "-d ") + cidr;
                 (direction == PolicyType.EGRESS ? egressDispatch : ingressDispatch)
-                        .add(IptablesRule.of("pod:" + e.key(), match, chain));
+                        .add(IptablesRule.of("pod:" + e.key().namespacedName(), match, chain));
                 if (!chains.containsKey(chain)) {
                     chains.put(chain, base.endpoint(direction, admin, keys, baseline));
                     for (String key : keys) {

@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.iptables.render.Netfilter.Outcome;
 import dev.weir.iptables.render.Netfilter.Packet;
 import dev.weir.model.Cidr;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.IpAddress;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.ClusterPolicy;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.RuleAction;
 import dev.weir.model.admin.Tier;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** ClusterNetworkPolicy rendering: what the tier chains look like, and what they cost. */
 class ClusterPolicyRenderingTest {

@@ -48,8 +48,8 @@ public sealed interface TierOutcome {
     }
 
     /**
-     * Walks {@code ordered} (as {@link ClusterPolicy#evaluationOrder} returns it) for the rules of {@code tier} and
-     * returns the decision of the first one that {@code matches} (subject, peer and port all match).
+     * Walks {@code ordered} (as {@link dev.weir.model.ClusterPolicy#evaluationOrder} returns it) for the rules of
+     * {@code tier} and returns the decision of the first one that {@code matches} (subject, peer and port all match).
      */
     static TierOutcome evaluate(List<PositionedRule> ordered, Tier tier, Predicate<PositionedRule> matches) {
         for (PositionedRule r : ordered) {

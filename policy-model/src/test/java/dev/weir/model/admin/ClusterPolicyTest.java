@@ -7,8 +7,9 @@ import static dev.weir.model.admin.Fixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.LabelSelector;
-import dev.weir.model.ObjectRef;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
 import java.util.Collections;
 import java.util.List;
@@ -62,9 +63,10 @@ class ClusterPolicyTest {
     }
 
     @Test
-    void refNamesAClusterScopedObject() {
-        assertThat(policy("deny-metadata", Tier.ADMIN, 1, List.of(), List.of()).ref())
-                .isEqualTo(new ObjectRef("ClusterNetworkPolicy", null, "deny-metadata"));
+    void keyNamesAClusterScopedObject() {
+        ObjectKey key = policy("deny-metadata", Tier.ADMIN, 1, List.of(), List.of()).key();
+        assertThat(key).isEqualTo(new ObjectKey(ObjectKey.Kind.CLUSTER_NETWORK_POLICY, null, "deny-metadata"));
+        assertThat(key).hasToString("ClusterNetworkPolicy deny-metadata");
     }
 
     @Test

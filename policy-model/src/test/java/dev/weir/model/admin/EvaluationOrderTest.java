@@ -5,6 +5,7 @@ import static dev.weir.model.admin.Fixtures.policy;
 import static dev.weir.model.admin.Fixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.PolicyType;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,6 +1,7 @@
 package dev.weir.model.admin;
 
 import dev.weir.model.Cidr;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;

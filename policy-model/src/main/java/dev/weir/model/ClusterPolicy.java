@@ -1,7 +1,11 @@
-package dev.weir.model.admin;
+package dev.weir.model;
 
-import dev.weir.model.ObjectRef;
-import dev.weir.model.PolicyType;
+import dev.weir.model.admin.ClusterPolicyPeer;
+import dev.weir.model.admin.ClusterPolicyRule;
+import dev.weir.model.admin.ClusterPolicySubject;
+import dev.weir.model.admin.PositionedRule;
+import dev.weir.model.admin.RulePosition;
+import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -13,7 +17,7 @@ import java.util.Objects;
  * object. Rules keep the order they were written in, which is their precedence within the policy.
  */
 public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicySubject subject,
-        List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) {
+        List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) implements ClusterObject {
 
     public static final String KIND = "ClusterNetworkPolicy";
     public static final int MIN_PRIORITY = 0;
@@ -53,9 +57,9 @@ public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicyS
         }
     }
 
-    /** How diagnostics and explanations name this policy. */
-    public ObjectRef ref() {
-        return new ObjectRef(KIND, null, name);
+    @Override
+    public ObjectKey key() {
+        return ObjectKey.clusterNetworkPolicy(name);
     }
 
     public List<ClusterPolicyRule> rules(PolicyType direction) {
