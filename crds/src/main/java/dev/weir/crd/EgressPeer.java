@@ -3,7 +3,6 @@ package dev.weir.crd;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -22,14 +21,7 @@ import java.util.List;
 @SchemaCustomizer(value = JsonMergePatch.class, input = """
         {"properties": {"networks": {"x-kubernetes-list-type": "set", "items": {"x-kubernetes-validations": [
             {"rule": "isCIDR(self)", "message": "every network must be a CIDR such as 10.0.0.0/8"}]}}}}""")
-public class EgressPeer {
-
-    @JsonPropertyDescription("Every pod (not host-network) of the selected namespaces.")
-    @SchemaFrom(type = LabelSelectorSchema.class)
-    private LabelSelector namespaces;
-
-    @JsonPropertyDescription("Pods (not host-network) selected by namespace selector AND pod selector.")
-    private NamespacedPod pods;
+public class EgressPeer extends PodSelection {
 
     @ExperimentalChannel
     @JsonPropertyDescription("The addresses in status.addresses of the selected nodes; empty selects every node.")
@@ -44,22 +36,6 @@ public class EgressPeer {
     @JsonPropertyDescription("Domain names (upstream experimental, Accept rules only); not enforced by weir.")
     private List<@Pattern("^(\\*\\.)?([a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\\.)+[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\\.?$")
             String> domainNames;
-
-    public LabelSelector getNamespaces() {
-        return namespaces;
-    }
-
-    public void setNamespaces(LabelSelector namespaces) {
-        this.namespaces = namespaces;
-    }
-
-    public NamespacedPod getPods() {
-        return pods;
-    }
-
-    public void setPods(NamespacedPod pods) {
-        this.pods = pods;
-    }
 
     public LabelSelector getNodes() {
         return nodes;

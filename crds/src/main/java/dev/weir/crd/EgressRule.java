@@ -14,40 +14,12 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class EgressRule {
-
-    @Size(max = 100)
-    @JsonPropertyDescription("Optional identifier of the rule, at most 100 characters, for logs and errors.")
-    private String name;
-
-    @Required
-    @JsonPropertyDescription("Accept, Deny, or Pass (skip the rest of this tier).")
-    private RuleAction action;
+public class EgressRule extends PolicyRule {
 
     @Required
     @Size(min = 1, max = 25)
     @JsonPropertyDescription("Destinations this rule matches; any entry matching is enough.")
     private List<EgressPeer> to;
-
-    @Size(min = 1, max = 25)
-    @JsonPropertyDescription("Destination protocols and ports; omitted matches all traffic.")
-    private List<ProtocolMatch> protocols;
-
-    public String getName() {
-        return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
-    }
-
-    public RuleAction getAction() {
-        return action;
-    }
-
-    public void setAction(RuleAction action) {
-        this.action = action;
-    }
 
     public List<EgressPeer> getTo() {
         return to;
@@ -55,13 +27,5 @@ public class EgressRule {
 
     public void setTo(List<EgressPeer> to) {
         this.to = to;
-    }
-
-    public List<ProtocolMatch> getProtocols() {
-        return protocols;
-    }
-
-    public void setProtocols(List<ProtocolMatch> protocols) {
-        this.protocols = protocols;
     }
 }
