@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The installed state is read from the kernel on the first apply (one {@code iptables-save -t filter} per family,
  * {@code ipset list -n}, and {@code ipset save} only for sets whose content is needed) and afterwards taken from the
- * last successful apply, so a membership-only change costs one {@code ipset restore}. Any failure, and any drift found
- * by {@link #checkDrift}, makes the next apply read the kernel again. Not thread-safe: one sync loop owns it.
+ * last successful apply, so a membership-only change costs one {@code ipset restore}. Any failure makes the next apply
+ * read the kernel again; drift found by {@link #checkDrift} makes it plan against what the check read. Not
+ * thread-safe: one sync loop owns it.
  */
 public final class DataplaneApplier {
 
@@ -40,6 +42,8 @@ public final class DataplaneApplier {
     private final CommandRunner runner;
     private final IptablesBackend backend;
     private InstalledState believed;
+    /** Whether {@link #believed} was read from the kernel (by a drift check) rather than taken from the last apply. */
+    private boolean believedRead;
     private int commands;
 
     public DataplaneApplier(CommandRunner runner, IptablesBackend backend) {
@@ -55,8 +59,8 @@ public final class DataplaneApplier {
     public ApplyReport apply(Ruleset desired) {
         commands = 0;
         long t0 = System.nanoTime();
-        boolean readKernel = believed == null;
-        InstalledState installed = readKernel ? read(desired) : believed;
+        boolean readKernel = believed == null || believedRead;
+        InstalledState installed = believed == null ? read(desired) : believed;
         long t1 = System.nanoTime();
         ApplyPlan plan = ApplyPlan.between(desired, installed);
         believed = null;
@@ -80,6 +84,7 @@ public final class DataplaneApplier {
             setNanos += System.nanoTime() - s;
         }
         believed = InstalledState.of(desired);
+        believedRead = false;
         ApplyReport report = new ApplyReport(
                 plan.setsToCreate().stream().map(IpSetSpec::name).toList(),
                 plan.setsToRefill().stream().map(IpSetSpec::name).toList(),
@@ -91,15 +96,18 @@ public final class DataplaneApplier {
     }
 
     /**
-     * Reads the kernel (one save per family and {@code ipset list -n}) and reports how it differs from
-     * {@code desired}. When it differs, the next {@link #apply} re-reads the kernel and repairs it.
+     * Reads the kernel (one {@code iptables-save} per family and one {@code ipset save}) and reports how it differs
+     * from {@code desired}, set members included. When it differs, the next {@link #apply} plans against exactly what
+     * this check read, so it repairs the difference without reading again.
      */
     public DriftReport checkDrift(Ruleset desired) {
         commands = 0;
-        DriftReport report = DriftCheck.compare(desired, readNames(desired));
+        InstalledState kernel = readAll(desired);
+        DriftReport report = DriftCheck.compare(desired, kernel);
         if (!report.isClean()) {
             LOG.warn("{} on {}; the next apply repairs it", report, desired.node());
-            believed = null;
+            believed = kernel;
+            believedRead = true;
         }
         return report;
     }
@@ -128,11 +136,20 @@ public final class DataplaneApplier {
         return new InstalledState(names.v4(), names.v6(), sets);
     }
 
+    /** Every weir chain, hook and set with its members: what a drift check compares. */
+    private InstalledState readAll(Ruleset desired) {
+        return readRulesAnd(desired, List.of("ipset", "save"), InstalledSet::parseSave);
+    }
+
     private InstalledState readNames(Ruleset desired) {
+        return readRulesAnd(desired, List.of("ipset", "list", "-n"), InstalledSet::parseNames);
+    }
+
+    private InstalledState readRulesAnd(Ruleset desired, List<String> ipsetArgv,
+            Function<String, Map<String, InstalledSet>> parser) {
         InstalledFamily v4 = readFamily(IpFamily.V4, desired.v4());
         InstalledFamily v6 = readFamily(IpFamily.V6, desired.v6());
-        Map<String, InstalledSet> sets = InstalledSet.parseNames(exec(List.of("ipset", "list", "-n"), null).stdout());
-        return new InstalledState(v4, v6, sets);
+        return new InstalledState(v4, v6, parser.apply(exec(ipsetArgv, null).stdout()));
     }
 
     /** A family weir wants nothing in may be unusable (IPv6 disabled): then there is nothing of weir's in it. */

@@ -7,10 +7,15 @@ import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.Ruleset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Compares what the kernel has (one {@code iptables-save} per family and {@code ipset list -n}) with the desired
- * ruleset, purely. Chain contents compare by their rules' comments, which carry a hash of each rule as rendered.
+ * Compares what the kernel has (one {@code iptables-save} per family and one {@code ipset save}) with the desired
+ * ruleset, purely. Chain contents compare by their rules' comments, which carry a hash of each rule as rendered, so a
+ * flushed chain and a foreign rule inside a weir chain both show as an altered chain; sets compare by type, family
+ * and every member.
  */
 public final class DriftCheck {
 
@@ -24,11 +29,22 @@ public final class DriftCheck {
         List<String> hooks = new ArrayList<>();
         family("v4", desired.v4(), kernel.v4(), missing, altered, stale, hooks);
         family("v6", desired.v6(), kernel.v6(), missing, altered, stale, hooks);
-        List<String> missingSets = desired.sets().stream().map(IpSetSpec::name)
-                .filter(n -> !kernel.sets().containsKey(n)).toList();
-        List<String> wanted = desired.sets().stream().map(IpSetSpec::name).toList();
+        List<String> missingSets = new ArrayList<>();
+        List<String> alteredSets = new ArrayList<>();
+        for (IpSetSpec s : desired.sets()) {
+            InstalledSet have = kernel.sets().get(s.name());
+            if (have == null) {
+                missingSets.add(s.name());
+            } else {
+                String difference = have.differenceFrom(s);
+                if (difference != null) {
+                    alteredSets.add(s.name() + " " + difference);
+                }
+            }
+        }
+        Set<String> wanted = desired.sets().stream().map(IpSetSpec::name).collect(Collectors.toSet());
         List<String> staleSets = kernel.sets().keySet().stream().filter(n -> !wanted.contains(n)).sorted().toList();
-        return new DriftReport(missing, altered, stale, hooks, missingSets, staleSets);
+        return new DriftReport(missing, altered, stale, hooks, missingSets, alteredSets, staleSets);
     }
 
     private static void family(String tag, FamilyRuleset desired, InstalledFamily kernel, List<String> missing,
@@ -40,11 +56,11 @@ public final class DriftCheck {
                 altered.add(tag + " " + c.name());
             }
         }
-        List<String> wanted = desired.chains().stream().map(Chain::name).toList();
+        Set<String> wanted = desired.chains().stream().map(Chain::name).collect(Collectors.toSet());
         kernel.chains().keySet().stream().filter(n -> !wanted.contains(n)).sorted()
                 .forEach(n -> stale.add(tag + " " + n));
         FamilyPlan plan = FamilyPlan.between(new FamilyRuleset(desired.family(), desired.hooks(), List.of()),
-                new InstalledFamily(java.util.Map.of(), kernel.hooks()));
+                new InstalledFamily(Map.of(), kernel.hooks()));
         for (Hook h : plan.hooksToInsert()) {
             hooks.add(tag + " " + h.builtinChain() + " -> " + h.target());
         }

@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * How the kernel differs from the desired ruleset, as seen by {@link DriftCheck}. Entries are {@code v4 NAME} /
- * {@code v6 NAME} for chains and {@code v4 FORWARD -> WEIR-FORWARD} for hooks. Set membership is not compared (that
- * would need a full {@code ipset save}); a set that is missing is.
+ * {@code v6 NAME} for chains, {@code v4 FORWARD -> WEIR-FORWARD} for hooks, a set's name for missing and stale sets,
+ * and {@code NAME (-1 +2)} for a set whose members differ (one wanted member missing, two members weir never added),
+ * or {@code NAME (hash:net inet)} for one of another type or family.
  */
 public record DriftReport(List<String> missingChains, List<String> alteredChains, List<String> staleChains,
-        List<String> missingHooks, List<String> missingSets, List<String> staleSets) {
+        List<String> missingHooks, List<String> missingSets, List<String> alteredSets, List<String> staleSets) {
 
     public DriftReport {
         missingChains = List.copyOf(missingChains);
@@ -16,12 +17,13 @@ public record DriftReport(List<String> missingChains, List<String> alteredChains
         staleChains = List.copyOf(staleChains);
         missingHooks = List.copyOf(missingHooks);
         missingSets = List.copyOf(missingSets);
+        alteredSets = List.copyOf(alteredSets);
         staleSets = List.copyOf(staleSets);
     }
 
     public boolean isClean() {
         return missingChains.isEmpty() && alteredChains.isEmpty() && staleChains.isEmpty() && missingHooks.isEmpty()
-                && missingSets.isEmpty() && staleSets.isEmpty();
+                && missingSets.isEmpty() && alteredSets.isEmpty() && staleSets.isEmpty();
     }
 
     @Override
@@ -31,6 +33,6 @@ public record DriftReport(List<String> missingChains, List<String> alteredChains
         }
         return "drift: missing chains " + missingChains + ", altered chains " + alteredChains + ", stale chains "
                 + staleChains + ", missing/displaced hooks " + missingHooks + ", missing sets " + missingSets
-                + ", stale sets " + staleSets;
+                + ", altered sets " + alteredSets + ", stale sets " + staleSets;
     }
 }

@@ -5,10 +5,12 @@ import dev.weir.iptables.render.IpsetScript;
 import dev.weir.iptables.render.Names;
 import dev.weir.model.IpFamily;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A weir ipset as the kernel has it. {@code members} is null when only the name is known ({@code ipset list -n});
@@ -54,6 +56,27 @@ record InstalledSet(String name, String type, String family, List<String> member
                 && spec.type().ipsetName().equals(type)
                 && IpsetScript.familyWord(spec.family()).equals(family)
                 && normalise(spec.members(), family).equals(members);
+    }
+
+    /**
+     * How this set, read with its content, differs from {@code spec}: {@code "(-1 +2)"} for one wanted member missing
+     * and two members weir never added, {@code "(hash:net inet)"} for another type or family; null when it matches.
+     */
+    String differenceFrom(IpSetSpec spec) {
+        if (!contentKnown()) {
+            throw new IllegalStateException("content of set " + name + " must be read before comparing");
+        }
+        if (!swappableWith(spec)) {
+            return "(" + type + " " + family + ")";
+        }
+        if (matches(spec)) {
+            return null;
+        }
+        Set<String> have = new HashSet<>(members());
+        Set<String> want = new HashSet<>(normalise(spec.members(), family));
+        long missing = want.stream().filter(m -> !have.contains(m)).count();
+        long foreign = have.stream().filter(m -> !want.contains(m)).count();
+        return "(-" + missing + " +" + foreign + ")";
     }
 
     /** Whether {@code spec} can be swapped with this set (ipset swaps only sets of the same type and family). */

@@ -180,14 +180,48 @@ class DataplaneApplierTest {
 
         DriftReport drift = applier.checkDrift(desired);
 
+        assertThat(runner.lines()).containsExactly("iptables-nft-save -t filter", "ip6tables-nft-save -t filter",
+                "ipset save");
         assertThat(drift.missingChains()).containsExactly("v4 WEIR-FORWARD", "v4 WEIR-I-WEB");
         assertThat(drift.missingHooks()).containsExactly("v4 FORWARD -> WEIR-FORWARD");
         assertThat(drift.missingSets()).containsExactly("weir-clients");
         runner.clear();
         ApplyReport repair = applier.apply(desired);
         assertThat(repair.readKernel()).isTrue();
+        assertThat(runner.lines()).as("the repair plans against what the check read").noneMatch(l -> l.contains("save"));
         assertThat(repair.v4().chainsWritten()).hasSize(2);
         assertThat(repair.setsCreated()).containsExactly("weir-clients");
+    }
+
+    @Test
+    void aRemovedAndAForeignSetMemberAreDriftAndTheRepairRefillsOnlyThatSet() {
+        Ruleset desired = plusSet(web("10.0.0.1"), set("weir-other", "10.9.9.9"));
+        applier.apply(desired);
+        kernel.put("iptables-nft-save -t filter",
+                RestoreScript.install(desired.v4()).replace("-I FORWARD 1 ", "-A FORWARD "));
+        kernel.put("ipset save", """
+                create KUBE-X hash:ip family inet hashsize 1024 maxelem 65536
+                add KUBE-X 10.1.1.1
+                create weir-clients hash:ip family inet hashsize 1024 maxelem 65536
+                add weir-clients 10.0.0.66
+                create weir-other hash:ip family inet hashsize 1024 maxelem 65536
+                add weir-other 10.9.9.9
+                """);
+        runner.clear();
+
+        DriftReport drift = applier.checkDrift(desired);
+
+        assertThat(drift.alteredSets()).containsExactly("weir-clients (-1 +1)");
+        assertThat(drift.missingChains()).isEmpty();
+        assertThat(drift.alteredChains()).isEmpty();
+        assertThat(drift.missingHooks()).isEmpty();
+        assertThat(drift.staleSets()).isEmpty();
+        runner.clear();
+        ApplyReport repair = applier.apply(desired);
+        assertThat(runner.lines()).containsExactly("ipset restore");
+        assertThat(repair.setsUpdated()).containsExactly("weir-clients");
+        runner.clear();
+        assertThat(applier.checkDrift(web("10.0.0.66")).alteredSets()).as("a member weir wants is no drift").isEmpty();
     }
 
     @Test

@@ -12,10 +12,15 @@ import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.model.IpFamily;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The applier against real iptables and ipset in a throwaway namespace, once per backend (never both in one). */
 class ApplierKernelTest {
@@ -113,6 +118,60 @@ class ApplierKernelTest {
         applier.apply(desired);
         assertThat(applier.checkDrift(desired).isClean()).isTrue();
         assertThat(save(runner, backend, IpFamily.V4)).isEqualTo(filter);
+    }
+
+    /** Someone else's change to what weir owns, and what the drift check must report for it. */
+    record Tampering(String name, BiConsumer<TapRunner, IptablesBackend> change, Function<DriftReport, List<String>> found,
+            String expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> tamperings() {
+        List<Tampering> cases = List.of(
+                new Tampering("a flushed chain", (r, b) -> iptables(r, b, "-F", "WEIR-I-SERVER"),
+                        DriftReport::alteredChains, "v4 WEIR-I-SERVER"),
+                new Tampering("a deleted hook", (r, b) -> iptables(r, b, "-D", "FORWARD", "-j", "WEIR-FORWARD"),
+                        DriftReport::missingHooks, "v4 FORWARD -> WEIR-FORWARD"),
+                new Tampering("a removed set member",
+                        (r, b) -> r.run(List.of("ipset", "del", KernelRulesets.CLIENTS, "10.251.0.2")).orThrow(),
+                        DriftReport::alteredSets, KernelRulesets.CLIENTS + " (-1 +0)"),
+                new Tampering("an added set member",
+                        (r, b) -> r.run(List.of("ipset", "add", KernelRulesets.CLIENTS, "10.251.0.66")).orThrow(),
+                        DriftReport::alteredSets, KernelRulesets.CLIENTS + " (-0 +1)"),
+                new Tampering("a foreign rule inside a WEIR- chain",
+                        (r, b) -> iptables(r, b, "-I", "WEIR-I-SERVER", "2", "-s", "10.251.0.66/32", "-j", "ACCEPT"),
+                        DriftReport::alteredChains, "v4 WEIR-I-SERVER"));
+        return Stream.of(IptablesBackend.values())
+                .flatMap(b -> cases.stream().map(c -> Arguments.of(b, c)));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("tamperings")
+    void eachTamperingIsFoundByTheDriftCheckAndUndoneByTheNextApply(IptablesBackend backend, Tampering tampering) {
+        Ruleset desired = web(8080, "10.251.0.2", "10.251.0.4");
+        DataplaneApplier applier = new DataplaneApplier(runner, backend);
+        applier.apply(desired);
+        String filter = save(runner, backend, IpFamily.V4);
+        List<String> members = clients();
+        assertThat(applier.checkDrift(desired).isClean()).isTrue();
+
+        tampering.change().accept(runner, backend);
+        DriftReport drift = applier.checkDrift(desired);
+
+        assertThat(tampering.found().apply(drift)).as(drift.toString()).containsExactly(tampering.expected());
+        applier.apply(desired);
+        assertThat(applier.checkDrift(desired).isClean()).isTrue();
+        assertThat(save(runner, backend, IpFamily.V4)).isEqualTo(filter);
+        assertThat(clients()).isEqualTo(members);
+    }
+
+    /** The members of the clients set, sorted (the kernel lists them in hash order, and a refilled set re-hashes). */
+    private List<String> clients() {
+        return runner.run(List.of("ipset", "save", KernelRulesets.CLIENTS)).orThrow().stdout().lines()
+                .filter(l -> l.startsWith("add ")).sorted().toList();
     }
 
     @ParameterizedTest
