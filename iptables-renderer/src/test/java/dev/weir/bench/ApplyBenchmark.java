@@ -42,9 +42,12 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ApplyBenchmark {
 
-    static final int LOCAL_PODS = 110;
-    static final int NODE_POLICIES = 300;
-    static final int GROUP_SETS = 300;
+    /** How big a synthesized node ruleset is; pod addresses are drawn from {@code clusterPods}. */
+    record Shape(int localPods, int policies, int groupSets, int minSetSize, int maxSetSize, int clusterPods) {
+        /** 1,000 policies over 10,000 pods seen from a node with 110 local pods: ≈2,800 rules, ≈30,000 members. */
+        static final Shape NODE = new Shape(110, 300, 300, 10, 200, 10_000);
+    }
+
     static final int BLOCK_SETS = 50;
 
     @Param({"nft", "legacy"})
@@ -68,8 +71,8 @@ public class ApplyBenchmark {
         namespace = NetworkNamespace.named(netns);
         runner = new NamespaceCommandRunner(namespace);
         backend = IptablesBackend.parse(backendName);
-        ruleset = synthesize(new Random(42), "10.1.2.3");
-        ruleset2 = synthesize(new Random(42), "10.1.2.4");
+        ruleset = synthesize(Shape.NODE, new Random(42), "10.1.2.3");
+        ruleset2 = synthesize(Shape.NODE, new Random(42), "10.1.2.4");
         rawIpset = IpsetScript.install(ruleset.sets());
         rawIptables = RestoreScript.install(ruleset.v4());
         warm = new DataplaneApplier(runner, backend);
@@ -125,13 +128,13 @@ public class ApplyBenchmark {
     }
 
     /** The node's ruleset; {@code movingPod} is the one member of set 0 that differs between the two variants. */
-    static Ruleset synthesize(Random rnd, String movingPod) {
+    static Ruleset synthesize(Shape shape, Random rnd, String movingPod) {
         List<IpSetSpec> sets = new ArrayList<>();
-        for (int s = 0; s < GROUP_SETS; s++) {
-            int size = 10 + rnd.nextInt(190);
+        for (int s = 0; s < shape.groupSets(); s++) {
+            int size = shape.minSetSize() + rnd.nextInt(shape.maxSetSize() - shape.minSetSize());
             List<String> members = new ArrayList<>();
             for (int i = 0; i < size; i++) {
-                int pod = rnd.nextInt(10_000);
+                int pod = rnd.nextInt(shape.clusterPods());
                 members.add("10.42." + (pod / 250) + "." + (pod % 250 + 1));
             }
             if (s == 0) {
@@ -147,7 +150,7 @@ public class ApplyBenchmark {
         List<IptablesRule> forward = new ArrayList<>();
         forward.add(rule("conntrack", "-m conntrack --ctstate RELATED,ESTABLISHED", "ACCEPT"));
         forward.add(rule("conntrack", "-m conntrack --ctstate INVALID", "DROP"));
-        for (int p = 0; p < NODE_POLICIES; p++) {
+        for (int p = 0; p < shape.policies(); p++) {
             List<IptablesRule> rules = new ArrayList<>();
             for (int r = 0; r < 4; r++) {
                 String set = sets.get(rnd.nextInt(sets.size())).name();
@@ -157,13 +160,13 @@ public class ApplyBenchmark {
             rules.add(rule("ns" + p % 40 + "/np" + p, "-m mark --mark 0x100000/0x100000", "RETURN"));
             chains.add(new Chain(String.format("WEIR-PI-%012x", p), rules));
         }
-        for (int e = 0; e < LOCAL_PODS; e++) {
-            String ip = "10.42.200." + (e + 1);
+        for (int e = 0; e < shape.localPods(); e++) {
+            String ip = "10.43." + (e / 250) + "." + (e % 250 + 1);
             for (String dir : List.of("I", "E")) {
                 List<IptablesRule> rules = new ArrayList<>();
                 rules.add(rule("endpoint", "", "MARK --set-xmark 0x0/0x100000"));
                 for (int k = 0; k < 3; k++) {
-                    rules.add(rule("endpoint", "", String.format("WEIR-PI-%012x", rnd.nextInt(NODE_POLICIES))));
+                    rules.add(rule("endpoint", "", String.format("WEIR-PI-%012x", rnd.nextInt(shape.policies()))));
                 }
                 rules.add(rule("endpoint", "-m mark ! --mark 0x100000/0x100000",
                         "MARK --set-xmark 0x200000/0x200000"));

@@ -132,6 +132,9 @@ record InstalledSet(String name, String type, String family, List<String> member
     private static List<String> normalise(List<String> members, String family) {
         String full = "inet6".equals(family) ? "/128" : "/32";
         return members.stream().map(m -> {
+            if (plain(m)) {
+                return m;
+            }
             String s = String.join(" ", fields(m.toLowerCase(Locale.ROOT)));
             int sp = s.indexOf(' ');
             String addr = sp < 0 ? s : s.substring(0, sp);
@@ -144,5 +147,20 @@ record InstalledSet(String name, String type, String family, List<String> member
             }
             return ip + port + rest;
         }).distinct().sorted().toList();
+    }
+
+    /**
+     * A member that is already in normal form: no prefix length, option, blank or capital (what {@code ipset save}
+     * prints for nearly every member of a hash:ip set), kept as it is instead of split and joined again: a drift check
+     * normalises every member of every weir set.
+     */
+    private static boolean plain(String m) {
+        for (int i = 0; i < m.length(); i++) {
+            char c = m.charAt(i);
+            if (c == '/' || c == ' ' || c == '\t' || (c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return !m.isEmpty();
     }
 }
