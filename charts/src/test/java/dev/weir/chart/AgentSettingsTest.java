@@ -18,7 +18,7 @@ class AgentSettingsTest {
         return Stream.of(
                 Arguments.of("WEIR_RESYNC_INTERVAL", "5m", "10m"),
                 Arguments.of("WEIR_MIN_SYNC_INTERVAL", "500ms", "250ms"),
-                Arguments.of("WEIR_DRIFT_CHECK_INTERVAL", "60s", "2m"),
+                Arguments.of("WEIR_DRIFT_CHECK_INTERVAL", "5s", "2m"),
                 Arguments.of("WEIR_IPTABLES_BACKEND", "auto", "legacy"),
                 Arguments.of("WEIR_MARK_MASK", "0xf00000", "0xf0000000"),
                 Arguments.of("WEIR_HTTP_PORT", "9099", "9199"),

@@ -41,7 +41,7 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
 
     /** Defaults for everything but the node: what a test or the lab starts from. */
     public static AgentConfig defaults(String node) {
-        return new AgentConfig(node, null, Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(60),
+        return new AgentConfig(node, null, Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5),
                 Backend.AUTO, RenderOptions.defaults(), 9099, LogFormat.TEXT, "info", null);
     }
 

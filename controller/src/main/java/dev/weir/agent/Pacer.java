@@ -11,7 +11,11 @@ import java.time.Duration;
  *   <li>two runs start at least {@code minInterval} apart, so a burst of events becomes one apply;</li>
  *   <li>a failed run is retried as FULL after an exponential backoff (from {@code minInterval}, at least 250 ms,
  *       doubling up to {@link #MAX_BACKOFF}); pending changes wait for the retry;</li>
- *   <li>a FULL resync runs every {@code resyncInterval}, a DRIFT check every {@code driftInterval}.</li>
+ *   <li>a FULL resync runs every {@code resyncInterval}, a DRIFT check every {@code driftInterval}: only a drift check
+ *       (or the first apply, which reads the kernel) restarts the drift clock, since CHANGES and FULL syncs apply
+ *       against the applier's cached view and would not see a rule someone else removed; a due drift check runs
+ *       before pending changes, which follow {@code minInterval} later, so a steady stream of changes cannot starve
+ *       it.</li>
  * </ul>
  * Not thread-safe: owned by the worker thread.
  */
@@ -75,7 +79,7 @@ public final class Pacer {
             if (resyncDue) {
                 return new Run(SyncKind.FULL);
             }
-            return new Run(changesPending ? SyncKind.CHANGES : SyncKind.DRIFT);
+            return new Run(driftDue ? SyncKind.DRIFT : SyncKind.CHANGES);
         }
         return new Wait(Math.min(nextResync - now, nextDrift - now));
     }
@@ -90,12 +94,13 @@ public final class Pacer {
             return;
         }
         failures = 0;
-        everSucceeded = true;
         if (kind == SyncKind.FULL) {
             nextResync = start + resyncInterval;
         }
-        // Any successful apply just made the kernel match; the next drift check is an interval away from it.
-        nextDrift = start + driftInterval;
+        if (kind == SyncKind.DRIFT || !everSucceeded) {
+            nextDrift = start + driftInterval;
+        }
+        everSucceeded = true;
     }
 
     /** The delay before retry number {@code attempt} (1-based). */

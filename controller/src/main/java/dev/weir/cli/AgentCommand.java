@@ -52,8 +52,8 @@ public final class AgentCommand implements Subcommand {
     private Duration minSyncInterval;
 
     @Option(names = "--drift-check-interval", paramLabel = "D", converter = PositiveDuration.class,
-            defaultValue = "${env:WEIR_DRIFT_CHECK_INTERVAL:-60s}",
-            description = "read iptables-save and ipset list, repair drift [WEIR_DRIFT_CHECK_INTERVAL; "
+            defaultValue = "${env:WEIR_DRIFT_CHECK_INTERVAL:-5s}",
+            description = "read iptables-save and ipset save, repair drift [WEIR_DRIFT_CHECK_INTERVAL; "
                     + "${DEFAULT-VALUE}]")
     private Duration driftCheckInterval;
 

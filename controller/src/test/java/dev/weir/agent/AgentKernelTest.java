@@ -117,6 +117,28 @@ class AgentKernelTest {
         assertThat(agent.metrics().driftRepairs.getLongValue()).isGreaterThanOrEqualTo(1);
     }
 
+    @Test
+    void aRemovedSetMemberIsPutBackWithinTenSecondsAtTheDefaultDriftInterval() throws Exception {
+        kube.resource(namespace("dev")).create();
+        kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
+        kube.resource(pod("dev", "db", "10.0.0.2", "n2", "app", "db")).create();
+        kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
+        AgentConfig config = AgentConfig.defaults("n1").withHttpPort(-1).withNetns(netnsName);
+        agent = NodeAgent.start(config, agentClient, netns);
+        String sets = awaitIn(List.of("ipset", "save"), s -> s.contains(" 10.0.0.2"));
+        String set = sets.lines().filter(l -> l.startsWith("add ") && l.endsWith(" 10.0.0.2")).findFirst()
+                .orElseThrow().split(" ")[1];
+
+        long removed = System.nanoTime();
+        inNetns(List.of("ipset", "del", set, "10.0.0.2"));
+        assertThat(inNetns(List.of("ipset", "save", set))).doesNotContain("10.0.0.2");
+
+        awaitIn(List.of("ipset", "save", set), s -> s.contains(" 10.0.0.2"));
+        Duration repairedAfter = Duration.ofNanos(System.nanoTime() - removed);
+        assertThat(repairedAfter).isLessThan(Duration.ofSeconds(10));
+        assertThat(agent.metrics().driftRepairs.getLongValue()).isEqualTo(1);
+    }
+
     /** In a fresh namespace both backends are empty and auto-detection picks nft; read and edit with that one. */
     private static String agentBackendBinary() {
         return "iptables-nft";

@@ -51,11 +51,25 @@ class PacerTest {
     }
 
     @Test
-    void aSuccessfulChangeSyncPostponesTheDriftCheck() {
+    void changeSyncsDoNotPostponeTheDriftCheck() {
         pacer.finished(SyncKind.FULL, ms(0), true);
         pacer.finished(SyncKind.CHANGES, ms(50_000), true);
 
-        assertThat(pacer.plan(ms(60_000), false, true)).isEqualTo(new Pacer.Wait(ms(50_000)));
+        assertThat(pacer.plan(ms(60_000), false, true)).isEqualTo(new Pacer.Run(SyncKind.DRIFT));
+    }
+
+    @Test
+    void aDueDriftCheckRunsBeforePendingChangesWhichFollowOneMinimumIntervalLater() {
+        pacer.finished(SyncKind.FULL, ms(0), true);
+        for (long t = 500; t < 60_000; t += 500) {
+            assertThat(pacer.plan(ms(t), true, true)).isEqualTo(new Pacer.Run(SyncKind.CHANGES));
+            pacer.finished(SyncKind.CHANGES, ms(t), true);
+        }
+
+        assertThat(pacer.plan(ms(60_000), true, true)).isEqualTo(new Pacer.Run(SyncKind.DRIFT));
+        pacer.finished(SyncKind.DRIFT, ms(60_000), true);
+        assertThat(pacer.plan(ms(60_500), true, true)).isEqualTo(new Pacer.Run(SyncKind.CHANGES));
+        assertThat(pacer.plan(ms(60_500), false, true)).isEqualTo(new Pacer.Wait(ms(59_500)));
     }
 
     @Test

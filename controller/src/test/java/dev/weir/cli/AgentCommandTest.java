@@ -63,7 +63,7 @@ class AgentCommandTest {
         AgentConfig c = parse("--node", "n1");
 
         assertThat(c).isEqualTo(new AgentConfig("n1", null, Duration.ofMinutes(5), Duration.ofMillis(500),
-                Duration.ofSeconds(60), AgentConfig.Backend.AUTO, RenderOptions.defaults(), 9099,
+                Duration.ofSeconds(5), AgentConfig.Backend.AUTO, RenderOptions.defaults(), 9099,
                 AgentConfig.LogFormat.TEXT, "info", null));
         assertThat(c).isEqualTo(AgentConfig.defaults("n1"));
     }
