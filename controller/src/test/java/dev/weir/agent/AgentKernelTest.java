@@ -63,10 +63,7 @@ class AgentKernelTest {
 
     @Test
     void programsTheNodeNamespaceAndFollowsMembershipChanges() throws Exception {
-        kube.resource(namespace("dev")).create();
-        kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
-        kube.resource(pod("dev", "db", "10.0.0.2", "n2", "app", "db")).create();
-        kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
+        webOnThisNodeAllowedFromDbElsewhere();
         AgentConfig config = AgentConfig.defaults("n1").withHttpPort(-1).withNetns(netnsName)
                 .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
         agent = NodeAgent.start(config, agentClient, netns);
@@ -119,10 +116,7 @@ class AgentKernelTest {
 
     @Test
     void aRemovedSetMemberIsPutBackWithinTenSecondsAtTheDefaultDriftInterval() throws Exception {
-        kube.resource(namespace("dev")).create();
-        kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
-        kube.resource(pod("dev", "db", "10.0.0.2", "n2", "app", "db")).create();
-        kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
+        webOnThisNodeAllowedFromDbElsewhere();
         AgentConfig config = AgentConfig.defaults("n1").withHttpPort(-1).withNetns(netnsName);
         agent = NodeAgent.start(config, agentClient, netns);
         String sets = awaitIn(List.of("ipset", "save"), s -> s.contains(" 10.0.0.2"));
@@ -137,6 +131,14 @@ class AgentKernelTest {
         Duration repairedAfter = Duration.ofNanos(System.nanoTime() - removed);
         assertThat(repairedAfter).isLessThan(Duration.ofSeconds(10));
         assertThat(agent.metrics().driftRepairs.getLongValue()).isEqualTo(1);
+    }
+
+    /** dev/web (10.0.0.1) on n1, the agent's node, admits dev/db (10.0.0.2, on n2): one set with one member. */
+    private void webOnThisNodeAllowedFromDbElsewhere() {
+        kube.resource(namespace("dev")).create();
+        kube.resource(pod("dev", "web", "10.0.0.1", "n1", "app", "web")).create();
+        kube.resource(pod("dev", "db", "10.0.0.2", "n2", "app", "db")).create();
+        kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
     }
 
     /** In a fresh namespace both backends are empty and auto-detection picks nft; read and edit with that one. */

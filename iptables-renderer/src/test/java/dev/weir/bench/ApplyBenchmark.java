@@ -12,7 +12,6 @@ import dev.weir.iptables.render.IptablesRule;
 import dev.weir.iptables.render.IpsetScript;
 import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
-import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.model.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +52,7 @@ public class ApplyBenchmark {
     @Param({"nft", "legacy"})
     public String backendName;
 
-    private String netns;
-    private NetworkNamespace namespace;
+    private BenchNamespace netns;
     private NamespaceCommandRunner runner;
     private IptablesBackend backend;
     private Ruleset ruleset;
@@ -66,11 +64,9 @@ public class ApplyBenchmark {
 
     @Setup(Level.Trial)
     public void createNamespace() {
-        netns = "wrb-bench-" + Long.toHexString(System.nanoTime() & 0xffffff);
-        NamespaceCommandRunner.host().run(List.of("ip", "netns", "add", netns)).orThrow();
-        namespace = NetworkNamespace.named(netns);
-        runner = new NamespaceCommandRunner(namespace);
         backend = IptablesBackend.parse(backendName);
+        netns = new BenchNamespace("wrb-bench-", backend);
+        runner = netns.runner();
         ruleset = synthesize(Shape.NODE, new Random(42), "10.1.2.3");
         ruleset2 = synthesize(Shape.NODE, new Random(42), "10.1.2.4");
         rawIpset = IpsetScript.install(ruleset.sets());
@@ -81,13 +77,7 @@ public class ApplyBenchmark {
 
     @TearDown(Level.Trial)
     public void deleteNamespace() {
-        try {
-            new Cleanup(runner, backend).run();
-        } finally {
-            runner.close();
-            namespace.close();
-            NamespaceCommandRunner.host().run(List.of("ip", "netns", "del", netns));
-        }
+        netns.close();
     }
 
     @Benchmark

@@ -1,6 +1,5 @@
 package dev.weir.bench;
 
-import dev.weir.iptables.apply.Cleanup;
 import dev.weir.iptables.apply.CommandRunner;
 import dev.weir.iptables.apply.DataplaneApplier;
 import dev.weir.iptables.apply.DriftReport;
@@ -8,7 +7,6 @@ import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
 import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.Ruleset;
-import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.model.IpFamily;
 import java.util.HashMap;
 import java.util.List;
@@ -45,24 +43,18 @@ public class DriftBenchmark {
     @Param({"nft", "legacy"})
     public String backendName;
 
-    private String netns;
-    private NetworkNamespace namespace;
-    private NamespaceCommandRunner runner;
+    private final Ruleset ruleset = ApplyBenchmark.synthesize(LARGE, new Random(42), "10.1.2.3");
+    private final IpSetSpec tampered = ruleset.sets().get(0);
+    private BenchNamespace netns;
     private IptablesBackend backend;
-    private Ruleset ruleset;
     private DataplaneApplier applier;
-    private IpSetSpec tampered;
     private DataplaneApplier replaying;
 
     @Setup(Level.Trial)
     public void applyLargeRuleset() {
-        netns = "wrb-drift-" + Long.toHexString(System.nanoTime() & 0xffffff);
-        NamespaceCommandRunner.host().run(List.of("ip", "netns", "add", netns)).orThrow();
-        namespace = NetworkNamespace.named(netns);
-        runner = new NamespaceCommandRunner(namespace);
         backend = IptablesBackend.parse(backendName);
-        ruleset = ApplyBenchmark.synthesize(LARGE, new Random(42), "10.1.2.3");
-        tampered = ruleset.sets().get(0);
+        netns = new BenchNamespace("wrb-drift-", backend);
+        NamespaceCommandRunner runner = netns.runner();
         applier = new DataplaneApplier(runner, backend);
         applier.apply(ruleset);
         DriftReport first = applier.checkDrift(ruleset);
@@ -81,13 +73,7 @@ public class DriftBenchmark {
 
     @TearDown(Level.Trial)
     public void deleteNamespace() {
-        try {
-            new Cleanup(runner, backend).run();
-        } finally {
-            runner.close();
-            namespace.close();
-            NamespaceCommandRunner.host().run(List.of("ip", "netns", "del", netns));
-        }
+        netns.close();
     }
 
     @Benchmark
@@ -103,6 +89,7 @@ public class DriftBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     public Object kernelReads() {
+        NamespaceCommandRunner runner = netns.runner();
         runner.run(backend.saveFilter(IpFamily.V4)).orThrow();
         runner.run(backend.saveFilter(IpFamily.V6)).orThrow();
         return runner.run(List.of("ipset", "save")).orThrow();
@@ -129,7 +116,7 @@ public class DriftBenchmark {
     public static class RemovedMember {
         @Setup(Level.Invocation)
         public void delete(DriftBenchmark b) {
-            b.runner.run(List.of("ipset", "del", b.tampered.name(), b.tampered.members().get(0))).orThrow();
+            b.netns.runner().run(List.of("ipset", "del", b.tampered.name(), b.tampered.members().get(0))).orThrow();
         }
     }
 }
