@@ -9,8 +9,6 @@ import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.graph.Reachability;
 import dev.weir.k8s.LoadResult;
-import dev.weir.k8s.ManifestLoader;
-import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
@@ -22,8 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code weir explain}: reads manifests, compiles them, and prints who may reach whom as truth tables (or one verdict
@@ -45,11 +43,8 @@ import picocli.CommandLine.Parameters;
                 + "2 bad usage."})
 public final class ExplainCommand implements Subcommand {
 
-    @Parameters(paramLabel = "FILE|DIR|-", description = "manifests to read")
-    private List<String> files = new ArrayList<>();
-
-    @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR|-", description = "manifests to read, as kubectl")
-    private List<String> filenames = new ArrayList<>();
+    @Mixin
+    private ManifestFiles manifests;
 
     @Option(names = {"--ports", "--port"}, split = ",", paramLabel = "PORT",
             description = "ports to evaluate (default: every port some pod declares; 80 if none)")
@@ -87,9 +82,7 @@ public final class ExplainCommand implements Subcommand {
 
     @Override
     public int run(PrintStream out, PrintStream err) {
-        List<String> sources = new ArrayList<>(filenames);
-        sources.addAll(files);
-        Main.UsageException.check(!sources.isEmpty(), "give at least one FILE, DIR or - (stdin)");
+        manifests.requireSome();
         Main.UsageException.check(format.equals("text") || format.equals("json"),
                 "-o wants text or json, got \"%s\"", format);
         boolean single = from != null || to != null;
@@ -97,11 +90,7 @@ public final class ExplainCommand implements Subcommand {
         ports.forEach(n -> Main.UsageException.check(n >= 1 && n <= 65535, "port %d out of range 1-65535", n));
         IpFamily family = family(familyName);
 
-        LoadResult loaded = ManifestLoader.load(sources, stdin);
-        loaded.notes().forEach(n -> err.println("note: " + n));
-        for (Diagnostic d : loaded.diagnostics()) {
-            err.println("rejected: " + d);
-        }
+        LoadResult loaded = manifests.load(stdin, err);
         Reachability reachability = new Reachability(PolicyCompiler.compile(loaded.snapshot()));
         List<String> finished = reachability.graph().endpoints().values().stream().filter(e -> e.phase().terminal())
                 .map(e -> e.key().namespacedName()).toList();

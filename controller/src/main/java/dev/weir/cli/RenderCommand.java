@@ -9,15 +9,12 @@ import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.k8s.LoadResult;
-import dev.weir.k8s.ManifestLoader;
-import dev.weir.model.Diagnostic;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code weir render --node NAME}: the ipsets and iptables chains the agent would program on one node, from
@@ -40,11 +37,8 @@ public final class RenderCommand implements Subcommand {
 
     private static final List<String> SECTIONS = List.of("ipset", "iptables", "ip6tables");
 
-    @Parameters(paramLabel = "FILE|DIR|-", description = "manifests to read")
-    private List<String> files = new ArrayList<>();
-
-    @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR|-", description = "manifests to read, as kubectl")
-    private List<String> filenames = new ArrayList<>();
+    @Mixin
+    private ManifestFiles manifests;
 
     @Option(names = "--node", paramLabel = "NAME", description = "the node (spec.nodeName of its pods)")
     private String node;
@@ -72,18 +66,12 @@ public final class RenderCommand implements Subcommand {
 
     @Override
     public int run(PrintStream out, PrintStream err) {
-        List<String> sources = new ArrayList<>(filenames);
-        sources.addAll(files);
-        Main.UsageException.check(!sources.isEmpty(), "give at least one FILE, DIR or - (stdin)");
+        manifests.requireSome();
         Main.UsageException.check(node != null, "--node NAME is required");
         Main.UsageException.check(only == null || SECTIONS.contains(only),
                 "--only wants one of %s, got \"%s\"", String.join(", ", SECTIONS), only);
 
-        LoadResult loaded = ManifestLoader.load(sources, stdin);
-        loaded.notes().forEach(n -> err.println("note: " + n));
-        for (Diagnostic d : loaded.diagnostics()) {
-            err.println("rejected: " + d);
-        }
+        LoadResult loaded = manifests.load(stdin, err);
         PolicyGraph graph = PolicyCompiler.compile(loaded.snapshot());
         if (graph.endpointsOn(node).isEmpty()) {
             err.println("note: no pod in the manifests runs on node " + node
