@@ -1,7 +1,6 @@
 package dev.weir.agent;
 
 import dev.weir.k8s.Translated;
-import dev.weir.model.Diagnostic;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.ArrayList;
@@ -30,9 +29,9 @@ public final class AcceptedCondition {
         String message;
         if (accepted) {
             message = translation.diagnostics().isEmpty() ? "enforced by weir"
-                    : "enforced by weir, with caveats: " + join(translation.diagnostics());
+                    : "enforced by weir, with caveats: " + Rejection.message(translation.diagnostics());
         } else {
-            message = "not enforced, invalid: " + join(translation.diagnostics());
+            message = "not enforced, invalid: " + Rejection.message(translation.diagnostics());
         }
         if (message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE - 3) + "...";
@@ -67,19 +66,5 @@ public final class AcceptedCondition {
                 && old.getLastTransitionTime() != null ? old.getLastTransitionTime() : now;
         out.add(new ConditionBuilder(desired).withLastTransitionTime(since).build());
         return Optional.of(out);
-    }
-
-    private static String join(List<Diagnostic> diagnostics) {
-        StringBuilder sb = new StringBuilder();
-        for (Diagnostic d : diagnostics) {
-            if (sb.length() > 0) {
-                sb.append("; ");
-            }
-            if (d.field() != null && !d.field().isEmpty()) {
-                sb.append(d.field()).append(": ");
-            }
-            sb.append(d.message());
-        }
-        return sb.toString();
     }
 }

@@ -4,6 +4,7 @@ import dev.weir.model.Diagnostic;
 import dev.weir.model.ObjectKey;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * A policy left out because it is invalid, with what identifies the version that was judged: {@code uid} and
@@ -27,16 +28,16 @@ public record Rejection(ObjectKey object, String uid, String version, List<Diagn
 
     /** The diagnostics as one message: {@code field: message; field: message}. */
     public String message() {
-        StringBuilder sb = new StringBuilder();
-        for (Diagnostic d : diagnostics) {
-            if (sb.length() > 0) {
-                sb.append("; ");
-            }
-            if (d.field() != null && !d.field().isEmpty()) {
-                sb.append(d.field()).append(": ");
-            }
-            sb.append(d.message());
-        }
-        return sb.toString();
+        return message(diagnostics);
+    }
+
+    /**
+     * {@code diagnostics} as one message, {@code field: message; field: message}, in the given order: what a
+     * rejection's Event says and what the {@code Accepted} condition of a ClusterNetworkPolicy lists.
+     */
+    static String message(List<Diagnostic> diagnostics) {
+        return diagnostics.stream()
+                .map(d -> d.field() == null || d.field().isEmpty() ? d.message() : d.field() + ": " + d.message())
+                .collect(Collectors.joining("; "));
     }
 }
