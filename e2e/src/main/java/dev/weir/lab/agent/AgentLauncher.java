@@ -19,12 +19,12 @@ public interface AgentLauncher {
      */
     Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort) throws Exception;
 
-    /** A running agent. */
-    interface Handle extends AutoCloseable {
-        LabState.AgentInfo info();
-
+    /** A running agent: what the lab state records of it, and how to stop it. */
+    record Handle(LabState.AgentInfo info, Runnable stop) implements AutoCloseable {
         @Override
-        void close();
+        public void close() {
+            stop.run();
+        }
     }
 
     /** How agents run: not at all, as {@code weir agent} child processes, or inside the lab daemon's JVM. */

@@ -38,18 +38,10 @@ public final class InProcessAgents implements AgentLauncher {
         }
         LabState.AgentInfo info = new LabState.AgentInfo(node, "in-process", ProcessHandle.current().pid(),
                 agent.httpPort());
-        return new Handle() {
-            @Override
-            public LabState.AgentInfo info() {
-                return info;
-            }
-
-            @Override
-            public void close() {
-                agent.close();
-                netns.close();
-                client.close();
-            }
-        };
+        return new Handle(info, () -> {
+            agent.close();
+            netns.close();
+            client.close();
+        });
     }
 }

@@ -38,16 +38,6 @@ public final class ProcessAgents implements AgentLauncher {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         recordPid.accept(p.pid());
         LabState.AgentInfo info = new LabState.AgentInfo(node, "process", p.pid(), httpPort);
-        return new Handle() {
-            @Override
-            public LabState.AgentInfo info() {
-                return info;
-            }
-
-            @Override
-            public void close() {
-                p.destroy();
-            }
-        };
+        return new Handle(info, p::destroy);
     }
 }

@@ -46,9 +46,8 @@ final class LabProbe implements Subcommand {
             description = "tcp, udp, sctp (default ${DEFAULT-VALUE})")
     List<Protocol> protocols;
 
-    @Option(names = "-o", paramLabel = "text|json", defaultValue = "text",
-            description = "output format (default ${DEFAULT-VALUE})")
-    String format;
+    @Mixin
+    LabSupport.Output output;
 
     @Option(names = "--compare", description = "compare with explain's table")
     boolean compare;
@@ -88,7 +87,7 @@ final class LabProbe implements Subcommand {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         List<String> pods = plan.pods().stream().map(LabPlan.PodPlan::key).toList();
         TruthTable probed = ProbeTable.of(pods, results);
-        boolean json = "json".equals(format);
+        boolean json = output.json();
         List<String> notes = new ArrayList<>();
         notes.add(results.size() + " probes in " + millis + " ms");
         if (s.sctpNote() != null) {

@@ -17,15 +17,13 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code weir lab status}: what the state file says, whether the daemon lives, and each agent's /readyz. */
 @Command(name = "status", description = "Nodes, pods with IPs and nodes, API server, agent health.")
 final class LabStatus implements Subcommand {
 
-    @Option(names = "-o", paramLabel = "text|json", defaultValue = "text",
-            description = "output format (default ${DEFAULT-VALUE})")
-    String format;
+    @Mixin
+    LabSupport.Output output;
 
     @Mixin
     LabSupport.StateDir stateDir;
@@ -34,7 +32,7 @@ final class LabStatus implements Subcommand {
     public int run(PrintStream out, PrintStream err) {
         StateStore store = stateDir.store();
         Optional<LabState> state = store.read();
-        boolean json = "json".equals(format);
+        boolean json = output.json();
         if (state.isEmpty()) {
             out.println(json ? "{\"status\":\"DOWN\"}" : "no lab (state dir " + store.dir() + ")");
             return 1;

@@ -27,6 +27,17 @@ final class LabSupport {
         }
     }
 
+    /** {@code -o text|json}, mixed into the verbs that print a table or its JSON. */
+    static final class Output {
+        @Option(names = "-o", paramLabel = "text|json", defaultValue = "text",
+                description = "output format (default ${DEFAULT-VALUE})")
+        String format;
+
+        boolean json() {
+            return "json".equals(format);
+        }
+    }
+
     static void requireRoot() {
         if (LibC.get().getuid() != 0) {
             throw new IllegalStateException("the lab creates network namespaces: run it as root (sudo ./weir lab ...)");
