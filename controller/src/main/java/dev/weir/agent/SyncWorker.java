@@ -1,6 +1,7 @@
 package dev.weir.agent;
 
 import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.graph.CompiledPolicy;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.FamilyRuleset;
@@ -127,11 +128,12 @@ public final class SyncWorker {
         metrics.chains.set(c.chains);
         metrics.rules.set(c.rules);
         metrics.ipsetMembers.set(c.members);
+        long clusterPolicies = graph.policies().values().stream().filter(CompiledPolicy::isClusterPolicy).count();
         LOG.info("sync {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={}",
                 LogKeys.KIND, kind.name().toLowerCase(java.util.Locale.ROOT), LogKeys.CHANGES, drained.size(),
                 LogKeys.NAMESPACES, graph.namespaces().size(), LogKeys.PODS, graph.endpoints().size(),
                 LogKeys.NODES, graph.nodes().size(),
-                LogKeys.POLICIES, graph.policies().size(), LogKeys.CLUSTER_POLICIES, graph.clusterPolicies().size(),
+                LogKeys.POLICIES, graph.policies().size() - clusterPolicies, LogKeys.CLUSTER_POLICIES, clusterPolicies,
                 LogKeys.REJECTED, state.rejections().size(),
                 LogKeys.CHAINS, c.chains, LogKeys.RULES, c.rules, LogKeys.SETS, c.sets, LogKeys.MEMBERS, c.members,
                 LogKeys.APPLIED, !skip, LogKeys.GRAPH_MS, millis(renderStart - graphStart),

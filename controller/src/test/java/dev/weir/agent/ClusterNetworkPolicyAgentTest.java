@@ -54,14 +54,16 @@ class ClusterNetworkPolicyAgentTest {
     void clusterPoliciesPresentAtStartAndCreatedLaterReachTheGraphAndDeletesLeaveIt() throws Exception {
         kube.resource(cnp("deny-metadata", 10)).create();
         startAgent();
-        dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains("cluster-policy deny-metadata")
+        dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains("policy ClusterNetworkPolicy/deny-metadata")
                 && TestingRenderer.lines(r).contains("policy dev/web-from-db"), WAIT);
 
         kube.resource(cnp("deny-metadata-2", 20)).create();
-        dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains("cluster-policy deny-metadata-2"), WAIT);
+        dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains("policy ClusterNetworkPolicy/deny-metadata-2"),
+                WAIT);
 
         kube.resources(ClusterNetworkPolicy.class).withName("deny-metadata").delete();
-        dataplane.awaitApplied(r -> !TestingRenderer.lines(r).contains("cluster-policy deny-metadata"), WAIT);
+        dataplane.awaitApplied(r -> !TestingRenderer.lines(r).contains("policy ClusterNetworkPolicy/deny-metadata"),
+                WAIT);
     }
 
     @Test

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.graph.ClusterEvent;
 import dev.weir.graph.PolicyCompiler;
-import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
-import dev.weir.model.Endpoint;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;

@@ -23,7 +23,6 @@ final class TestingRenderer implements RulesetRenderer {
     public Ruleset render(PolicyGraph graph, String node) {
         List<IptablesRule> rules = new ArrayList<>();
         graph.policies().keySet().forEach(k -> rules.add(new IptablesRule("policy " + k, "", "")));
-        graph.clusterPolicies().keySet().forEach(k -> rules.add(new IptablesRule("cluster-policy " + k, "", "")));
         for (PeerGroup g : graph.groups().values()) {
             String ips = graph.members(g.id()).stream().flatMap(e -> e.ips().stream()).sorted().map(Object::toString)
                     .collect(Collectors.joining(" "));

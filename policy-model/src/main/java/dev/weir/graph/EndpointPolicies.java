@@ -4,16 +4,17 @@ import dev.weir.model.PolicyType;
 import java.util.List;
 
 /**
- * The policies that select one endpoint, per direction, as ordered policy keys. A non-empty list means the endpoint is
- * isolated in that direction: only traffic some rule of these policies allows may pass.
+ * The policies of every tier that select one endpoint, per direction, as {@link CompiledPolicy#key}s in evaluation
+ * order ({@link CompiledPolicy#ORDER}: Admin tier by priority then name, NetworkPolicies by key, Baseline tier by
+ * priority then name). The endpoint is isolated in a direction when a NetworkPolicy is among them.
  */
 public record EndpointPolicies(List<String> ingress, List<String> egress) {
 
     private static final EndpointPolicies NONE = new EndpointPolicies(List.of(), List.of());
 
     public EndpointPolicies {
-        ingress = SortedKeys.of(ingress);
-        egress = SortedKeys.of(egress);
+        ingress = List.copyOf(ingress);
+        egress = List.copyOf(egress);
     }
 
     public static EndpointPolicies none() {
@@ -22,9 +23,5 @@ public record EndpointPolicies(List<String> ingress, List<String> egress) {
 
     public List<String> policies(PolicyType type) {
         return type == PolicyType.INGRESS ? ingress : egress;
-    }
-
-    public boolean isolated(PolicyType type) {
-        return !policies(type).isEmpty();
     }
 }

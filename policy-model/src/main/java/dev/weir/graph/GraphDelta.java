@@ -14,11 +14,11 @@ import java.util.TreeSet;
  * group lists all its members as added; a removed group lists all as removed, so replaying the changes over the old
  * membership always gives the new one.
  *
- * <p><b>Structure</b>: policies added, removed or changed (NetworkPolicies by {@code namespace/name}, cluster
- * policies by {@link #clusterPolicyKey}, which no namespace can spell); endpoints whose ingress/egress policy lists changed; groups
- * (pod and node groups) and ipBlock sets created or removed. Plus the endpoint, namespace and node records that changed
- * at all. Every list is
- * sorted and distinct; {@code membership} iterates in group id order.
+ * <p><b>Structure</b>: policies added, removed or changed (by {@link CompiledPolicy#key}: NetworkPolicies as
+ * {@code namespace/name}, cluster policies as {@code ClusterNetworkPolicy/name}); endpoints whose ingress/egress
+ * policy lists changed; groups (pod and node groups) and ipBlock sets created or removed. Plus the endpoint, namespace
+ * and node records that changed at all. Every list is sorted and distinct; {@code membership} iterates in group id
+ * order.
  */
 public record GraphDelta(Map<String, MembershipChange> membership, List<String> policiesAdded,
         List<String> policiesRemoved, List<String> policiesChanged, List<String> endpointPoliciesChanged,
@@ -39,11 +39,6 @@ public record GraphDelta(Map<String, MembershipChange> membership, List<String> 
         endpointsChanged = sorted(endpointsChanged);
         namespacesChanged = sorted(namespacesChanged);
         nodesChanged = sorted(nodesChanged);
-    }
-
-    /** How policy lists name a ClusterNetworkPolicy: {@code ClusterNetworkPolicy/name}. */
-    public static String clusterPolicyKey(String name) {
-        return "ClusterNetworkPolicy/" + name;
     }
 
     public static GraphDelta empty() {

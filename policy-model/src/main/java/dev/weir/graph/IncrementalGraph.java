@@ -1,17 +1,12 @@
 package dev.weir.graph;
 
 import dev.weir.model.ClusterObject;
-import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
-import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
-import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
 import dev.weir.model.ObjectKey;
-import dev.weir.model.Peer;
 import dev.weir.model.PolicyType;
-import dev.weir.model.Rule;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,29 +20,27 @@ import java.util.TreeSet;
 /**
  * A {@link PolicyGraph} kept up to date one {@link ClusterEvent} at a time. Each {@link #apply} touches only what the
  * event can affect (see {@link GroupIndex}) and reports it as a {@link GraphDelta}; {@link #graph()} returns an
- * immutable snapshot equal to {@code PolicyCompiler.compile} of the same cluster state. Mutable and single-threaded:
- * one owner (the sync loop) calls it.
+ * immutable snapshot. The only builder of graphs: the agent feeds it informer events, and
+ * {@link PolicyCompiler#compile(ClusterSnapshot)} (the CLI) the upserts of a snapshot. Policies of both kinds take
+ * one path: compiled to a {@link CompiledPolicy}, attached to the members of the group they apply to, and listed per
+ * endpoint in evaluation order. Mutable and single-threaded: one owner (the sync loop) calls it.
  */
 public final class IncrementalGraph {
 
     private final TreeMap<String, Namespace> namespaces = new TreeMap<>();
     private final TreeMap<String, Endpoint> endpoints = new TreeMap<>();
     private final Map<String, TreeMap<String, Endpoint>> eligibleByNamespace = new HashMap<>();
+    /** Compiled policies of every tier, by {@link CompiledPolicy#key}. */
     private final TreeMap<String, CompiledPolicy> policies = new TreeMap<>();
     private final Map<String, Set<String>> referencesByPolicy = new HashMap<>();
     private final Map<String, Integer> blockReferences = new HashMap<>();
     private final TreeMap<String, IpBlockSet> blocks = new TreeMap<>();
+    /** Per group id, the keys of the policies applying to its members. */
     private final Map<String, TreeSet<String>> policiesAppliedTo = new HashMap<>();
-    private final Map<String, TreeSet<String>> ingressOf = new HashMap<>();
-    private final Map<String, TreeSet<String>> egressOf = new HashMap<>();
+    /** Per endpoint, the policies selecting it for ingress (and egress), in evaluation order. */
+    private final Map<String, TreeSet<CompiledPolicy>> ingressOf = new HashMap<>();
+    private final Map<String, TreeSet<CompiledPolicy>> egressOf = new HashMap<>();
     private final TreeMap<String, EndpointPolicies> endpointPolicies = new TreeMap<>();
-    private final TreeMap<String, CompiledClusterPolicy> clusterPolicies = new TreeMap<>();
-    private final Map<String, Set<String>> referencesByClusterPolicy = new HashMap<>();
-    private final Map<String, TreeSet<String>> clusterPoliciesAppliedTo = new HashMap<>();
-    /** Per endpoint, the {@link CompiledClusterPolicy#orderKey}s of the cluster policies selecting it. */
-    private final Map<String, TreeSet<String>> clusterIngressOf = new HashMap<>();
-    private final Map<String, TreeSet<String>> clusterEgressOf = new HashMap<>();
-    private final TreeMap<String, EndpointClusterPolicies> endpointClusterPolicies = new TreeMap<>();
     private final TreeMap<String, Node> nodes = new TreeMap<>();
     private final GroupIndex groups;
     private final NodeGroupIndex nodeGroups;
@@ -78,9 +71,6 @@ public final class IncrementalGraph {
                 for (String policy : policiesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
                     attach(policies.get(policy), key);
                 }
-                for (String policy : clusterPoliciesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
-                    attach(clusterPolicies.get(policy), key);
-                }
             }
 
             @Override
@@ -88,9 +78,6 @@ public final class IncrementalGraph {
                 delta.member(g.id).removed(key);
                 for (String policy : policiesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
                     detach(policies.get(policy), key);
-                }
-                for (String policy : clusterPoliciesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
-                    detach(clusterPolicies.get(policy), key);
                 }
             }
 
@@ -135,10 +122,8 @@ public final class IncrementalGraph {
             case POD -> podChanged(key.namespacedName(), (Endpoint) now);
             case NAMESPACE -> namespaceChanged(key.name(), (Namespace) now);
             case NODE -> nodeChanged(key.name(), (Node) now);
-            case NETWORK_POLICY -> policyChanged(key.namespacedName(),
-                    now == null ? null : PolicyCompiler.compilePolicy((NetworkPolicy) now));
-            case CLUSTER_NETWORK_POLICY -> clusterPolicyChanged(key.name(),
-                    now == null ? null : ClusterPolicyCompiler.compile((ClusterPolicy) now));
+            case NETWORK_POLICY, CLUSTER_NETWORK_POLICY -> policyChanged(key,
+                    now == null ? null : PolicyCompiler.compile(now));
             default -> throw new AssertionError(key);
         }
         return delta.build(this);
@@ -154,8 +139,8 @@ public final class IncrementalGraph {
         for (NodeGroupIndex.Live g : nodeGroups.all()) {
             nodeGroupSnapshots.put(g.id, g.snapshot());
         }
-        return new PolicyGraph(namespaces, endpoints, policies, groupSnapshots, blocks, endpointPolicies, List.of(),
-                clusterPolicies, endpointClusterPolicies, nodes, nodeGroupSnapshots);
+        return new PolicyGraph(namespaces, endpoints, nodes, policies, groupSnapshots, blocks, nodeGroupSnapshots,
+                endpointPolicies);
     }
 
     private void nodeChanged(String name, Node now) {
@@ -199,7 +184,8 @@ public final class IncrementalGraph {
         groups.namespaceChanged(name, before, now);
     }
 
-    private void policyChanged(String key, CompiledPolicy now) {
+    private void policyChanged(ObjectKey source, CompiledPolicy now) {
+        String key = CompiledPolicy.keyOf(source);
         CompiledPolicy before = policies.get(key);
         if (before == null ? now == null : before.equals(now)) {
             return;
@@ -230,102 +216,31 @@ public final class IncrementalGraph {
         }
     }
 
-    private void clusterPolicyChanged(String name, CompiledClusterPolicy now) {
-        CompiledClusterPolicy before = clusterPolicies.get(name);
-        if (before == null ? now == null : before.equals(now)) {
-            return;
-        }
-        String key = GraphDelta.clusterPolicyKey(name);
-        (before == null ? delta.policiesAdded : now == null ? delta.policiesRemoved : delta.policiesChanged).add(key);
-        Set<String> oldRefs = referencesByClusterPolicy.remove(name);
-        Set<String> newRefs = now == null ? Set.of() : acquire(now);
-        if (before != null) {
-            String applied = before.subject().id();
-            for (String member : groups.get(applied).members) {
-                detach(before, member);
-            }
-            removeFrom(clusterPoliciesAppliedTo, applied, name);
-            clusterPolicies.remove(name);
-        }
-        if (now != null) {
-            clusterPolicies.put(name, now);
-            String applied = now.subject().id();
-            clusterPoliciesAppliedTo.computeIfAbsent(applied, k -> new TreeSet<>()).add(name);
-            for (String member : groups.get(applied).members) {
-                attach(now, member);
-            }
-            referencesByClusterPolicy.put(name, newRefs);
-        }
-        if (oldRefs != null) {
-            release(oldRefs);
-        }
-    }
-
-    /** References every group, ipBlock set and node group of a cluster policy once; returns the ids taken. */
-    private Set<String> acquire(CompiledClusterPolicy p) {
-        Set<String> refs = new LinkedHashSet<>();
-        for (GroupSelector s : ClusterPolicyCompiler.groups(p.source())) {
-            String id = s.id();
-            if (refs.add(id) && groups.acquire(id, s)) {
-                delta.groupsCreated.add(id);
-            }
-        }
-        for (LabelSelector s : ClusterPolicyCompiler.nodeSelectors(p.source())) {
-            String id = NodeGroup.idOf(s);
-            if (refs.add(id) && nodeGroups.acquire(id, s)) {
-                delta.groupsCreated.add(id);
-            }
-        }
-        for (Peer.IpBlock b : ClusterPolicyCompiler.blocks(p.source())) {
-            IpBlockSet set = new IpBlockSet(b);
-            String id = set.id();
-            if (refs.add(id) && blockReferences.merge(id, 1, Integer::sum) == 1) {
-                blocks.put(id, set);
-                delta.ipBlockSetsCreated.add(id);
-            }
-        }
-        return refs;
-    }
-
-    private void attach(CompiledClusterPolicy p, String endpoint) {
-        delta.touch(endpoint, this);
-        if (p.affects(PolicyType.INGRESS)) {
-            clusterIngressOf.computeIfAbsent(endpoint, k -> new TreeSet<>()).add(p.orderKey());
-        }
-        if (p.affects(PolicyType.EGRESS)) {
-            clusterEgressOf.computeIfAbsent(endpoint, k -> new TreeSet<>()).add(p.orderKey());
-        }
-    }
-
-    private void detach(CompiledClusterPolicy p, String endpoint) {
-        delta.touch(endpoint, this);
-        removeFrom(clusterIngressOf, endpoint, p.orderKey());
-        removeFrom(clusterEgressOf, endpoint, p.orderKey());
-    }
-
-    /** References every group and ipBlock set of a policy once; returns the ids taken. */
+    /** References the group a policy applies to and every group, ipBlock set and node group of its rules once. */
     private Set<String> acquire(CompiledPolicy p) {
         Set<String> refs = new LinkedHashSet<>();
-        NetworkPolicy source = p.source();
         refs.add(p.appliedTo().id());
         if (groups.acquire(p.appliedTo().id(), p.appliedTo())) {
             delta.groupsCreated.add(p.appliedTo().id());
         }
         for (PolicyType t : PolicyType.values()) {
-            for (Rule r : source.rules(t)) {
-                for (Peer peer : r.peers()) {
-                    if (peer instanceof Peer.Pods pods) {
-                        GroupSelector s = PolicyCompiler.groupOf(source.namespace(), pods);
-                        String id = s.id();
-                        if (refs.add(id) && groups.acquire(id, s)) {
-                            delta.groupsCreated.add(id);
+            for (CompiledRule r : p.rules(t)) {
+                for (PeerRef peer : r.peers()) {
+                    if (!refs.add(peer.id())) {
+                        continue;
+                    }
+                    if (peer instanceof PeerRef.Group g) {
+                        if (groups.acquire(g.id(), g.selector())) {
+                            delta.groupsCreated.add(g.id());
                         }
-                    } else if (peer instanceof Peer.IpBlock b) {
-                        IpBlockSet set = new IpBlockSet(b);
-                        String id = set.id();
-                        if (refs.add(id) && blockReferences.merge(id, 1, Integer::sum) == 1) {
-                            blocks.put(id, set);
-                            delta.ipBlockSetsCreated.add(id);
+                    } else if (peer instanceof PeerRef.Nodes n) {
+                        if (nodeGroups.acquire(n.id(), n.selector())) {
+                            delta.groupsCreated.add(n.id());
+                        }
+                    } else if (peer instanceof PeerRef.Block b) {
+                        if (blockReferences.merge(b.id(), 1, Integer::sum) == 1) {
+                            blocks.put(b.id(), b.set());
+                            delta.ipBlockSetsCreated.add(b.id());
                         }
                     } else {
                         throw new AssertionError(peer);
@@ -360,60 +275,42 @@ public final class IncrementalGraph {
     private void attach(CompiledPolicy p, String endpoint) {
         delta.touch(endpoint, this);
         if (p.affects(PolicyType.INGRESS)) {
-            ingressOf.computeIfAbsent(endpoint, k -> new TreeSet<>()).add(p.key());
+            ingressOf.computeIfAbsent(endpoint, k -> new TreeSet<>(CompiledPolicy.ORDER)).add(p);
         }
         if (p.affects(PolicyType.EGRESS)) {
-            egressOf.computeIfAbsent(endpoint, k -> new TreeSet<>()).add(p.key());
+            egressOf.computeIfAbsent(endpoint, k -> new TreeSet<>(CompiledPolicy.ORDER)).add(p);
         }
     }
 
     private void detach(CompiledPolicy p, String endpoint) {
         delta.touch(endpoint, this);
-        removeFrom(ingressOf, endpoint, p.key());
-        removeFrom(egressOf, endpoint, p.key());
+        removeFrom(ingressOf, endpoint, p);
+        removeFrom(egressOf, endpoint, p);
     }
 
     /** Recomputes the published policy lists of an endpoint; returns the new value (none when unselected). */
     EndpointPolicies republish(String endpoint) {
-        TreeSet<String> in = ingressOf.get(endpoint);
-        TreeSet<String> out = egressOf.get(endpoint);
+        TreeSet<CompiledPolicy> in = ingressOf.get(endpoint);
+        TreeSet<CompiledPolicy> out = egressOf.get(endpoint);
         if (in == null && out == null) {
             endpointPolicies.remove(endpoint);
             return EndpointPolicies.none();
         }
-        EndpointPolicies ep = new EndpointPolicies(in == null ? List.of() : List.copyOf(in),
-                out == null ? List.of() : List.copyOf(out));
+        EndpointPolicies ep = new EndpointPolicies(keys(in), keys(out));
         endpointPolicies.put(endpoint, ep);
         return ep;
     }
 
-    /** Recomputes the published cluster policy lists of an endpoint; returns the new value. */
-    EndpointClusterPolicies republishCluster(String endpoint) {
-        TreeSet<String> in = clusterIngressOf.get(endpoint);
-        TreeSet<String> out = clusterEgressOf.get(endpoint);
-        if (in == null && out == null) {
-            endpointClusterPolicies.remove(endpoint);
-            return EndpointClusterPolicies.none();
-        }
-        EndpointClusterPolicies ep = new EndpointClusterPolicies(names(in), names(out));
-        endpointClusterPolicies.put(endpoint, ep);
-        return ep;
-    }
-
-    private static List<String> names(TreeSet<String> orderKeys) {
-        return orderKeys == null ? List.of() : orderKeys.stream().map(CompiledClusterPolicy::nameOf).toList();
-    }
-
-    EndpointClusterPolicies publishedCluster(String endpoint) {
-        return endpointClusterPolicies.getOrDefault(endpoint, EndpointClusterPolicies.none());
+    private static List<String> keys(TreeSet<CompiledPolicy> ordered) {
+        return ordered == null ? List.of() : ordered.stream().map(CompiledPolicy::key).toList();
     }
 
     EndpointPolicies published(String endpoint) {
         return endpointPolicies.getOrDefault(endpoint, EndpointPolicies.none());
     }
 
-    private static void removeFrom(Map<String, TreeSet<String>> index, String key, String value) {
-        TreeSet<String> s = index.get(key);
+    private static <T> void removeFrom(Map<String, TreeSet<T>> index, String key, T value) {
+        TreeSet<T> s = index.get(key);
         if (s != null) {
             s.remove(value);
             if (s.isEmpty()) {
@@ -436,7 +333,6 @@ public final class IncrementalGraph {
         final Set<String> namespacesChanged = new TreeSet<>();
         final Set<String> nodesChanged = new TreeSet<>();
         final Map<String, EndpointPolicies> touchedBefore = new LinkedHashMap<>();
-        final Map<String, EndpointClusterPolicies> touchedClusterBefore = new LinkedHashMap<>();
 
         static final class Member {
             final Set<String> added = new TreeSet<>();
@@ -462,18 +358,12 @@ public final class IncrementalGraph {
 
         void touch(String endpoint, IncrementalGraph g) {
             touchedBefore.computeIfAbsent(endpoint, g::published);
-            touchedClusterBefore.computeIfAbsent(endpoint, g::publishedCluster);
         }
 
         GraphDelta build(IncrementalGraph g) {
             Set<String> endpointPoliciesChanged = new TreeSet<>();
             touchedBefore.forEach((endpoint, before) -> {
                 if (!g.republish(endpoint).equals(before)) {
-                    endpointPoliciesChanged.add(endpoint);
-                }
-            });
-            touchedClusterBefore.forEach((endpoint, before) -> {
-                if (!g.republishCluster(endpoint).equals(before)) {
                     endpointPoliciesChanged.add(endpoint);
                 }
             });

@@ -1,6 +1,5 @@
 package dev.weir.graph;
 
-import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.Namespace;
@@ -27,56 +26,29 @@ public final class PolicyGraph {
 
     private final SortedMap<String, Namespace> namespaces;
     private final SortedMap<String, Endpoint> endpoints;
+    private final SortedMap<String, Node> nodes;
     private final SortedMap<String, CompiledPolicy> policies;
     private final SortedMap<String, PeerGroup> groups;
     private final SortedMap<String, IpBlockSet> ipBlockSets;
-    private final SortedMap<String, EndpointPolicies> endpointPolicies;
-    private final List<Diagnostic> diagnostics;
-    private final SortedMap<String, CompiledClusterPolicy> clusterPolicies;
-    private final SortedMap<String, EndpointClusterPolicies> endpointClusterPolicies;
-    private final SortedMap<String, Node> nodes;
     private final SortedMap<String, NodeGroup> nodeGroups;
-
-    public PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
-            Map<String, CompiledPolicy> policies, Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets,
-            Map<String, EndpointPolicies> endpointPolicies, List<Diagnostic> diagnostics) {
-        this(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies, diagnostics, Map.of(), Map.of());
-    }
+    private final SortedMap<String, EndpointPolicies> endpointPolicies;
 
     /**
-     * A graph with ClusterNetworkPolicies: {@code clusterPolicies} by name, and for every endpoint some of them select
-     * (in a direction they have rules for) their names in evaluation order.
+     * Built by {@link IncrementalGraph#graph()} only: namespaces, endpoints ({@code ns/name}) and nodes by name;
+     * compiled policies of every tier by {@link CompiledPolicy#key}; pod groups, ipBlock sets and node groups by id;
+     * and for every endpoint some policy selects, its policy keys per direction in evaluation order.
      */
-    public PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
+    PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints, Map<String, Node> nodes,
             Map<String, CompiledPolicy> policies, Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets,
-            Map<String, EndpointPolicies> endpointPolicies, List<Diagnostic> diagnostics,
-            Map<String, CompiledClusterPolicy> clusterPolicies,
-            Map<String, EndpointClusterPolicies> endpointClusterPolicies) {
-        this(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies, diagnostics, clusterPolicies,
-                endpointClusterPolicies, Map.of(), Map.of());
-    }
-
-    /**
-     * A graph with ClusterNetworkPolicies and Node objects: {@code nodes} by name, and the node groups the cluster
-     * policies' {@code nodes} peers reference, by id.
-     */
-    public PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
-            Map<String, CompiledPolicy> policies, Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets,
-            Map<String, EndpointPolicies> endpointPolicies, List<Diagnostic> diagnostics,
-            Map<String, CompiledClusterPolicy> clusterPolicies,
-            Map<String, EndpointClusterPolicies> endpointClusterPolicies, Map<String, Node> nodes,
-            Map<String, NodeGroup> nodeGroups) {
-        this.nodes = frozen(nodes);
-        this.nodeGroups = frozen(nodeGroups);
-        this.clusterPolicies = frozen(clusterPolicies);
-        this.endpointClusterPolicies = frozen(endpointClusterPolicies);
+            Map<String, NodeGroup> nodeGroups, Map<String, EndpointPolicies> endpointPolicies) {
         this.namespaces = frozen(namespaces);
         this.endpoints = frozen(endpoints);
+        this.nodes = frozen(nodes);
         this.policies = frozen(policies);
         this.groups = frozen(groups);
         this.ipBlockSets = frozen(ipBlockSets);
+        this.nodeGroups = frozen(nodeGroups);
         this.endpointPolicies = frozen(endpointPolicies);
-        this.diagnostics = diagnostics.stream().sorted().toList();
     }
 
     private static <V> SortedMap<String, V> frozen(Map<String, V> m) {
@@ -95,6 +67,7 @@ public final class PolicyGraph {
         return endpoints.get(key);
     }
 
+    /** Compiled policies of every tier (NetworkPolicies and ClusterNetworkPolicies) by {@link CompiledPolicy#key}. */
     public SortedMap<String, CompiledPolicy> policies() {
         return policies;
     }
@@ -189,36 +162,17 @@ public final class PolicyGraph {
         return out;
     }
 
-    /** The policies selecting an endpoint (empty lists when none select it: it is not isolated). */
+    /**
+     * The policies of every tier selecting an endpoint, per direction, as keys in evaluation order (empty lists when
+     * none select it).
+     */
     public EndpointPolicies policiesFor(String endpointKey) {
         return endpointPolicies.getOrDefault(endpointKey, EndpointPolicies.none());
     }
 
-    /** ClusterNetworkPolicies by name. */
-    public SortedMap<String, CompiledClusterPolicy> clusterPolicies() {
-        return clusterPolicies;
-    }
-
-    public CompiledClusterPolicy clusterPolicy(String name) {
-        return clusterPolicies.get(name);
-    }
-
-    /** The ClusterNetworkPolicies selecting an endpoint, per direction, in evaluation order (none when unselected). */
-    public EndpointClusterPolicies clusterPoliciesFor(String endpointKey) {
-        return endpointClusterPolicies.getOrDefault(endpointKey, EndpointClusterPolicies.none());
-    }
-
-    /** Only the endpoints some ClusterNetworkPolicy selects, keyed by endpoint key. */
-    public SortedMap<String, EndpointClusterPolicies> endpointClusterPolicies() {
-        return endpointClusterPolicies;
-    }
-
-    /**
-     * Whether the dataplane judges an endpoint at all: some NetworkPolicy or ClusterNetworkPolicy selects it in some
-     * direction.
-     */
+    /** Whether the dataplane judges an endpoint at all: some policy of some tier selects it in some direction. */
     public boolean isJudged(String endpointKey) {
-        return endpointPolicies.containsKey(endpointKey) || endpointClusterPolicies.containsKey(endpointKey);
+        return endpointPolicies.containsKey(endpointKey);
     }
 
     /** Only the endpoints some policy selects, keyed by endpoint key. */
@@ -305,47 +259,23 @@ public final class PolicyGraph {
                     }
                 }
             }
-            for (CompiledClusterPolicy p : clusterPolicies.values()) {
-                SortedSet<String> nodes = new TreeSet<>();
-                PeerGroup subject = groups.get(p.subject().id());
-                for (String member : subject == null ? List.<String>of() : subject.members()) {
-                    Endpoint e = endpoints.get(member);
-                    if (e != null && e.node() != null) {
-                        nodes.add(e.node());
-                    }
-                }
-                built.computeIfAbsent(p.subject().id(), k -> new TreeSet<>()).addAll(nodes);
-                for (PolicyType t : PolicyType.values()) {
-                    for (CompiledClusterRule r : p.rules(t)) {
-                        for (PeerRef ref : r.peers()) {
-                            built.computeIfAbsent(ref.id(), k -> new TreeSet<>()).addAll(nodes);
-                        }
-                    }
-                }
-            }
             built.replaceAll((k, v) -> Collections.unmodifiableSortedSet(v));
             spans = m = built;
         }
         return m;
     }
 
-    public List<Diagnostic> diagnostics() {
-        return diagnostics;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof PolicyGraph g && namespaces.equals(g.namespaces) && endpoints.equals(g.endpoints)
-                && policies.equals(g.policies) && groups.equals(g.groups) && ipBlockSets.equals(g.ipBlockSets)
-                && endpointPolicies.equals(g.endpointPolicies) && diagnostics.equals(g.diagnostics)
-                && clusterPolicies.equals(g.clusterPolicies) && endpointClusterPolicies.equals(g.endpointClusterPolicies)
-                && nodes.equals(g.nodes) && nodeGroups.equals(g.nodeGroups);
+                && nodes.equals(g.nodes) && policies.equals(g.policies) && groups.equals(g.groups)
+                && ipBlockSets.equals(g.ipBlockSets) && nodeGroups.equals(g.nodeGroups)
+                && endpointPolicies.equals(g.endpointPolicies);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(namespaces, endpoints, policies, groups, ipBlockSets, endpointPolicies, clusterPolicies,
-                nodes, nodeGroups);
+        return Objects.hash(namespaces, endpoints, nodes, policies, groups, ipBlockSets, nodeGroups);
     }
 
     @Override
@@ -353,7 +283,6 @@ public final class PolicyGraph {
         return "PolicyGraph[" + namespaces.size() + " namespaces, " + endpoints.size() + " endpoints, "
                 + policies.size() + " policies, " + groups.size() + " groups, " + ipBlockSets.size()
                 + " ipBlock sets, " + endpointPolicies.size() + " selected endpoints"
-                + (clusterPolicies.isEmpty() ? "" : ", " + clusterPolicies.size() + " cluster policies")
                 + (nodes.isEmpty() ? "" : ", " + nodes.size() + " nodes")
                 + (nodeGroups.isEmpty() ? "" : ", " + nodeGroups.size() + " node groups") + "]";
     }

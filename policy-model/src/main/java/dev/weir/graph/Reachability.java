@@ -7,7 +7,6 @@ import dev.weir.model.PodPhase;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
-import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,9 +109,10 @@ public final class Reachability {
         }
         // the destination pod resolves named ports: for ingress that is the subject, for egress the peer
         Endpoint destination = type == PolicyType.INGRESS ? subject : peer;
-        List<String> cluster = graph.clusterPoliciesFor(name(subject)).policies(type);
+        List<CompiledPolicy> ordered = graph.policiesFor(name(subject)).policies(type).stream().map(graph::policy)
+                .toList();
         String passedBy = null;
-        Match admin = firstMatch(cluster, Tier.ADMIN, type, peer, peerIp, port, protocol, destination);
+        Match admin = firstMatch(ordered, PolicyTier.ADMIN, type, peer, peerIp, port, protocol, destination);
         if (admin != null) {
             switch (admin.rule().action()) {
                 case ACCEPT:
@@ -123,12 +123,14 @@ public final class Reachability {
                     passedBy = admin.describe();
             }
         }
-        List<String> isolating = graph.policiesFor(name(subject)).policies(type);
+        List<CompiledPolicy> isolating = ordered.stream().filter(p -> p.tier() == PolicyTier.NETWORK_POLICY)
+                .toList();
         if (isolating.isEmpty()) {
-            if (cluster.isEmpty()) {
+            if (ordered.isEmpty()) {
                 return new Verdict.Side(direction, name(subject), true, List.of(), List.of(), null);
             }
-            Match baseline = firstMatch(cluster, Tier.BASELINE, type, peer, peerIp, port, protocol, destination);
+            Match baseline = firstMatch(ordered, PolicyTier.BASELINE, type, peer, peerIp, port, protocol,
+                    destination);
             if (baseline == null) {
                 return decided(direction, subject, true, passedBy, name(subject)
                         + " is not selected by any NetworkPolicy with " + direction
@@ -141,18 +143,17 @@ public final class Reachability {
                         + ", which ends the Baseline tier: allowed by default");
             };
         }
+        // NetworkPolicies only add: every rule of every isolating policy that matches allows
         List<String> allowing = new ArrayList<>();
-        for (String policyKey : isolating) {
-            CompiledPolicy p = graph.policy(policyKey);
+        for (CompiledPolicy p : isolating) {
             for (CompiledRule r : p.rules(type)) {
-                if ((r.allPeers() || peerMatches(r.peers(), peer, peerIp))
-                        && portMatches(r.ports(), port, protocol, destination)) {
-                    allowing.add(policyKey + " " + r.label());
+                if (matches(r, peer, peerIp, port, protocol, destination)) {
+                    allowing.add(p.describe(r));
                 }
             }
         }
-        return new Verdict.Side(direction, name(subject), !allowing.isEmpty(), isolating, allowing, null, passedBy,
-                null);
+        return new Verdict.Side(direction, name(subject), !allowing.isEmpty(),
+                isolating.stream().map(CompiledPolicy::key).toList(), allowing, null, passedBy, null);
     }
 
     private static Verdict.Side decided(String direction, Endpoint subject, boolean allowed, String passedBy,
@@ -161,27 +162,31 @@ public final class Reachability {
     }
 
     /** A cluster policy rule that matched, with its policy. */
-    private record Match(CompiledClusterPolicy policy, CompiledClusterRule rule) {
+    private record Match(CompiledPolicy policy, CompiledRule rule) {
         String describe() {
             return policy.describe(rule);
         }
     }
 
-    /** The first rule of {@code tier} (in evaluation order) of the subject's cluster policies that matches. */
-    private Match firstMatch(List<String> clusterPolicies, Tier tier, PolicyType type, Endpoint peer,
+    /** The first rule of {@code tier} (in evaluation order) of the subject's policies that matches. */
+    private Match firstMatch(List<CompiledPolicy> ordered, PolicyTier tier, PolicyType type, Endpoint peer,
             Optional<IpAddress> peerIp, int port, Protocol protocol, Endpoint destination) {
-        for (String name : clusterPolicies) {
-            CompiledClusterPolicy p = graph.clusterPolicy(name);
+        for (CompiledPolicy p : ordered) {
             if (p.tier() != tier) {
                 continue;
             }
-            for (CompiledClusterRule r : p.rules(type)) {
-                if (peerMatches(r.peers(), peer, peerIp) && portMatches(r.ports(), port, protocol, destination)) {
+            for (CompiledRule r : p.rules(type)) {
+                if (matches(r, peer, peerIp, port, protocol, destination)) {
                     return new Match(p, r);
                 }
             }
         }
         return null;
+    }
+
+    private boolean matches(CompiledRule r, Endpoint peer, Optional<IpAddress> peerIp, int port, Protocol protocol,
+            Endpoint destination) {
+        return peerMatches(r.peers(), peer, peerIp) && portMatches(r.ports(), port, protocol, destination);
     }
 
     /** Whether the peer matches any of {@code peers}; an empty list matches every peer. */
@@ -191,16 +196,16 @@ public final class Reachability {
         }
         for (PeerRef ref : peers) {
             if (ref instanceof PeerRef.Group g) {
-                if (peer.isPolicyEndpoint() && graph.isMember(g.groupId(), peer.key().namespacedName())) {
+                if (peer.isPolicyEndpoint() && graph.isMember(g.id(), peer.key().namespacedName())) {
                     return true;
                 }
             } else if (ref instanceof PeerRef.Block b) {
-                if (peerIp.isPresent() && graph.ipBlockSet(b.setId()).block().contains(peerIp.get())) {
+                if (peerIp.isPresent() && graph.ipBlockSet(b.id()).block().contains(peerIp.get())) {
                     return true;
                 }
             } else if (ref instanceof PeerRef.Nodes n) {
                 // by address, as the dataplane's set matches: in a pod world, a hostNetwork pod holds its node's IP
-                if (peerIp.isPresent() && graph.nodeGroupHolds(n.groupId(), peerIp.get()).isPresent()) {
+                if (peerIp.isPresent() && graph.nodeGroupHolds(n.id(), peerIp.get()).isPresent()) {
                     return true;
                 }
             } else {

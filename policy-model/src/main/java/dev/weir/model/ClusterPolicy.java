@@ -8,7 +8,6 @@ import dev.weir.model.admin.RulePosition;
 import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,11 +23,6 @@ public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicyS
     public static final int MAX_PRIORITY = 1000;
     /** Upstream's {@code maxItems} of {@code ingress} and of {@code egress}. */
     public static final int MAX_RULES = 25;
-
-    /** Evaluation order of whole policies: tier, then priority, then name (weir's tie-break). */
-    public static final Comparator<ClusterPolicy> PRECEDENCE = Comparator.comparing(ClusterPolicy::tier)
-            .thenComparingInt(ClusterPolicy::priority)
-            .thenComparing(ClusterPolicy::name);
 
     public ClusterPolicy {
         Objects.requireNonNull(name, "name");

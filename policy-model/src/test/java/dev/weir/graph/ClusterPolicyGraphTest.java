@@ -39,15 +39,15 @@ class ClusterPolicyGraphTest {
     @Test
     void subjectAndPeerGroupsAndNetworkSetsSpanTheSubjectsNodes() {
         PolicyGraph g = cluster2().with(denyFromB(3)).graph();
-        CompiledClusterPolicy p = g.clusterPolicy("deny-b");
-        String peerGroup = ((PeerRef.Group) p.ingress().get(0).peers().get(0)).groupId();
-        assertThat(g.group(p.subject().id()).members()).containsExactly("a/web");
+        CompiledPolicy p = g.policy("ClusterNetworkPolicy/deny-b");
+        String peerGroup = ((PeerRef.Group) p.ingress().get(0).peers().get(0)).id();
+        assertThat(g.group(p.appliedTo().id()).members()).containsExactly("a/web");
         assertThat(g.group(peerGroup).members()).containsExactly("b/cli");
-        assertThat(g.span(p.subject().id())).containsExactly("n1");
+        assertThat(g.span(p.appliedTo().id())).containsExactly("n1");
         assertThat(g.span(peerGroup)).containsExactly("n1");
         assertThat(p.egress().get(0).peers()).hasSize(2).allSatisfy(ref -> {
             assertThat(ref).isInstanceOf(PeerRef.Block.class);
-            assertThat(g.span(((PeerRef.Block) ref).setId())).containsExactly("n1");
+            assertThat(g.span(((PeerRef.Block) ref).id())).containsExactly("n1");
         });
         assertThat(g.isJudged("a/web")).isTrue();
         assertThat(g.isJudged("b/cli")).isFalse();
@@ -78,6 +78,6 @@ class ClusterPolicyGraphTest {
         IncrementalGraph g = IncrementalGraph.of(cluster2().with(denyFromB(3)).snapshot());
         GraphDelta joined = g.apply(new ClusterEvent.Upserted(pod("a", "new").ip("10.1.9.9").build()));
         assertThat(joined.endpointPoliciesChanged()).containsExactly("a/new");
-        assertThat(g.graph().clusterPoliciesFor("a/new").ingress()).containsExactly("deny-b");
+        assertThat(g.graph().policiesFor("a/new").ingress()).containsExactly("ClusterNetworkPolicy/deny-b");
     }
 }

@@ -177,8 +177,8 @@ class ClusterTiersTest {
                 .with(ingress("late", Tier.ADMIN, 9, rule(RuleAction.DENY, fromNamespace("a"))))
                 .with(ingress("b-early", Tier.ADMIN, 1, rule(RuleAction.DENY, fromNamespace("a"))))
                 .with(ingress("a-early", Tier.ADMIN, 1, rule(RuleAction.DENY, fromNamespace("a"))));
-        assertThat(c.graph().clusterPoliciesFor("b/server").ingress())
-                .containsExactly("a-early", "b-early", "late", "base");
-        assertThat(c.graph().clusterPoliciesFor("b/server").egress()).isEmpty();
+        assertThat(c.graph().policiesFor("b/server").ingress()).containsExactly("ClusterNetworkPolicy/a-early",
+                "ClusterNetworkPolicy/b-early", "ClusterNetworkPolicy/late", "ClusterNetworkPolicy/base");
+        assertThat(c.graph().policiesFor("b/server").egress()).isEmpty();
     }
 }

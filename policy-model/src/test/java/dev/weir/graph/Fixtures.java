@@ -1,5 +1,7 @@
 package dev.weir.graph;
 
+import dev.weir.model.ClusterObject;
+import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.ContainerPort;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
@@ -229,5 +231,14 @@ public final class Fixtures {
             m.put(keyValues[i], keyValues[i + 1]);
         }
         return m;
+    }
+
+    /** The cluster objects a graph was built from, as a snapshot: what a fresh compile of the same state reads. */
+    public static ClusterSnapshot snapshotOf(PolicyGraph g) {
+        List<ClusterObject> objects = new ArrayList<>(g.namespaces().values());
+        objects.addAll(g.endpoints().values());
+        objects.addAll(g.nodes().values());
+        g.policies().values().forEach(p -> objects.add(p.source()));
+        return ClusterSnapshot.of(objects);
     }
 }

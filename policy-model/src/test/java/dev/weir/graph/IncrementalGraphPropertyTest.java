@@ -3,14 +3,8 @@ package dev.weir.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.model.ClusterObject;
-import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
-import dev.weir.model.Endpoint;
-import dev.weir.model.Namespace;
-import dev.weir.model.NetworkPolicy;
-import dev.weir.model.Node;
 import dev.weir.model.ObjectKey;
-import java.util.ArrayList;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -169,18 +163,10 @@ class IncrementalGraphPropertyTest {
                 changedPolicies.add(k);
             }
         });
-        before.clusterPolicies().forEach((k, v) -> {
-            if (after.clusterPolicies().containsKey(k) && !after.clusterPolicy(k).equals(v)) {
-                changedPolicies.add(GraphDelta.clusterPolicyKey(k));
-            }
-        });
         assertThat(delta.policiesChanged()).as(where).containsExactlyElementsOf(changedPolicies);
         Set<String> endpointKeys = new TreeSet<>(before.endpointPolicies().keySet());
         endpointKeys.addAll(after.endpointPolicies().keySet());
-        endpointKeys.addAll(before.endpointClusterPolicies().keySet());
-        endpointKeys.addAll(after.endpointClusterPolicies().keySet());
-        endpointKeys.removeIf(k -> before.policiesFor(k).equals(after.policiesFor(k))
-                && before.clusterPoliciesFor(k).equals(after.clusterPoliciesFor(k)));
+        endpointKeys.removeIf(k -> before.policiesFor(k).equals(after.policiesFor(k)));
         assertThat(delta.endpointPoliciesChanged()).as(where).containsExactlyElementsOf(endpointKeys);
     }
 
@@ -198,11 +184,8 @@ class IncrementalGraphPropertyTest {
         return names;
     }
 
-    /** NetworkPolicy keys and cluster policy keys, as deltas name them. */
     private static Set<String> policyKeys(PolicyGraph g) {
-        Set<String> out = new TreeSet<>(g.policies().keySet());
-        g.clusterPolicies().keySet().forEach(n -> out.add(GraphDelta.clusterPolicyKey(n)));
-        return out;
+        return g.policies().keySet();
     }
 
     private static Set<String> minus(Set<String> a, Set<String> b) {

@@ -32,7 +32,7 @@ class IncrementalGraphTest {
     }
 
     private String teamAGroup() {
-        return ((PeerRef.Group) graph.graph().policy("default/web").ingress().get(0).peers().get(0)).groupId();
+        return ((PeerRef.Group) graph.graph().policy("default/web").ingress().get(0).peers().get(0)).id();
     }
 
     @Test

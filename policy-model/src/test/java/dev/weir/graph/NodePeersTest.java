@@ -108,8 +108,8 @@ class NodePeersTest {
     void nodeGroupsAreSharedAndSpanTheSubjectsNodes() {
         PolicyGraph g = twoNodes().with(egressToNodes("deny-a", RuleAction.DENY, LabelSelector.all()))
                 .with(egressToNodes("deny-b", RuleAction.DENY, LabelSelector.all())).graph();
-        PeerRef ref = g.clusterPolicy("deny-a").egress().get(0).peers().get(0);
-        assertThat(ref).isEqualTo(g.clusterPolicy("deny-b").egress().get(0).peers().get(0))
+        PeerRef ref = g.policy("ClusterNetworkPolicy/deny-a").egress().get(0).peers().get(0);
+        assertThat(ref).isEqualTo(g.policy("ClusterNetworkPolicy/deny-b").egress().get(0).peers().get(0))
                 .isInstanceOf(PeerRef.Nodes.class);
         assertThat(g.nodeGroups()).containsOnlyKeys(ref.id());
         assertThat(g.nodeGroup(ref.id()).members()).containsExactly("n1", "n2");
@@ -121,7 +121,7 @@ class NodePeersTest {
     void nodeEventsAreMembershipChangesOfNodeGroups() {
         IncrementalGraph g = IncrementalGraph.of(twoNodes().with(egressToNodes("deny-infra", RuleAction.DENY,
                 LabelSelector.matchLabel("role", "infra"))).snapshot());
-        String id = g.graph().clusterPolicy("deny-infra").egress().get(0).peers().get(0).id();
+        String id = g.graph().policy("ClusterNetworkPolicy/deny-infra").egress().get(0).peers().get(0).id();
 
         GraphDelta relabelled = g.apply(new ClusterEvent.Upserted(node("n2", "role=infra", "192.168.0.2")));
         assertThat(relabelled.membership().get(id).added()).containsExactly("n2");

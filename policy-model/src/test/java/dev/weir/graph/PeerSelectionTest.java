@@ -121,8 +121,8 @@ class PeerSelectionTest {
                 .with(policy("p1", "default", p -> p.ingressFrom(Peer.Pods.inPolicyNamespace(byMatchLabels))))
                 .with(policy("p2", "default", p -> p.ingressFrom(Peer.Pods.inPolicyNamespace(byExpressions))))
                 .graph();
-        String id1 = ((PeerRef.Group) g.policy("default/p1").ingress().get(0).peers().get(0)).groupId();
-        String id2 = ((PeerRef.Group) g.policy("default/p2").ingress().get(0).peers().get(0)).groupId();
+        String id1 = ((PeerRef.Group) g.policy("default/p1").ingress().get(0).peers().get(0)).id();
+        String id2 = ((PeerRef.Group) g.policy("default/p2").ingress().get(0).peers().get(0)).id();
         assertThat(id1).isEqualTo(id2);
         // applied-to {} of default, and the shared peer group
         assertThat(g.groups()).hasSize(2);

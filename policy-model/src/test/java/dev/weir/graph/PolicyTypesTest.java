@@ -46,7 +46,7 @@ class PolicyTypesTest {
     @MethodSource("defaulting")
     void policyTypesDefaultAsTheApiDoes(NetworkPolicy p, Set<PolicyType> expected) {
         assertThat(p.policyTypes()).isEqualTo(expected);
-        assertThat(PolicyCompiler.compilePolicy(p).types()).isEqualTo(expected);
+        assertThat(PolicyCompiler.compile(p).types()).isEqualTo(expected);
     }
 
     @Test

@@ -31,13 +31,10 @@ class ReachabilityOracleTest {
             for (int i = 0; i < 80; i++) {
                 state.apply(random.nextEvent());
             }
-            PolicyGraph built = state.graph();
-            List<NetworkPolicy> sources = built.policies().values().stream().map(CompiledPolicy::source).toList();
-            List<ClusterPolicy> clusterSources = built.clusterPolicies().values().stream()
-                    .map(CompiledClusterPolicy::source).toList();
-            PolicyGraph graph = PolicyCompiler.compile(new ClusterSnapshot(List.copyOf(built.namespaces().values()),
-                    List.copyOf(built.endpoints().values()), sources, clusterSources,
-                    List.copyOf(built.nodes().values())));
+            ClusterSnapshot snapshot = Fixtures.snapshotOf(state.graph());
+            PolicyGraph graph = PolicyCompiler.compile(snapshot);
+            List<NetworkPolicy> sources = snapshot.policies();
+            List<ClusterPolicy> clusterSources = snapshot.clusterPolicies();
             Reachability reachability = new Reachability(graph);
             SpecOracle oracle = new SpecOracle(graph.namespaces(), sources, clusterSources, graph.nodes().values());
             SpecOracle withoutNodes = new SpecOracle(graph.namespaces(), sources, clusterSources, List.of());

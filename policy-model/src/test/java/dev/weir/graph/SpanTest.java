@@ -25,7 +25,7 @@ class SpanTest {
             .graph();
 
     private String groupOf(String policy, int rule, int peer) {
-        return ((PeerRef.Group) graph.policy(policy).ingress().get(rule).peers().get(peer)).groupId();
+        return ((PeerRef.Group) graph.policy(policy).ingress().get(rule).peers().get(peer)).id();
     }
 
     @Test
@@ -51,14 +51,14 @@ class SpanTest {
 
     @Test
     void ipBlockSetSpansLikeAGroup() {
-        String block = ((PeerRef.Block) graph.policy("default/web").ingress().get(1).peers().get(0)).setId();
+        String block = ((PeerRef.Block) graph.policy("default/web").ingress().get(1).peers().get(0)).id();
         assertThat(graph.span(block)).containsExactly("n1", "n2");
     }
 
     @Test
     void peersOfADirectionThePolicyDoesNotAffectSpanNothing() {
         String block = ((PeerRef.Block) graph.policy("default/db-egress-ignored").egress().get(0).peers().get(0))
-                .setId();
+                .id();
         assertThat(graph.span(block)).isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package dev.weir.iptables.render;
 
-import dev.weir.graph.GraphDelta;
+import dev.weir.graph.CompiledPolicy;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,8 +114,8 @@ final class BaseChains {
 
     private void tier(PolicyType direction, List<String> names, List<IptablesRule> out) {
         for (String name : names) {
-            out.add(rule(GraphDelta.clusterPolicyKey(name), "-m mark --mark 0x0/" + tierMask,
-                    Names.clusterPolicyChain(direction, name)));
+            String owner = CompiledPolicy.keyOf(ObjectKey.clusterNetworkPolicy(name));
+            out.add(rule(owner, "-m mark --mark 0x0/" + tierMask, Names.clusterPolicyChain(direction, name)));
         }
     }
 

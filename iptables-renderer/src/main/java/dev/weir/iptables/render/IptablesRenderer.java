@@ -1,13 +1,13 @@
 package dev.weir.iptables.render;
 
-import dev.weir.graph.EndpointClusterPolicies;
+import dev.weir.graph.CompiledPolicy;
 import dev.weir.graph.EndpointPolicies;
 import dev.weir.graph.PolicyGraph;
+import dev.weir.graph.PolicyTier;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.PolicyType;
-import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,27 +67,22 @@ public final class IptablesRenderer {
         chains.put(Names.OUTPUT, base.output());
         List<IptablesRule> egressDispatch = new ArrayList<>();
         List<IptablesRule> ingressDispatch = new ArrayList<>();
-        SortedMap<String, PolicyType> policyChains = new TreeMap<>();
-        Map<String, String> policyOfChain = new TreeMap<>();
-        SortedMap<String, PolicyType> clusterChains = new TreeMap<>();
-        Map<String, String> clusterPolicyOfChain = new TreeMap<>();
+        // every policy chain an endpoint chain jumps to: its policy and direction
+        SortedMap<String, Map.Entry<CompiledPolicy, PolicyType>> policyChains = new TreeMap<>();
         for (Endpoint e : local) {
             Optional<IpAddress> ip = e.ip(family);
             if (ip.isEmpty()) {
                 continue;
             }
             EndpointPolicies ep = graph.policiesFor(e.key().namespacedName());
-            EndpointClusterPolicies cp = graph.clusterPoliciesFor(e.key().namespacedName());
             for (PolicyType direction : PolicyType.values()) {
-                List<String> keys = ep.policies(direction);
-                List<String> admin = new ArrayList<>();
-                List<String> baseline = new ArrayList<>();
-                for (String name : cp.policies(direction)) {
-                    (graph.clusterPolicy(name).tier() == Tier.ADMIN ? admin : baseline).add(name);
-                }
-                if (keys.isEmpty() && admin.isEmpty() && baseline.isEmpty()) {
+                List<CompiledPolicy> ordered = ep.policies(direction).stream().map(graph::policy).toList();
+                if (ordered.isEmpty()) {
                     continue;
                 }
+                List<String> admin = names(ordered, PolicyTier.ADMIN);
+                List<String> keys = names(ordered, PolicyTier.NETWORK_POLICY);
+                List<String> baseline = names(ordered, PolicyTier.BASELINE);
                 String chain = Names.endpointChain(direction, chainContent(admin, keys, baseline));
                 String cidr = ip.get() + "/" + family.bits();
                 String match = (direction == PolicyType.EGRESS ? "-s " : "-d ") + cidr;
@@ -95,16 +90,11 @@ public final class IptablesRenderer {
                         .add(IptablesRule.of("pod:" + e.key().namespacedName(), match, chain));
                 if (!chains.containsKey(chain)) {
                     chains.put(chain, base.endpoint(direction, admin, keys, baseline));
-                    for (String key : keys) {
-                        String pc = Names.policyChain(direction, key);
-                        policyChains.put(pc, direction);
-                        policyOfChain.put(pc, key);
-                    }
-                    // the Baseline tier is never reached when NetworkPolicy isolates the pod
-                    for (String name : keys.isEmpty() ? concat(admin, baseline) : admin) {
-                        String cc = Names.clusterPolicyChain(direction, name);
-                        clusterChains.put(cc, direction);
-                        clusterPolicyOfChain.put(cc, name);
+                    for (CompiledPolicy p : ordered) {
+                        // the Baseline tier is never reached when NetworkPolicy isolates the pod
+                        if (p.tier() != PolicyTier.BASELINE || keys.isEmpty()) {
+                            policyChains.put(chainOf(p, direction), Map.entry(p, direction));
+                        }
                     }
                 }
             }
@@ -112,13 +102,7 @@ public final class IptablesRenderer {
         chains.put(Names.EGRESS, egressDispatch);
         chains.put(Names.INGRESS, ingressDispatch);
         PolicyChainRenderer policies = new PolicyChainRenderer(graph, sets, options);
-        for (Map.Entry<String, PolicyType> pc : policyChains.entrySet()) {
-            chains.put(pc.getKey(), policies.render(graph.policy(policyOfChain.get(pc.getKey())), pc.getValue(), family));
-        }
-        for (Map.Entry<String, PolicyType> cc : clusterChains.entrySet()) {
-            chains.put(cc.getKey(), policies.renderCluster(graph.clusterPolicy(clusterPolicyOfChain.get(cc.getKey())),
-                    cc.getValue(), family));
-        }
+        policyChains.forEach((chain, p) -> chains.put(chain, policies.render(p.getKey(), p.getValue(), family)));
         List<Chain> out = new ArrayList<>();
         chains.forEach((name, rules) -> out.add(new Chain(name, rules)));
         List<Hook> hooks = List.of(new Hook("FORWARD", Names.FORWARD), new Hook("INPUT", Names.INPUT),
@@ -141,9 +125,17 @@ public final class IptablesRenderer {
         return out;
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
+    /**
+     * The policies of one tier, as endpoint chains and their jumps name them: a NetworkPolicy by its key
+     * ({@code ns/name}), a cluster policy by its name.
+     */
+    private static List<String> names(List<CompiledPolicy> ordered, PolicyTier tier) {
+        return ordered.stream().filter(p -> p.tier() == tier)
+                .map(p -> p.isClusterPolicy() ? p.name() : p.key()).toList();
+    }
+
+    private static String chainOf(CompiledPolicy p, PolicyType direction) {
+        return p.isClusterPolicy() ? Names.clusterPolicyChain(direction, p.name())
+                : Names.policyChain(direction, p.key());
     }
 }

@@ -1,9 +1,6 @@
 package dev.weir.iptables.render;
 
-import dev.weir.graph.CompiledClusterPolicy;
-import dev.weir.graph.CompiledClusterRule;
 import dev.weir.graph.CompiledPolicy;
-import dev.weir.graph.GraphDelta;
 import dev.weir.graph.CompiledRule;
 import dev.weir.graph.PeerRef;
 import dev.weir.graph.PolicyGraph;
@@ -19,9 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * Renders one policy's rules for one direction and family into the body of its {@code WEIR-P?-} chain (NetworkPolicy)
- * or {@code WEIR-C?-} chain (ClusterNetworkPolicy). Each API rule
- * becomes (peer entries × port entries) iptables rules that set the accept mark, followed by a guard that RETURNs once
- * the mark is set; peers are set matches, never addresses, so the rule count does not depend on how many pods match.
+ * or {@code WEIR-C?-} chain (ClusterNetworkPolicy). Each API rule becomes (peer entries × port entries) iptables rules
+ * that set its action's mark, followed by a guard that RETURNs once the mark is set; peers are set matches, never
+ * addresses, so the rule count does not depend on how many pods match.
  */
 final class PolicyChainRenderer {
 
@@ -35,38 +32,16 @@ final class PolicyChainRenderer {
         this.options = options;
     }
 
-    List<IptablesRule> render(CompiledPolicy policy, PolicyType direction, IpFamily family) {
-        String accept = "-j MARK --set-xmark " + RenderOptions.hex(options.acceptMark()) + "/"
-                + RenderOptions.hex(options.acceptMark());
-        String acceptedReturn = "-m mark --mark " + RenderOptions.hex(options.acceptMark()) + "/"
-                + RenderOptions.hex(options.acceptMark()) + " -j RETURN";
-        List<IptablesRule> out = new ArrayList<>();
-        for (CompiledRule rule : policy.rules(direction)) {
-            Set<String> specs = new LinkedHashSet<>();
-            for (String match : matches(policy.appliedTo().id(), rule.peers(), rule.ports(), direction, family)) {
-                specs.add(match.isEmpty() ? accept : match + " " + accept);
-            }
-            if (specs.isEmpty()) {
-                continue;
-            }
-            if (!out.isEmpty()) {
-                out.add(IptablesRule.of(policy.key(), acceptedReturn));
-            }
-            specs.forEach(s -> out.add(IptablesRule.of(policy.key(), s)));
-        }
-        return out;
-    }
-
     /**
-     * A ClusterNetworkPolicy's rules for one direction and family, the body of its {@code WEIR-C?-} chain. The chain
-     * is only entered while its tier is undecided; each API rule's iptables rules set the rule's action bit (accept,
-     * drop or pass), and a guard after it RETURNs once that bit is set: the first matching rule decides.
+     * A policy's rules for one direction and family, the body of its chain. Each API rule's iptables rules set the
+     * rule's action bit (accept, drop or pass; a NetworkPolicy rule always accepts), and a guard after it RETURNs once
+     * that bit is set: the first matching rule decides. A cluster policy's chain is only entered while its tier is
+     * undecided.
      */
-    List<IptablesRule> renderCluster(CompiledClusterPolicy policy, PolicyType direction, IpFamily family) {
+    List<IptablesRule> render(CompiledPolicy policy, PolicyType direction, IpFamily family) {
         List<IptablesRule> out = new ArrayList<>();
-        String owner = GraphDelta.clusterPolicyKey(policy.name());
         String pendingGuard = null;
-        for (CompiledClusterRule rule : policy.rules(direction)) {
+        for (CompiledRule rule : policy.rules(direction)) {
             int bit = switch (rule.action()) {
                 case ACCEPT -> options.acceptMark();
                 case DENY -> options.dropMark();
@@ -74,16 +49,16 @@ final class PolicyChainRenderer {
             };
             String set = "-j MARK --set-xmark " + RenderOptions.hex(bit) + "/" + RenderOptions.hex(bit);
             Set<String> specs = new LinkedHashSet<>();
-            for (String match : matches(policy.subject().id(), rule.peers(), rule.ports(), direction, family)) {
+            for (String match : matches(policy.appliedTo().id(), rule.peers(), rule.ports(), direction, family)) {
                 specs.add(match.isEmpty() ? set : match + " " + set);
             }
             if (specs.isEmpty()) {
                 continue;
             }
             if (pendingGuard != null) {
-                out.add(IptablesRule.of(owner, pendingGuard));
+                out.add(IptablesRule.of(policy.key(), pendingGuard));
             }
-            specs.forEach(s -> out.add(IptablesRule.of(owner, s)));
+            specs.forEach(s -> out.add(IptablesRule.of(policy.key(), s)));
             pendingGuard = "-m mark --mark " + RenderOptions.hex(bit) + "/" + RenderOptions.hex(bit) + " -j RETURN";
         }
         return out;
@@ -102,14 +77,14 @@ final class PolicyChainRenderer {
         }
         for (PeerRef ref : rulePeers) {
             if (ref instanceof PeerRef.Group g) {
-                peers.add("-m set --match-set " + sets.group(family, g.groupId()) + " " + peerSide);
+                peers.add("-m set --match-set " + sets.group(family, g.id()) + " " + peerSide);
             } else if (ref instanceof PeerRef.Block b) {
                 // a block of the other family can never match a packet of this one
-                if (graph.ipBlockSet(b.setId()).block().cidr().family() == family) {
-                    peers.add("-m set --match-set " + sets.block(graph.ipBlockSet(b.setId())) + " " + peerSide);
+                if (graph.ipBlockSet(b.id()).block().cidr().family() == family) {
+                    peers.add("-m set --match-set " + sets.block(graph.ipBlockSet(b.id())) + " " + peerSide);
                 }
             } else if (ref instanceof PeerRef.Nodes n) {
-                peers.add("-m set --match-set " + sets.nodes(family, n.groupId()) + " " + peerSide);
+                peers.add("-m set --match-set " + sets.nodes(family, n.id()) + " " + peerSide);
             } else {
                 throw new AssertionError(ref);
             }

@@ -137,11 +137,11 @@ final class SetCatalog {
             }
             for (PeerRef ref : peers) {
                 if (ref instanceof PeerRef.Group g) {
-                    for (Endpoint e : graph.members(g.groupId())) {
+                    for (Endpoint e : graph.members(g.id())) {
                         entry(e, family, port).ifPresent(members::add);
                     }
                 } else if (ref instanceof PeerRef.Block b) {
-                    Peer.IpBlock block = graph.ipBlockSet(b.setId()).block();
+                    Peer.IpBlock block = graph.ipBlockSet(b.id()).block();
                     if (block.cidr().family() != family) {
                         continue;
                     }

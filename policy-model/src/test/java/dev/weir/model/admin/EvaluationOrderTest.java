@@ -5,8 +5,11 @@ import static dev.weir.model.admin.Fixtures.policy;
 import static dev.weir.model.admin.Fixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.graph.CompiledPolicy;
+import dev.weir.graph.PolicyCompiler;
 import dev.weir.model.ClusterPolicy;
 import dev.weir.model.PolicyType;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -53,8 +56,10 @@ class EvaluationOrderTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void policyPrecedenceAgreesWithRuleOrder(List<ClusterPolicy> policies, List<String> expected) {
-        List<String> byPolicy = policies.stream().sorted(ClusterPolicy.PRECEDENCE)
+    void theGraphsPolicyOrderAgreesWithRuleOrder(List<ClusterPolicy> policies, List<String> expected) {
+        // the order in which the graph lists the policies selecting a pod (CompiledPolicy.ORDER)
+        List<String> byPolicy = policies.stream()
+                .sorted(Comparator.comparing(PolicyCompiler::compile, CompiledPolicy.ORDER))
                 .flatMap(p -> p.positionedRules(PolicyType.EGRESS).stream())
                 .map(r -> r.position().toString()).toList();
         assertThat(byPolicy).containsExactlyElementsOf(expected);
