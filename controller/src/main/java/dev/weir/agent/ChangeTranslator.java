@@ -2,6 +2,7 @@ package dev.weir.agent;
 
 import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.graph.ClusterEvent;
+import dev.weir.k8s.Isolation;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
 import dev.weir.model.ClusterObject;
@@ -42,8 +43,31 @@ final class ChangeTranslator {
         this.translator = translator;
     }
 
-    /** The object as it now is: its model record, or its absence when it does not translate. */
+    /**
+     * The object as it now is: its model record, or its absence when it does not translate. Isolated: whatever this
+     * step throws for one object (ModelTranslator isolates its own translators; this covers a substituted
+     * {@link ObjectTranslator} and the step's own reading of metadata) leaves that object out — a policy as rejected,
+     * naming it — so that neither an informer event nor a full resync stops at it.
+     */
     Translation upsert(HasMetadata o) {
+        try {
+            return translate(o);
+        } catch (RuntimeException e) {
+            ObjectKey key;
+            try {
+                key = keyOf(o);
+            } catch (RuntimeException unkeyed) { // no kind an informer delivers, or no name: not from an informer
+                throw e;
+            }
+            Translated<Object> failed = Isolation.rejected(key, e);
+            boolean policy = key.kind() == ObjectKey.Kind.NETWORK_POLICY
+                    || key.kind() == ObjectKey.Kind.CLUSTER_NETWORK_POLICY;
+            Change leftOut = policy ? rejection(failed, o) : new Change.Event(new ClusterEvent.Deleted(key));
+            return new Translation(leftOut, failed.diagnostics(), Optional.empty());
+        }
+    }
+
+    private Translation translate(HasMetadata o) {
         if (o instanceof Pod p) {
             return recordOrDelete(translator.pod(p), o);
         } else if (o instanceof Namespace ns) {
@@ -95,9 +119,10 @@ final class ChangeTranslator {
      * (resourceVersion where the API sets none).
      */
     private static <T extends ClusterObject> Change recordOrRejection(Translated<T> t, HasMetadata o) {
-        if (t.isAccepted()) {
-            return new Change.Event(new ClusterEvent.Upserted(t.value().get()));
-        }
+        return t.isAccepted() ? new Change.Event(new ClusterEvent.Upserted(t.value().get())) : rejection(t, o);
+    }
+
+    private static Change rejection(Translated<?> t, HasMetadata o) {
         ObjectMeta m = o.getMetadata();
         String version = m.getGeneration() != null ? "g" + m.getGeneration() : "rv" + m.getResourceVersion();
         return new Change.PolicyRejected(new Rejection(t.object(), m.getUid(), version, t.diagnostics()));

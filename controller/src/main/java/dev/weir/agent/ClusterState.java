@@ -3,6 +3,10 @@ package dev.weir.agent;
 import dev.weir.graph.ClusterEvent;
 import dev.weir.graph.IncrementalGraph;
 import dev.weir.graph.PolicyGraph;
+import dev.weir.model.ClusterObject;
+import dev.weir.model.ClusterPolicy;
+import dev.weir.model.Diagnostic;
+import dev.weir.model.NetworkPolicy;
 import dev.weir.model.ObjectKey;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,13 +38,35 @@ public final class ClusterState {
         if (change instanceof Change.Event e) {
             // A policy's upsert or delete also ends its rejection, if it had one.
             boolean wasRejected = rejections.remove(change.key()) != null;
-            return apply(e.event()) || wasRejected;
+            try {
+                return apply(e.event()) || wasRejected;
+            } catch (RuntimeException ex) {
+                return apply(uncompilable(e.event(), ex));
+            }
         } else if (change instanceof Change.PolicyRejected r) {
             // A policy that turns invalid is left out whole, as the translator's contract says; the others stay.
             boolean removed = apply(r.asDelete());
             return !r.rejection().equals(rejections.put(change.key(), r.rejection())) || removed;
         }
         throw new AssertionError(change);
+    }
+
+    /**
+     * A policy whose compilation threw (a weir bug that its content reaches) is rejected like an invalid one, so that
+     * it alone is left out and the sync goes on. The graph is as before: {@link IncrementalGraph#apply} compiles a
+     * policy before it changes anything. Any other event's exception is a broken graph and goes on up.
+     */
+    private static Change uncompilable(ClusterEvent event, RuntimeException e) {
+        if (!(event instanceof ClusterEvent.Upserted u)
+                || !(u.object() instanceof NetworkPolicy || u.object() instanceof ClusterPolicy)) {
+            throw e;
+        }
+        ClusterObject policy = u.object();
+        ObjectKey ref = policy.key();
+        // reported once per content: the same policy fails the same way until it changes
+        return new Change.PolicyRejected(new Rejection(ref, null, "c" + Integer.toHexString(policy.hashCode()),
+                List.of(new Diagnostic(ref, "", "could not be compiled (" + e + "); left out, everything else is "
+                        + "enforced"))));
     }
 
     private boolean apply(ClusterEvent event) {

@@ -22,10 +22,15 @@ public final class Isolation {
         try {
             return translation.get();
         } catch (RuntimeException e) {
-            Findings findings = new Findings(object);
-            findings.error("", "could not be translated (" + e + "); left out, everything else is enforced");
-            return findings.rejected();
+            return rejected(object, e);
         }
+    }
+
+    /** {@code object} rejected because translating it threw {@code e}. */
+    public static <T> Translated<T> rejected(ObjectKey object, RuntimeException e) {
+        Findings findings = new Findings(object);
+        findings.error("", "could not be translated (" + e + "); left out, everything else is enforced");
+        return findings.rejected();
     }
 
     /**

@@ -97,6 +97,36 @@ class ChangeTranslatorTest {
         assertThat(translator.delete(object).key()).isEqualTo(translator.upsert(object).change().key());
     }
 
+    /** A translator that throws for everything: what a translator bug reached by one object's content looks like. */
+    private static final ObjectTranslator THROWING = (ObjectTranslator) java.lang.reflect.Proxy.newProxyInstance(
+            ObjectTranslator.class.getClassLoader(), new Class<?>[] {ObjectTranslator.class}, (proxy, method, args) -> {
+                throw new NullPointerException("a translator bug");
+            });
+
+    @Test
+    void anExceptionTranslatingAPolicyRejectsThatPolicyNamingIt() {
+        var policy = Kube.allowFrom("dev", "web", "web", "db");
+        policy.getMetadata().setGeneration(2L);
+
+        ChangeTranslator.Translation t = new ChangeTranslator(THROWING).upsert(policy);
+
+        assertThat(t.change()).isInstanceOfSatisfying(Change.PolicyRejected.class, r -> assertThat(r.rejection()
+                .message()).isEqualTo("could not be translated (java.lang.NullPointerException: a translator bug); "
+                        + "left out, everything else is enforced"));
+        assertThat(t.change().key()).isEqualTo("np:dev/web");
+    }
+
+    @Test
+    void anExceptionTranslatingAPodLeavesThatPodOutAsIfDeleted() {
+        ChangeTranslator.Translation t =
+                new ChangeTranslator(THROWING).upsert(Kube.pod("dev", "web", "10.0.0.1", "n1", "app", "web"));
+
+        assertThat(t.change())
+                .isEqualTo(new Change.Event(new ClusterEvent.Deleted(dev.weir.model.ObjectKey.pod("dev", "web"))));
+        assertThat(t.diagnostics()).extracting(Object::toString).singleElement().asString()
+                .startsWith("Pod dev/web: could not be translated");
+    }
+
     @Test
     void anObjectNoInformerDeliversIsAProgrammingError() {
         ConfigMap other = new ConfigMap();
