@@ -113,7 +113,7 @@ class ChangeTranslatorTest {
         assertThat(t.change()).isInstanceOfSatisfying(Change.PolicyRejected.class, r -> assertThat(r.rejection()
                 .message()).isEqualTo("could not be translated (java.lang.NullPointerException: a translator bug); "
                         + "left out, everything else is enforced"));
-        assertThat(t.change().key()).isEqualTo("np:dev/web");
+        assertThat(t.change().key()).isEqualTo(dev.weir.model.ObjectKey.networkPolicy("dev", "web"));
     }
 
     @Test

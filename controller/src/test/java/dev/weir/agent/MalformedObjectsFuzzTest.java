@@ -41,6 +41,7 @@ class MalformedObjectsFuzzTest {
     @Test
     void noMalformedObjectStopsExplainOrTheAgentAndTheValidPolicyStaysInForce() {
         long start = System.nanoTime();
+        long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         int objects = 0;
         int rejected = 0;
         int delivered = 0;
@@ -49,7 +50,7 @@ class MalformedObjectsFuzzTest {
             List<Map<String, Object>> batch = batch(new Random(seed));
             try {
                 rejected += explainPath(batch, b % 4 != 0); // JSON, and every fourth batch YAML
-                delivered += agentPath(batch);
+                delivered += agentPath(batch, new Random(~seed));
             } catch (Throwable e) {
                 throw new AssertionError("batch with seed " + seed + " failed (replay: -Dweir.fuzz.seed=" + seed
                         + " -Dweir.fuzz.batches=1): " + e, e);
@@ -57,8 +58,10 @@ class MalformedObjectsFuzzTest {
             objects += batch.size();
         }
         System.out.printf("fuzz: %d objects in %d batches through explain (%d rejected) and the agent (%d an informer"
-                + " could deliver) in %d ms, seed %d%n", objects, BATCHES, rejected, delivered,
-                (System.nanoTime() - start) / 1_000_000, SEED);
+                + " could deliver) in %d ms (%d ms of CPU), seed %d%n", objects, BATCHES, rejected, delivered,
+                (System.nanoTime() - start) / 1_000_000,
+                (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart)
+                        / 1_000_000, SEED);
         assertThat(objects).isGreaterThanOrEqualTo(BATCHES * PER_BATCH);
     }
 
@@ -116,13 +119,21 @@ class MalformedObjectsFuzzTest {
     }
 
     /**
-     * The agent's steps: each object as its informer would deliver it, translated, into the state, rendered. Returns
-     * how many objects an informer could deliver.
+     * The agent's steps: each object as its informer would deliver it, translated, into the state, rendered. A
+     * malformed object that no informer could deliver (a wrong type fails decoding; no name) is replaced by another of
+     * its kind, up to 20 tries, so that the agent sees about as many objects as explain. Returns how many it saw.
      */
-    private static int agentPath(List<Map<String, Object>> batch) {
+    private static int agentPath(List<Map<String, Object>> batch, Random random) {
+        MalformedObjects malformed = new MalformedObjects(random);
+        int valid = valid().size();
         List<Change> changes = new ArrayList<>();
-        for (Map<String, Object> o : batch) {
-            HasMetadata typed = AgentFuzzing.asInformerObject(o);
+        for (int i = 0; i < batch.size(); i++) {
+            HasMetadata typed = AgentFuzzing.asInformerObject(batch.get(i));
+            for (int tries = 0; typed == null && i >= valid && tries < 20; tries++) {
+                int n = i - valid;
+                typed = AgentFuzzing.asInformerObject(
+                        malformed.next(MalformedObjects.KINDS.get(n % MalformedObjects.KINDS.size()), "f-" + n));
+            }
             if (typed != null) {
                 changes.add(AgentFuzzing.translate(typed));
             }
