@@ -177,7 +177,7 @@ public final class ManifestLoader {
         if (t.isAccepted()) {
             ClusterPolicy p = t.value().get();
             if (c.clusterPolicies.put(p.name(), p) != null) {
-                c.replaced.add(ClusterPolicy.KIND + " " + p.name());
+                c.replaced.add(p.key().toString());
             }
             t.diagnostics().forEach(w -> c.notes.add("warning: " + w));
         } else {

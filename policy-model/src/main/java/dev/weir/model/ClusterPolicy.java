@@ -18,7 +18,6 @@ import java.util.Objects;
 public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicySubject subject,
         List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) implements ClusterObject {
 
-    public static final String KIND = "ClusterNetworkPolicy";
     public static final int MIN_PRIORITY = 0;
     public static final int MAX_PRIORITY = 1000;
     /** Upstream's {@code maxItems} of {@code ingress} and of {@code egress}. */

@@ -94,7 +94,7 @@ public final class ClusterPolicyManifests {
             node.values().forEach(n -> collect(n, out));
         } else if (node.path("items").isArray()) {
             node.path("items").values().forEach(n -> collect(n, out));
-        } else if (ClusterPolicy.KIND.equals(node.path("kind").asString(""))
+        } else if (ObjectKey.Kind.CLUSTER_NETWORK_POLICY.apiKind().equals(node.path("kind").asString(""))
                 && node.path("apiVersion").asString("").startsWith(ClusterNetworkPolicy.GROUP + "/")) {
             GenericKubernetesResource resource;
             try {
