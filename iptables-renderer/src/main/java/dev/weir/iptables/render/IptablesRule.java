@@ -31,21 +31,6 @@ public record IptablesRule(String matches, String target, String comment) {
         return new IptablesRule(matches, target, o + " " + Names.ruleHash(bare.spec()));
     }
 
-    /**
-     * Transitional, for {@link PolicyChainRenderer} until it passes matches and target apart: {@code spec} is
-     * {@code <matches> -j <target>} as weir composes it.
-     */
-    static IptablesRule of(String owner, String spec) {
-        if (spec.startsWith("-j ")) {
-            return of(owner, "", spec.substring(3));
-        }
-        int jump = spec.lastIndexOf(" -j ");
-        if (jump < 0) {
-            throw new IllegalArgumentException("rule \"" + spec + "\" has no -j target");
-        }
-        return of(owner, spec.substring(0, jump), spec.substring(jump + 4));
-    }
-
     /** Matches and jump without the comment, {@code -p udp -j RETURN}: the text the comment's hash covers. */
     public String spec() {
         if (target.isEmpty()) {

@@ -40,26 +40,24 @@ final class PolicyChainRenderer {
      */
     List<IptablesRule> render(CompiledPolicy policy, PolicyType direction, IpFamily family) {
         List<IptablesRule> out = new ArrayList<>();
-        String pendingGuard = null;
+        String pendingGuard = null;  // the matches of the RETURN after the previous API rule
         for (CompiledRule rule : policy.rules(direction)) {
             int bit = switch (rule.action()) {
                 case ACCEPT -> options.acceptMark();
                 case DENY -> options.dropMark();
                 case PASS -> options.passMark();
             };
-            String set = "-j MARK --set-xmark " + RenderOptions.hex(bit) + "/" + RenderOptions.hex(bit);
-            Set<String> specs = new LinkedHashSet<>();
-            for (String match : matches(policy.appliedTo().id(), rule.peers(), rule.ports(), direction, family)) {
-                specs.add(match.isEmpty() ? set : match + " " + set);
-            }
-            if (specs.isEmpty()) {
+            String mark = RenderOptions.hex(bit) + "/" + RenderOptions.hex(bit);
+            Set<String> matches = new LinkedHashSet<>(
+                    matches(policy.appliedTo().id(), rule.peers(), rule.ports(), direction, family));
+            if (matches.isEmpty()) {
                 continue;
             }
             if (pendingGuard != null) {
-                out.add(IptablesRule.of(policy.key(), pendingGuard));
+                out.add(IptablesRule.of(policy.key(), pendingGuard, "RETURN"));
             }
-            specs.forEach(s -> out.add(IptablesRule.of(policy.key(), s)));
-            pendingGuard = "-m mark --mark " + RenderOptions.hex(bit) + "/" + RenderOptions.hex(bit) + " -j RETURN";
+            matches.forEach(m -> out.add(IptablesRule.of(policy.key(), m, "MARK --set-xmark " + mark)));
+            pendingGuard = "-m mark --mark " + mark;
         }
         return out;
     }
