@@ -18,29 +18,44 @@ final class AgentFuzzing {
 
     /**
      * The object as the agent's informer cache would hold it (deserialized into its fabric8 type, then trimmed), or
-     * null when no informer could deliver it: without a name, or when it cannot be deserialized — a real API server
-     * never stores such an object (wrong types fail its decoding), and fabric8 would fail the watch event.
+     * null when no informer could deliver it ({@link #asApiObject}).
      */
     static HasMetadata asInformerObject(Map<String, Object> tree) {
-        Object kind = tree.get("kind");
+        HasMetadata o = asApiObject(tree);
+        if (o instanceof Pod p) {
+            return ObjectTrimmer.pod(p);
+        } else if (o instanceof Namespace ns) {
+            return ObjectTrimmer.namespace(ns);
+        } else if (o instanceof Node n) {
+            return ObjectTrimmer.node(n);
+        } else if (o instanceof NetworkPolicy np) {
+            return ObjectTrimmer.networkPolicy(np);
+        } else if (o instanceof dev.weir.crd.ClusterNetworkPolicy cnp) {
+            return ObjectTrimmer.clusterPolicy(cnp);
+        }
+        return null;
+    }
+
+    /**
+     * The object in its fabric8 type, or null when no informer could deliver it: without a name, or when it cannot be
+     * deserialized — a real API server never stores such an object (wrong types fail its decoding), and fabric8 would
+     * fail the watch event.
+     */
+    static HasMetadata asApiObject(Map<String, Object> tree) {
         if (!(tree.get("metadata") instanceof Map<?, ?> meta) || !(meta.get("name") instanceof String name)
                 || name.isEmpty()) {
             return null; // the API server requires a name, and an informer keys its cache by it
         }
+        Class<? extends HasMetadata> type = switch (String.valueOf(tree.get("kind"))) {
+            case "Pod" -> Pod.class;
+            case "Namespace" -> Namespace.class;
+            case "Node" -> Node.class;
+            case "NetworkPolicy" -> NetworkPolicy.class;
+            case "ClusterNetworkPolicy" -> dev.weir.crd.ClusterNetworkPolicy.class;
+            default -> null;
+        };
         try {
-            if ("Pod".equals(kind)) {
-                return ObjectTrimmer.pod(Serialization.jsonMapper().convertValue(tree, Pod.class));
-            } else if ("Namespace".equals(kind)) {
-                return ObjectTrimmer.namespace(Serialization.jsonMapper().convertValue(tree, Namespace.class));
-            } else if ("Node".equals(kind)) {
-                return ObjectTrimmer.node(Serialization.jsonMapper().convertValue(tree, Node.class));
-            } else if ("NetworkPolicy".equals(kind)) {
-                return ObjectTrimmer.networkPolicy(Serialization.jsonMapper().convertValue(tree, NetworkPolicy.class));
-            } else if ("ClusterNetworkPolicy".equals(kind)) {
-                return ObjectTrimmer.clusterPolicy(Serialization.jsonMapper().convertValue(tree,
-                        dev.weir.crd.ClusterNetworkPolicy.class));
-            }
-            return null;
+            return type == null ? null : Serialization.jsonMapper().convertValue(tree, type);
         } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
             return null;
         }
