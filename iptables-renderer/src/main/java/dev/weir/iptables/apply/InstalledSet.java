@@ -40,7 +40,7 @@ record InstalledSet(String name, String type, String family, List<String> member
 
     @Override
     public List<String> members() {
-        return applied != null ? normalise(applied.members(), family) : members;
+        return applied != null ? wanted(applied, family) : members;
     }
 
     boolean contentKnown() {
@@ -55,7 +55,7 @@ record InstalledSet(String name, String type, String family, List<String> member
         return contentKnown()
                 && spec.type().ipsetName().equals(type)
                 && IpsetScript.familyWord(spec.family()).equals(family)
-                && normalise(spec.members(), family).equals(members);
+                && wanted(spec, family).equals(members);
     }
 
     /**
@@ -73,7 +73,7 @@ record InstalledSet(String name, String type, String family, List<String> member
             return null;
         }
         Set<String> have = new HashSet<>(members());
-        Set<String> want = new HashSet<>(normalise(spec.members(), family));
+        Set<String> want = new HashSet<>(wanted(spec, family));
         long missing = want.stream().filter(m -> !have.contains(m)).count();
         long foreign = have.stream().filter(m -> !want.contains(m)).count();
         return "(-" + missing + " +" + foreign + ")";
@@ -104,7 +104,7 @@ record InstalledSet(String name, String type, String family, List<String> member
                 members.putIfAbsent(f[1], new ArrayList<>());
             } else if (f[0].equals("add") && f.length >= 3) {
                 members.computeIfAbsent(f[1], k -> new ArrayList<>())
-                        .add(String.join(" ", List.of(f).subList(2, f.length)));
+                        .add(f.length == 3 ? f[2] : String.join(" ", List.of(f).subList(2, f.length)));
             }
         }
         Map<String, InstalledSet> out = new LinkedHashMap<>();
@@ -127,6 +127,14 @@ record InstalledSet(String name, String type, String family, List<String> member
     private static String[] fields(String line) {
         String t = line.strip();
         return t.indexOf("  ") < 0 && t.indexOf('\t') < 0 ? t.split(" ") : t.split("\\s+");
+    }
+
+    /**
+     * A spec's members in normal form. They are sorted and distinct already ({@link IpSetSpec}), so when none needs
+     * rewriting they are the answer as they are, which spares a drift check one sort of every wanted member.
+     */
+    private static List<String> wanted(IpSetSpec spec, String family) {
+        return spec.members().stream().allMatch(InstalledSet::plain) ? spec.members() : normalise(spec.members(), family);
     }
 
     private static List<String> normalise(List<String> members, String family) {

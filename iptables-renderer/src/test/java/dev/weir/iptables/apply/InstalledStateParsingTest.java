@@ -114,4 +114,17 @@ class InstalledStateParsingTest {
 
         assertThat(installed.swappableWith(spec)).isFalse();
     }
+
+    @Test
+    void aSetsDifferenceCountsWantedMembersMissingAndMembersWeirNeverAdded() {
+        InstalledSet installed = new InstalledSet("weir-s", "hash:net", "inet",
+                List.of("10.0.0.1", "10.0.0.3", "10.0.0.0/24 nomatch"));
+
+        assertThat(installed.differenceFrom(new IpSetSpec("weir-s", IpSetSpec.Type.HASH_NET, IpFamily.V4,
+                List.of("10.0.0.1/32", "10.0.0.2")))).isEqualTo("(-1 +2)");
+        assertThat(installed.differenceFrom(new IpSetSpec("weir-s", IpSetSpec.Type.HASH_NET, IpFamily.V4,
+                List.of("10.0.0.1", "10.0.0.3", "10.0.0.0/24 NOMATCH")))).isNull();
+        assertThat(installed.differenceFrom(new IpSetSpec("weir-s", IpSetSpec.Type.HASH_IP, IpFamily.V4,
+                List.of("10.0.0.1")))).isEqualTo("(hash:net inet)");
+    }
 }
