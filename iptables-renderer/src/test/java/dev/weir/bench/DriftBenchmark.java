@@ -43,8 +43,12 @@ public class DriftBenchmark {
     @Param({"nft", "legacy"})
     public String backendName;
 
-    private final Ruleset ruleset = ApplyBenchmark.synthesize(LARGE, new Random(42), "10.1.2.3");
-    private final IpSetSpec tampered = ruleset.sets().get(0);
+    /** {@code large}: 10,000 rules and 100,000 members; {@code node}: ApplyBenchmark's node (≈2,800 rules, ≈30,000). */
+    @Param({"large", "node"})
+    public String size;
+
+    private Ruleset ruleset;
+    private IpSetSpec tampered;
     private BenchNamespace netns;
     private IptablesBackend backend;
     private DataplaneApplier applier;
@@ -52,6 +56,9 @@ public class DriftBenchmark {
 
     @Setup(Level.Trial)
     public void applyLargeRuleset() {
+        ruleset = ApplyBenchmark.synthesize(size.equals("large") ? LARGE : ApplyBenchmark.Shape.NODE, new Random(42),
+                "10.1.2.3");
+        tampered = ruleset.sets().get(0);
         backend = IptablesBackend.parse(backendName);
         netns = new BenchNamespace("wrb-drift-", backend);
         NamespaceCommandRunner runner = netns.runner();
