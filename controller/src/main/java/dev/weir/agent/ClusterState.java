@@ -8,9 +8,9 @@ import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.ObjectKey;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The agent's model of the cluster, owned by the sync worker (single-threaded): the {@link IncrementalGraph}, fed one
@@ -80,16 +81,20 @@ public final class ClusterState {
     /**
      * Makes the state equal to {@code everything} (a full resync from the informer caches): applies each change and
      * deletes what it does not mention. Returns false when the state was already equal, so an idle resync costs no
-     * graph work.
+     * graph work. An upsert of the record the graph already holds is skipped before it reaches the graph (which would
+     * compile a policy before comparing, and keep the new equal copy of a pod beside the old one).
      */
     public boolean replaceAll(Collection<Change> everything) {
+        Map<ObjectKey, ClusterObject> held = held(graph());
         Set<ObjectKey> seen = new HashSet<>();
         boolean changed = false;
         for (Change c : everything) {
             seen.add(c.key());
-            changed |= apply(c);
+            boolean same = c instanceof Change.Event e && e.event() instanceof ClusterEvent.Upserted u
+                    && u.object().equals(held.get(u.key()));
+            changed |= !same && apply(c);
         }
-        Set<ObjectKey> gone = new TreeSet<>(held(graph()));
+        Set<ObjectKey> gone = new TreeSet<>(held.keySet());
         gone.addAll(rejections.keySet());
         gone.removeAll(seen);
         for (ObjectKey k : gone) {
@@ -98,13 +103,12 @@ public final class ClusterState {
         return changed;
     }
 
-    /** The key of every object the graph holds. */
-    private static List<ObjectKey> held(PolicyGraph g) {
-        List<ObjectKey> out = new ArrayList<>();
-        g.namespaces().values().forEach(n -> out.add(n.key()));
-        g.endpoints().values().forEach(e -> out.add(e.key()));
-        g.nodes().values().forEach(n -> out.add(n.key()));
-        g.policies().values().forEach(p -> out.add(p.source().key()));
+    /** Every record the graph holds, by key. */
+    private static Map<ObjectKey, ClusterObject> held(PolicyGraph g) {
+        Map<ObjectKey, ClusterObject> out = new HashMap<>();
+        Stream.of(g.namespaces().values().stream(), g.endpoints().values().stream(), g.nodes().values().stream(),
+                g.policies().values().stream().map(p -> p.source()))
+                .flatMap(s -> s).forEach(o -> out.put(o.key(), o));
         return out;
     }
 
