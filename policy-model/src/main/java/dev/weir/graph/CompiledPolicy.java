@@ -16,7 +16,7 @@ import java.util.Set;
  * with priority 0 and rules that accept. Rules of a ClusterNetworkPolicy that can match nothing are left out (their
  * indexes stay those of the source).
  */
-public record CompiledPolicy(ClusterObject source, PolicyTier tier, int priority, GroupSelector appliedTo,
+public record CompiledPolicy(String key, ClusterObject source, PolicyTier tier, int priority, GroupSelector appliedTo,
         Set<PolicyType> types, List<CompiledRule> ingress, List<CompiledRule> egress) {
 
     /** Evaluation order of the policies selecting one pod: tier, priority, then key (weir's tie-break by name). */
@@ -26,6 +26,9 @@ public record CompiledPolicy(ClusterObject source, PolicyTier tier, int priority
 
     public CompiledPolicy {
         Objects.requireNonNull(source, "source");
+        if (!key.equals(keyOf(source.key()))) {
+            throw new IllegalArgumentException("the key of " + source.key() + " is " + keyOf(source.key()));
+        }
         Objects.requireNonNull(tier, "tier");
         Objects.requireNonNull(appliedTo, "appliedTo");
         types = types.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(types));
@@ -42,9 +45,13 @@ public record CompiledPolicy(ClusterObject source, PolicyTier tier, int priority
                 ? source.kind().apiKind() + "/" + source.name() : source.namespacedName();
     }
 
-    /** {@link #keyOf} of the source. */
-    public String key() {
-        return keyOf(source.key());
+    /**
+     * A policy compiled from {@code source}, keyed by {@link #keyOf} its key (held, not derived on each call: the
+     * per-endpoint lists compare and list keys on every membership change).
+     */
+    public CompiledPolicy(ClusterObject source, PolicyTier tier, int priority, GroupSelector appliedTo,
+            Set<PolicyType> types, List<CompiledRule> ingress, List<CompiledRule> egress) {
+        this(keyOf(source.key()), source, tier, priority, appliedTo, types, ingress, egress);
     }
 
     /** The source's name (without namespace). */
