@@ -14,11 +14,15 @@ import java.util.Objects;
  */
 public sealed interface ClusterPolicyPeer {
 
-    /** Whether the peer can carry named ports: only pods declare container port names. */
-    boolean hasNamedPorts();
+    /** Whether the peer can carry named ports: only pods declare container port names, so only peers of pods. */
+    default boolean hasNamedPorts() {
+        return this instanceof Namespaces || this instanceof Pods;
+    }
 
-    /** Whether the API allows this peer in ingress rules. */
-    boolean allowedInIngress();
+    /** Whether the API allows this peer in ingress rules: {@link Nodes} and {@link Networks} are egress-only. */
+    default boolean allowedInIngress() {
+        return !(this instanceof Nodes || this instanceof Networks);
+    }
 
     /** Every pod (not host-network) of the selected namespaces. */
     record Namespaces(LabelSelector namespaceSelector) implements ClusterPolicyPeer {
@@ -28,16 +32,6 @@ public sealed interface ClusterPolicyPeer {
 
         public boolean selects(Map<String, String> namespaceLabels) {
             return namespaceSelector.matches(namespaceLabels);
-        }
-
-        @Override
-        public boolean hasNamedPorts() {
-            return true;
-        }
-
-        @Override
-        public boolean allowedInIngress() {
-            return true;
         }
 
         @Override
@@ -58,16 +52,6 @@ public sealed interface ClusterPolicyPeer {
         }
 
         @Override
-        public boolean hasNamedPorts() {
-            return true;
-        }
-
-        @Override
-        public boolean allowedInIngress() {
-            return true;
-        }
-
-        @Override
         public String toString() {
             return "pods(" + namespaceSelector + " / " + podSelector + ")";
         }
@@ -80,16 +64,6 @@ public sealed interface ClusterPolicyPeer {
     record Nodes(LabelSelector nodeSelector) implements ClusterPolicyPeer {
         public Nodes {
             Objects.requireNonNull(nodeSelector, "nodeSelector");
-        }
-
-        @Override
-        public boolean hasNamedPorts() {
-            return false;
-        }
-
-        @Override
-        public boolean allowedInIngress() {
-            return false;
         }
 
         @Override
@@ -122,16 +96,6 @@ public sealed interface ClusterPolicyPeer {
         }
 
         @Override
-        public boolean hasNamedPorts() {
-            return false;
-        }
-
-        @Override
-        public boolean allowedInIngress() {
-            return false;
-        }
-
-        @Override
         public String toString() {
             return "networks" + cidrs;
         }
@@ -143,16 +107,6 @@ public sealed interface ClusterPolicyPeer {
      * "fail closed" as a deny-all rule.
      */
     record Anywhere() implements ClusterPolicyPeer {
-        @Override
-        public boolean hasNamedPorts() {
-            return false;
-        }
-
-        @Override
-        public boolean allowedInIngress() {
-            return true;
-        }
-
         @Override
         public String toString() {
             return "anywhere";
