@@ -19,6 +19,7 @@ class AgentSettingsTest {
                 Arguments.of("WEIR_RESYNC_INTERVAL", "5m", "10m"),
                 Arguments.of("WEIR_MIN_SYNC_INTERVAL", "500ms", "250ms"),
                 Arguments.of("WEIR_DRIFT_CHECK_INTERVAL", "5s", "2m"),
+                Arguments.of("WEIR_REVOKE_DENIED_FLOWS", "true", "false"),
                 Arguments.of("WEIR_IPTABLES_BACKEND", "auto", "legacy"),
                 Arguments.of("WEIR_MARK_MASK", "0xf00000", "0xf0000000"),
                 Arguments.of("WEIR_HTTP_PORT", "9099", "9199"),
@@ -54,7 +55,7 @@ class AgentSettingsTest {
         var keys = data(WeirChart.render()).keySet();
 
         assertThat(keys).containsExactlyInAnyOrder("WEIR_RESYNC_INTERVAL", "WEIR_MIN_SYNC_INTERVAL",
-                "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK", "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT",
+                "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_REVOKE_DENIED_FLOWS", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK", "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT",
                 "WEIR_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
     }
 

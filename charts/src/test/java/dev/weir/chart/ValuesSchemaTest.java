@@ -33,6 +33,7 @@ class ValuesSchemaTest {
                 Arguments.of("service-monitor-key-misspelt.yaml", "enable"),
                 Arguments.of("pull-policy-unknown.yaml", "image.pullPolicy"),
                 Arguments.of("cleanup-enabled-not-boolean.yaml", "cleanup.enabled"),
+                Arguments.of("revoke-denied-flows-not-boolean.yaml", "agent.revokeDeniedFlows"),
                 Arguments.of("top-level-key-misspelt.yaml", "resoures"));
     }
 
