@@ -10,11 +10,12 @@ import java.util.Optional;
  * The agent's settings (the contract table in {@code docs/agent.md}; {@code weir agent}'s flags and their environment
  * variables fill it in {@code cli/AgentCommand}). {@code kubeconfig} and {@code netns} are null when absent
  * (in-cluster config; the host's network namespace). {@code httpPort} 0 picks a free port (tests and
- * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}.
+ * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}. {@code revokeDeniedFlows}: delete the
+ * conntrack entries of flows an apply denies ({@code --[no-]revoke-denied-flows}).
  */
 public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
         Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort, LogFormat logFormat,
-        String logLevel, String netns) {
+        String logLevel, String netns, boolean revokeDeniedFlows) {
 
     /** Which iptables binaries to drive. */
     public enum Backend { AUTO, NFT, LEGACY }
@@ -42,22 +43,22 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
     /** Defaults for everything but the node: what a test or the lab starts from. */
     public static AgentConfig defaults(String node) {
         return new AgentConfig(node, null, Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5),
-                Backend.AUTO, RenderOptions.defaults(), 9099, LogFormat.TEXT, "info", null);
+                Backend.AUTO, RenderOptions.defaults(), 9099, LogFormat.TEXT, "info", null, true);
     }
 
     public AgentConfig withHttpPort(int port) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, port, logFormat, logLevel, netns);
+                marks, port, logFormat, logLevel, netns, revokeDeniedFlows);
     }
 
     public AgentConfig withIntervals(Duration resync, Duration minSync, Duration driftCheck) {
         return new AgentConfig(node, kubeconfig, resync, minSync, driftCheck, iptablesBackend, marks, httpPort,
-                logFormat, logLevel, netns);
+                logFormat, logLevel, netns, revokeDeniedFlows);
     }
 
     public AgentConfig withNetns(String name) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, httpPort, logFormat, logLevel, name);
+                marks, httpPort, logFormat, logLevel, name, revokeDeniedFlows);
     }
 
     public Optional<Path> kubeconfigFile() {

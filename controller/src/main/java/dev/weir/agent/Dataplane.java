@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.graph.PolicyGraph;
 import dev.weir.iptables.render.Ruleset;
 
 /**
@@ -14,6 +15,20 @@ public interface Dataplane {
 
     /** Compares the kernel with {@code desired} without changing anything. */
     DriftReport check(Ruleset desired) throws Exception;
+
+    /**
+     * Ends the tracked flows of {@code node}'s pods that {@code graph} denies (called after an apply); returns how many
+     * it examined and deleted. A dataplane without connection tracking (or with revocation off) does nothing.
+     */
+    default Revocation revoke(PolicyGraph graph, String node) throws Exception {
+        return Revocation.NONE;
+    }
+
+    /** Tracked flows examined and deleted by one {@link #revoke}. */
+    record Revocation(int examined, int deleted) {
+
+        public static final Revocation NONE = new Revocation(0, 0);
+    }
 
     /** What an apply did, in one line for the sync log. */
     record ApplyResult(boolean changed, String summary) {

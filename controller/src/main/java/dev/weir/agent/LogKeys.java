@@ -24,6 +24,9 @@ public final class LogKeys {
     public static final String SETS = "sets";
     public static final String MEMBERS = "members";
     public static final String APPLIED = "applied";
+    /** Tracked flows examined, and deleted because the new policies deny them, by conntrack revocation. */
+    public static final String FLOWS_EXAMINED = "flowsExamined";
+    public static final String FLOWS_REVOKED = "flowsRevoked";
     public static final String GRAPH_MS = "graphMs";
     public static final String RENDER_MS = "renderMs";
     public static final String APPLY_MS = "applyMs";

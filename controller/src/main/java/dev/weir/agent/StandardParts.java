@@ -1,7 +1,11 @@
 package dev.weir.agent;
 
 import dev.weir.iptables.apply.ApplyReport;
+import dev.weir.graph.FlowRevocation;
+import dev.weir.graph.PolicyGraph;
+import dev.weir.graph.TrackedFlow;
 import dev.weir.iptables.apply.BackendSelection;
+import dev.weir.iptables.apply.ConntrackTable;
 import dev.weir.iptables.apply.DataplaneApplier;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
 import dev.weir.iptables.render.IptablesRenderer;
@@ -38,17 +42,31 @@ final class StandardParts {
         }
         return new AgentParts(ObjectTranslator.standard(),
                 (graph, node) -> IptablesRenderer.render(graph, node, config.marks()),
-                new ApplierDataplane(new DataplaneApplier(runner, backend.backend())),
+                new ApplierDataplane(new DataplaneApplier(runner, backend.backend()),
+                        config.revokeDeniedFlows() ? new ConntrackTable(runner) : null),
                 new KubeEventReporter(client, config.node()), System::nanoTime);
     }
 
-    /** The agent's dataplane seam over the applier. */
-    record ApplierDataplane(DataplaneApplier applier) implements Dataplane {
+    /** The agent's dataplane seam over the applier; {@code conntrack} is null when revocation is off. */
+    record ApplierDataplane(DataplaneApplier applier, ConntrackTable conntrack) implements Dataplane {
 
         @Override
         public ApplyResult apply(Ruleset desired) {
             ApplyReport r = applier.apply(desired);
             return new ApplyResult(!r.isNoop(), r.summary());
+        }
+
+        @Override
+        public Revocation revoke(PolicyGraph graph, String node) {
+            if (conntrack == null) {
+                return Revocation.NONE;
+            }
+            List<TrackedFlow> tracked = conntrack.list();
+            int deleted = 0;
+            for (TrackedFlow f : FlowRevocation.denied(graph, node, tracked)) {
+                deleted += conntrack.delete(f) ? 1 : 0;
+            }
+            return new Revocation(tracked.size(), deleted);
         }
 
         @Override

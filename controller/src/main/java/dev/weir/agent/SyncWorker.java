@@ -111,10 +111,12 @@ public final class SyncWorker {
         long applyStart = ticker.getAsLong();
         boolean skip = kind == SyncKind.CHANGES && desired.equals(lastApplied);
         String summary = "unchanged";
+        Dataplane.Revocation revoked = Dataplane.Revocation.NONE;
         if (!skip) {
             logChangedRules(desired);
             summary = dataplane.apply(desired).summary();
             metrics.applyDuration.observe(Unit.nanosToSeconds(ticker.getAsLong() - applyStart));
+            revoked = revoke(graph);
         }
         long end = ticker.getAsLong();
         lastApplied = desired;
@@ -129,17 +131,36 @@ public final class SyncWorker {
         metrics.rules.set(c.rules);
         metrics.ipsetMembers.set(c.members);
         long clusterPolicies = graph.policies().values().stream().filter(CompiledPolicy::isClusterPolicy).count();
-        LOG.info("sync {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={}",
+        LOG.info("sync {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} "
+                + "{}={}",
                 LogKeys.KIND, kind.name().toLowerCase(java.util.Locale.ROOT), LogKeys.CHANGES, drained.size(),
                 LogKeys.NAMESPACES, graph.namespaces().size(), LogKeys.PODS, graph.endpoints().size(),
                 LogKeys.NODES, graph.nodes().size(),
                 LogKeys.POLICIES, graph.policies().size() - clusterPolicies, LogKeys.CLUSTER_POLICIES, clusterPolicies,
                 LogKeys.REJECTED, state.rejections().size(),
                 LogKeys.CHAINS, c.chains, LogKeys.RULES, c.rules, LogKeys.SETS, c.sets, LogKeys.MEMBERS, c.members,
-                LogKeys.APPLIED, !skip, LogKeys.GRAPH_MS, millis(renderStart - graphStart),
+                LogKeys.APPLIED, !skip, LogKeys.FLOWS_EXAMINED, revoked.examined(),
+                LogKeys.FLOWS_REVOKED, revoked.deleted(), LogKeys.GRAPH_MS, millis(renderStart - graphStart),
                 LogKeys.RENDER_MS, millis(applyStart - renderStart), LogKeys.APPLY_MS, millis(end - applyStart),
                 LogKeys.TOTAL_MS, millis(end - start));
         LOG.debug("sync {}: {}={}", kind, LogKeys.DATAPLANE, summary);
+    }
+
+    /**
+     * Ends the flows the new rules deny. The rules are in already, so a failure here (no conntrack binary, say) is
+     * logged and retried with the next apply rather than failing the sync.
+     */
+    private Dataplane.Revocation revoke(PolicyGraph graph) {
+        try {
+            Dataplane.Revocation r = dataplane.revoke(graph, node);
+            metrics.flowsExamined.inc(r.examined());
+            metrics.flowsRevoked.inc(r.deleted());
+            return r;
+        } catch (Exception e) {
+            LOG.warn("could not revoke the tracked flows the new rules deny; established ones may continue: {}",
+                    e.toString());
+            return Dataplane.Revocation.NONE;
+        }
     }
 
     private void checkDrift(long start) throws Exception {

@@ -57,6 +57,12 @@ public final class AgentCommand implements Subcommand {
                     + "${DEFAULT-VALUE}]")
     private Duration driftCheckInterval;
 
+    @Option(names = "--revoke-denied-flows", negatable = true, fallbackValue = "true",
+            defaultValue = "${env:WEIR_REVOKE_DENIED_FLOWS:-true}",
+            description = "after each apply, end the tracked flows of this node's pods that the new policies deny "
+                    + "[WEIR_REVOKE_DENIED_FLOWS; ${DEFAULT-VALUE}]")
+    private boolean revokeDeniedFlows;
+
     @Option(names = "--iptables-backend", paramLabel = "B", defaultValue = "${env:WEIR_IPTABLES_BACKEND:-auto}",
             description = "auto, nft or legacy; auto: kubelet's hint chain, else the backend with more rules, else "
                     + "nft [WEIR_IPTABLES_BACKEND; ${DEFAULT-VALUE}]")
@@ -94,7 +100,7 @@ public final class AgentCommand implements Subcommand {
                 "the node name is required: pass --node NAME or set NODE_NAME (the downward API's spec.nodeName)");
         return new AgentConfig(node.strip(), present(kubeconfig) ? Path.of(kubeconfig) : null, resyncInterval,
                 minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort, logFormat, logLevel,
-                present(netns) ? netns : null);
+                present(netns) ? netns : null, revokeDeniedFlows);
     }
 
     private static boolean present(String value) {

@@ -88,7 +88,7 @@ class AgentKernelTest {
         kube.resource(allowFrom("dev", "web-from-db", "web", "db")).create();
         AgentConfig config = new AgentConfig("n1", null, Duration.ofMinutes(5), Duration.ofMillis(50),
                 Duration.ofMinutes(1), AgentConfig.Backend.AUTO, RenderOptions.parseMask("0xf0000000"), -1,
-                AgentConfig.LogFormat.TEXT, "info", netnsName);
+                AgentConfig.LogFormat.TEXT, "info", netnsName, true);
         agent = NodeAgent.start(config, agentClient, netns);
 
         String rules = awaitIn(List.of("iptables-nft-save", "-t", "filter"),

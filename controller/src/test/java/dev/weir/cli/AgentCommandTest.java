@@ -64,7 +64,7 @@ class AgentCommandTest {
 
         assertThat(c).isEqualTo(new AgentConfig("n1", null, Duration.ofMinutes(5), Duration.ofMillis(500),
                 Duration.ofSeconds(5), AgentConfig.Backend.AUTO, RenderOptions.defaults(), 9099,
-                AgentConfig.LogFormat.TEXT, "info", null));
+                AgentConfig.LogFormat.TEXT, "info", null, true));
         assertThat(c).isEqualTo(AgentConfig.defaults("n1"));
     }
 
@@ -72,11 +72,12 @@ class AgentCommandTest {
     void everyFlagSetsItsSetting() {
         AgentConfig c = parse("--node=n2", "--kubeconfig", "/k", "--resync-interval", "1h", "--min-sync-interval",
                 "100ms", "--drift-check-interval", "30s", "--iptables-backend", "legacy", "--mark-mask", "0xf000",
-                "--http-port", "9100", "--log-format", "json", "--log-level", "DEBUG", "--netns", "wl-n2");
+                "--http-port", "9100", "--log-format", "json", "--log-level", "DEBUG", "--netns", "wl-n2",
+                "--no-revoke-denied-flows");
 
         assertThat(c).isEqualTo(new AgentConfig("n2", Path.of("/k"), Duration.ofHours(1), Duration.ofMillis(100),
                 Duration.ofSeconds(30), AgentConfig.Backend.LEGACY, new RenderOptions(0x1000, 0x2000, 0x4000, 0x8000),
-                9100, AgentConfig.LogFormat.JSON, "debug", "wl-n2"));
+                9100, AgentConfig.LogFormat.JSON, "debug", "wl-n2", false));
     }
 
     @Test

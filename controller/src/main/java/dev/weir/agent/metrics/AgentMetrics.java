@@ -38,6 +38,10 @@ public final class AgentMetrics {
     public final Counter applyErrors = counter("weir_apply_errors_total",
             "Syncs that failed (render or apply); each is retried with backoff.");
     public final Counter syncs = counter("weir_syncs_total", "Syncs that applied a ruleset successfully.");
+    public final Counter flowsExamined = counter("weir_conntrack_flows_examined_total",
+            "Tracked flows read from conntrack after applies, to find those the new policies deny.");
+    public final Counter flowsRevoked = counter("weir_conntrack_flows_revoked_total",
+            "Tracked flows deleted after an apply because the new policies deny them.");
     public final Counter driftRepairs = counter("weir_drift_repairs_total",
             "Drift checks that found the kernel differing from the last ruleset and re-applied it.");
     /** Set once discovery has read the CRD; exported as {@code weir_cluster_network_policy_crd_info ... 1}. */
