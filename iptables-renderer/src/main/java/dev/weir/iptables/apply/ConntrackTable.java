@@ -31,13 +31,21 @@ public final class ConntrackTable {
 
     /**
      * Deletes the flow with exactly this original tuple; returns whether an entry was deleted (false when the flow
-     * ended on its own in the meantime, which conntrack reports as exit 1).
+     * ended on its own in the meantime, which conntrack reports as exit 1). Then deletes the entry a reply still in
+     * flight may have created meanwhile: with no entry, an answer is tracked as a new flow in the other direction
+     * (its original tuple is our reply tuple), which the destination's policy may allow, and which would then carry
+     * the denied flow on as its "replies". That exact tuple can belong to no other flow.
      */
     public boolean delete(TrackedFlow flow) {
-        TrackedFlow.Tuple o = flow.original();
-        CommandRunner.Result r = runner.run(List.of("conntrack", "-D", "-p", flow.protocol().lower(),
-                "-s", o.src().toString(), "-d", o.dst().toString(),
-                "--sport", Integer.toString(o.sport()), "--dport", Integer.toString(o.dport())));
+        boolean deleted = delete(flow.protocol(), flow.original());
+        delete(flow.protocol(), flow.reply());
+        return deleted;
+    }
+
+    private boolean delete(Protocol protocol, TrackedFlow.Tuple t) {
+        CommandRunner.Result r = runner.run(List.of("conntrack", "-D", "-p", protocol.lower(),
+                "-s", t.src().toString(), "-d", t.dst().toString(),
+                "--sport", Integer.toString(t.sport()), "--dport", Integer.toString(t.dport())));
         if (r.ok()) {
             return true;
         }

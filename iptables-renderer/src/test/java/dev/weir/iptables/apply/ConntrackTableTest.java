@@ -48,7 +48,7 @@ class ConntrackTableTest {
     }
 
     @Test
-    void listsBothFamiliesAndDeletesByTheExactOriginalTuple() {
+    void listsBothFamiliesAndDeletesByTheExactTuplesOfBothDirections() {
         RecordingCommandRunner runner = new RecordingCommandRunner().respond(c -> RecordingCommandRunner.result(c, 0,
                 c.argv().contains("ipv4") ? LISTING.lines().findFirst().orElseThrow() : "", ""));
         ConntrackTable table = new ConntrackTable(runner);
@@ -56,7 +56,8 @@ class ConntrackTableTest {
         assertThat(flows).hasSize(1);
         assertThat(table.delete(flows.get(0))).isTrue();
         assertThat(runner.lines()).containsExactly("conntrack -L -f ipv4", "conntrack -L -f ipv6",
-                "conntrack -D -p tcp -s 10.9.0.1 -d 10.9.0.1 --sport 45570 --dport 8080");
+                "conntrack -D -p tcp -s 10.9.0.1 -d 10.9.0.1 --sport 45570 --dport 8080",
+                "conntrack -D -p tcp -s 10.9.0.1 -d 10.9.0.1 --sport 8080 --dport 45570");
     }
 
     @Test

@@ -1,0 +1,286 @@
+package dev.weir.iptables.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.graph.FlowRevocation;
+import dev.weir.graph.PolicyCompiler;
+import dev.weir.graph.PolicyGraph;
+import dev.weir.graph.TrackedFlow;
+import dev.weir.iptables.apply.ConntrackTable;
+import dev.weir.iptables.apply.DataplaneApplier;
+import dev.weir.iptables.apply.IptablesBackend;
+import dev.weir.iptables.apply.NamespaceCommandRunner;
+import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.model.ClusterSnapshot;
+import dev.weir.model.ContainerPort;
+import dev.weir.model.Endpoint;
+import dev.weir.model.IpAddress;
+import dev.weir.model.LabelSelector;
+import dev.weir.model.Namespace;
+import dev.weir.model.NetworkPolicy;
+import dev.weir.model.Peer;
+import dev.weir.model.PodPhase;
+import dev.weir.model.PolicyType;
+import dev.weir.model.PortMatch;
+import dev.weir.model.Protocol;
+import dev.weir.model.Rule;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Established flows end when a policy change denies them. Pods {@code dev/a} and {@code dev/b} hold long-lived TCP and
+ * UDP flows to {@code dev/web} (routed /32 veths off one node namespace), each echoing a heartbeat every 100 ms. The
+ * node's rules first admit both clients; then a policy that admits only {@code a} is rendered and applied. The apply
+ * alone leaves {@code b}'s flows running (conntrack accepts them before any policy); revocation, the same
+ * {@link FlowRevocation} and {@link ConntrackTable} the agent runs, must stop them within 2 s while {@code a}'s carry
+ * on. The rules are applied before any flow starts: a namespace tracks connections only once a conntrack rule is in.
+ */
+class RevocationKernelTest {
+
+    private static final String NODE = "n1";
+    private static final String A = "10.249.0.2";
+    private static final String WEB = "10.249.0.3";
+    private static final String B = "10.249.0.4";
+    private static final int TCP_PORT = 8080;
+    private static final int UDP_PORT = 5353;
+
+    private Kernel kernel;
+    private NamespaceCommandRunner node;
+    private NetworkNamespace a;
+    private NetworkNamespace b;
+    private NetworkNamespace web;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void wire() {
+        Kernel.assumeKernelTools("conntrack");
+        kernel = new Kernel("wrv-");
+        String n = kernel.create("node");
+        String na = kernel.create("a");
+        String nb = kernel.create("b");
+        String nw = kernel.create("web");
+        kernel.routedPod(n, na, "va", A, "10.249.1.1");
+        kernel.routedPod(n, nb, "vb", B, "10.249.2.1");
+        kernel.routedPod(n, nw, "vw", WEB, "10.249.3.1");
+        a = kernel.namespace(na);
+        b = kernel.namespace(nb);
+        web = kernel.namespace(nw);
+        node = kernel.runner(n);
+        node.run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1")).orThrow();
+    }
+
+    @AfterEach
+    void unwire() {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception ignored) {
+                // best effort: the namespaces go next
+            }
+        }
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    @Test
+    void aDeniedTcpAndUdpFlowStopsWithinTwoSecondsWhileAnAllowedOneContinues() throws Exception {
+        DataplaneApplier applier = new DataplaneApplier(node, IptablesBackend.NFT);
+        applier.apply(IptablesRenderer.render(graph("a", "b"), NODE));
+        startServers(web);
+        Heartbeat tcpA = tcp(a, A);
+        Heartbeat tcpB = tcp(b, B);
+        Heartbeat udpA = udp(a, A);
+        Heartbeat udpB = udp(b, B);
+        List<Heartbeat> all = List.of(tcpA, tcpB, udpA, udpB);
+        for (Heartbeat h : all) {
+            assertThat(h.echoesOver(1000)).as("%s before the change", h).isPositive();
+        }
+
+        PolicyGraph onlyA = graph("a");
+        applier.apply(IptablesRenderer.render(onlyA, NODE));
+        assertThat(tcpB.echoesOver(1000)).as("b's TCP flow outlives the apply alone (it is tracked)").isPositive();
+        assertThat(udpB.echoesOver(1000)).as("b's UDP flow outlives the apply alone").isPositive();
+
+        ConntrackTable conntrack = new ConntrackTable(node);
+        List<TrackedFlow> denied = FlowRevocation.denied(onlyA, NODE, conntrack.list());
+        assertThat(denied).extracting(f -> f.original().src()).containsOnly(IpAddress.parse(B));
+        assertThat(denied).extracting(TrackedFlow::protocol).contains(Protocol.TCP, Protocol.UDP);
+        denied.forEach(conntrack::delete);
+
+        Thread.sleep(2000);
+        assertThat(tcpB.echoesOver(1000)).as("b's TCP flow, 2 s after revocation").isZero();
+        assertThat(udpB.echoesOver(1000)).as("b's UDP flow, 2 s after revocation").isZero();
+        assertThat(tcpA.echoesOver(1000)).as("a's TCP flow, still allowed").isPositive();
+        assertThat(udpA.echoesOver(1000)).as("a's UDP flow, still allowed").isPositive();
+        assertThat(tcpA.broken()).as("a's TCP connection").isFalse();
+    }
+
+    /** {@code dev/web} admits TCP {@value TCP_PORT} and UDP {@value UDP_PORT} from the pods labelled {@code app=...}. */
+    private static PolicyGraph graph(String... admitted) {
+        List<Rule> rules = new ArrayList<>();
+        for (String app : admitted) {
+            rules.add(new Rule(List.of(new Peer.Pods(LabelSelector.matchLabel("kubernetes.io/metadata.name", "dev"),
+                    LabelSelector.matchLabel("app", app))), List.of(PortMatch.Range.single(Protocol.TCP, TCP_PORT),
+                    PortMatch.Range.single(Protocol.UDP, UDP_PORT))));
+        }
+        NetworkPolicy policy = new NetworkPolicy("dev", "web", LabelSelector.matchLabel("app", "web"),
+                List.of(PolicyType.INGRESS), rules, List.of());
+        return PolicyCompiler.compile(new ClusterSnapshot(
+                List.of(new Namespace("dev", Map.of("kubernetes.io/metadata.name", "dev"))),
+                List.of(pod("a", A), pod("b", B), pod("web", WEB)), List.of(policy)));
+    }
+
+    private static Endpoint pod(String name, String ip) {
+        return new Endpoint("dev", name, Map.of("app", name), List.of(IpAddress.parse(ip)), NODE, false,
+                PodPhase.RUNNING, List.<ContainerPort>of());
+    }
+
+    /** Echo servers in web: TCP echoes each byte back on its connection, UDP each datagram to its sender. */
+    private void startServers(NetworkNamespace web) throws Exception {
+        ServerSocket tcp = web.call(() -> new ServerSocket(TCP_PORT, 8, java.net.InetAddress.getByName(WEB)));
+        DatagramSocket udp = web.call(() -> new DatagramSocket(new InetSocketAddress(WEB, UDP_PORT)));
+        open.add(tcp);
+        open.add(udp);
+        daemon(() -> {
+            while (!tcp.isClosed()) {
+                Socket s = tcp.accept();
+                open.add(s);
+                daemon(() -> {
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    for (int b = in.read(); b >= 0; b = in.read()) {
+                        out.write(b);
+                        out.flush();
+                    }
+                });
+            }
+        });
+        daemon(() -> {
+            byte[] buf = new byte[64];
+            while (!udp.isClosed()) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udp.receive(p);
+                udp.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+            }
+        });
+    }
+
+    private Heartbeat tcp(NetworkNamespace client, String from) throws Exception {
+        Socket s = client.call(() -> {
+            Socket socket = new Socket();
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress(WEB, TCP_PORT), 2000);
+            socket.setSoTimeout(200);
+            return socket;
+        });
+        open.add(s);
+        Heartbeat h = new Heartbeat("tcp from " + from);
+        daemon(() -> {
+            while (!s.isClosed()) {
+                s.getOutputStream().write('.');
+                s.getOutputStream().flush();
+                Thread.sleep(100);
+            }
+        });
+        daemon(() -> {
+            while (!s.isClosed()) {
+                try {
+                    if (s.getInputStream().read() < 0) {
+                        h.broken = true;
+                        return;
+                    }
+                    h.echoes.incrementAndGet();
+                } catch (SocketTimeoutException quiet) {
+                    // no echo in 200 ms: keep listening
+                }
+            }
+        });
+        return h;
+    }
+
+    private Heartbeat udp(NetworkNamespace client, String from) throws Exception {
+        DatagramSocket s = client.call(() -> {
+            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress(WEB, UDP_PORT));
+            socket.setSoTimeout(200);
+            return socket;
+        });
+        open.add(s);
+        Heartbeat h = new Heartbeat("udp from " + from);
+        daemon(() -> {
+            while (!s.isClosed()) {
+                s.send(new DatagramPacket(new byte[] {'.'}, 1));
+                Thread.sleep(100);
+            }
+        });
+        daemon(() -> {
+            byte[] buf = new byte[64];
+            while (!s.isClosed()) {
+                try {
+                    s.receive(new DatagramPacket(buf, buf.length));
+                    h.echoes.incrementAndGet();
+                } catch (SocketTimeoutException quiet) {
+                    // no echo in 200 ms: keep listening
+                }
+            }
+        });
+        return h;
+    }
+
+    /** Echoes received on one client flow. */
+    private static final class Heartbeat {
+        private final String name;
+        private final AtomicInteger echoes = new AtomicInteger();
+        private volatile boolean broken;
+
+        Heartbeat(String name) {
+            this.name = name;
+        }
+
+        int echoesOver(long millis) throws InterruptedException {
+            int before = echoes.get();
+            Thread.sleep(millis);
+            return echoes.get() - before;
+        }
+
+        boolean broken() {
+            return broken;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static void daemon(Work work) {
+        Thread t = new Thread(() -> {
+            try {
+                work.run();
+            } catch (Exception ended) {
+                // the socket was closed (test over) or failed; the heartbeat counts tell the test
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+}
