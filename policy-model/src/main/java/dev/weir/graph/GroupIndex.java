@@ -8,11 +8,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The live pod groups of an {@link IncrementalGraph}, reference counted, with the indexes that keep a change cheap:
@@ -40,43 +37,13 @@ final class GroupIndex {
         Collection<String> namespacesWithEligible();
     }
 
-    /** Receives every membership change as it happens. */
-    interface Sink {
-        void added(Live group, String endpointKey);
-
-        void removed(Live group, String endpointKey);
-
-        void readdressed(Live group, String endpointKey);
-    }
-
-    /** A group with its current members. */
-    static final class Live {
-        final String id;
-        final GroupSelector selector;
-        final TreeSet<String> members = new TreeSet<>();
-        int references;
-        PeerGroup snapshot; // null when members changed since the last snapshot
-
-        Live(String id, GroupSelector selector) {
-            this.id = id;
-            this.selector = selector;
-        }
-
-        PeerGroup snapshot() {
-            if (snapshot == null) {
-                snapshot = new PeerGroup(selector, List.copyOf(members));
-            }
-            return snapshot;
-        }
-    }
-
     /** Groups of one scope (one namespace, or across namespaces) indexed by the pod keys they read. */
     private static final class Scope {
-        final Map<String, Map<String, Live>> readers = new HashMap<>();
-        final Map<String, Map<String, Live>> anchored = new HashMap<>();
-        final Map<String, Live> unanchored = new LinkedHashMap<>();
+        final Map<String, Map<String, LiveGroup<GroupSelector, PeerGroup>>> readers = new HashMap<>();
+        final Map<String, Map<String, LiveGroup<GroupSelector, PeerGroup>>> anchored = new HashMap<>();
+        final Map<String, LiveGroup<GroupSelector, PeerGroup>> unanchored = new LinkedHashMap<>();
 
-        void add(Live g) {
+        void add(LiveGroup<GroupSelector, PeerGroup> g) {
             LabelSelector pods = g.selector.podSelector();
             for (String key : pods.keys()) {
                 readers.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(g.id, g);
@@ -89,7 +56,7 @@ final class GroupIndex {
             }
         }
 
-        void remove(Live g) {
+        void remove(LiveGroup<GroupSelector, PeerGroup> g) {
             LabelSelector pods = g.selector.podSelector();
             for (String key : pods.keys()) {
                 removeFrom(readers, key, g.id);
@@ -107,10 +74,10 @@ final class GroupIndex {
         }
 
         /** Groups that could contain a pod with these labels. */
-        void candidates(Map<String, String> labels, Map<String, Live> out) {
+        void candidates(Map<String, String> labels, Map<String, LiveGroup<GroupSelector, PeerGroup>> out) {
             out.putAll(unanchored);
             for (String key : labels.keySet()) {
-                Map<String, Live> m = anchored.get(key);
+                Map<String, LiveGroup<GroupSelector, PeerGroup>> m = anchored.get(key);
                 if (m != null) {
                     out.putAll(m);
                 }
@@ -118,9 +85,9 @@ final class GroupIndex {
         }
 
         /** Groups whose verdict may differ between two label sets with these differing keys. */
-        void readersOf(Set<String> keys, Map<String, Live> out) {
+        void readersOf(Set<String> keys, Map<String, LiveGroup<GroupSelector, PeerGroup>> out) {
             for (String key : keys) {
-                Map<String, Live> m = readers.get(key);
+                Map<String, LiveGroup<GroupSelector, PeerGroup>> m = readers.get(key);
                 if (m != null) {
                     out.putAll(m);
                 }
@@ -138,35 +105,30 @@ final class GroupIndex {
     }
 
     private final World world;
-    private final Sink sink;
-    private final Map<String, Live> byId = new HashMap<>();
+    private final LiveGroups<GroupSelector, PeerGroup> live;
     private final Map<String, Scope> scoped = new HashMap<>();
     private final Scope cross = new Scope();
-    private final Map<String, Map<String, Live>> crossByNamespaceKey = new HashMap<>();
+    private final Map<String, Map<String, LiveGroup<GroupSelector, PeerGroup>>> crossByNamespaceKey = new HashMap<>();
 
-    GroupIndex(World world, Sink sink) {
+    GroupIndex(World world, LiveGroups.Sink sink) {
         this.world = world;
-        this.sink = sink;
+        this.live = new LiveGroups<>("group", PeerGroup::new, sink);
     }
 
-    Live get(String id) {
-        return byId.get(id);
+    LiveGroup<GroupSelector, PeerGroup> get(String id) {
+        return live.get(id);
     }
 
-    Collection<Live> all() {
-        return byId.values();
+    Collection<LiveGroup<GroupSelector, PeerGroup>> all() {
+        return live.all();
     }
 
     /** Takes a reference on the group, creating and filling it when new; returns true when it was created. */
     boolean acquire(String id, GroupSelector selector) {
-        Live g = byId.get(id);
-        if (g != null) {
-            g.references++;
+        LiveGroup<GroupSelector, PeerGroup> g = live.acquire(id, selector);
+        if (g == null) {
             return false;
         }
-        g = new Live(id, selector);
-        g.references = 1;
-        byId.put(id, g);
         if (selector.namespace() != null) {
             scoped.computeIfAbsent(selector.namespace(), k -> new Scope()).add(g);
             fill(g, selector.namespace());
@@ -187,11 +149,10 @@ final class GroupIndex {
 
     /** Drops a reference; the last one removes the group (reporting every member removed). True when removed. */
     boolean release(String id) {
-        Live g = Objects.requireNonNull(byId.get(id), () -> "no live group " + id);
-        if (--g.references > 0) {
+        LiveGroup<GroupSelector, PeerGroup> g = live.release(id);
+        if (g == null) {
             return false;
         }
-        byId.remove(id);
         GroupSelector s = g.selector;
         if (s.namespace() != null) {
             Scope scope = scoped.get(s.namespace());
@@ -205,17 +166,13 @@ final class GroupIndex {
                 removeFrom(crossByNamespaceKey, key, id);
             }
         }
-        for (String member : g.members) {
-            sink.removed(g, member);
-        }
         return true;
     }
 
-    private void fill(Live g, String namespace) {
+    private void fill(LiveGroup<GroupSelector, PeerGroup> g, String namespace) {
         for (Map.Entry<String, Endpoint> e : world.eligibleIn(namespace).entrySet()) {
-            if (g.selector.podSelector().matches(e.getValue().labels()) && g.members.add(e.getKey())) {
-                g.snapshot = null;
-                sink.added(g, e.getKey());
+            if (g.selector.podSelector().matches(e.getValue().labels())) {
+                live.add(g, e.getKey());
             }
         }
     }
@@ -232,7 +189,7 @@ final class GroupIndex {
         Endpoint any = after != null ? after : before;
         String ns = any.namespace();
         Namespace nsObject = world.namespace(ns);
-        Map<String, Live> candidates = new LinkedHashMap<>();
+        Map<String, LiveGroup<GroupSelector, PeerGroup>> candidates = new LinkedHashMap<>();
         Scope scope = scoped.get(ns);
         if (before != null && after != null && !readdressed(before, after)) {
             Set<String> changedKeys = changedKeys(before.labels(), after.labels());
@@ -250,21 +207,12 @@ final class GroupIndex {
                 }
             }
         }
-        for (Live g : candidates.values()) {
+        boolean addressChanged = before != null && after != null && readdressed(before, after);
+        for (LiveGroup<GroupSelector, PeerGroup> g : candidates.values()) {
             boolean was = g.members.contains(key);
             boolean is = after != null && g.selector.matchesNamespace(ns, nsObject)
                     && g.selector.podSelector().matches(after.labels());
-            if (was && !is) {
-                g.members.remove(key);
-                g.snapshot = null;
-                sink.removed(g, key);
-            } else if (!was && is) {
-                g.members.add(key);
-                g.snapshot = null;
-                sink.added(g, key);
-            } else if (was && before != null && after != null && readdressed(before, after)) {
-                sink.readdressed(g, key);
-            }
+            live.changed(g, key, was, is, addressChanged);
         }
     }
 
@@ -274,21 +222,21 @@ final class GroupIndex {
         if (pods.isEmpty()) {
             return;
         }
-        Map<String, Live> candidates = new LinkedHashMap<>();
+        Map<String, LiveGroup<GroupSelector, PeerGroup>> candidates = new LinkedHashMap<>();
         if (before != null && after != null) {
             for (String key : changedKeys(before.labels(), after.labels())) {
-                Map<String, Live> m = crossByNamespaceKey.get(key);
+                Map<String, LiveGroup<GroupSelector, PeerGroup>> m = crossByNamespaceKey.get(key);
                 if (m != null) {
                     candidates.putAll(m);
                 }
             }
         } else {
             // unknown <-> known flips every selector that reads namespace labels; {} matches either way
-            for (Map<String, Live> m : crossByNamespaceKey.values()) {
+            for (Map<String, LiveGroup<GroupSelector, PeerGroup>> m : crossByNamespaceKey.values()) {
                 candidates.putAll(m);
             }
         }
-        for (Live g : candidates.values()) {
+        for (LiveGroup<GroupSelector, PeerGroup> g : candidates.values()) {
             boolean was = g.selector.matchesNamespace(name, before);
             boolean is = g.selector.matchesNamespace(name, after);
             if (was == is) {
@@ -298,14 +246,10 @@ final class GroupIndex {
                 if (!g.selector.podSelector().matches(e.getValue().labels())) {
                     continue;
                 }
-                boolean changed = is ? g.members.add(e.getKey()) : g.members.remove(e.getKey());
-                if (changed) {
-                    g.snapshot = null;
-                    if (is) {
-                        sink.added(g, e.getKey());
-                    } else {
-                        sink.removed(g, e.getKey());
-                    }
+                if (is) {
+                    live.add(g, e.getKey());
+                } else {
+                    live.remove(g, e.getKey());
                 }
             }
         }
@@ -331,8 +275,8 @@ final class GroupIndex {
         return keys;
     }
 
-    private static void removeFrom(Map<String, Map<String, Live>> index, String key, String id) {
-        Map<String, Live> m = index.get(key);
+    private static <G> void removeFrom(Map<String, Map<String, G>> index, String key, String id) {
+        Map<String, G> m = index.get(key);
         if (m != null) {
             m.remove(id);
             if (m.isEmpty()) {

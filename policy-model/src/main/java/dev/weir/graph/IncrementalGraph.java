@@ -3,6 +3,7 @@ package dev.weir.graph;
 import dev.weir.model.ClusterObject;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
+import dev.weir.model.LabelSelector;
 import dev.weir.model.Namespace;
 import dev.weir.model.Node;
 import dev.weir.model.ObjectKey;
@@ -64,9 +65,9 @@ public final class IncrementalGraph {
             public Collection<String> namespacesWithEligible() {
                 return eligibleByNamespace.keySet();
             }
-        }, new GroupIndex.Sink() {
+        }, new LiveGroups.Sink() {
             @Override
-            public void added(GroupIndex.Live g, String key) {
+            public void added(LiveGroup<?, ?> g, String key) {
                 delta.member(g.id).added(key);
                 for (String policy : policiesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
                     attach(policies.get(policy), key);
@@ -74,7 +75,7 @@ public final class IncrementalGraph {
             }
 
             @Override
-            public void removed(GroupIndex.Live g, String key) {
+            public void removed(LiveGroup<?, ?> g, String key) {
                 delta.member(g.id).removed(key);
                 for (String policy : policiesAppliedTo.getOrDefault(g.id, new TreeSet<>())) {
                     detach(policies.get(policy), key);
@@ -82,25 +83,25 @@ public final class IncrementalGraph {
             }
 
             @Override
-            public void readdressed(GroupIndex.Live g, String key) {
+            public void readdressed(LiveGroup<?, ?> g, String key) {
                 delta.member(g.id).readdressed.add(key);
             }
         });
         // node groups are never subjects, so a member change touches no policy list: only the delta hears of it
-        nodeGroups = new NodeGroupIndex(nodes::values, new NodeGroupIndex.Sink() {
+        nodeGroups = new NodeGroupIndex(nodes::values, new LiveGroups.Sink() {
             @Override
-            public void added(String groupId, String node) {
-                delta.member(groupId).added(node);
+            public void added(LiveGroup<?, ?> g, String node) {
+                delta.member(g.id).added(node);
             }
 
             @Override
-            public void removed(String groupId, String node) {
-                delta.member(groupId).removed(node);
+            public void removed(LiveGroup<?, ?> g, String node) {
+                delta.member(g.id).removed(node);
             }
 
             @Override
-            public void readdressed(String groupId, String node) {
-                delta.member(groupId).readdressed.add(node);
+            public void readdressed(LiveGroup<?, ?> g, String node) {
+                delta.member(g.id).readdressed.add(node);
             }
         });
     }
@@ -132,11 +133,11 @@ public final class IncrementalGraph {
     /** An immutable snapshot of the current state; O(size of the graph), meant for once per sync. */
     public PolicyGraph graph() {
         TreeMap<String, PeerGroup> groupSnapshots = new TreeMap<>();
-        for (GroupIndex.Live g : groups.all()) {
+        for (LiveGroup<GroupSelector, PeerGroup> g : groups.all()) {
             groupSnapshots.put(g.id, g.snapshot());
         }
         TreeMap<String, NodeGroup> nodeGroupSnapshots = new TreeMap<>();
-        for (NodeGroupIndex.Live g : nodeGroups.all()) {
+        for (LiveGroup<LabelSelector, NodeGroup> g : nodeGroups.all()) {
             nodeGroupSnapshots.put(g.id, g.snapshot());
         }
         return new PolicyGraph(namespaces, endpoints, nodes, policies, groupSnapshots, blocks, nodeGroupSnapshots,

@@ -1,0 +1,53 @@
+package dev.weir.graph;
+
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+
+/**
+ * A live group of an {@link IncrementalGraph}: its selector, its current members in order, the references policies hold
+ * on it, and the immutable snapshot a graph shows, rebuilt only after the members changed. Pod groups and node groups
+ * differ in what selects and in how a change finds the groups it may touch, not in this.
+ *
+ * @param <S> the selector
+ * @param <V> the snapshot
+ */
+final class LiveGroup<S, V> {
+    final String id;
+    final S selector;
+    final TreeSet<String> members = new TreeSet<>();
+    int references = 1;
+    private final BiFunction<S, List<String>, V> snapshotOf;
+    private V snapshot; // null when members changed since the last snapshot
+
+    LiveGroup(String id, S selector, BiFunction<S, List<String>, V> snapshotOf) {
+        this.id = id;
+        this.selector = selector;
+        this.snapshotOf = snapshotOf;
+    }
+
+    /** Adds a member; true when it was not one. */
+    boolean add(String member) {
+        boolean added = members.add(member);
+        if (added) {
+            snapshot = null;
+        }
+        return added;
+    }
+
+    /** Removes a member; true when it was one. */
+    boolean remove(String member) {
+        boolean removed = members.remove(member);
+        if (removed) {
+            snapshot = null;
+        }
+        return removed;
+    }
+
+    V snapshot() {
+        if (snapshot == null) {
+            snapshot = snapshotOf.apply(selector, List.copyOf(members));
+        }
+        return snapshot;
+    }
+}
