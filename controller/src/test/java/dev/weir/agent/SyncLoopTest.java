@@ -87,6 +87,30 @@ class SyncLoopTest {
     }
 
     @Test
+    void everyApplyIsFollowedByARevocationAndAFailedOneLeavesTheSyncSuccessful() {
+        cache.add(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(policy("web", "web", "db"))));
+        runDue();
+        assertThat(dataplane.applyCount()).isEqualTo(1);
+        assertThat(dataplane.revocations()).isEqualTo(1);
+        assertThat(metrics.flowsExamined.get()).isEqualTo(3);
+        assertThat(metrics.flowsRevoked.get()).isEqualTo(1);
+
+        pending.record(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))));
+        advance(Duration.ofMillis(500));
+        runDue();
+        assertThat(dataplane.revocations()).as("a sync that applies nothing revokes nothing").isEqualTo(1);
+
+        dataplane.failRevocations(true);
+        pending.record(new Change.Event(new ClusterEvent.Upserted(pod("web-1", "10.1.0.1", "web"))));
+        advance(Duration.ofMillis(500));
+        runDue();
+        assertThat(dataplane.applyCount()).isEqualTo(2);
+        assertThat(worker.lastError()).as("the rules are in; only the revocation failed").isNull();
+        assertThat(metrics.applyErrors.get()).isZero();
+    }
+
+    @Test
     void nothingIsAppliedUntilSyncedAndThenTheFirstApplyIsFull() {
         synced.set(false);
         cache.add(new Change.Event(new ClusterEvent.Upserted(policy("web", "web", "web"))));

@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.graph.PolicyGraph;
 import dev.weir.iptables.render.Ruleset;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,13 +8,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-/** A dataplane that records every ruleset it is asked to apply, and can be told to fail or to report drift. */
+/**
+ * A dataplane that records every ruleset it is asked to apply and every graph it is asked to revoke flows for, and can
+ * be told to fail or to report drift. Each revocation reports 3 flows examined and 1 deleted.
+ */
 final class TestingDataplane implements Dataplane {
 
     private final List<Ruleset> applied = new ArrayList<>();
     private final AtomicInteger failuresToInject = new AtomicInteger();
     private volatile List<String> drift = List.of();
     private int checks;
+    private final List<PolicyGraph> revoked = new ArrayList<>();
+    private volatile boolean failRevocations;
 
     @Override
     public synchronized ApplyResult apply(Ruleset desired) throws Exception {
@@ -30,6 +36,23 @@ final class TestingDataplane implements Dataplane {
     public synchronized DriftReport check(Ruleset desired) {
         checks++;
         return new DriftReport(drift);
+    }
+
+    @Override
+    public synchronized Revocation revoke(PolicyGraph graph, String node) {
+        if (failRevocations) {
+            throw new IllegalStateException("injected revocation failure: conntrack: command not found");
+        }
+        revoked.add(graph);
+        return new Revocation(3, 1);
+    }
+
+    void failRevocations(boolean fail) {
+        failRevocations = fail;
+    }
+
+    synchronized int revocations() {
+        return revoked.size();
     }
 
     void failNext(int times) {
