@@ -10,6 +10,7 @@ import dev.weir.iptables.apply.ConntrackTable;
 import dev.weir.iptables.apply.DataplaneApplier;
 import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
+import dev.weir.iptables.kernel.LongLivedFlows.Heartbeat;
 import dev.weir.iptables.render.IptablesRenderer;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.model.ClusterSnapshot;
@@ -25,18 +26,9 @@ import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.Rule;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +55,7 @@ class RevocationKernelTest {
     private NetworkNamespace a;
     private NetworkNamespace b;
     private NetworkNamespace web;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final LongLivedFlows flows = new LongLivedFlows();
 
     @BeforeEach
     void wire() {
@@ -85,13 +77,7 @@ class RevocationKernelTest {
 
     @AfterEach
     void unwire() {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception ignored) {
-                // best effort: the namespaces go next
-            }
-        }
+        flows.close();
         if (kernel != null) {
             kernel.close();
         }
@@ -101,11 +87,11 @@ class RevocationKernelTest {
     void aDeniedTcpAndUdpFlowStopsWithinTwoSecondsWhileAnAllowedOneContinues() throws Exception {
         DataplaneApplier applier = new DataplaneApplier(node, IptablesBackend.NFT);
         applier.apply(IptablesRenderer.render(graph("a", "b"), NODE));
-        startServers(web);
-        Heartbeat tcpA = tcp(a, A);
-        Heartbeat tcpB = tcp(b, B);
-        Heartbeat udpA = udp(a, A);
-        Heartbeat udpB = udp(b, B);
+        flows.echoServers(web, WEB, TCP_PORT, UDP_PORT);
+        Heartbeat tcpA = flows.tcp("tcp from a", a, A, WEB, TCP_PORT);
+        Heartbeat tcpB = flows.tcp("tcp from b", b, B, WEB, TCP_PORT);
+        Heartbeat udpA = flows.udp("udp from a", a, A, WEB, UDP_PORT);
+        Heartbeat udpB = flows.udp("udp from b", b, B, WEB, UDP_PORT);
         List<Heartbeat> all = List.of(tcpA, tcpB, udpA, udpB);
         for (Heartbeat h : all) {
             assertThat(h.echoesOver(1000)).as("%s before the change", h).isPositive();
@@ -148,139 +134,5 @@ class RevocationKernelTest {
     private static Endpoint pod(String name, String ip) {
         return new Endpoint("dev", name, Map.of("app", name), List.of(IpAddress.parse(ip)), NODE, false,
                 PodPhase.RUNNING, List.<ContainerPort>of());
-    }
-
-    /** Echo servers in web: TCP echoes each byte back on its connection, UDP each datagram to its sender. */
-    private void startServers(NetworkNamespace web) throws Exception {
-        ServerSocket tcp = web.call(() -> new ServerSocket(TCP_PORT, 8, java.net.InetAddress.getByName(WEB)));
-        DatagramSocket udp = web.call(() -> new DatagramSocket(new InetSocketAddress(WEB, UDP_PORT)));
-        open.add(tcp);
-        open.add(udp);
-        daemon(() -> {
-            while (!tcp.isClosed()) {
-                Socket s = tcp.accept();
-                open.add(s);
-                daemon(() -> {
-                    InputStream in = s.getInputStream();
-                    OutputStream out = s.getOutputStream();
-                    for (int b = in.read(); b >= 0; b = in.read()) {
-                        out.write(b);
-                        out.flush();
-                    }
-                });
-            }
-        });
-        daemon(() -> {
-            byte[] buf = new byte[64];
-            while (!udp.isClosed()) {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                udp.receive(p);
-                udp.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
-            }
-        });
-    }
-
-    private Heartbeat tcp(NetworkNamespace client, String from) throws Exception {
-        Socket s = client.call(() -> {
-            Socket socket = new Socket();
-            socket.bind(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress(WEB, TCP_PORT), 2000);
-            socket.setSoTimeout(200);
-            return socket;
-        });
-        open.add(s);
-        Heartbeat h = new Heartbeat("tcp from " + from);
-        daemon(() -> {
-            while (!s.isClosed()) {
-                s.getOutputStream().write('.');
-                s.getOutputStream().flush();
-                Thread.sleep(100);
-            }
-        });
-        daemon(() -> {
-            while (!s.isClosed()) {
-                try {
-                    if (s.getInputStream().read() < 0) {
-                        h.broken = true;
-                        return;
-                    }
-                    h.echoes.incrementAndGet();
-                } catch (SocketTimeoutException quiet) {
-                    // no echo in 200 ms: keep listening
-                }
-            }
-        });
-        return h;
-    }
-
-    private Heartbeat udp(NetworkNamespace client, String from) throws Exception {
-        DatagramSocket s = client.call(() -> {
-            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(from, 0));
-            socket.connect(new InetSocketAddress(WEB, UDP_PORT));
-            socket.setSoTimeout(200);
-            return socket;
-        });
-        open.add(s);
-        Heartbeat h = new Heartbeat("udp from " + from);
-        daemon(() -> {
-            while (!s.isClosed()) {
-                s.send(new DatagramPacket(new byte[] {'.'}, 1));
-                Thread.sleep(100);
-            }
-        });
-        daemon(() -> {
-            byte[] buf = new byte[64];
-            while (!s.isClosed()) {
-                try {
-                    s.receive(new DatagramPacket(buf, buf.length));
-                    h.echoes.incrementAndGet();
-                } catch (SocketTimeoutException quiet) {
-                    // no echo in 200 ms: keep listening
-                }
-            }
-        });
-        return h;
-    }
-
-    /** Echoes received on one client flow. */
-    private static final class Heartbeat {
-        private final String name;
-        private final AtomicInteger echoes = new AtomicInteger();
-        private volatile boolean broken;
-
-        Heartbeat(String name) {
-            this.name = name;
-        }
-
-        int echoesOver(long millis) throws InterruptedException {
-            int before = echoes.get();
-            Thread.sleep(millis);
-            return echoes.get() - before;
-        }
-
-        boolean broken() {
-            return broken;
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    private interface Work {
-        void run() throws Exception;
-    }
-
-    private static void daemon(Work work) {
-        Thread t = new Thread(() -> {
-            try {
-                work.run();
-            } catch (Exception ended) {
-                // the socket was closed (test over) or failed; the heartbeat counts tell the test
-            }
-        });
-        t.setDaemon(true);
-        t.start();
     }
 }
