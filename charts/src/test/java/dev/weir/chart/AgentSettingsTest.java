@@ -55,8 +55,8 @@ class AgentSettingsTest {
         var keys = data(WeirChart.render()).keySet();
 
         assertThat(keys).containsExactlyInAnyOrder("WEIR_RESYNC_INTERVAL", "WEIR_MIN_SYNC_INTERVAL",
-                "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_REVOKE_DENIED_FLOWS", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK", "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT",
-                "WEIR_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
+                "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_REVOKE_DENIED_FLOWS", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK",
+                "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
     }
 
     @Test

@@ -10,8 +10,9 @@ import java.util.Optional;
  * The agent's settings (the contract table in {@code docs/agent.md}; {@code weir agent}'s flags and their environment
  * variables fill it in {@code cli/AgentCommand}). {@code kubeconfig} and {@code netns} are null when absent
  * (in-cluster config; the host's network namespace). {@code httpPort} 0 picks a free port (tests and
- * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}. {@code revokeDeniedFlows}: delete the
- * conntrack entries of flows an apply denies ({@code --[no-]revoke-denied-flows}).
+ * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}.
+ * {@code revokeDeniedFlows}: delete the conntrack entries of flows an apply denies
+ * ({@code --[no-]revoke-denied-flows}).
  */
 public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
         Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort, LogFormat logFormat,

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's informers and their caches — the one copy of the cluster's objects the agent keeps (trimmed, see
- * {@link TrimmedItemStore}) — with the watchdog that replaces an informer left without a live watch, and the rule that
- * a refused (403) list of Nodes counts as no nodes. Pods (all namespaces), Namespaces, NetworkPolicies and Nodes from
- * {@link #start}; ClusterNetworkPolicies once discovery says they are served ({@link #clusterPoliciesServed}). Every
+ * {@link TrimmedItemStore}) — with the watchdog that replaces an informer left without a live watch, and the rule
+ * that a refused (403) list of Nodes counts as no nodes. Pods (all namespaces), Namespaces, NetworkPolicies and Nodes
+ * from {@link #start}; ClusterNetworkPolicies once discovery says they are served ({@link #clusterPoliciesServed}). Every
  * event goes to the {@link Handler} on fabric8's threads.
  */
 final class ClusterInformers implements AutoCloseable {
