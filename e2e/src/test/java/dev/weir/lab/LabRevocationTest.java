@@ -69,6 +69,7 @@ class LabRevocationTest {
         lab.up("--nodes", "2", "--topology", topology, "--agents", "process", "--agent-http-base", "19640");
         awaitAgentsReady();
         apply("track.yaml", TRACKING_ON_EVERY_NODE);
+        awaitTrackingOnEveryNode();
         flows.echoServers(pod("y/b"), ip("y/b"), PORT, PORT);
         flows.echoServers(pod("y/c"), ip("y/c"), PORT, PORT);
         List<Heartbeat> allowedByPolicy = both("x/a", "y/b");
@@ -126,6 +127,33 @@ class LabRevocationTest {
         assertThat(nodes).as("every agent ready").allSatisfy(l -> assertThat(l).endsWith("ready"));
     }
 
+    /**
+     * Waits until every node has loaded a conntrack rule, so it tracks. A flow started before that is picked up mid-way
+     * once tracking begins, and its entry may then be written from whichever packet came first — the reply — with the
+     * source and destination swapped (canal's process agents were slow enough for this to happen in CI).
+     */
+    private void awaitTrackingOnEveryNode() throws Exception {
+        for (LabPlan.NodePlan n : lab.state().plan().nodes()) {
+            String out = "";
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline && !out.contains("--ctstate")) {
+                out = run("ip", "netns", "exec", n.netns(), "iptables-nft-save")
+                        + run("ip", "netns", "exec", n.netns(), "iptables-legacy-save");
+                if (!out.contains("--ctstate")) {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(out).as("a conntrack rule loaded on %s", n.netns()).contains("--ctstate");
+        }
+    }
+
+    private static String run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
     /** Waits until the node of {@code to} has a conntrack entry for {@code from}'s flow to it (at most 10 s). */
     private void awaitTracked(String from, String to, String protocol) throws Exception {
         String node = lab.state().plan().node(plan(to).node()).netns();
@@ -134,9 +162,7 @@ class LabRevocationTest {
         String out = "";
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
-            Process p = new ProcessBuilder(list).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
+            out = run(list.toArray(String[]::new));
             if (out.contains("src=" + ip(from))) {
                 return;
             }
