@@ -37,6 +37,15 @@ public final class IptablesRenderer {
     }
 
     public static Ruleset render(PolicyGraph graph, String node, RenderOptions options) {
+        return render(graph, node, options, LocalNetwork.none());
+    }
+
+    /**
+     * The node's ruleset with what its agent knows of the node itself: each local pod's interface (anti-spoofing and
+     * interface-bound dispatch) and whether unprogrammed local addresses are dropped ({@code docs/dataplane.md}).
+     */
+    public static Ruleset render(PolicyGraph graph, String node, RenderOptions options, LocalNetwork localNetwork) {
+        Objects.requireNonNull(localNetwork, "localNetwork");
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(options, "options");
