@@ -9,6 +9,7 @@ import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.PolicyType;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,16 +50,22 @@ public final class IptablesRenderer {
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(options, "options");
+        List<Endpoint> live = new ArrayList<>();
         List<Endpoint> local = new ArrayList<>();
         for (Endpoint e : graph.endpointsOn(node)) {
-            if (e.isPolicyEndpoint() && graph.isJudged(e.key().namespacedName())) {
-                local.add(e);
+            if (e.isPolicyEndpoint()) {
+                live.add(e);
+                if (graph.isJudged(e.key().namespacedName())) {
+                    local.add(e);
+                }
             }
         }
+        live.sort(Comparator.comparing(Endpoint::key));
+        PodGuardChains guards = new PodGuardChains(localNetwork, live);
         SetCatalog sets = new SetCatalog(graph, node);
-        FamilyRuleset v4 = family(graph, local, IpFamily.V4, sets, options);
-        boolean anyV6 = local.stream().anyMatch(e -> e.ip(IpFamily.V6).isPresent());
-        FamilyRuleset v6 = anyV6 ? family(graph, local, IpFamily.V6, sets, options)
+        FamilyRuleset v4 = family(graph, local, IpFamily.V4, sets, options, guards);
+        boolean anyV6 = local.stream().anyMatch(e -> e.ip(IpFamily.V6).isPresent()) || guards.rendered(IpFamily.V6);
+        FamilyRuleset v6 = anyV6 ? family(graph, local, IpFamily.V6, sets, options, guards)
                 : new FamilyRuleset(IpFamily.V6, List.of(), List.of());
         return new Ruleset(node, List.copyOf(sets.sets()), v4, v6);
     }
@@ -68,11 +75,24 @@ public final class IptablesRenderer {
     }
 
     private static FamilyRuleset family(PolicyGraph graph, List<Endpoint> local, IpFamily family, SetCatalog sets,
-            RenderOptions options) {
+            RenderOptions options, PodGuardChains guards) {
         SortedMap<String, List<IptablesRule>> chains = new TreeMap<>();
         BaseChains base = new BaseChains(options);
-        chains.put(Names.FORWARD, base.forward());
-        chains.put(Names.INPUT, base.input());
+        List<IptablesRule> forward = new ArrayList<>();
+        List<IptablesRule> input = new ArrayList<>();
+        if (guards.rendered(family)) {
+            chains.put(Names.FROM_POD, guards.fromPod(family));
+            forward.add(IptablesRule.of("forward", "", Names.FROM_POD));
+            input.add(IptablesRule.of("input", "", Names.FROM_POD));
+            if (guards.failClosed(family)) {
+                chains.put(Names.TO_POD, guards.toPod(family));
+                forward.add(IptablesRule.of("forward", "", Names.TO_POD));
+            }
+        }
+        forward.addAll(base.forward());
+        input.addAll(base.input());
+        chains.put(Names.FORWARD, forward);
+        chains.put(Names.INPUT, input);
         chains.put(Names.OUTPUT, base.output());
         List<IptablesRule> egressDispatch = new ArrayList<>();
         List<IptablesRule> ingressDispatch = new ArrayList<>();
@@ -93,8 +113,11 @@ public final class IptablesRenderer {
                 List<String> keys = names(ordered, PolicyTier.NETWORK_POLICY);
                 List<String> baseline = names(ordered, PolicyTier.BASELINE);
                 String chain = Names.endpointChain(direction, chainContent(admin, keys, baseline));
-                String cidr = ip.get() + "/" + family.bits();
-                String match = (direction == PolicyType.EGRESS ? "-s " : "-d ") + cidr;
+                String cidr = PodGuardChains.host(ip.get());
+                // egress is bound to the pod's interface when it is known, so no other pod is judged as this one
+                String match = direction == PolicyType.EGRESS
+                        ? "-s " + cidr + guards.boundTo(e).map(m -> " " + m).orElse("")
+                        : "-d " + cidr;
                 (direction == PolicyType.EGRESS ? egressDispatch : ingressDispatch)
                         .add(IptablesRule.of("pod:" + e.key().namespacedName(), match, chain));
                 if (!chains.containsKey(chain)) {

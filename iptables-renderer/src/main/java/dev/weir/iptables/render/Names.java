@@ -27,6 +27,13 @@ public final class Names {
     public static final String EGRESS = "WEIR-EGRESS";
     /** Dispatch of packets entering local selected pods ({@code -d pod ip}). */
     public static final String INGRESS = "WEIR-INGRESS";
+    /**
+     * Anti-spoofing: a local pod's packets must carry its own address on its own interface; with fail-closed, also
+     * drops packets of local pod addresses not programmed yet.
+     */
+    public static final String FROM_POD = "WEIR-FROM-POD";
+    /** Fail-closed only: drops forwarded packets to local pod addresses not programmed yet. */
+    public static final String TO_POD = "WEIR-TO-POD";
 
     private Names() {
     }

@@ -88,6 +88,19 @@ final class Kernel implements AutoCloseable {
         ip(pod, "route", "add", "default", "via", gateway, "dev", "eth0");
     }
 
+    /**
+     * Wires {@code pod} to {@code node} as a port of the node's bridge {@code bridge} (flannel's bridge plugin shape):
+     * the pod has {@code podIp/24} and routes through {@code gateway}, the bridge's address.
+     */
+    void bridgedPod(String node, String bridge, String pod, String hostIf, String podIp, String gateway) {
+        ip(node, "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", pod);
+        ip(node, "link", "set", hostIf, "master", bridge);
+        ip(node, "link", "set", hostIf, "up");
+        ip(pod, "addr", "add", podIp + "/24", "dev", "eth0");
+        ip(pod, "link", "set", "eth0", "up");
+        ip(pod, "route", "add", "default", "via", gateway, "dev", "eth0");
+    }
+
     /** A runner whose processes live in {@code ns}; closed with this fixture. */
     NamespaceCommandRunner runner(String ns) {
         NetworkNamespace netns = NetworkNamespace.named(ns);
