@@ -17,6 +17,7 @@ import dev.weir.lab.state.StateStore;
 import dev.weir.lab.sys.ProcessRunner;
 import dev.weir.lab.topology.AddressPlanner;
 import dev.weir.lab.topology.LabPlan;
+import dev.weir.lab.topology.CniResultCache;
 import dev.weir.lab.topology.TopologyBuilder;
 import dev.weir.model.ContainerPort;
 import dev.weir.model.Protocol;
@@ -123,6 +124,7 @@ public final class LabDaemon implements AutoCloseable {
         resources.add(() -> apiStart.thenAccept(LabApiServer::close));
         new TopologyBuilder(new ProcessRunner(), name -> store.update(s -> s.withNetns(name))).build(plan);
         log("network namespaces built in " + ms(t0) + " ms");
+        writeCniCaches(plan);
 
         Map<String, NetworkNamespace> podNetns = new HashMap<>();
         resources.add(() -> podNetns.values().forEach(NetworkNamespace::close));
@@ -185,6 +187,22 @@ public final class LabDaemon implements AutoCloseable {
                     + String.join("; ", failures));
         }
         log("self-check: " + from.key() + " reaches every other pod");
+    }
+
+    /** Each node's CNI runtime cache, where its agent finds bridged pods' ports ({@link CniResultCache}). */
+    private void writeCniCaches(LabPlan plan) throws java.io.IOException {
+        for (LabPlan.NodePlan n : plan.nodes()) {
+            java.nio.file.Path dir = cniCacheDir(store, n.name());
+            java.nio.file.Files.createDirectories(dir);
+            for (Map.Entry<String, String> f : CniResultCache.files(plan, n.name()).entrySet()) {
+                store.writeAtomically(dir.resolve(f.getKey()), f.getValue());
+            }
+        }
+    }
+
+    /** {@code <state dir>/cni/<node>/results}: the lab's stand-in for a node's {@code /var/lib/cni/results}. */
+    public static java.nio.file.Path cniCacheDir(StateStore store, String node) {
+        return store.dir().resolve("cni").resolve(node).resolve("results");
     }
 
     private void startAgents(LabPlan plan, LabApiServer api) throws Exception {

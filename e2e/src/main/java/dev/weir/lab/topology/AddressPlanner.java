@@ -15,7 +15,11 @@ import java.util.Set;
  * <p>Underlay {@code 192.168.222.0/24} (the underlay bridge is {@code .1}, node i is {@code .(10+i)}); node i owns
  * {@code 10.244.i.0/24} as flannel hands out with SubnetLen 24; pods take {@code .2} upwards in spec order. Pods
  * without a node are dealt out round-robin, so with two or more nodes both same-node and cross-node pairs exist.
- * Interface names are short ids ({@code veth3}, {@code cali3}): Linux allows 15 characters and pod names can be longer.
+ * Host-side interface names are what the CNI plugins a real node runs would give (Linux allows 15 characters): canal
+ * pods get Calico's {@code cali} + the first 11 hex digits of SHA-1 of {@code <namespace>.<pod>}, flannel pods the
+ * bridge plugin's {@code veth} + 8 hex digits, random there and a hash of the pod's namespace name here, so nothing
+ * about the pod can be read from it (the agent must find it, as on a real node). A pod's MAC is {@code 0a:58} + its
+ * IPv4 address, as the bridge plugin used to derive it.
  */
 public final class AddressPlanner {
 
@@ -48,7 +52,6 @@ public final class AddressPlanner {
         }
         List<LabPlan.PodPlan> pods = new ArrayList<>();
         int spread = 0;
-        String vethPrefix = spec.topology() == Topology.CANAL ? "cali" : "veth";
         Set<String> netns = new HashSet<>();
         for (int k = 0; k < spec.pods().size(); k++) {
             LabSpec.PodSpec p = spec.pods().get(k);
@@ -70,7 +73,8 @@ public final class AddressPlanner {
                         + podNetns + "; rename one");
             }
             pods.add(new LabPlan.PodPlan(p.namespace(), p.name(), p.labels(), p.ports(), nodes.get(node - 1).name(),
-                    podNetns, POD_PREFIX + node + "." + host, vethPrefix + k));
+                    podNetns, POD_PREFIX + node + "." + host, hostInterface(spec.topology(), p.namespace(), p.name(),
+                            podNetns)));
         }
         return new LabPlan(prefix, spec.topology(), spec.backend(), prefix + "underlay", UNDERLAY_PREFIX + "1", nodes,
                 pods);
@@ -98,6 +102,20 @@ public final class AddressPlanner {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** The host side of a pod's veth, as its topology's CNI plugin would name it (see the class comment). */
+    static String hostInterface(Topology topology, String namespace, String pod, String podNetns) {
+        if (topology == Topology.CANAL) {
+            try {
+                byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1")
+                        .digest((namespace + "." + pod).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return "cali" + java.util.HexFormat.of().formatHex(sha1).substring(0, 11);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-1", e);
+            }
+        }
+        return "veth" + dev.weir.graph.Ids.hex("veth:" + podNetns).substring(0, 8);
     }
 
     /** {@code <prefix><ns>-<pod>}: a file name under /run/netns, so the 15-character link limit does not apply. */

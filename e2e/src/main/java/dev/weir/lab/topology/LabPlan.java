@@ -73,5 +73,14 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
         public String key() {
             return namespace + "/" + name;
         }
+
+        /** The MAC of the pod's {@code eth0}: {@code 0a:58} and the four bytes of its IPv4 address. */
+        public String mac() {
+            StringBuilder m = new StringBuilder("0a:58");
+            for (String octet : ip.split("\\.")) {
+                m.append(String.format(":%02x", Integer.parseInt(octet)));
+            }
+            return m.toString();
+        }
     }
 }

@@ -91,8 +91,8 @@ public final class TopologyScript {
             }
         }
         for (LabPlan.PodPlan p : plan.podsOn(n.name())) {
-            l.add("link add " + p.hostVeth() + " mtu " + mtu + " type veth peer name eth0 mtu " + mtu + " netns "
-                    + p.netns());
+            l.add("link add " + p.hostVeth() + " mtu " + mtu + " type veth peer name eth0 mtu " + mtu + " address "
+                    + p.mac() + " netns " + p.netns());
             if (plan.topology() == Topology.FLANNEL) {
                 l.add("link set " + p.hostVeth() + " master cni0");
                 l.add("link set " + p.hostVeth() + " up");

@@ -59,8 +59,9 @@ class TopologyScriptTest {
                 "addr add 10.244.1.0/32 dev flannel.1",
                 "neigh add 10.244.2.0 lladdr 02:77:6c:00:00:02 dev flannel.1 nud permanent",
                 "route add 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink",
-                "link add veth0 mtu 1450 type veth peer name eth0 mtu 1450 netns wl-x-a",
-                "link set veth0 master cni0");
+                "link add veth2aeadbc7 mtu 1450 type veth peer name eth0 mtu 1450 address 0a:58:0a:f4:01:02 netns "
+                        + "wl-x-a",
+                "link set veth2aeadbc7 master cni0");
         assertThat(steps).contains(new Step.BridgeBatch("wl-n1",
                 List.of("fdb append 02:77:6c:00:00:02 dev flannel.1 dst 192.168.222.12 self permanent")));
         assertThat(lines(steps, "wl-x-a")).containsExactly("link set lo up", "addr add 10.244.1.2/24 dev eth0",
@@ -89,15 +90,15 @@ class TopologyScriptTest {
     void canalPodsAreRoutedSlash32sBehindAProxyArpNextHop() {
         List<Step> steps = TopologyScript.steps(plan(Topology.CANAL, Backend.VXLAN));
 
-        assertThat(lines(steps, "wl-n1")).contains("link add cali0 mtu 1450 type veth peer name eth0 mtu 1450 netns "
-                + "wl-x-a", "route add 10.244.1.2/32 dev cali0 scope link").noneMatch(l -> l.contains("cni0"));
+        assertThat(lines(steps, "wl-n1")).contains("link add cali456b416f2bf mtu 1450 type veth peer name eth0 mtu 1450 "
+                + "address 0a:58:0a:f4:01:02 netns wl-x-a", "route add 10.244.1.2/32 dev cali456b416f2bf scope link").noneMatch(l -> l.contains("cni0"));
         assertThat(lines(steps, "wl-x-a")).containsExactly("link set lo up", "addr add 10.244.1.2/32 dev eth0",
                 "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link",
                 "route add default via 169.254.1.1 dev eth0");
         assertThat(steps).filteredOn(s -> s instanceof Step.Sysctl c && c.netns().equals("wl-n1")).singleElement()
                 .extracting(s -> ((Step.Sysctl) s).values())
-                .satisfies(v -> assertThat(v).containsEntry("net.ipv4.conf.cali0.proxy_arp", "1")
-                        .containsEntry("net.ipv4.neigh.cali0.proxy_delay", "0")
+                .satisfies(v -> assertThat(v).containsEntry("net.ipv4.conf.cali456b416f2bf.proxy_arp", "1")
+                        .containsEntry("net.ipv4.neigh.cali456b416f2bf.proxy_delay", "0")
                         .doesNotContainKey("net.bridge.bridge-nf-call-iptables"));
     }
 }
