@@ -67,6 +67,69 @@ class DataplaneMatchesReachabilityTest {
         assertThat(mismatches).as("seed %d, graph %s", seed, graph).isEmpty();
     }
 
+    /**
+     * With every live local pod's interface known (routed or a bridge port, by the pod's name), each packet enters
+     * its source node through its pod's interface and the verdicts stay exactly {@link Reachability}'s; and a pod that
+     * sends with any other pod's address, through its own interface, is dropped on its node (FORWARD and INPUT).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void withPodInterfacesKnownVerdictsAreUnchangedAndNoPodPassesAsAnother(long seed) {
+        PolicyGraph graph = RandomClusters.generate(seed).graph();
+        Reachability reachability = new Reachability(graph);
+        Map<dev.weir.model.ObjectKey, PodInterface> interfaces = new java.util.TreeMap<>();
+        int k = 0;
+        for (Endpoint e : graph.endpoints().values()) {
+            if (e.isPolicyEndpoint()) {
+                String name = "if" + k++;
+                interfaces.put(e.key(), e.name().hashCode() % 2 == 0 ? PodInterface.routed(name)
+                        : PodInterface.bridgePort(name, null));
+            }
+        }
+        LocalNetwork network = new LocalNetwork(interfaces, List.of(), false);
+        Map<String, Netfilter> rulesets = new HashMap<>();
+        RandomClusters.NODES.forEach(n -> rulesets.put(n, new Netfilter(
+                IptablesRenderer.render(graph, n, RenderOptions.defaults(), network))));
+        List<String> mismatches = new ArrayList<>();
+        List<Endpoint> pods = graph.endpoints().values().stream()
+                .filter(e -> !e.ips().isEmpty() && !e.phase().terminal()).toList();
+        for (Endpoint src : pods) {
+            PodInterface in = interfaces.get(src.key());
+            for (Endpoint dst : pods) {
+                if (src == dst || (src.hostNetwork() && dst.hostNetwork())) {
+                    continue;
+                }
+                Optional<IpFamily> family = commonFamily(src, dst);
+                if (family.isEmpty()) {
+                    continue;
+                }
+                for (int port : PORTS) {
+                    Verdict expected = reachability.evaluate(src, dst, port, Protocol.TCP);
+                    Packet p = new Packet(src.ip(family.get()).get(), dst.ip(family.get()).get(), Protocol.TCP, port);
+                    boolean actual = passes(rulesets, src, dst, in == null ? p : p.from(in));
+                    if (actual != expected.allowed()) {
+                        mismatches.add(src.key() + " -> " + dst.key() + " " + port + ": rules say "
+                                + (actual ? "allowed" : "denied") + ", reachability " + expected.reasons());
+                    }
+                }
+                for (Endpoint victim : pods) {
+                    Optional<dev.weir.model.IpAddress> borrowed = victim.ip(family.get());
+                    if (in == null || victim == src || borrowed.isEmpty()
+                            || borrowed.equals(src.ip(family.get()))) {
+                        continue;
+                    }
+                    Packet spoofed = new Packet(borrowed.get(), dst.ip(family.get()).get(), Protocol.TCP, 80).from(in);
+                    for (String hook : List.of("FORWARD", "INPUT")) {
+                        if (rulesets.get(src.node()).traverse(hook, spoofed) != Outcome.DROP) {
+                            mismatches.add(src.key() + " sending as " + victim.key() + " passed " + hook);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(mismatches).as("seed %d, graph %s", seed, graph).isEmpty();
+    }
+
     /** Addresses outside the pods, inside and outside the random clusters' ipBlocks, networks and their excepts. */
     private static final List<String> OUTSIDE = List.of("10.0.1.77", "10.0.9.9", "8.8.8.8", "203.0.113.5",
             "192.168.0.9", "fd00::99", "fd00::1:5", "2001:db8::1");

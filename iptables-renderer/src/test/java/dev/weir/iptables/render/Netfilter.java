@@ -18,7 +18,23 @@ final class Netfilter {
     /** What became of the packet in weir's hook chain: a verdict, or RETURN to the rest of the built-in chain. */
     enum Outcome { ACCEPT, DROP, RETURN }
 
-    record Packet(IpAddress src, IpAddress dst, Protocol protocol, int dport) {
+    /**
+     * A packet; {@code inInterface} is the device it entered the node by ({@code -i}) and {@code physIn} the bridge
+     * port it came through ({@code -m physdev --physdev-in}), each null when it has none (a bridged packet's input
+     * device is the bridge).
+     */
+    record Packet(IpAddress src, IpAddress dst, Protocol protocol, int dport, String inInterface, String physIn) {
+
+        Packet(IpAddress src, IpAddress dst, Protocol protocol, int dport) {
+            this(src, dst, protocol, dport, null, null);
+        }
+
+        /** The same packet entering through {@code pod}'s interface. */
+        Packet from(PodInterface pod) {
+            return pod.attachment() == PodInterface.Attachment.ROUTED
+                    ? new Packet(src, dst, protocol, dport, pod.name(), null)
+                    : new Packet(src, dst, protocol, dport, "cni0", pod.name());
+        }
     }
 
     private final Ruleset ruleset;
@@ -65,6 +81,7 @@ final class Netfilter {
                     case "-s" -> matches &= Cidr.parse(t[++i]).contains(p.src());
                     case "-d" -> matches &= Cidr.parse(t[++i]).contains(p.dst());
                     case "-p" -> matches &= Protocol.parse(t[++i]) == p.protocol();
+                    case "-i" -> matches &= t[++i].equals(p.inInterface());
                     case "-m" -> {
                         String module = t[++i];
                         String option = t[++i];
@@ -142,6 +159,12 @@ final class Netfilter {
             }
             case "conntrack" -> {
                 return List.of(value.split(",")).contains("NEW");
+            }
+            case "physdev" -> {
+                if (!option.equals("--physdev-in")) {
+                    throw new IllegalStateException("bad physdev match");
+                }
+                return value.equals(p.physIn());
             }
             default -> throw new IllegalStateException("unknown match module " + module);
         }
