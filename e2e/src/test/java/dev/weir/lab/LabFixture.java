@@ -95,6 +95,39 @@ public final class LabFixture {
         return new Run(code, out.toString(StandardCharsets.UTF_8));
     }
 
+    /** Waits (at most 30 s) until every node's agent reports ready: caches synced and its first apply done. */
+    public void awaitAgentsReady() throws InterruptedException {
+        int nodes = state.plan().nodes().size();
+        List<String> lines = List.of();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            Run status = weir(List.of("lab", "status", "--state-dir", stateDir.toString()));
+            lines = status.output().lines().filter(l -> l.startsWith(PREFIX + "n")).toList();
+            if (lines.size() == nodes && lines.stream().allMatch(l -> l.endsWith("ready"))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(lines).as("every agent ready").hasSize(nodes).allSatisfy(l -> assertThat(l).endsWith("ready"));
+    }
+
+    /** {@code weir lab apply -f} of {@code yaml} (written to {@code file}); returns the nano time just before. */
+    public long apply(String file, String yaml) throws java.io.IOException {
+        Path f = Files.writeString(stateDir.resolve(file), yaml);
+        long t = System.nanoTime();
+        Run r = weir(List.of("lab", "apply", "--state-dir", stateDir.toString(), "-f", f.toString()));
+        assertThat(r.code()).as(r.output()).isZero();
+        return t;
+    }
+
+    /** Runs a command and returns its standard output (standard error discarded). */
+    public static String sh(String... argv) throws java.io.IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
     /** Network namespaces with the test prefix that still exist. */
     public static List<String> leftoverNetns() {
         return new LabTeardown(new StateStore(Path.of("/nonexistent")), new ProcessRunner())

@@ -6,7 +6,6 @@ import dev.weir.iptables.kernel.LongLivedFlows;
 import dev.weir.iptables.kernel.LongLivedFlows.Heartbeat;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.lab.topology.LabPlan;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,8 +66,8 @@ class LabRevocationTest {
         lab = new LabFixture(stateDir);
         long t0 = System.nanoTime();
         lab.up("--nodes", "2", "--topology", topology, "--agents", "process", "--agent-http-base", "19640");
-        awaitAgentsReady();
-        apply("track.yaml", TRACKING_ON_EVERY_NODE);
+        lab.awaitAgentsReady();
+        lab.apply("track.yaml", TRACKING_ON_EVERY_NODE);
         awaitTrackingOnEveryNode();
         flows.echoServers(pod("y/b"), ip("y/b"), PORT, PORT);
         flows.echoServers(pod("y/c"), ip("y/c"), PORT, PORT);
@@ -84,7 +83,7 @@ class LabRevocationTest {
             awaitTracked(flow[0], flow[1], "udp");
         }
 
-        long applied = apply("np.yaml", """
+        long applied = lab.apply("np.yaml", """
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
                 metadata: {name: b-only-from-a, namespace: "y"}
@@ -96,7 +95,7 @@ class LabRevocationTest {
         assertStoppedWithinTwoSeconds(applied, deniedByPolicy);
         assertDelivering(concat(allowedByPolicy, allowedByClusterPolicy, deniedByClusterPolicy));
 
-        applied = apply("cnp.yaml", """
+        applied = lab.apply("cnp.yaml", """
                 apiVersion: policy.networking.k8s.io/v1alpha2
                 kind: ClusterNetworkPolicy
                 metadata: {name: deny-z-to-y}
@@ -112,21 +111,6 @@ class LabRevocationTest {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Agents are ready once caches synced and their first apply succeeded: from then on the nodes track. */
-    private void awaitAgentsReady() throws InterruptedException {
-        List<String> nodes = List.of();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            LabFixture.Run status = lab.weir(List.of("lab", "status", "--state-dir", stateDir.toString()));
-            nodes = status.output().lines().filter(l -> l.startsWith(LabFixture.PREFIX + "n")).toList();
-            if (nodes.size() == 2 && nodes.stream().allMatch(l -> l.endsWith("ready"))) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertThat(nodes).as("every agent ready").allSatisfy(l -> assertThat(l).endsWith("ready"));
-    }
-
     /**
      * Waits until every node has loaded a conntrack rule, so it tracks. A flow started before that is picked up mid-way
      * once tracking begins, and its entry may then be written from whichever packet came first — the reply — with the
@@ -137,21 +121,14 @@ class LabRevocationTest {
             String out = "";
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline && !out.contains("--ctstate")) {
-                out = run("ip", "netns", "exec", n.netns(), "iptables-nft-save")
-                        + run("ip", "netns", "exec", n.netns(), "iptables-legacy-save");
+                out = LabFixture.sh("ip", "netns", "exec", n.netns(), "iptables-nft-save")
+                        + LabFixture.sh("ip", "netns", "exec", n.netns(), "iptables-legacy-save");
                 if (!out.contains("--ctstate")) {
                     Thread.sleep(200);
                 }
             }
             assertThat(out).as("a conntrack rule loaded on %s", n.netns()).contains("--ctstate");
         }
-    }
-
-    private static String run(String... argv) throws Exception {
-        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
     }
 
     /** Waits until the node of {@code to} has a conntrack entry for {@code from}'s flow to it (at most 10 s). */
@@ -162,7 +139,7 @@ class LabRevocationTest {
         String out = "";
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
-            out = run(list.toArray(String[]::new));
+            out = LabFixture.sh(list.toArray(String[]::new));
             if (out.contains("src=" + ip(from))) {
                 return;
             }
@@ -175,15 +152,6 @@ class LabRevocationTest {
     private List<Heartbeat> both(String from, String to) throws Exception {
         return List.of(flows.tcp("tcp " + from + " -> " + to, pod(from), ip(from), ip(to), PORT),
                 flows.udp("udp " + from + " -> " + to, pod(from), ip(from), ip(to), PORT));
-    }
-
-    /** {@code weir lab apply -f}; returns {@link System#nanoTime()} from just before the call. */
-    private long apply(String file, String yaml) throws Exception {
-        Path f = Files.writeString(stateDir.resolve(file), yaml);
-        long t = System.nanoTime();
-        LabFixture.Run r = lab.weir(List.of("lab", "apply", "--state-dir", stateDir.toString(), "-f", f.toString()));
-        assertThat(r.code()).as(r.output()).isZero();
-        return t;
     }
 
     /** 3 s after the apply: each flow's last echo came within 2 s of it, and none for the last second. */
