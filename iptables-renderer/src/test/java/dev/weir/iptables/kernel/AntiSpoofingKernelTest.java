@@ -115,6 +115,30 @@ class AntiSpoofingKernelTest {
         }
     }
 
+    /**
+     * The node's own traffic is never guarded: kubelet-style packets from the node to an ingress-isolated pod pass
+     * (OUTPUT), and the pod's packets to the node pass the guard (its own address, its own interface) with
+     * fail-closed on too.
+     */
+    @Test
+    void theNodeAndItsPodsStillReachEachOtherWithGuardsAndFailClosed() throws Exception {
+        Kernel.assumeKernelTools();
+        try (Kernel kernel = new Kernel("wsp-"); Bench bench = new Bench(kernel, Wiring.BRIDGED, false)) {
+            bench.apply(PolicyCompiler.compile(cluster(false)),
+                    new LocalNetwork(bench.interfaces(), List.of(Cidr.parse("10.253.0.0/24")), true));
+            NetworkNamespace node = kernel.namespace(bench.nodeName);
+            try (DatagramSocket nodeListener = node.call(() -> new DatagramSocket(
+                    new InetSocketAddress("10.253.0.1", PORT)))) {
+                bench.listeners.put("node", nodeListener);
+                bench.namespaces.put("node", node);
+                assertThat(bench.delivered("node", "10.253.0.1", "b", B)).as("node -> ingress-isolated x/b").isTrue();
+                assertThat(bench.delivered("b", B, "node", "10.253.0.1")).as("x/b -> its node").isTrue();
+                assertThat(bench.delivered("c", C, "node", "10.253.0.1")).as("x/c (egress denied) -> its node")
+                        .isFalse();
+            }
+        }
+    }
+
     /** x/a, x/b, x/c (and x/d when {@code withD}); x/b admits UDP 5000 from x/a only; x/c may send nothing. */
     static ClusterSnapshot cluster(boolean withD) {
         List<Endpoint> pods = new ArrayList<>(List.of(pod("a", A), pod("b", B), pod("c", C)));
@@ -146,12 +170,14 @@ class AntiSpoofingKernelTest {
         final Map<String, PodInterface> hostSides = new TreeMap<>();
         final Map<String, DatagramSocket> listeners = new TreeMap<>();
         final CommandRunner node;
+        final String nodeName;
         final DataplaneApplier applier;
 
         Bench(Kernel kernel, Wiring wiring, boolean withD) throws Exception {
             this.kernel = kernel;
             this.wiring = wiring;
             String n = kernel.create("node");
+            nodeName = n;
             node = kernel.runner(n);
             node.run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1")).orThrow();
             if (wiring == Wiring.BRIDGED) {
