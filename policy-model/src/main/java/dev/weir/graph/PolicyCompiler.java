@@ -75,8 +75,9 @@ public final class PolicyCompiler {
      * A ClusterNetworkPolicy: subject and pod peers become groups (always cross-namespace: the policy has no namespace
      * of its own), each {@code networks} CIDR an ipBlock set without excepts, each {@code nodes} selector a node
      * group. {@link ClusterPolicyPeer.Anywhere} (the translator's stand-in for a peer it cannot read, which only a
-     * Deny-all rule holds) compiles to a rule without peers: every address. A rule left with no peer at all can match
-     * nothing and is left out.
+     * Deny-all rule holds) compiles to a rule without peers: every address. A rule left with no peer at all (its peers
+     * are {@link ClusterPolicyPeer.Nowhere}) can match nothing and is left out; every rule keeps its index in the
+     * object as written.
      */
     public static CompiledPolicy compile(ClusterPolicy p) {
         Set<PolicyType> types = EnumSet.noneOf(PolicyType.class);
@@ -114,8 +115,8 @@ public final class PolicyCompiler {
                     List.of())))).toList();
         } else if (peer instanceof ClusterPolicyPeer.Nodes n) {
             return List.of(new PeerRef.Nodes(n.nodeSelector()));
-        } else if (peer instanceof ClusterPolicyPeer.Anywhere) {
-            return List.of();
+        } else if (peer instanceof ClusterPolicyPeer.Anywhere || peer instanceof ClusterPolicyPeer.Nowhere) {
+            return List.of(); // Anywhere: a rule without peers; Nowhere: a rule with none left, which is left out
         }
         throw new AssertionError(peer);
     }

@@ -13,7 +13,8 @@ import java.util.Objects;
 
 /**
  * A {@code policy.networking.k8s.io/v1alpha2} ClusterNetworkPolicy, validated: what the translator makes of a valid
- * object. Rules keep the order they were written in, which is their precedence within the policy.
+ * object. Rules keep the order they were written in, which is their precedence within the policy, and their index
+ * there: a rule that fails closed to matching nothing stays in place ({@link ClusterPolicyRule#matchingNothing}).
  */
 public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicySubject subject,
         List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) implements ClusterObject {
@@ -59,9 +60,12 @@ public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicyS
         return direction == PolicyType.INGRESS ? ingress : egress;
     }
 
-    /** The API: "CNPs with no ingress rules do not affect ingress traffic" (and likewise egress). */
+    /**
+     * The API: "CNPs with no ingress rules do not affect ingress traffic" (and likewise egress). A rule that can match
+     * nothing ({@link ClusterPolicyRule#matchesNothing}) counts as none: it is only kept for the indexes after it.
+     */
     public boolean affects(PolicyType direction) {
-        return !rules(direction).isEmpty();
+        return rules(direction).stream().anyMatch(r -> !r.matchesNothing());
     }
 
     /** This policy's rules of one direction, each with its position in the cluster-wide evaluation order. */

@@ -117,6 +117,8 @@ final class SpecOracle {
             return peerIp.isPresent() && n.contains(peerIp.get());
         } else if (x instanceof ClusterPolicyPeer.Anywhere) {
             return true;
+        } else if (x instanceof ClusterPolicyPeer.Nowhere) {
+            return false;
         } else if (x instanceof ClusterPolicyPeer.Nodes n) {
             // upstream: the addresses in status.addresses of the nodes the selector selects
             return peerIp.isPresent() && nodes.stream().anyMatch(node -> n.nodeSelector().matches(node.labels())

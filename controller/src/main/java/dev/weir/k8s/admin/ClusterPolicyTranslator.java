@@ -72,7 +72,10 @@ public final class ClusterPolicyTranslator {
         return findings.result(() -> new ClusterPolicy(name, tier, priority, subject.get(), ingress, egress));
     }
 
-    /** Translates one rule at its path; empty when it has errors or, after failing closed, matches nothing. */
+    /**
+     * Translates one rule at its path; empty when it has errors (which reject the object). A rule that fails closed to
+     * matching nothing is {@link ClusterPolicyRule#matchingNothing}, in its place.
+     */
     private interface RuleTranslation<T> {
         Optional<ClusterPolicyRule> apply(T rule, String field, Findings findings);
     }
@@ -208,14 +211,15 @@ public final class ClusterPolicyTranslator {
         }
         List<ClusterPolicyPeer> readable = peers.stream().filter(p -> !(p instanceof ClusterPolicyPeer.Anywhere))
                 .toList();
+        // a rule matching nothing stays in place, so the rules after it keep their index in spec.ingress/spec.egress
         if (readable.isEmpty()) {
             // API: for Accept rules, fail closed means "treat the rule as matching no traffic".
             findings.warn(field, "no peer of this Accept rule can be enforced, so it matches no traffic");
-            return Optional.empty();
+            return Optional.of(ClusterPolicyRule.matchingNothing(name, action));
         }
         if (ports.get().matchesNothing()) {
             findings.warn(field, "no protocols entry can match, so this rule matches no traffic");
-            return Optional.empty();
+            return Optional.of(ClusterPolicyRule.matchingNothing(name, action));
         }
         return findings.attempt(field, () -> new ClusterPolicyRule(name, action, readable, ports.get().ports()));
     }

@@ -2,10 +2,13 @@ package dev.weir.k8s.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.graph.CompiledPolicy;
+import dev.weir.graph.PolicyCompiler;
 import dev.weir.k8s.Translated;
 import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.LabelSelector;
+import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.admin.ClusterPolicyPeer;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Valid objects with parts weir cannot enforce: the API's "fail closed" (an Accept rule matches nothing, a Deny or
- * Pass rule becomes deny-all), always with a warning naming the field.
+ * Pass rule becomes deny-all), always with a warning naming the field. A rule that matches nothing keeps its place, so
+ * the rules after it keep the index they have in the object as written.
  */
 class FailClosedTest {
 
@@ -37,11 +41,30 @@ class FailClosedTest {
     }
 
     @Test
-    void anAcceptRuleToDomainNamesMatchesNothingAndIsDropped() {
+    void anAcceptRuleToDomainNamesMatchesNothingAndKeepsItsPlace() {
         var t = translate("- {name: to-example, action: Accept, to: [{domainNames: [example.com]}]}");
-        assertThat(t.value().orElseThrow().egress()).isEmpty();
+        ClusterPolicy p = t.value().orElseThrow();
+        assertThat(p.egress()).containsExactly(ClusterPolicyRule.matchingNothing("to-example", RuleAction.ACCEPT));
+        assertThat(p.affects(PolicyType.EGRESS)).as("a rule that matches nothing is no rule").isFalse();
+        assertThat(PolicyCompiler.compile(p).egress()).isEmpty();
         assertThat(t.diagnostics()).extracting(Diagnostic::field)
                 .containsExactlyInAnyOrder("spec.egress[0]", "spec.egress[0].to[0].domainNames");
+    }
+
+    @Test
+    void rulesAfterOneThatMatchesNothingKeepTheirIndexAsWritten() {
+        var t = translate("""
+                - {action: Accept, to: [{domainNames: [example.com]}]}
+                - {action: Deny, to: [{namespaces: {}}], protocols: [{destinationNamedPort: Not_A_Port}]}
+                - {name: deny-z, action: Deny, to: [{namespaces: {}}]}
+                """);
+        CompiledPolicy compiled = PolicyCompiler.compile(t.value().orElseThrow());
+        assertThat(compiled.egress()).singleElement().satisfies(r -> {
+            assertThat(r.index()).isEqualTo(2);
+            assertThat(r.name()).isEqualTo("deny-z");
+            assertThat(compiled.describe(r))
+                    .isEqualTo("ClusterNetworkPolicy fc egress[2] \"deny-z\" (Admin, priority 3)");
+        });
     }
 
     @Test
@@ -85,8 +108,9 @@ class FailClosedTest {
                   protocols: [{destinationNamedPort: Not_A_Port}]
                 """);
         ClusterPolicy p = t.value().orElseThrow();
-        assertThat(p.egress()).singleElement()
-                .satisfies(r -> assertThat(r.ports()).containsExactly(PortMatch.Range.single(Protocol.TCP, 22)));
+        assertThat(p.egress()).hasSize(2);
+        assertThat(p.egress().get(0).ports()).containsExactly(PortMatch.Range.single(Protocol.TCP, 22));
+        assertThat(p.egress().get(1)).isEqualTo(ClusterPolicyRule.matchingNothing("", RuleAction.DENY));
         assertThat(t.diagnostics()).extracting(Diagnostic::field).containsExactlyInAnyOrder(
                 "spec.egress[0].protocols[0].destinationNamedPort", "spec.egress[1].protocols[0].destinationNamedPort",
                 "spec.egress[1]");

@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * One entry of a rule's {@code from}/{@code to}; a rule matches a peer when any entry matches. Ingress rules may only
- * hold {@link Namespaces} and {@link Pods} (and the fail-closed {@link Anywhere}); {@link Nodes} and {@link Networks}
- * are egress-only, as in the API.
+ * hold {@link Namespaces} and {@link Pods} (and the fail-closed {@link Anywhere} and {@link Nowhere}); {@link Nodes}
+ * and {@link Networks} are egress-only, as in the API.
  */
 public sealed interface ClusterPolicyPeer {
 
@@ -110,6 +110,19 @@ public sealed interface ClusterPolicyPeer {
         @Override
         public String toString() {
             return "anywhere";
+        }
+    }
+
+    /**
+     * No source or destination at all. The API has no such peer: it stands for the peers of a rule that fails closed to
+     * matching no traffic (an Accept rule none of whose peers weir can read, or a rule none of whose protocols can
+     * match), which is kept rather than left out so that every later rule keeps the index it has in the object as
+     * written: the index verdicts, rule comments and denial records name.
+     */
+    record Nowhere() implements ClusterPolicyPeer {
+        @Override
+        public String toString() {
+            return "nowhere";
         }
     }
 }

@@ -60,6 +60,19 @@ public record ClusterPolicyRule(String name, RuleAction action, List<ClusterPoli
         return new ClusterPolicyRule(name, RuleAction.DENY, List.of(new ClusterPolicyPeer.Anywhere()), List.of());
     }
 
+    /**
+     * A rule kept in its place that can match no traffic (see {@link ClusterPolicyPeer.Nowhere}): the API's fail-closed
+     * reading of an Accept rule weir cannot enforce, or of a rule whose protocols can match nothing.
+     */
+    public static ClusterPolicyRule matchingNothing(String name, RuleAction action) {
+        return new ClusterPolicyRule(name, action, List.of(new ClusterPolicyPeer.Nowhere()), List.of());
+    }
+
+    /** Whether no peer of this rule can match anything (it was kept only for the indexes of the rules after it). */
+    public boolean matchesNothing() {
+        return peers.stream().allMatch(ClusterPolicyPeer.Nowhere.class::isInstance);
+    }
+
     public boolean allPorts() {
         return ports.isEmpty();
     }

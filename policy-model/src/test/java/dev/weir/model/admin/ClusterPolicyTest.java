@@ -63,6 +63,17 @@ class ClusterPolicyTest {
     }
 
     @Test
+    void rulesThatMatchNothingKeepTheIndexesButDoNotMakeThePolicyAffectADirection() {
+        ClusterPolicyRule nothing = ClusterPolicyRule.matchingNothing("unenforceable", RuleAction.ACCEPT);
+        ClusterPolicy p = policy("p", Tier.ADMIN, 1, List.of(nothing, rule(RuleAction.DENY, namespace("a"))),
+                List.of(nothing));
+        assertThat(nothing.matchesNothing()).isTrue();
+        assertThat(p.positionedRules(PolicyType.INGRESS).get(1).position().index()).isEqualTo(1);
+        assertThat(p.affects(PolicyType.INGRESS)).isTrue();
+        assertThat(p.affects(PolicyType.EGRESS)).isFalse();
+    }
+
+    @Test
     void keyNamesAClusterScopedObject() {
         ObjectKey key = policy("deny-metadata", Tier.ADMIN, 1, List.of(), List.of()).key();
         assertThat(key).isEqualTo(new ObjectKey(ObjectKey.Kind.CLUSTER_NETWORK_POLICY, null, "deny-metadata"));
