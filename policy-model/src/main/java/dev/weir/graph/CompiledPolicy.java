@@ -84,7 +84,6 @@ public record CompiledPolicy(String key, ClusterObject source, PolicyTier tier, 
         if (!isClusterPolicy()) {
             return key() + " " + rule.label();
         }
-        String tierName = tier == PolicyTier.ADMIN ? "Admin" : "Baseline";
-        return source.key().toString() + " " + rule.label() + " (" + tierName + ", priority " + priority + ")";
+        return source.key().toString() + " " + rule.label() + " (" + tier.word() + ", priority " + priority + ")";
     }
 }

@@ -1,8 +1,10 @@
 package dev.weir.graph;
 
+import dev.weir.graph.Decision.Outcome;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PodPhase;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
@@ -92,20 +94,22 @@ public final class Reachability {
 
     /**
      * One side: {@code subject} is the pod whose policies apply (the source for egress, the destination for ingress),
-     * {@code peer} the pod at the other end, {@code peerIp} its address in the family evaluated.
+     * {@code peer} the pod at the other end, {@code peerIp} its address in the family evaluated. The side's
+     * {@link Decision} names what decided: a ClusterNetworkPolicy rule (with its tier, policy and rule), the
+     * NetworkPolicies that allowed or, isolating the pod, allowed nothing, or nothing at all (not isolated).
      */
     private Verdict.Side side(PolicyType type, Endpoint subject, Endpoint peer, Optional<IpAddress> peerIp, int port,
             Protocol protocol) {
-        String direction = type == PolicyType.INGRESS ? "ingress" : "egress";
+        String direction = Verdict.Side.word(type);
         if (isOutside(subject)) {
             String why = subject.node() != null ? " is node " + subject.node() + "'s address; policies never select a node"
                     : " is not a pod's address; no policy applies to that end";
-            return new Verdict.Side(direction, subject.name(), true, List.of(), List.of(), subject.name() + why);
+            return Verdict.Side.unjudged(type, subject.name(), subject.name() + why);
         }
         if (!subject.isPolicyEndpoint()) {
             String why = subject.hostNetwork() ? "is a hostNetwork pod, which policies never select"
                     : "has no IP or has terminated, so no policy applies to it";
-            return new Verdict.Side(direction, name(subject), true, List.of(), List.of(), name(subject) + " " + why);
+            return Verdict.Side.unjudged(type, name(subject), name(subject) + " " + why);
         }
         // the destination pod resolves named ports: for ingress that is the subject, for egress the peer
         Endpoint destination = type == PolicyType.INGRESS ? subject : peer;
@@ -116,10 +120,11 @@ public final class Reachability {
         if (admin != null) {
             switch (admin.rule().action()) {
                 case ACCEPT:
-                    return decided(direction, subject, true, null, "allowed by " + admin.describe());
+                    return decided(subject, null, "allowed by " + admin.describe(), admin.decision(Outcome.ALLOW));
                 case DENY:
-                    return decided(direction, subject, false, null, "denied by " + admin.describe());
+                    return decided(subject, null, "denied by " + admin.describe(), admin.decision(Outcome.DENY));
                 default:
+                    // not a decision: what comes next decides, and the reason text keeps the pass
                     passedBy = admin.describe();
             }
         }
@@ -127,44 +132,59 @@ public final class Reachability {
                 .toList();
         if (isolating.isEmpty()) {
             if (ordered.isEmpty()) {
-                return new Verdict.Side(direction, name(subject), true, List.of(), List.of(), null);
+                return new Verdict.Side(direction, name(subject), true, List.of(), List.of(), null, null, null,
+                        Decision.notIsolated(type));
             }
             Match baseline = firstMatch(ordered, PolicyTier.BASELINE, type, peer, peerIp, port, protocol,
                     destination);
             if (baseline == null) {
-                return decided(direction, subject, true, passedBy, name(subject)
-                        + " is not selected by any NetworkPolicy with " + direction
-                        + " rules and no ClusterNetworkPolicy rule matches: allowed");
+                // the API's default; no tier decided, as for a pod no policy selects
+                return decided(subject, passedBy, name(subject) + " is not selected by any NetworkPolicy with "
+                        + direction + " rules and no ClusterNetworkPolicy rule matches: allowed",
+                        Decision.notIsolated(type));
             }
             return switch (baseline.rule().action()) {
-                case ACCEPT -> decided(direction, subject, true, passedBy, "allowed by " + baseline.describe());
-                case DENY -> decided(direction, subject, false, passedBy, "denied by " + baseline.describe());
-                case PASS -> decided(direction, subject, true, passedBy, "passed by " + baseline.describe()
-                        + ", which ends the Baseline tier: allowed by default");
+                case ACCEPT -> decided(subject, passedBy, "allowed by " + baseline.describe(),
+                        baseline.decision(Outcome.ALLOW));
+                case DENY -> decided(subject, passedBy, "denied by " + baseline.describe(),
+                        baseline.decision(Outcome.DENY));
+                case PASS -> decided(subject, passedBy, "passed by " + baseline.describe()
+                        + ", which ends the Baseline tier: allowed by default", baseline.decision(Outcome.PASS));
             };
         }
         // NetworkPolicies only add: every rule of every isolating policy that matches allows
         List<String> allowing = new ArrayList<>();
+        List<ObjectKey> allowingPolicies = new ArrayList<>();
         for (CompiledPolicy p : isolating) {
             for (CompiledRule r : p.rules(type)) {
                 if (matches(r, peer, peerIp, port, protocol, destination)) {
                     allowing.add(p.describe(r));
+                    allowingPolicies.add(p.source().key());
                 }
             }
         }
+        Decision decision = allowing.isEmpty()
+                ? Decision.defaultDeny(type, isolating.stream().map(p -> p.source().key()).toList())
+                : Decision.allowedByPolicies(type, allowingPolicies);
         return new Verdict.Side(direction, name(subject), !allowing.isEmpty(),
-                isolating.stream().map(CompiledPolicy::key).toList(), allowing, null, passedBy, null);
+                isolating.stream().map(CompiledPolicy::key).toList(), allowing, null, passedBy, null, decision);
     }
 
-    private static Verdict.Side decided(String direction, Endpoint subject, boolean allowed, String passedBy,
-            String decidedBy) {
-        return new Verdict.Side(direction, name(subject), allowed, List.of(), List.of(), null, passedBy, decidedBy);
+    private static Verdict.Side decided(Endpoint subject, String passedBy, String decidedBy, Decision decision) {
+        return new Verdict.Side(Verdict.Side.word(decision.direction()), name(subject), decision.allows(), List.of(),
+                List.of(), null, passedBy, decidedBy, decision);
     }
 
     /** A cluster policy rule that matched, with its policy. */
     private record Match(CompiledPolicy policy, CompiledRule rule) {
         String describe() {
             return policy.describe(rule);
+        }
+
+        /** The rule's decision: its policy, tier and place in the policy as written. */
+        Decision decision(Outcome outcome) {
+            return Decision.clusterPolicyRule(rule.direction(), outcome, policy.tier(), policy.name(),
+                    Decision.RuleRef.of(rule));
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.weir.graph;
 
+import dev.weir.model.PolicyType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -15,13 +17,21 @@ public record Verdict(boolean allowed, Side egress, Side ingress, String shortcu
         Objects.requireNonNull(ingress, "ingress");
     }
 
-    /** A verdict decided before policy is consulted (a pod to itself, the node to its own pod). */
+    /**
+     * A verdict decided before policy is consulted (a pod to itself, the node to its own pod): both sides allow,
+     * {@link Decision.Cause#EXEMPT}.
+     */
     public static Verdict always(String why) {
-        return new Verdict(true, Side.notIsolated("egress", why), Side.notIsolated("ingress", why), why);
+        return new Verdict(true, Side.exempt(PolicyType.EGRESS, why), Side.exempt(PolicyType.INGRESS, why), why);
     }
 
     public static Verdict of(Side egress, Side ingress) {
         return new Verdict(egress.allowed() && ingress.allowed(), egress, ingress, null);
+    }
+
+    /** One decision per side, in the order a packet meets them: egress, then ingress. */
+    public List<Decision> decisions() {
+        return List.of(egress.decision(), ingress.decision());
     }
 
     /** One line per side, in the order a packet meets them. */
@@ -41,24 +51,35 @@ public record Verdict(boolean allowed, Side egress, Side ingress, String shortcu
      * direction; {@code allowingRules} name each rule that matched, as {@code ns/policy ingress[0]}.
      * {@code passedBy} names the Admin rule that passed the packet on (null when none), {@code decidedBy} the
      * ClusterNetworkPolicy rule or default that decided it, as a sentence (null when NetworkPolicy decided or no
-     * cluster policy applies).
+     * cluster policy applies). {@code decision} is the same as data ({@link Decision}); {@code allowed} is its
+     * {@link Decision#allows()}.
      */
     public record Side(String direction, String subject, boolean allowed, List<String> isolatingPolicies,
-            List<String> allowingRules, String note, String passedBy, String decidedBy) {
+            List<String> allowingRules, String note, String passedBy, String decidedBy, Decision decision) {
 
         public Side {
             isolatingPolicies = List.copyOf(isolatingPolicies);
             allowingRules = List.copyOf(allowingRules);
+            Objects.requireNonNull(decision, "decision");
+            if (!direction.equals(word(decision.direction())) || allowed != decision.allows()) {
+                throw new IllegalArgumentException("a " + direction + " side that is " + (allowed ? "" : "not ")
+                        + "allowed cannot carry " + decision);
+            }
         }
 
-        /** A side without ClusterNetworkPolicy involvement. */
-        public Side(String direction, String subject, boolean allowed, List<String> isolatingPolicies,
-                List<String> allowingRules, String note) {
-            this(direction, subject, allowed, isolatingPolicies, allowingRules, note, null, null);
+        /** A side no policy applies to, with a note saying why: allowed, not isolated. */
+        static Side unjudged(PolicyType type, String subject, String note) {
+            return new Side(word(type), subject, true, List.of(), List.of(), note, null, null,
+                    Decision.notIsolated(type));
         }
 
-        static Side notIsolated(String direction, String subject) {
-            return new Side(direction, subject, true, List.of(), List.of(), null);
+        static Side exempt(PolicyType type, String why) {
+            return new Side(word(type), why, true, List.of(), List.of(), null, null, null, Decision.exempt(type));
+        }
+
+        /** How a side names its direction: {@code ingress} or {@code egress}. */
+        public static String word(PolicyType type) {
+            return type.apiName().toLowerCase(Locale.ROOT);
         }
 
         public boolean isolated() {
