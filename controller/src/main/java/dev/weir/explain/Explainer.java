@@ -50,8 +50,8 @@ public final class Explainer {
     }
 
     /**
-     * The same, with {@code withReasons = false} leaving the cells' reasons empty: a text table does not print them,
-     * and on a large cluster building them costs more than the verdicts.
+     * The same, with {@code withReasons = false} leaving the cells' reasons and decisions empty: a text table does not
+     * print them, and on a large cluster building them costs more than the verdicts.
      */
     public static TruthTable table(Reachability reachability, List<String> pods, List<PortProtocol> targets,
             IpFamily family, boolean withReasons) {
@@ -63,7 +63,7 @@ public final class Explainer {
                 Endpoint src = require(graph, from);
                 for (String to : pods) {
                     verdict(reachability, src, require(graph, to), t, family).ifPresent(v -> b.set(from, to, t,
-                            new TruthTable.Cell(v.allowed(), withReasons ? v.reasons() : List.of())));
+                            withReasons ? TruthTable.Cell.of(v) : TruthTable.Cell.of(v.allowed())));
                 }
             }
         }
@@ -82,7 +82,7 @@ public final class Explainer {
         for (PortProtocol t : targets) {
             b.target(t);
             verdict(reachability, src, dst, t, family)
-                    .ifPresent(v -> b.set(from, to, t, new TruthTable.Cell(v.allowed(), v.reasons())));
+                    .ifPresent(v -> b.set(from, to, t, TruthTable.Cell.of(v)));
         }
         return b.build();
     }
@@ -115,7 +115,7 @@ public final class Explainer {
 
     /** One verdict in words: the decision, then one line per side (which policies isolate, which rule allowed). */
     public static String explain(String from, String to, PortProtocol target, Verdict verdict) {
-        return explain(from, to, target, new TruthTable.Cell(verdict.allowed(), verdict.reasons()));
+        return explain(from, to, target, TruthTable.Cell.of(verdict));
     }
 
     /** The same for a table cell. */

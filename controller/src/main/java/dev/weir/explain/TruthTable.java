@@ -1,5 +1,7 @@
 package dev.weir.explain;
 
+import dev.weir.graph.Decision;
+import dev.weir.graph.Verdict;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,10 +19,28 @@ import java.util.TreeSet;
  */
 public final class TruthTable {
 
-    /** One verdict: allowed or denied, and why (may be empty, e.g. for a probed packet). */
-    public record Cell(boolean allowed, List<String> reasons) {
+    /**
+     * One verdict: allowed or denied, and why, in words ({@code reasons}) and as data ({@code decisions}, one per side
+     * in packet order: egress, then ingress); both may be empty, e.g. for a probed packet.
+     */
+    public record Cell(boolean allowed, List<String> reasons, List<Decision> decisions) {
         public Cell {
             reasons = List.copyOf(reasons);
+            decisions = List.copyOf(decisions);
+            if (!decisions.isEmpty() && allowed != decisions.stream().allMatch(Decision::allows)) {
+                throw new IllegalArgumentException("a cell that is " + (allowed ? "allowed" : "denied")
+                        + " cannot have the decisions " + decisions);
+            }
+        }
+
+        /** A cell without decisions. */
+        public Cell(boolean allowed, List<String> reasons) {
+            this(allowed, reasons, List.of());
+        }
+
+        /** The cell of a computed verdict: its decision, its reasons and the decision of each side. */
+        public static Cell of(Verdict verdict) {
+            return new Cell(verdict.allowed(), verdict.reasons(), verdict.decisions());
         }
 
         public static Cell allow() {

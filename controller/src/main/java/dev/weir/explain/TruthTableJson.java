@@ -1,5 +1,6 @@
 package dev.weir.explain;
 
+import dev.weir.graph.Decision;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
@@ -17,11 +18,13 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>
  * {"pods":["x/a","x/b"],
  *  "notes":["..."],
- *  "verdicts":[{"from":"x/a","to":"x/b","port":80,"protocol":"TCP","verdict":"allow","reasons":["..."]}]}
+ *  "verdicts":[{"from":"x/a","to":"x/b","port":80,"protocol":"TCP","verdict":"allow","reasons":["..."],
+ *               "decisions":[{...},{...}]}]}
  * </pre>
  *
- * {@code pods} and {@code notes} are optional when reading; without {@code pods} the order is that of first appearance
- * in {@code verdicts}.
+ * Each of {@code decisions} is written by {@link DecisionJson}, the form denial records share. {@code pods},
+ * {@code notes}, {@code reasons} and {@code decisions} are optional when reading; without {@code pods} the order is
+ * that of first appearance in {@code verdicts}.
  */
 public final class TruthTableJson {
 
@@ -48,6 +51,8 @@ public final class TruthTableJson {
             v.put("verdict", e.cell().allowed() ? "allow" : "deny");
             ArrayNode reasons = v.putArray("reasons");
             e.cell().reasons().forEach(reasons::add);
+            ArrayNode decisions = v.putArray("decisions");
+            e.cell().decisions().forEach(d -> decisions.add(DecisionJson.toNode(d)));
         }
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
@@ -82,8 +87,11 @@ public final class TruthTableJson {
             }
             List<String> reasons = new ArrayList<>();
             v.path("reasons").values().forEach(r -> reasons.add(r.asString()));
+            List<Decision> decisions = new ArrayList<>();
+            v.path("decisions").values().forEach(d -> decisions.add(DecisionJson.fromNode(d)));
             PortProtocol target = new PortProtocol(v.path("port").asInt(), Protocol.parse(text(v, "protocol")));
-            b.set(text(v, "from"), text(v, "to"), target, new TruthTable.Cell(verdict.equals("allow"), reasons));
+            b.set(text(v, "from"), text(v, "to"), target,
+                    new TruthTable.Cell(verdict.equals("allow"), reasons, decisions));
         }
         return b.build();
     }

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableJson;
+import dev.weir.graph.Decision;
+import dev.weir.model.ObjectKey;
+import dev.weir.model.PolicyType;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExplainCommandTest {
@@ -110,6 +114,60 @@ class ExplainCommandTest {
         assertThat(t.cell("x/a", "x/b", PortProtocol.tcp(80)).orElseThrow().allowed()).isTrue();
         assertThat(t.cell("x/a", "x/a", PortProtocol.tcp(80)).orElseThrow().allowed()).isTrue();
         assertThat(r.out()).contains("\"notes\"").contains("10.254.0.1");
+        assertThat(t.cell("x/a", "x/a", PortProtocol.tcp(80)).orElseThrow().decisions())
+                .extracting(Decision::cause).containsExactly(Decision.Cause.EXEMPT, Decision.Cause.EXEMPT);
+        assertThat(t.cell("x/b", "x/a", PortProtocol.tcp(80)).orElseThrow().decisions()).containsExactly(
+                Decision.notIsolated(PolicyType.EGRESS),
+                Decision.allowedByPolicies(PolicyType.INGRESS, List.of(ObjectKey.networkPolicy("x", "only-b-to-a"))));
+    }
+
+    /**
+     * The whole JSON of one pair, pinned: each side's decision next to the reasons, with the fields a denial record
+     * carries (an Admin Deny names the cluster-scoped policy without a namespace, its tier and its rule).
+     */
+    @Test
+    void jsonOfOnePairPrintsEachSidesDecisionNextToTheReasons() {
+        CliRun r = run("", examples() + "/cluster-network-policy", "--from", "blue/web", "--to", "cloud-metadata/imds",
+                "--port", "80", "--protocols", "tcp", "-o", "json");
+        assertThat(r.out()).isEqualTo("""
+                {
+                  "pods" : [ "blue/web", "cloud-metadata/imds" ],
+                  "targets" : [ "80/TCP" ],
+                  "notes" : [ ],
+                  "verdicts" : [ {
+                    "from" : "blue/web",
+                    "to" : "cloud-metadata/imds",
+                    "port" : 80,
+                    "protocol" : "TCP",
+                    "verdict" : "deny",
+                    "reasons" : [ "egress: denied by ClusterNetworkPolicy deny-cloud-metadata egress[0] \\"deny-metadata-service\\" (Admin, priority 10)", "ingress: cloud-metadata/imds is not selected by any policy with ingress rules: allowed" ],
+                    "decisions" : [ {
+                      "direction" : "egress",
+                      "outcome" : "deny",
+                      "cause" : "cluster-policy-rule",
+                      "tier" : "Admin",
+                      "objects" : [ {
+                        "kind" : "ClusterNetworkPolicy",
+                        "name" : "deny-cloud-metadata"
+                      } ],
+                      "rule" : {
+                        "index" : 0,
+                        "name" : "deny-metadata-service"
+                      }
+                    }, {
+                      "direction" : "ingress",
+                      "outcome" : "allow",
+                      "cause" : "not-isolated",
+                      "tier" : null,
+                      "objects" : [ ],
+                      "rule" : null
+                    } ]
+                  } ]
+                }
+                """);
+        TruthTable t = TruthTableJson.read(r.out());
+        assertThat(t.cell("blue/web", "cloud-metadata/imds", PortProtocol.tcp(80)).orElseThrow().decisions())
+                .hasSize(2);
     }
 
     @Test

@@ -3,6 +3,9 @@ package dev.weir.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.graph.Decision;
+import dev.weir.graph.PolicyTier;
+import dev.weir.model.PolicyType;
 import dev.weir.model.Protocol;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,32 @@ class TruthTableTest {
         assertThat(json).contains("\"verdict\" : \"deny\"").contains("\"reasons\" : [ \"loopback\" ]")
                 .contains("\"notes\" : [ \"a note\" ]");
         assertThat(TruthTableJson.read(json)).isEqualTo(t);
+    }
+
+    @Test
+    void jsonRoundTripKeepsEachSidesDecision() {
+        List<Decision> decisions = List.of(Decision.notIsolated(PolicyType.EGRESS),
+                Decision.clusterPolicyRule(PolicyType.INGRESS, Decision.Outcome.DENY, PolicyTier.ADMIN, "guard",
+                        new Decision.RuleRef(2, "deny-z")));
+        TruthTable t = sample().toBuilder().set("x/b", "x/a", TCP80,
+                new TruthTable.Cell(false, List.of("egress: ...", "ingress: ..."), decisions)).build();
+        String json = TruthTableJson.write(t, List.of());
+        assertThat(json).contains("\"decisions\" : [ ]").contains("\"cause\" : \"cluster-policy-rule\"");
+        TruthTable read = TruthTableJson.read(json);
+        assertThat(read).isEqualTo(t);
+        assertThat(read.cell("x/b", "x/a", TCP80).orElseThrow().decisions()).isEqualTo(decisions);
+    }
+
+    @Test
+    void decisionsThatContradictTheVerdictAreRejected() {
+        String json = """
+                {"verdicts":[{"from":"x/a","to":"y/b","port":80,"protocol":"TCP","verdict":"allow","decisions":[
+                  {"direction":"egress","outcome":"allow","cause":"not-isolated","objects":[]},
+                  {"direction":"ingress","outcome":"deny","cause":"default-deny","tier":"NetworkPolicy",
+                   "objects":[{"kind":"NetworkPolicy","namespace":"y","name":"deny-all"}]}]}]}
+                """;
+        assertThatThrownBy(() -> TruthTableJson.read(json)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allowed cannot have the decisions");
     }
 
     @Test
