@@ -29,7 +29,11 @@ import java.util.TreeSet;
 public final class IncrementalGraph {
 
     private final TreeMap<String, Namespace> namespaces = new TreeMap<>();
+    /** Every pod as the cluster reported it. */
+    private final TreeMap<String, Endpoint> reported = new TreeMap<>();
+    /** Every pod as policy sees it: reported, less the addresses newer pods hold ({@link AddressClaims}). */
     private final TreeMap<String, Endpoint> endpoints = new TreeMap<>();
+    private final AddressClaims claims = new AddressClaims();
     private final Map<String, TreeMap<String, Endpoint>> eligibleByNamespace = new HashMap<>();
     /** Compiled policies of every tier, by {@link CompiledPolicy#key}. */
     private final TreeMap<String, CompiledPolicy> policies = new TreeMap<>();
@@ -140,8 +144,8 @@ public final class IncrementalGraph {
         for (LiveGroup<LabelSelector, NodeGroup> g : nodeGroups.all()) {
             nodeGroupSnapshots.put(g.id, g.snapshot());
         }
-        return new PolicyGraph(namespaces, endpoints, nodes, policies, groupSnapshots, blocks, nodeGroupSnapshots,
-                endpointPolicies);
+        return new PolicyGraph(namespaces, endpoints, claims.displaced(), nodes, policies, groupSnapshots, blocks,
+                nodeGroupSnapshots, endpointPolicies);
     }
 
     private void nodeChanged(String name, Node now) {
@@ -153,7 +157,24 @@ public final class IncrementalGraph {
         nodeGroups.nodeChanged(name, before, now);
     }
 
+    /**
+     * A pod's reported record changed. The pods claiming the same addresses before or after may gain or lose one, so
+     * each of them is brought up to date as policy sees it.
+     */
     private void podChanged(String key, Endpoint now) {
+        Endpoint before = now == null ? reported.remove(key) : reported.put(key, now);
+        if (before == null ? now == null : before.equals(now)) {
+            return;
+        }
+        delta.endpointsChanged.add(key); // even when only its lost addresses changed: the graph's displacements did
+        for (String affected : claims.update(key, before, now)) {
+            Endpoint r = reported.get(affected);
+            heldChanged(affected, r == null ? null : claims.held(r));
+        }
+    }
+
+    /** A pod as policy sees it changed (null when gone): its groups and so its policies follow. */
+    private void heldChanged(String key, Endpoint now) {
         Endpoint before = now == null ? endpoints.remove(key) : endpoints.put(key, now);
         if (before == null ? now == null : before.equals(now)) {
             return;

@@ -26,6 +26,7 @@ public final class PolicyGraph {
 
     private final SortedMap<String, Namespace> namespaces;
     private final SortedMap<String, Endpoint> endpoints;
+    private final SortedMap<String, Displacement> displaced;
     private final SortedMap<String, Node> nodes;
     private final SortedMap<String, CompiledPolicy> policies;
     private final SortedMap<String, PeerGroup> groups;
@@ -34,15 +35,18 @@ public final class PolicyGraph {
     private final SortedMap<String, EndpointPolicies> endpointPolicies;
 
     /**
-     * Built by {@link IncrementalGraph#graph()} only: namespaces, endpoints ({@code ns/name}) and nodes by name;
-     * compiled policies of every tier by {@link CompiledPolicy#key}; pod groups, ipBlock sets and node groups by id;
-     * and for every endpoint some policy selects, its policy keys per direction in evaluation order.
+     * Built by {@link IncrementalGraph#graph()} only: namespaces, endpoints ({@code ns/name}, as policy sees them),
+     * the pods that lost addresses to newer pods (by endpoint key) and nodes by name; compiled policies of every tier
+     * by {@link CompiledPolicy#key}; pod groups, ipBlock sets and node groups by id; and for every endpoint some policy
+     * selects, its policy keys per direction in evaluation order.
      */
-    PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints, Map<String, Node> nodes,
-            Map<String, CompiledPolicy> policies, Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets,
-            Map<String, NodeGroup> nodeGroups, Map<String, EndpointPolicies> endpointPolicies) {
+    PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
+            Map<String, Displacement> displaced, Map<String, Node> nodes, Map<String, CompiledPolicy> policies,
+            Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets, Map<String, NodeGroup> nodeGroups,
+            Map<String, EndpointPolicies> endpointPolicies) {
         this.namespaces = frozen(namespaces);
         this.endpoints = frozen(endpoints);
+        this.displaced = frozen(displaced);
         this.nodes = frozen(nodes);
         this.policies = frozen(policies);
         this.groups = frozen(groups);
@@ -59,12 +63,35 @@ public final class PolicyGraph {
         return namespaces;
     }
 
+    /**
+     * Every pod, eligible or not, as policy sees it: a pod that claims an address a newer pod holds is here without
+     * that address (see {@link #displaced()}), so everything that reads addresses from these records (peer sets,
+     * dispatch, {@link Reachability}) gives each address to one pod only.
+     */
     public SortedMap<String, Endpoint> endpoints() {
         return endpoints;
     }
 
+    /** The pod with this key as policy sees it (see {@link #endpoints()}); null when there is none. */
     public Endpoint endpoint(String key) {
         return endpoints.get(key);
+    }
+
+    /**
+     * The pods that lost addresses to newer pods claiming the same ones, by endpoint key (docs/model.md, "One address,
+     * one pod"); empty on a cluster where no two live pods share an address.
+     */
+    public SortedMap<String, Displacement> displaced() {
+        return displaced;
+    }
+
+    /**
+     * The pod with this key as the cluster reported it, with every address it claims: {@link #endpoint} unless the
+     * pod is {@linkplain #displaced() displaced}; null when there is none.
+     */
+    public Endpoint reportedEndpoint(String key) {
+        Displacement d = displaced.get(key);
+        return d != null ? d.reported() : endpoints.get(key);
     }
 
     /** Compiled policies of every tier (NetworkPolicies and ClusterNetworkPolicies) by {@link CompiledPolicy#key}. */
@@ -268,6 +295,7 @@ public final class PolicyGraph {
     @Override
     public boolean equals(Object o) {
         return o instanceof PolicyGraph g && namespaces.equals(g.namespaces) && endpoints.equals(g.endpoints)
+                && displaced.equals(g.displaced)
                 && nodes.equals(g.nodes) && policies.equals(g.policies) && groups.equals(g.groups)
                 && ipBlockSets.equals(g.ipBlockSets) && nodeGroups.equals(g.nodeGroups)
                 && endpointPolicies.equals(g.endpointPolicies);
@@ -284,6 +312,7 @@ public final class PolicyGraph {
                 + policies.size() + " policies, " + groups.size() + " groups, " + ipBlockSets.size()
                 + " ipBlock sets, " + endpointPolicies.size() + " selected endpoints"
                 + (nodes.isEmpty() ? "" : ", " + nodes.size() + " nodes")
-                + (nodeGroups.isEmpty() ? "" : ", " + nodeGroups.size() + " node groups") + "]";
+                + (nodeGroups.isEmpty() ? "" : ", " + nodeGroups.size() + " node groups")
+                + (displaced.isEmpty() ? "" : ", " + displaced.size() + " displaced pods") + "]";
     }
 }

@@ -69,6 +69,8 @@ public final class Reachability {
 
     /** Evaluates in the first IP family both endpoints have (IPv4 before IPv6). */
     public Verdict evaluate(Endpoint src, Endpoint dst, int port, Protocol protocol) {
+        src = held(src);
+        dst = held(dst);
         for (IpFamily f : IpFamily.values()) {
             if (src.ip(f).isPresent() && dst.ip(f).isPresent()) {
                 return evaluate(src, dst, port, protocol, f);
@@ -77,8 +79,13 @@ public final class Reachability {
         return evaluate(src, dst, port, protocol, IpFamily.V4);
     }
 
-    /** Evaluates a packet from {@code src} to {@code dst} in one IP family. */
+    /**
+     * Evaluates a packet from {@code src} to {@code dst} in one IP family. A pod's record as the cluster reported it
+     * ({@link PolicyGraph#reportedEndpoint}) is read as the graph holds it, without the addresses newer pods hold.
+     */
     public Verdict evaluate(Endpoint src, Endpoint dst, int port, Protocol protocol, IpFamily family) {
+        src = held(src);
+        dst = held(dst);
         if (src.key().equals(dst.key())) {
             return Verdict.always("a pod's traffic to itself never leaves it: allowed");
         }
@@ -107,7 +114,9 @@ public final class Reachability {
             return Verdict.Side.unjudged(type, subject.name(), subject.name() + why);
         }
         if (!subject.isPolicyEndpoint()) {
+            Displacement displaced = graph.displaced().get(name(subject));
             String why = subject.hostNetwork() ? "is a hostNetwork pod, which policies never select"
+                    : displaced != null ? "holds no address: " + lost(displaced) + ", so no policy applies to it"
                     : "has no IP or has terminated, so no policy applies to it";
             return Verdict.Side.unjudged(type, name(subject), name(subject) + " " + why);
         }
@@ -168,6 +177,45 @@ public final class Reachability {
                 : Decision.allowedByPolicies(type, allowingPolicies);
         return new Verdict.Side(direction, name(subject), !allowing.isEmpty(),
                 isolating.stream().map(CompiledPolicy::key).toList(), allowing, null, passedBy, null, decision);
+    }
+
+    /**
+     * The addresses a pod lost and who holds them: {@code its address 10.0.0.5 is held by the newer pod x/b}; for a
+     * tie {@code ... is held by x/b (created in the same second; the first name holds it)}; a dual-stack pod's two
+     * addresses as {@code its addresses 10.0.0.5 and fd00::5 are held by ...}, or {@code ... and fd00::5 by ...}.
+     */
+    private String lost(Displacement d) {
+        Map<String, List<String>> byHolder = new java.util.LinkedHashMap<>();
+        d.heldBy().forEach((address, holderKey) -> byHolder.computeIfAbsent(holder(holderKey, d.reported()),
+                k -> new ArrayList<>()).add(address.toString()));
+        List<String> parts = new ArrayList<>();
+        byHolder.forEach((who, addresses) -> parts.add(parts.isEmpty()
+                ? (addresses.size() == 1 ? "its address " + addresses.get(0) + " is held by "
+                        : "its addresses " + String.join(" and ", addresses) + " are held by ") + who
+                : String.join(" and ", addresses) + " by " + who));
+        return String.join(" and ", parts);
+    }
+
+    /** The pod holding an address another one claims, with why it does (see {@link AddressClaims#PRECEDENCE}). */
+    private String holder(String holderKey, Endpoint loser) {
+        Endpoint holder = graph.endpoint(holderKey);
+        if (holder.created() != null && (loser.created() == null || holder.created().isAfter(loser.created()))) {
+            return "the newer pod " + holderKey;
+        }
+        return holderKey + (holder.created() != null ? " (created in the same second; the first name holds it)"
+                : " (neither creation time is known; the first name holds it)");
+    }
+
+    /**
+     * The record of a pod as the graph holds it: a displaced pod's reported record without its lost addresses; any
+     * other endpoint as given.
+     */
+    private Endpoint held(Endpoint e) {
+        if (graph.displaced().isEmpty() || isOutside(e)) {
+            return e;
+        }
+        Displacement d = graph.displaced().get(e.key().namespacedName());
+        return d != null && d.reported().equals(e) ? graph.endpoint(e.key().namespacedName()) : e;
     }
 
     private static Verdict.Side decided(Endpoint subject, String passedBy, String decidedBy, Decision decision) {

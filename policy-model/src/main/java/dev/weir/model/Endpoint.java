@@ -1,5 +1,6 @@
 package dev.weir.model;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -7,10 +8,12 @@ import java.util.Optional;
 
 /**
  * A pod as policy sees it. {@code ips} holds its pod IPs (one per family on a dual-stack cluster); {@code node} is the
- * node it runs on (null when unscheduled).
+ * node it runs on (null when unscheduled); {@code created} is its {@code metadata.creationTimestamp}, null when unknown
+ * (a hand-written manifest). When two live pods claim one address, the newer one holds it (docs/model.md, "One
+ * address, one pod").
  */
 public record Endpoint(String namespace, String name, Map<String, String> labels, List<IpAddress> ips, String node,
-        boolean hostNetwork, PodPhase phase, List<ContainerPort> ports) implements ClusterObject {
+        boolean hostNetwork, PodPhase phase, List<ContainerPort> ports, Instant created) implements ClusterObject {
 
     public Endpoint {
         Objects.requireNonNull(namespace, "namespace");
@@ -19,6 +22,17 @@ public record Endpoint(String namespace, String name, Map<String, String> labels
         labels = Map.copyOf(labels);
         ips = ips.stream().distinct().sorted().toList();
         ports = List.copyOf(ports);
+    }
+
+    /** A pod whose creation time is unknown. */
+    public Endpoint(String namespace, String name, Map<String, String> labels, List<IpAddress> ips, String node,
+            boolean hostNetwork, PodPhase phase, List<ContainerPort> ports) {
+        this(namespace, name, labels, ips, node, hostNetwork, phase, ports, null);
+    }
+
+    /** The same pod with other addresses. */
+    public Endpoint withIps(List<IpAddress> addresses) {
+        return new Endpoint(namespace, name, labels, addresses, node, hostNetwork, phase, ports, created);
     }
 
     @Override

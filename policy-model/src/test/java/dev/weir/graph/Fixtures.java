@@ -233,10 +233,13 @@ public final class Fixtures {
         return m;
     }
 
-    /** The cluster objects a graph was built from, as a snapshot: what a fresh compile of the same state reads. */
+    /**
+     * The cluster objects a graph was built from, as a snapshot: what a fresh compile of the same state reads. Pods
+     * are their records as reported, with every address they claim.
+     */
     public static ClusterSnapshot snapshotOf(PolicyGraph g) {
         List<ClusterObject> objects = new ArrayList<>(g.namespaces().values());
-        objects.addAll(g.endpoints().values());
+        g.endpoints().keySet().forEach(k -> objects.add(g.reportedEndpoint(k)));
         objects.addAll(g.nodes().values());
         g.policies().values().forEach(p -> objects.add(p.source()));
         return ClusterSnapshot.of(objects);

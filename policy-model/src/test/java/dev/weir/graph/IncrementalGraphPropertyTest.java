@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.model.ClusterObject;
 import dev.weir.model.ClusterSnapshot;
+import dev.weir.model.Endpoint;
 import dev.weir.model.ObjectKey;
 import java.util.Set;
 import java.util.TreeMap;
@@ -11,9 +12,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * For many seeds, random sequences of events (pods, namespaces, nodes, policies, cluster policies): after every event
- * the incremental graph equals a full compile of the same state, and the delta says exactly what changed between the
- * two graphs.
+ * For many seeds, random sequences of events (pods, namespaces, nodes, policies, cluster policies; pods often claim
+ * one address): after every event the incremental graph equals a full compile of the same state, and the delta says
+ * exactly what changed between the two graphs.
  */
 class IncrementalGraphPropertyTest {
 
@@ -23,6 +24,7 @@ class IncrementalGraphPropertyTest {
     @Test
     void incrementalGraphAlwaysEqualsAFullCompileAndDeltasReplay() {
         java.util.Map<String, Integer> nodeCoverage = new TreeMap<>();
+        java.util.Map<String, Integer> claimCoverage = new TreeMap<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
             RandomCluster random = new RandomCluster(seed);
             IncrementalGraph incremental = new IncrementalGraph();
@@ -37,6 +39,7 @@ class IncrementalGraphPropertyTest {
                 assertThat(now).as(where).isEqualTo(PolicyCompiler.compile(mirror.snapshot()));
                 assertDeltaDescribes(delta, previous, now, where);
                 countNodeCoverage(event, delta, previous, now, nodeCoverage);
+                countClaimCoverage(event, previous, now, claimCoverage);
                 previous = now;
             }
         }
@@ -45,6 +48,36 @@ class IncrementalGraphPropertyTest {
                 "node left a group", "member node readdressed", "node group created");
         assertThat(nodeCoverage.get("node joined a group")).isGreaterThan(20);
         assertThat(nodeCoverage.get("member node readdressed")).isGreaterThan(5);
+        // and pod events must take addresses from other pods and give them back, by every rule of who holds one
+        assertThat(claimCoverage).as("address claims seen").containsKeys("another pod lost an address",
+                "another pod got an address back", "lost to a newer pod", "lost on a tie", "lost on unknown times",
+                "a pod holding an address over an unknown time");
+        assertThat(claimCoverage.get("another pod lost an address")).isGreaterThan(80);
+        assertThat(claimCoverage.get("another pod got an address back")).isGreaterThan(25);
+    }
+
+    /** Counts the pod events that moved an address from one pod to another, and by which rule it moved. */
+    private static void countClaimCoverage(ClusterEvent event, PolicyGraph before, PolicyGraph now,
+            java.util.Map<String, Integer> seen) {
+        String key = event.key().namespacedName();
+        now.displaced().forEach((k, d) -> {
+            if (!k.equals(key) && !d.equals(before.displaced().get(k))) {
+                seen.merge("another pod lost an address", 1, Integer::sum);
+            }
+            d.heldBy().values().forEach(holderKey -> {
+                java.time.Instant holder = now.endpoint(holderKey).created();
+                java.time.Instant loser = d.reported().created();
+                seen.merge(holder == null ? "lost on unknown times" : holder.equals(loser) ? "lost on a tie"
+                        : loser == null ? "a pod holding an address over an unknown time" : "lost to a newer pod", 1,
+                        Integer::sum);
+            });
+        });
+        before.displaced().forEach((k, d) -> {
+            Endpoint after = now.endpoint(k);
+            if (!k.equals(key) && after != null && after.ips().size() > before.endpoint(k).ips().size()) {
+                seen.merge("another pod got an address back", 1, Integer::sum);
+            }
+        });
     }
 
     private static void countNodeCoverage(ClusterEvent event, GraphDelta delta, PolicyGraph before, PolicyGraph now,

@@ -23,6 +23,7 @@ import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.RuleAction;
 import dev.weir.model.admin.Tier;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,12 +32,14 @@ import java.util.Random;
 
 /**
  * Random cluster events over small name pools, so that objects are created, changed and deleted again and selectors
- * keep matching and unmatching. Deterministic for a seed.
+ * keep matching and unmatching. Pods draw their addresses from a pool smaller than their number, so live pods often
+ * claim one address. Deterministic for a seed.
  */
 final class RandomCluster {
 
     private static final String[] NAMESPACES = {"a", "b", "c", "d"};
     private static final String[] APPS = {"web", "db", "api"};
+    private static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
     private final Random random;
     private final Map<String, Endpoint> lastPods = new HashMap<>();
 
@@ -112,22 +115,25 @@ final class RandomCluster {
         return new Node(name, labels, addresses);
     }
 
-    /** The same pod with one thing changed: a label, its IPs, its phase, hostNetwork, its ports or its node. */
+    /**
+     * The same pod with one thing changed: a label, its IPs, its phase, hostNetwork, its ports or its node (never its
+     * creation time, which the API server fixes; a fresh {@link #pod} of the same name stands for a recreated one).
+     */
     private Endpoint mutate(Endpoint e) {
         Endpoint fresh = pod(e.namespace(), e.name());
         return switch (random.nextInt(6)) {
             case 0 -> new Endpoint(e.namespace(), e.name(), fresh.labels(), e.ips(), e.node(), e.hostNetwork(),
-                    e.phase(), e.ports());
+                    e.phase(), e.ports(), e.created());
             case 1 -> new Endpoint(e.namespace(), e.name(), e.labels(), fresh.ips(), e.node(), e.hostNetwork(),
-                    e.phase(), e.ports());
+                    e.phase(), e.ports(), e.created());
             case 2 -> new Endpoint(e.namespace(), e.name(), e.labels(), e.ips(), e.node(), e.hostNetwork(),
-                    pick(PodPhase.values()), e.ports());
+                    pick(PodPhase.values()), e.ports(), e.created());
             case 3 -> new Endpoint(e.namespace(), e.name(), e.labels(), e.ips(), e.node(), !e.hostNetwork(),
-                    e.phase(), e.ports());
+                    e.phase(), e.ports(), e.created());
             case 4 -> new Endpoint(e.namespace(), e.name(), e.labels(), e.ips(), e.node(), e.hostNetwork(),
-                    e.phase(), fresh.ports());
+                    e.phase(), fresh.ports(), e.created());
             default -> new Endpoint(e.namespace(), e.name(), e.labels(), e.ips(), fresh.node(), e.hostNetwork(),
-                    e.phase(), e.ports());
+                    e.phase(), e.ports(), e.created());
         };
     }
 
@@ -153,7 +159,10 @@ final class RandomCluster {
         }
         PodPhase phase = random.nextInt(8) == 0 ? pick(PodPhase.SUCCEEDED, PodPhase.FAILED, PodPhase.PENDING)
                 : PodPhase.RUNNING;
-        return new Endpoint(ns, name, labels, ips, "n" + random.nextInt(3), random.nextInt(10) == 0, phase, ports);
+        // few creation times, some unknown, so that pods sharing an address meet every rule of who holds it
+        Instant created = pick(null, CREATED, CREATED.plusSeconds(1), CREATED.plusSeconds(2));
+        return new Endpoint(ns, name, labels, ips, "n" + random.nextInt(3), random.nextInt(10) == 0, phase, ports,
+                created);
     }
 
     NetworkPolicy policy(String ns, String name) {

@@ -32,19 +32,25 @@ import java.util.function.Predicate;
 final class SpecOracle {
 
     private final Map<String, Namespace> namespaces;
+    private final Collection<Endpoint> pods;
     private final Collection<NetworkPolicy> policies;
     private final Collection<ClusterPolicy> clusterPolicies;
     private final Collection<Node> nodes;
 
-    SpecOracle(Map<String, Namespace> namespaces, Collection<NetworkPolicy> policies,
+    /** {@code pods}: every pod as reported, with every address it claims. */
+    SpecOracle(Map<String, Namespace> namespaces, Collection<Endpoint> pods, Collection<NetworkPolicy> policies,
             Collection<ClusterPolicy> clusterPolicies, Collection<Node> nodes) {
         this.namespaces = namespaces;
+        this.pods = pods;
         this.policies = policies;
         this.clusterPolicies = clusterPolicies;
         this.nodes = nodes;
     }
 
-    boolean allows(Endpoint src, Endpoint dst, int port, Protocol protocol, IpFamily family) {
+    /** Whether a packet passes; {@code src} and {@code dst} are pods as reported. */
+    boolean allows(Endpoint reportedSrc, Endpoint reportedDst, int port, Protocol protocol, IpFamily family) {
+        Endpoint src = held(reportedSrc);
+        Endpoint dst = held(reportedDst);
         if (src.key().equals(dst.key())) {
             return true;
         }
@@ -161,6 +167,29 @@ final class SpecOracle {
             }
         }
         return false;
+    }
+
+    /**
+     * The pod without every address that another live pod also claims and has the better claim to: the newer pod
+     * (known creation time over unknown), on equal times the one whose {@code ns/name} sorts first.
+     */
+    Endpoint held(Endpoint e) {
+        if (!eligible(e)) {
+            return e;
+        }
+        List<IpAddress> kept = e.ips().stream().filter(ip -> pods.stream().noneMatch(other -> other != e
+                && eligible(other) && other.ips().contains(ip) && betterClaim(other, e))).toList();
+        return kept.size() == e.ips().size() ? e : e.withIps(kept);
+    }
+
+    private static boolean betterClaim(Endpoint a, Endpoint b) {
+        if (a.created() != null && b.created() != null && !a.created().equals(b.created())) {
+            return a.created().isAfter(b.created());
+        }
+        if ((a.created() == null) != (b.created() == null)) {
+            return a.created() != null;
+        }
+        return a.key().namespacedName().compareTo(b.key().namespacedName()) < 0;
     }
 
     private static boolean eligible(Endpoint e) {
