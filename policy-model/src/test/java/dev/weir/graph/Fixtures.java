@@ -14,6 +14,7 @@ import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.Rule;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -172,6 +173,7 @@ public final class Fixtures {
         boolean hostNetwork;
         PodPhase phase = PodPhase.RUNNING;
         final List<ContainerPort> ports = new ArrayList<>();
+        Instant created;
 
         PodBuilder(String namespace, String name) {
             this.namespace = namespace;
@@ -208,13 +210,20 @@ public final class Fixtures {
             return this;
         }
 
+        /** {@code metadata.creationTimestamp}, e.g. {@code 2026-05-01T10:00:00Z}. */
+        public PodBuilder created(String timestamp) {
+            created = Instant.parse(timestamp);
+            return this;
+        }
+
         public PodBuilder port(String portName, int number, Protocol protocol) {
             ports.add(ContainerPort.named(portName, number, protocol));
             return this;
         }
 
         public Endpoint build(List<IpAddress> defaultIps) {
-            return new Endpoint(namespace, name, labels, ips != null ? ips : defaultIps, node, hostNetwork, phase, ports);
+            return new Endpoint(namespace, name, labels, ips != null ? ips : defaultIps, node, hostNetwork, phase, ports,
+                    created);
         }
 
         public Endpoint build() {
