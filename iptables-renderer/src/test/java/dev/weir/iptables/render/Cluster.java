@@ -18,6 +18,7 @@ import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import dev.weir.model.Rule;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +57,7 @@ final class Cluster {
         }
         List<IpAddress> addrs = ips.isEmpty() ? List.of()
                 : Arrays.stream(ips.split(",")).map(IpAddress::parse).toList();
-        pods.add(new Endpoint(kn[0], kn[1], p.labels, addrs, node, p.hostNetwork, p.phase, p.ports));
+        pods.add(new Endpoint(kn[0], kn[1], p.labels, addrs, node, p.hostNetwork, p.phase, p.ports, p.created));
         return this;
     }
 
@@ -100,6 +101,7 @@ final class Cluster {
         boolean hostNetwork;
         PodPhase phase = PodPhase.RUNNING;
         List<ContainerPort> ports = new ArrayList<>();
+        Instant created;
 
         PodSpec labels(String l) {
             labels = Cluster.labels(l);
@@ -118,6 +120,12 @@ final class Cluster {
 
         PodSpec phase(PodPhase p) {
             phase = p;
+            return this;
+        }
+
+        /** {@code metadata.creationTimestamp}, e.g. {@code 2026-05-01T10:00:00Z}. */
+        PodSpec created(String timestamp) {
+            created = Instant.parse(timestamp);
             return this;
         }
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The rendered rules, executed by the {@link Netfilter} model on the path a packet really takes (FORWARD on both
  * nodes, INPUT to a hostNetwork pod, OUTPUT from one), give the verdict {@link Reachability} gives, for every pod
- * pair, port and protocol of 150 random clusters. Terminated pods neither send nor receive and are left out.
+ * pair, port and protocol of 150 random clusters. Terminated pods neither send nor receive and are left out, and so
+ * are pods whose every address a newer pod holds.
  */
 class DataplaneMatchesReachabilityTest {
 
@@ -214,6 +215,24 @@ class DataplaneMatchesReachabilityTest {
         });
         assertThat(seen.keySet()).containsExactlyInAnyOrder("allowed by (Admin", "denied by (Admin",
                 "allowed by (Baseline", "denied by (Baseline", "passed by (Baseline", "admin pass, then NetworkPolicy");
+    }
+
+    /**
+     * Likewise, pods must share addresses, and each of the two claimants must sometimes hold the address, or
+     * dispatching and peer sets of a shared address go untested.
+     */
+    @org.junit.jupiter.api.Test
+    void theRandomClustersHavePodsSharingAnAddress() {
+        Map<String, Integer> seen = new java.util.TreeMap<>();
+        seeds().forEach(seed -> RandomClusters.generate(seed).graph().displaced().forEach((key, d) -> {
+            seen.merge(key.contains("/s") ? "a stale pod lost its address" : "a first pod lost its address", 1,
+                    Integer::sum);
+            if (d.reported().hostNetwork() || d.reported().phase().terminal()) {
+                seen.merge("a pod that claims nothing was displaced", 1, Integer::sum);
+            }
+        }));
+        assertThat(seen).containsOnlyKeys("a stale pod lost its address", "a first pod lost its address");
+        assertThat(seen.values()).allMatch(n -> n > 20);
     }
 
     /** Likewise, {@code nodes} peers must decide some of the probes, or the node sets go untested. */

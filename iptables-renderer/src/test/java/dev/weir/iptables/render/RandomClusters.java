@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * Seeded random clusters covering every feature the renderer handles: two nodes (as Node objects too, for
- * {@code nodes} peers), dual-stack, hostNetwork, ports, NetworkPolicies and ClusterNetworkPolicies of both tiers.
+ * {@code nodes} peers), dual-stack, hostNetwork, ports, pods claiming one address, NetworkPolicies and
+ * ClusterNetworkPolicies of both tiers.
  */
 final class RandomClusters {
 
@@ -64,6 +65,7 @@ final class RandomClusters {
         List<String> apps = List.of("web", "db", "api");
         boolean[] hostNetUsed = new boolean[NODES.size()];
         int pods = 6 + r.nextInt(6);
+        List<String[]> podAddresses = new ArrayList<>(); // node and IPs of each pod that is no hostNetwork pod
         for (int i = 0; i < pods; i++) {
             String ns = List.of("a", "b", "c").get(r.nextInt(3));
             int node = r.nextInt(NODES.size());
@@ -75,6 +77,9 @@ final class RandomClusters {
             PodPhase phase = r.nextInt(15) == 0 ? PodPhase.SUCCEEDED : PodPhase.RUNNING;
             int http = r.nextBoolean() ? 80 : 8080;
             boolean declares = r.nextInt(4) != 0;
+            if (!host) {
+                podAddresses.add(new String[] {NODES.get(node), ips});
+            }
             c.pod(ns + "/p" + i, NODES.get(node), ips, p -> {
                 p.labels("app=" + app).phase(phase);
                 if (host) {
@@ -85,6 +90,7 @@ final class RandomClusters {
                 }
             });
         }
+        addStalePods(c, podAddresses, new Random(seed * 7919 + 1));
         int policies = 1 + r.nextInt(4);
         for (int i = 0; i < policies; i++) {
             String ns = List.of("a", "b", "c").get(r.nextInt(3));
@@ -110,6 +116,29 @@ final class RandomClusters {
             c.clusterPolicy(clusterPolicy(r, "cnp" + i));
         }
         return c;
+    }
+
+    /**
+     * Now and then pods that claim another pod's address, as an old Pod object does after its IP was handed to a new
+     * pod: with a creation time (so they hold the address over the first pods, whose time is unknown) or without one
+     * (so the first name holds it). Drawn from their own random stream, so the rest of a seed's cluster stays as it
+     * was.
+     */
+    private static void addStalePods(Cluster c, List<String[]> podAddresses, Random r) {
+        int stale = r.nextInt(3);
+        for (int j = 0; j < stale && !podAddresses.isEmpty(); j++) {
+            String[] taken = podAddresses.get(r.nextInt(podAddresses.size()));
+            String ns = List.of("a", "b", "c").get(r.nextInt(3));
+            String app = List.of("web", "db", "api").get(r.nextInt(3));
+            String ips = r.nextBoolean() ? taken[1] : taken[1].split(",")[0];
+            boolean known = r.nextBoolean();
+            c.pod(ns + "/s" + j, taken[0], ips, p -> {
+                p.labels("app=" + app).port("http", 8080, Protocol.TCP).port("dns", 53, Protocol.UDP);
+                if (known) {
+                    p.created("2026-05-01T10:00:0" + r.nextInt(2) + "Z");
+                }
+            });
+        }
     }
 
     private static final List<Supplier<ClusterPolicyPeer>> CLUSTER_PEERS = List.of(
