@@ -103,11 +103,11 @@ public final class ClusterState {
         return changed;
     }
 
-    /** Every record the graph holds, by key. */
+    /** Every record the graph holds, by key: pods as reported, with every address they claim. */
     private static Map<ObjectKey, ClusterObject> held(PolicyGraph g) {
         Map<ObjectKey, ClusterObject> out = new HashMap<>();
-        Stream.of(g.namespaces().values().stream(), g.endpoints().values().stream(), g.nodes().values().stream(),
-                g.policies().values().stream().map(p -> p.source()))
+        Stream.of(g.namespaces().values().stream(), g.endpoints().keySet().stream().map(g::reportedEndpoint),
+                g.nodes().values().stream(), g.policies().values().stream().map(p -> p.source()))
                 .flatMap(s -> s).forEach(o -> out.put(o.key(), o));
         return out;
     }

@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Copies of cluster objects that keep only what weir reads: what {@code ModelTranslator} and
  * {@code ClusterPolicyTranslator} translate, plus the metadata the informer store, its watch and the rejection events key on
- * (name, namespace, uid, resourceVersion, generation) and the labels. managedFields, annotations (the
+ * (name, namespace, uid, resourceVersion, generation) and the labels; of a pod also its creation time. managedFields, annotations (the
  * last-applied-configuration copy of a policy), owner references, container specs apart from their ports, volumes,
  * status conditions and container statuses, and a Node's {@code status.images} are dropped: at 10,000 pods they were
  * ~90% of the agent's heap (docs/benchmarks.md, "Agent memory"). Pure; the input is not changed, and what the copy keeps
@@ -39,11 +39,16 @@ final class ObjectTrimmer {
     }
 
     /**
-     * Labels, addresses, node name, hostNetwork, phase, and every container and init container with its ports only
+     * Labels, creation time, addresses, node name, hostNetwork, phase, and every container and init container with its
+     * ports only
      * (a container without ports stays as an empty placeholder, so the field paths of diagnostics keep their index).
      */
     static Pod pod(Pod in) {
         Pod out = head(in, new Pod());
+        if (in.getMetadata() != null) {
+            // which of two pods claiming one address holds it (docs/model.md, "One address, one pod")
+            out.getMetadata().setCreationTimestamp(in.getMetadata().getCreationTimestamp());
+        }
         if (in.getSpec() != null) {
             PodSpec s = new PodSpec();
             s.setNodeName(in.getSpec().getNodeName());

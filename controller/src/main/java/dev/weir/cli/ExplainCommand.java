@@ -98,6 +98,9 @@ public final class ExplainCommand implements Subcommand {
             err.println("note: pods in phase Succeeded or Failed are left out of the tables: "
                     + String.join(", ", finished));
         }
+        reachability.graph().displaced().forEach((pod, d) -> d.heldBy().forEach((address, holder) -> err.println(
+                "note: " + address + " is claimed by " + pod + " and " + holder + "; " + holder + " holds it, and "
+                        + pod + " is judged without it")));
         List<PortProtocol> targets = targets(reachability, ports, protocols, err);
         if (single) {
             Endpoint src = end(reachability, from, err);

@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +40,30 @@ final class PodTranslator {
         // A manifest usually carries no status; such a pod is about to run, so it counts as Running.
         PodPhase phase = status.getPhase() == null ? PodPhase.RUNNING : PodPhase.parse(status.getPhase());
         boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
+        Instant created = creationTime(pod.getMetadata() == null ? null
+                : pod.getMetadata().getCreationTimestamp(), findings);
         return findings.result(() -> new Endpoint(namespace, name, labels, ips, spec.getNodeName(), hostNetwork, phase,
-                ports));
+                ports, created));
+    }
+
+    /**
+     * {@code metadata.creationTimestamp}, which decides which of two live pods claiming one address holds it
+     * (docs/model.md, "One address, one pod"): RFC 3339 as the API server writes it ({@code 2026-05-01T10:00:00Z}),
+     * an offset and fractional seconds allowed. Missing (a hand-written manifest) or unreadable, it is unknown (null),
+     * which counts as older than any known time. An unreadable one is a warning, not a rejection: the API server sets
+     * the field itself and ignores what a manifest says, so it never refuses a pod for it.
+     */
+    private static Instant creationTime(String text, Findings findings) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            findings.warn("metadata.creationTimestamp", "not an RFC 3339 time \"" + text + "\"; read as unknown, "
+                    + "which loses to any pod with a known time that claims the same address");
+            return null;
+        }
     }
 
     /** {@code status.podIPs} when present (dual-stack), else {@code status.podIP}. */

@@ -94,6 +94,17 @@ class ObjectTrimmerTest {
                       {containerPort: 82, protocol: ICMP}]}
                 status: {phase: Running, podIPs: [{ip: 10.0.0.300}]}
                 """));
+        out.add(named("creation time with fractional seconds and an offset", """
+                metadata: {name: t, namespace: dev, uid: u8, resourceVersion: "14",
+                  creationTimestamp: "2026-05-01T12:00:00.5+02:00"}
+                spec: {nodeName: n1, containers: [{name: a, image: x}]}
+                status: {phase: Running, podIP: 10.0.0.10}
+                """));
+        out.add(named("unreadable creation time (a warning naming the field)", """
+                metadata: {name: u, namespace: dev, uid: u9, resourceVersion: "15", creationTimestamp: yesterday}
+                spec: {nodeName: n1, containers: [{name: a, image: x}]}
+                status: {phase: Running, podIP: 10.0.0.11}
+                """));
         out.add(named("invalid name", """
                 metadata: {name: Bad_Name, namespace: dev, uid: u7, resourceVersion: "13"}
                 spec: {containers: [{name: a, image: x}]}
@@ -110,6 +121,8 @@ class ObjectTrimmerTest {
     @MethodSource("pods")
     void aTrimmedPodTranslatesAsTheFullOne(Pod full) {
         Pod trimmed = ObjectTrimmer.pod(full);
+        assertThat(trimmed.getMetadata().getCreationTimestamp()).as("decides who holds a shared address")
+                .isEqualTo(full.getMetadata().getCreationTimestamp());
         assertThat(ModelTranslator.pod(trimmed)).isEqualTo(ModelTranslator.pod(full));
         assertSameIdentity(trimmed, full);
     }

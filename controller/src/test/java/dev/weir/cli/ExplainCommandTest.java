@@ -207,6 +207,57 @@ class ExplainCommandTest {
         assertThat(r.err()).contains("note: pods in phase Succeeded or Failed are left out of the tables: x/job");
     }
 
+    /** x/old's address was handed to x/new; the Pod object of x/old is still there (kubelet's status lags). */
+    private static final String HANDED_OVER = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: old, namespace: x, labels: {app: db}, creationTimestamp: 2026-05-01T10:00:00Z}
+            status: {phase: Running, podIP: 10.0.0.5}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: new, namespace: x, labels: {app: web}, creationTimestamp: "2026-05-01T10:05:00Z"}
+            status: {phase: Running, podIP: 10.0.0.5}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: client, namespace: x, labels: {app: client}}
+            status: {phase: Running, podIP: 10.0.0.9}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: db-from-client, namespace: x}
+            spec:
+              podSelector: {matchLabels: {app: db}}
+              ingress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: web-closed, namespace: x}
+            spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}
+            """;
+
+    @Test
+    void aPodWhoseAddressANewerPodHoldsIsJudgedWithoutIt() {
+        CliRun old = run(HANDED_OVER, "-", "--from", "x/client", "--to", "x/old", "--port", "80");
+        assertThat(old.out()).isEqualTo("""
+                x/client -> x/old 80/TCP: allowed
+                  egress: x/client is not selected by any policy with egress rules: allowed
+                  ingress: x/old holds no address: its address 10.0.0.5 is held by the newer pod x/new, so no policy \
+                applies to it
+                """);
+        assertThat(old.err()).contains("note: 10.0.0.5 is claimed by x/old and x/new; x/new holds it, and x/old is "
+                + "judged without it");
+        CliRun address = run(HANDED_OVER, "-", "--from", "x/client", "--to", "10.0.0.5", "--port", "80");
+        assertThat(address.err()).contains("note: 10.0.0.5 is the address of pod x/new; judging that pod");
+        assertThat(address.out()).isEqualTo("""
+                x/client -> x/new 80/TCP: denied
+                  egress: x/client is not selected by any policy with egress rules: allowed
+                  ingress: x/new is isolated by x/web-closed and no rule allows it: denied
+                """);
+        assertThat(old.exit()).isZero();
+    }
+
     private static final String DUAL_STACK = """
             apiVersion: v1
             kind: Pod

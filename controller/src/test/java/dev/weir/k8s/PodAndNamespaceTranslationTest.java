@@ -91,6 +91,42 @@ class PodAndNamespaceTranslationTest {
                 "Pod x/a: status.podIP: invalid IP address \"10.0.0.300\"");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "as the API server writes it|2026-05-01T10:00:00Z|2026-05-01T10:00:00Z",
+        "with fractional seconds and an offset|2026-05-01T12:00:00.25+02:00|2026-05-01T10:00:00.250Z",
+        "lower-case t and z (RFC 3339 allows them)|2026-05-01t10:00:00z|2026-05-01T10:00:00Z"})
+    void podCarriesItsCreationTime(String form, String timestamp, String expected) {
+        Pod pod = new PodBuilder().withNewMetadata().withName("a").withNamespace("x")
+                .withCreationTimestamp(timestamp).endMetadata().build();
+        Translated<Endpoint> t = ModelTranslator.pod(pod);
+        assertThat(t.value().orElseThrow().created()).isEqualTo(java.time.Instant.parse(expected));
+        assertThat(t.diagnostics()).isEmpty();
+    }
+
+    @Test
+    void podWithoutCreationTimeHasAnUnknownOne() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("a").withNamespace("x").endMetadata().build();
+        Translated<Endpoint> t = ModelTranslator.pod(pod);
+        assertThat(t.value().orElseThrow().created()).isNull();
+        assertThat(t.diagnostics()).isEmpty();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "\"{0}\"")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"yesterday", "2026-05-01", "2026-05-01T10:00:00",
+        "2026-13-01T10:00:00Z", "1714557600"})
+    void anUnreadableCreationTimeIsUnknownAndAWarningNamingTheField(String timestamp) {
+        Pod pod = new PodBuilder().withNewMetadata().withName("a").withNamespace("x")
+                .withCreationTimestamp(timestamp).endMetadata().withNewStatus().withPodIP("10.0.0.1").endStatus()
+                .build();
+        Translated<Endpoint> t = ModelTranslator.pod(pod);
+        assertThat(t.value().orElseThrow().created()).isNull();
+        assertThat(t.value().orElseThrow().ips()).containsExactly(IpAddress.parse("10.0.0.1"));
+        assertThat(t.diagnostics()).extracting(Object::toString).containsExactly("Pod x/a: metadata.creationTimestamp: "
+                + "not an RFC 3339 time \"" + timestamp + "\"; read as unknown, which loses to any pod with a known "
+                + "time that claims the same address");
+    }
+
     @Test
     void namespaceGetsTheMetadataNameLabelTheApiServerSets() {
         Namespace ns = ModelTranslator.namespace(new NamespaceBuilder().withNewMetadata().withName("dev")
