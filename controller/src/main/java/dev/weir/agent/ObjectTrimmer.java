@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * Copies of cluster objects that keep only what weir reads: what {@code ModelTranslator} and
- * {@code ClusterPolicyTranslator} translate, plus the metadata the informer store, its watch and the rejection events key on
- * (name, namespace, uid, resourceVersion, generation) and the labels; of a pod also its creation time. managedFields, annotations (the
- * last-applied-configuration copy of a policy), owner references, container specs apart from their ports, volumes,
+ * {@code ClusterPolicyTranslator} translate, plus the metadata the informer store, its watch and the rejection events
+ * key on (name, namespace, uid, resourceVersion, generation) and the labels; of a pod also its creation time.
+ * managedFields, annotations (the last-applied-configuration copy of a policy), owner references, container specs apart from their ports, volumes,
  * status conditions and container statuses, and a Node's {@code status.images} are dropped: at 10,000 pods they were
  * ~90% of the agent's heap (docs/benchmarks.md, "Agent memory"). Pure; the input is not changed, and what the copy keeps
  * (labels, container ports, pod IPs, node addresses, a policy's spec) is shared with it, not copied. fabric8's model

@@ -24,7 +24,9 @@ import java.util.TreeSet;
  * immutable snapshot. The only builder of graphs: the agent feeds it informer events, and
  * {@link PolicyCompiler#compile(ClusterSnapshot)} (the CLI) the upserts of a snapshot. Policies of both kinds take
  * one path: compiled to a {@link CompiledPolicy}, attached to the members of the group they apply to, and listed per
- * endpoint in evaluation order. Mutable and single-threaded: one owner (the sync loop) calls it.
+ * endpoint in evaluation order. Pods are kept as reported and as policy sees them: when live pods claim one address,
+ * the newest holds it and the others are held without it ({@link AddressClaims}). Mutable and single-threaded: one
+ * owner (the sync loop) calls it.
  */
 public final class IncrementalGraph {
 
