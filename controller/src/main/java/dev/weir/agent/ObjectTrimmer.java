@@ -17,13 +17,13 @@ import java.util.List;
  * Copies of cluster objects that keep only what weir reads: what {@code ModelTranslator} and
  * {@code ClusterPolicyTranslator} translate, plus the metadata the informer store, its watch and the rejection events
  * key on (name, namespace, uid, resourceVersion, generation) and the labels; of a pod also its creation time.
- * managedFields, annotations (the last-applied-configuration copy of a policy), owner references, container specs apart from their ports, volumes,
- * status conditions and container statuses, and a Node's {@code status.images} are dropped: at 10,000 pods they were
- * ~90% of the agent's heap (docs/benchmarks.md, "Agent memory"). Pure; the input is not changed, and what the copy keeps
- * (labels, container ports, pod IPs, node addresses, a policy's spec) is shared with it, not copied. fabric8's model
- * constructors (and its builders) allocate every list and map field empty — some forty per pod, half of what a
- * trimmed pod would keep — so the copies set the fields they do not keep to null, which every reader here treats as
- * empty.
+ * managedFields, annotations (the last-applied-configuration copy of a policy), owner references, container specs
+ * apart from their ports, volumes, status conditions and container statuses, and a Node's {@code status.images} are
+ * dropped: at 10,000 pods they were ~90% of the agent's heap (docs/benchmarks.md, "Agent memory"). Pure; the input is
+ * not changed, and what the copy keeps (labels, container ports, pod IPs, node addresses, a policy's spec) is shared
+ * with it, not copied. fabric8's model constructors (and its builders) allocate every list and map field empty — some
+ * forty per pod, half of what a trimmed pod would keep — so the copies set the fields they do not keep to null, which
+ * every reader here treats as empty.
  *
  * <p>Contract, held by {@code ObjectTrimmerTest}: a trimmed object translates exactly as the full one, diagnostics
  * (with their field paths) included. A translator that starts reading another field must keep it here too.
