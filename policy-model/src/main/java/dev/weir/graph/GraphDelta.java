@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * <p><b>Structure</b>: policies added, removed or changed (by {@link CompiledPolicy#key}: NetworkPolicies as
  * {@code namespace/name}, cluster policies as {@code ClusterNetworkPolicy/name}); endpoints whose ingress/egress
  * policy lists changed; groups (pod and node groups) and ipBlock sets created or removed. Plus the endpoint, namespace
- * and node records that changed at all. Every list is sorted and distinct; {@code membership} iterates in group id
+ * and node records that changed at all (a pod's event also changes the pods claiming one of its addresses:
+ * docs/model.md, "One address, one pod"). Every list is sorted and distinct; {@code membership} iterates in group id
  * order.
  */
 public record GraphDelta(Map<String, MembershipChange> membership, List<String> policiesAdded,
