@@ -10,6 +10,7 @@ import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -185,7 +186,7 @@ public final class Reachability {
      * addresses as {@code its addresses 10.0.0.5 and fd00::5 are held by ...}, or {@code ... and fd00::5 by ...}.
      */
     private String lost(Displacement d) {
-        Map<String, List<String>> byHolder = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> byHolder = new LinkedHashMap<>();
         d.heldBy().forEach((address, holderKey) -> byHolder.computeIfAbsent(holder(holderKey, d.reported()),
                 k -> new ArrayList<>()).add(address.toString()));
         List<String> parts = new ArrayList<>();
