@@ -44,6 +44,33 @@ public interface LibC {
 
     int setsockopt(int fd, int level, int optname, @jnr.ffi.annotations.In byte[] optval, int optlen);
 
+    // netlink (the NFLOG reader, dev.weir.iptables.nflog)
+    int AF_NETLINK = 16;
+    int NETLINK_NETFILTER = 12;
+    int SOCK_CLOEXEC = 02000000;
+    int SO_RCVBUF = 8;
+    int SO_RCVBUFFORCE = 33;
+    int EINTR = 4;
+    int EAGAIN = 11;
+    int EPERM = 1;
+    int EBUSY = 16;
+    int ENOBUFS = 105;
+
+    /** {@code addr} is a {@code struct sockaddr_nl} (or any sockaddr) laid out in a byte array. */
+    int bind(int fd, @jnr.ffi.annotations.In byte[] addr, int addrlen);
+
+    /** {@code addrlen} holds one int: the size of {@code addr} in, the address's length out. */
+    int getsockname(int fd, @jnr.ffi.annotations.Out byte[] addr,
+            @jnr.ffi.annotations.In @jnr.ffi.annotations.Out int[] addrlen);
+
+    /**
+     * Into native memory, so a large receive buffer is not copied whole across the boundary on every call; the
+     * source address lands in {@code addr} ({@code addrlen}: a native int, the size in, the length out).
+     */
+    @jnr.ffi.types.ssize_t
+    long recvfrom(int fd, jnr.ffi.Pointer buf, @jnr.ffi.types.size_t long len, int flags, jnr.ffi.Pointer addr,
+            jnr.ffi.Pointer addrlen);
+
     /** The process-wide binding. */
     static LibC get() {
         return Holder.INSTANCE;
