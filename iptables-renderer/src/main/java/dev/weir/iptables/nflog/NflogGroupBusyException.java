@@ -16,8 +16,7 @@ public final class NflogGroupBusyException extends NflogException {
 
     NflogGroupBusyException(int group, long holderPortId, int errno) {
         super("NFLOG group " + group + " is already bound by another netlink socket"
-                + (holderPortId > 0 ? " (port id " + holderPortId + ", for the first socket of a process its pid)"
-                        : ""), errno);
+                + (holderPortId > 0 ? " (port id " + holderPortId + ")" : ""), errno);
         this.group = group;
         this.holder = holderPortId;
     }
