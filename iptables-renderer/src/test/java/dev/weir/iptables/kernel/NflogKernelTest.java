@@ -265,6 +265,58 @@ class NflogKernelTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("nflog-10"));
     }
 
+    /**
+     * A slow consumer and a tiny socket buffer: the kernel drops, the reader counts the overrun (ENOBUFS) and, from
+     * the gaps in the group's sequence numbers, exactly how many packets it lost, and goes on reading.
+     */
+    @Test
+    void anOverflowingBufferIsCountedAsOverrunsAndLostPacketsAndReadingGoesOn() throws Exception {
+        int group = 13;
+        int port = 9997;
+        int burst = 300;
+        List<String> logRule = List.of("iptables-nft", "-w", "-I", "INPUT", "1", "-i", "vb", "-p", "udp", "--dport",
+                String.valueOf(port), "-j", "NFLOG", "--nflog-group", String.valueOf(group), "--nflog-prefix", "burst");
+        receiverRunner.run(logRule).orThrow();
+        java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
+        List<NflogPacket> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        NflogConfig tiny = NflogConfig.of(group).withReceiveBuffer(4096);
+        try (NflogReader r = receiver.call(() -> NflogReader.start(tiny, p -> {
+            got.add(p);
+            try {
+                slow.await(5, TimeUnit.SECONDS); // the first packet holds the reader until the burst is sent
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }))) {
+            awaitState(r, NflogReader.State.BOUND);
+            client.call(() -> {
+                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(A4, 0))) {
+                    byte[] b = new byte[16];
+                    for (int i = 0; i < burst; i++) {
+                        s.send(new DatagramPacket(b, b.length, InetAddress.getByName(B4), port));
+                    }
+                }
+                return null;
+            });
+            slow.countDown();
+            await(() -> r.status().overruns() > 0, "no overrun: " + r.status());
+            int marker = udpTo(port); // after the drain: arrives, and closes any gap at the end of the burst
+            await(() -> got.stream().anyMatch(p -> p.sourcePort() == marker), "marker never came: " + r.status());
+
+            NflogReader.Status s = r.status();
+            assertThat(s.lost()).isPositive();
+            assertThat(s.received() + s.lost()).as("every packet logged is received or counted lost: %s", s)
+                    .isEqualTo(burst + 1);
+            assertThat(s.state()).isEqualTo(NflogReader.State.BOUND);
+        } finally {
+            List<String> delete = new ArrayList<>(logRule);
+            delete.subList(delete.indexOf("-I"), delete.indexOf("-I") + 3).clear();
+            delete.add(2, "-D");
+            delete.add(3, "INPUT");
+            receiverRunner.run(delete);
+        }
+    }
+
     /** iptables-legacy's NFLOG target (xt_NFLOG) reaches the same reader as iptables-nft's (nft's log statement). */
     @Test
     void aLegacyRuleLogsToTheReaderToo() throws Exception {
