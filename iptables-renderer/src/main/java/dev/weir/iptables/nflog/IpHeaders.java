@@ -43,6 +43,9 @@ record IpHeaders(IpAddress source, IpAddress destination, int protocol, int sour
         }
         int ihl = (b[off] & 0x0f) * 4;
         int total = u16(b, off + 2);
+        if (total == 0) {
+            total = len; // BIG TCP: a GRO packet over 64 KiB carries total length 0
+        }
         if (ihl < 20 || ihl > len || total < ihl) {
             return null;
         }

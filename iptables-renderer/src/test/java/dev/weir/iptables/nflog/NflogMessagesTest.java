@@ -79,6 +79,9 @@ class NflogMessagesTest {
                 Arguments.of("ipv4 with options", Netlink.AF_INET,
                         ipv4("10.1.2.3", "10.9.8.7", 6, 0, new byte[] {1, 1, 1, 0}, ports(1, 2, 16)),
                         "10.1.2.3", "10.9.8.7", 6, 1, 2, -1, -1),
+                Arguments.of("ipv4 big tcp (total length 0)", Netlink.AF_INET,
+                        withShort(ipv4("10.1.2.3", "10.9.8.7", 6, ports(443, 50000, 16)), 2, 0),
+                        "10.1.2.3", "10.9.8.7", 6, 443, 50000, -1, -1),
                 Arguments.of("ipv4 icmp echo", Netlink.AF_INET, ipv4("10.1.2.3", "10.9.8.7", 1, new byte[] {8, 0, 0, 0}),
                         "10.1.2.3", "10.9.8.7", 1, -1, -1, 8, 0),
                 Arguments.of("ipv4 later fragment: no ports", Netlink.AF_INET,
@@ -300,6 +303,10 @@ class NflogMessagesTest {
         b[0] = (byte) next;
         b[1] = 4;
         return b;
+    }
+
+    static byte[] withShort(byte[] b, int index, int value) {
+        return withByte(withByte(b, index, value >> 8), index + 1, value);
     }
 
     static byte[] withByte(byte[] b, int index, int value) {
