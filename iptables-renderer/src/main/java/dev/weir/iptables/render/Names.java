@@ -2,6 +2,7 @@ package dev.weir.iptables.render;
 
 import dev.weir.graph.Ids;
 import dev.weir.model.IpFamily;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
 import java.util.List;
 
@@ -34,6 +35,11 @@ public final class Names {
     public static final String FROM_POD = "WEIR-FROM-POD";
     /** Fail-closed only: drops forwarded packets to local pod addresses not programmed yet. */
     public static final String TO_POD = "WEIR-TO-POD";
+    /**
+     * The ebtables filter chain hooked into the bridge's FORWARD and INPUT: one jump per bridge port of a local pod
+     * ({@code -i PORT}) into that port's {@link #bridgePortChain}.
+     */
+    public static final String BRIDGE = "WEIR-L2";
 
     private Names() {
     }
@@ -58,6 +64,14 @@ public final class Names {
      */
     public static String endpointChain(PolicyType direction, List<String> policyKeys) {
         return CHAIN_PREFIX + "E" + letter(direction) + "-" + Ids.hex(String.join("\n", policyKeys)).substring(0, 12);
+    }
+
+    /**
+     * {@code WEIR-L2-<12 hex>}: the layer-2 checks of the frames a local pod sends into the bridge, keyed by the pod
+     * (20 characters; ebtables allows 31).
+     */
+    public static String bridgePortChain(ObjectKey pod) {
+        return BRIDGE + "-" + Ids.hex("Pod/" + pod.namespacedName()).substring(0, 12);
     }
 
     /** {@code weir-g4-<16 hex>}: the addresses of a pod group's members in one family. */

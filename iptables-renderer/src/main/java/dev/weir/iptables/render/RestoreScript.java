@@ -1,10 +1,6 @@
 package dev.weir.iptables.render;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The one writer of {@code iptables-restore --noflush} input for the filter table: {@code weir render} prints it, the
@@ -15,11 +11,7 @@ import java.util.Map;
  */
 public final class RestoreScript {
 
-    private final List<String> declarations = new ArrayList<>();
-    private final List<String> hookDeletions = new ArrayList<>();
-    private final List<String> rules = new ArrayList<>();
-    private final List<String> hookInsertions = new ArrayList<>();
-    private final List<String> chainDeletions = new ArrayList<>();
+    private final RestoreTransaction tx = new RestoreTransaction();
 
     /** An empty script; {@link #text()} of it is empty. */
     public static RestoreScript filter() {
@@ -37,8 +29,8 @@ public final class RestoreScript {
     /** Declares (creates or flushes) each chain and appends its rules. */
     public RestoreScript write(Collection<Chain> chains) {
         for (Chain c : chains) {
-            declarations.add(':' + c.name() + " - [0:0]");
-            c.rules().forEach(r -> rules.add(append(c.name(), r)));
+            tx.declare(':' + c.name() + " - [0:0]");
+            c.rules().forEach(r -> tx.rule(append(c.name(), r)));
         }
         return this;
     }
@@ -46,15 +38,15 @@ public final class RestoreScript {
     /** Flushes and deletes each chain; hooks into it must be deleted in the same script. */
     public RestoreScript delete(Collection<String> chains) {
         for (String c : chains) {
-            declarations.add(':' + c + " - [0:0]");
-            chainDeletions.add("-X " + c);
+            tx.declare(':' + c + " - [0:0]");
+            tx.deleteChain(c);
         }
         return this;
     }
 
     /** Deletes the rule of {@code chain} whose text (after {@code -A CHAIN}) is {@code ruleArgs}, as saved. */
     public RestoreScript deleteRule(String chain, String ruleArgs) {
-        hookDeletions.add("-D " + chain + " " + ruleArgs);
+        tx.deleteRule(chain, ruleArgs);
         return this;
     }
 
@@ -63,27 +55,13 @@ public final class RestoreScript {
      * same chain go in reverse, so the first of them ends at position 1.
      */
     public RestoreScript insert(Collection<Hook> hooks) {
-        Map<String, List<Hook>> byChain = new LinkedHashMap<>();
-        hooks.forEach(h -> byChain.computeIfAbsent(h.builtinChain(), k -> new ArrayList<>()).add(h));
-        for (List<Hook> inChain : byChain.values()) {
-            for (int i = inChain.size() - 1; i >= 0; i--) {
-                Hook h = inChain.get(i);
-                hookInsertions.add("-I " + h.builtinChain() + " 1 -j " + h.target());
-            }
-        }
+        tx.insert(hooks);
         return this;
     }
 
     /** The script, one transaction ending in {@code COMMIT}; empty when nothing was added. */
     public String text() {
-        if (declarations.isEmpty() && hookDeletions.isEmpty() && hookInsertions.isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder("*filter\n");
-        for (List<String> part : List.of(declarations, hookDeletions, rules, hookInsertions, chainDeletions)) {
-            part.forEach(line -> sb.append(line).append('\n'));
-        }
-        return sb.append("COMMIT\n").toString();
+        return tx.text();
     }
 
     /**
