@@ -11,11 +11,11 @@ import java.util.Set;
 
 /**
  * What one apply changes, computed purely from the desired {@link Ruleset} and the {@link InstalledState}: sets to
- * create, sets whose content changed (refilled through a scratch set and swapped), per-family filter changes, and stale
- * sets to destroy once no rule refers to them.
+ * create, sets whose content changed (refilled through a scratch set and swapped), per-family filter changes, stale
+ * sets to destroy once no rule refers to them, and the bridge (ebtables) changes.
  */
 record ApplyPlan(List<IpSetSpec> setsToCreate, List<IpSetSpec> setsToRefill, FamilyPlan v4, FamilyPlan v6,
-        List<String> setsToDestroy) {
+        List<String> setsToDestroy, BridgePlan bridge) {
 
     ApplyPlan {
         setsToCreate = List.copyOf(setsToCreate);
@@ -51,12 +51,13 @@ record ApplyPlan(List<IpSetSpec> setsToCreate, List<IpSetSpec> setsToRefill, Fam
         List<String> destroy = installed.sets().keySet().stream()
                 .filter(n -> !wanted.contains(n) && !temps.contains(n)).sorted().toList();
         return new ApplyPlan(create, refill, FamilyPlan.between(desired.v4(), installed.v4()),
-                FamilyPlan.between(desired.v6(), installed.v6()), destroy);
+                FamilyPlan.between(desired.v6(), installed.v6()), destroy,
+                BridgePlan.between(desired.bridge(), installed.bridge()));
     }
 
     boolean isEmpty() {
         return setsToCreate.isEmpty() && setsToRefill.isEmpty() && v4.isEmpty() && v6.isEmpty()
-                && setsToDestroy.isEmpty();
+                && setsToDestroy.isEmpty() && bridge.isEmpty();
     }
 
     /** Whether {@code ipset restore} must run before the rules (a rule may refer to a new set). */

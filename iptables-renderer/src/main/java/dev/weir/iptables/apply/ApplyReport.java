@@ -2,22 +2,28 @@ package dev.weir.iptables.apply;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What one {@link DataplaneApplier#apply} changed and how long it took. {@code readKernel} says whether the installed
- * state was read from the kernel or taken from the last successful apply; {@code commands} counts processes run.
+ * What one {@link DataplaneApplier#apply} changed and how long it took. {@code bridge} is the bridge (ebtables) filter
+ * table's changes; {@code bridgeSkipped} says why layer-2 rules that were wanted were not applied (no usable ebtables
+ * on the node), empty when they were or none were wanted. {@code readKernel} says whether the installed state was read
+ * from the kernel or taken from the last successful apply; {@code commands} counts processes run.
  */
 public record ApplyReport(List<String> setsCreated, List<String> setsUpdated, List<String> setsDestroyed,
-        FamilyChanges v4, FamilyChanges v6, boolean readKernel, int commands, Duration readTime, Duration setTime,
-        Duration ruleTime, Duration total) {
+        FamilyChanges v4, FamilyChanges v6, FamilyChanges bridge, Optional<String> bridgeSkipped, boolean readKernel,
+        int commands, Duration readTime, Duration setTime, Duration ruleTime, Duration total) {
 
     public ApplyReport {
         setsCreated = List.copyOf(setsCreated);
         setsUpdated = List.copyOf(setsUpdated);
         setsDestroyed = List.copyOf(setsDestroyed);
+        Objects.requireNonNull(bridge, "bridge");
+        Objects.requireNonNull(bridgeSkipped, "bridgeSkipped");
     }
 
-    /** Per-family filter-table changes. */
+    /** Per-table changes (a family's filter table, or the bridge filter table). */
     public record FamilyChanges(List<String> chainsWritten, List<String> chainsDeleted, List<String> hooksInserted,
             int hooksRemoved) {
 
@@ -37,17 +43,20 @@ public record ApplyReport(List<String> setsCreated, List<String> setsUpdated, Li
     /** Nothing was changed. */
     public boolean isNoop() {
         return setsCreated.isEmpty() && setsUpdated.isEmpty() && setsDestroyed.isEmpty() && v4.isEmpty()
-                && v6.isEmpty();
+                && v6.isEmpty() && bridge.isEmpty();
     }
 
     /** One log line: counts and durations. */
     public String summary() {
         return String.format(
-                "sets +%d ~%d -%d, v4 chains ~%d -%d hooks +%d -%d, v6 chains ~%d -%d hooks +%d -%d, "
+                "sets +%d ~%d -%d, v4 chains ~%d -%d hooks +%d -%d, v6 chains ~%d -%d hooks +%d -%d, %s, "
                         + "%d commands, read %s (%dms), sets %dms, rules %dms, total %dms",
                 setsCreated.size(), setsUpdated.size(), setsDestroyed.size(),
                 v4.chainsWritten().size(), v4.chainsDeleted().size(), v4.hooksInserted().size(), v4.hooksRemoved(),
                 v6.chainsWritten().size(), v6.chainsDeleted().size(), v6.hooksInserted().size(), v6.hooksRemoved(),
+                bridgeSkipped.map(why -> "bridge skipped (" + why + ")").orElse(String.format(
+                        "bridge chains ~%d -%d hooks +%d -%d", bridge.chainsWritten().size(),
+                        bridge.chainsDeleted().size(), bridge.hooksInserted().size(), bridge.hooksRemoved())),
                 commands, readKernel ? "kernel" : "cache", readTime.toMillis(), setTime.toMillis(),
                 ruleTime.toMillis(), total.toMillis());
     }

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Removes every weir hook, chain and set from a namespace (both families) and nothing else: applying the empty ruleset
- * against freshly read state. Hooks go first, then chains ({@code -X}), in one restore per family; sets last.
+ * Removes every weir hook, chain and set from a namespace (both families, and the bridge table when ebtables is
+ * installed) and nothing else: applying the empty ruleset against freshly read state. Hooks go first, then chains
+ * ({@code -X}), in one restore per family and one {@code ebtables-restore}; sets after the iptables restores.
  */
 public final class Cleanup {
 

@@ -1,5 +1,6 @@
 package dev.weir.iptables.apply;
 
+import dev.weir.iptables.render.BridgeRuleset;
 import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.Hook;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +25,15 @@ import org.slf4j.LoggerFactory;
  * <p>Order: (1) one {@code ipset restore} creates new sets and refills changed ones through a scratch set and
  * {@code ipset swap}; (2) one {@code iptables-restore --noflush --wait} per family rewrites only the chains whose
  * rule hashes changed, fixes hooks and deletes stale chains, atomically; (3) one {@code ipset restore} destroys stale
- * sets, which by then no rule references. A failure in (2) leaves that table as it was and skips (3), so no rule ever
- * points at a missing set.
+ * sets, which by then no rule references; (4) one {@code ebtables-restore --noflush} writes the changed layer-2 chains
+ * and hooks of the bridge table. A failure in (2) leaves that table as it was and skips (3) and (4), so no rule ever
+ * points at a missing set. The bridge table goes last so that a node whose ebtables fails still gets its policy.
  *
  * <p>The installed state is read from the kernel on the first apply (one {@code iptables-save -t filter} per family,
- * {@code ipset list -n}, and {@code ipset save} only for sets whose content is needed) and afterwards taken from the
- * last successful apply, so a membership-only change costs one {@code ipset restore}. Any failure makes the next apply
+ * one {@code ebtables-save}, {@code ipset list -n}, and {@code ipset save} only for sets whose content is needed) and
+ * afterwards taken from the last successful apply, so a membership-only change costs one {@code ipset restore}. When no
+ * ebtables runs on the node ({@link EbtablesTool}), the bridge table is left alone and every report says the
+ * layer-2 rules were skipped. Any failure makes the next apply
  * read the kernel again; drift found by {@link #checkDrift} makes it plan against what the check read. Not
  * thread-safe: one sync loop owns it.
  */
@@ -41,6 +46,11 @@ public final class DataplaneApplier {
 
     private final CommandRunner runner;
     private final IptablesBackend backend;
+    /** The ebtables the last kernel read could use; null when none could (then the bridge table is left alone). */
+    private EbtablesTool ebtables;
+    /** Why no ebtables could be used, as the last kernel read found; null when one could. */
+    private String ebtablesMissing;
+    private boolean warnedBridgeSkipped;
     private InstalledState believed;
     /** Whether {@link #believed} was read from the kernel (by a drift check) rather than taken from the last apply. */
     private boolean believedRead;
@@ -62,7 +72,9 @@ public final class DataplaneApplier {
         boolean readKernel = believed == null || believedRead;
         InstalledState installed = believed == null ? read(desired) : believed;
         long t1 = System.nanoTime();
-        ApplyPlan plan = ApplyPlan.between(desired, installed);
+        Ruleset target = applicable(desired);
+        Optional<String> bridgeSkipped = target == desired ? Optional.empty() : Optional.of(ebtablesMissing);
+        ApplyPlan plan = ApplyPlan.between(target, installed);
         believed = null;
         long setNanos = 0;
         long ruleNanos = 0;
@@ -83,12 +95,23 @@ public final class DataplaneApplier {
             exec(List.of("ipset", "restore"), IpsetScript.restore().destroy(plan.setsToDestroy()).text());
             setNanos += System.nanoTime() - s;
         }
-        believed = InstalledState.of(desired);
+        if (!plan.bridge().isEmpty()) {
+            long s = System.nanoTime();
+            exec(ebtables.restoreNoflush(), plan.bridge().restoreText());
+            ruleNanos += System.nanoTime() - s;
+        }
+        believed = InstalledState.of(target);
         believedRead = false;
+        if (bridgeSkipped.isPresent() && !warnedBridgeSkipped) {
+            LOG.warn("layer-2 anti-spoofing for {} bridge ports on {} is not applied: {}",
+                    desired.bridge().chains().size() - 1, desired.node(), bridgeSkipped.get());
+            warnedBridgeSkipped = true;
+        }
         ApplyReport report = new ApplyReport(
                 plan.setsToCreate().stream().map(IpSetSpec::name).toList(),
                 plan.setsToRefill().stream().map(IpSetSpec::name).toList(),
-                plan.setsToDestroy(), changes(plan.v4()), changes(plan.v6()), readKernel, commands,
+                plan.setsToDestroy(), changes(plan.v4()), changes(plan.v6()), plan.bridge().changes(), bridgeSkipped,
+                readKernel, commands,
                 Duration.ofNanos(t1 - t0), Duration.ofNanos(setNanos), Duration.ofNanos(ruleNanos),
                 Duration.ofNanos(System.nanoTime() - t0));
         LOG.info("applied ruleset for {}: {}", desired.node(), report.summary());
@@ -103,13 +126,21 @@ public final class DataplaneApplier {
     public DriftReport checkDrift(Ruleset desired) {
         commands = 0;
         InstalledState kernel = readAll(desired);
-        DriftReport report = DriftCheck.compare(desired, kernel);
+        DriftReport report = DriftCheck.compare(applicable(desired), kernel);
         if (!report.isClean()) {
             LOG.warn("{} on {}; the next apply repairs it", report, desired.node());
             believed = kernel;
             believedRead = true;
         }
         return report;
+    }
+
+    /**
+     * What can be applied here: {@code desired}, or without its bridge table when the last kernel read found no
+     * usable ebtables (the bridge table is then neither written nor compared).
+     */
+    private Ruleset applicable(Ruleset desired) {
+        return ebtables != null || desired.bridge().isEmpty() ? desired : desired.withBridge(BridgeRuleset.EMPTY);
     }
 
     /** Forgets what was applied; the next apply reads the kernel. */
@@ -133,7 +164,7 @@ public final class DataplaneApplier {
                 sets.putAll(InstalledSet.parseSave(exec(List.of("ipset", "save", name), null).stdout()));
             }
         }
-        return new InstalledState(names.v4(), names.v6(), sets);
+        return new InstalledState(names.v4(), names.v6(), sets, names.bridge());
     }
 
     /** Every weir chain, hook and set with its members: what a drift check compares. */
@@ -149,7 +180,45 @@ public final class DataplaneApplier {
             Function<String, Map<String, InstalledSet>> parser) {
         InstalledFamily v4 = readFamily(IpFamily.V4, desired.v4());
         InstalledFamily v6 = readFamily(IpFamily.V6, desired.v6());
-        return new InstalledState(v4, v6, parser.apply(exec(ipsetArgv, null).stdout()));
+        InstalledBridge bridge = readBridge();
+        return new InstalledState(v4, v6, parser.apply(exec(ipsetArgv, null).stdout()), bridge);
+    }
+
+    /**
+     * One {@code ebtables-save} with the first ebtables binary that runs ({@link EbtablesTool#candidates}). None
+     * installed, or one that cannot read the bridge table (a kernel without bridge netfilter): there is nothing of
+     * weir's to see, and the bridge table is skipped until a later read finds a usable one.
+     */
+    private InstalledBridge readBridge() {
+        List<String> tried = new ArrayList<>();
+        for (EbtablesTool tool : EbtablesTool.candidates(backend)) {
+            CommandRunner.Result r;
+            commands++;
+            try {
+                r = runner.run(tool.save(), null);
+            } catch (ApplyException cannotRun) {
+                LOG.debug("{}", cannotRun.getMessage());
+                tried.add(tool.save().get(0));
+                continue;
+            }
+            if (r.ok()) {
+                if (ebtables == null && ebtablesMissing != null) {
+                    LOG.info("{} works now; layer-2 rules are applied again", tool.binary());
+                }
+                ebtables = tool;
+                ebtablesMissing = null;
+                warnedBridgeSkipped = false;
+                return InstalledBridge.parse(r.stdout());
+            }
+            return noEbtables(String.join(" ", r.argv()) + " exited " + r.exitCode() + ": " + r.stderr().strip());
+        }
+        return noEbtables("no ebtables on the node (" + String.join(", ", tried) + " not found)");
+    }
+
+    private InstalledBridge noEbtables(String why) {
+        ebtables = null;
+        ebtablesMissing = why;
+        return InstalledBridge.EMPTY;
     }
 
     /** A family weir wants nothing in may be unusable (IPv6 disabled): then there is nothing of weir's in it. */

@@ -1,5 +1,6 @@
 package dev.weir.iptables.apply;
 
+import dev.weir.iptables.render.BridgeRuleset;
 import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.Hook;
@@ -7,15 +8,14 @@ import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.Ruleset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Compares what the kernel has (one {@code iptables-save} per family and one {@code ipset save}) with the desired
- * ruleset, purely. Chain contents compare by their rules' comments, which carry a hash of each rule as rendered, so a
- * flushed chain and a foreign rule inside a weir chain both show as an altered chain; sets compare by type, family
- * and every member.
+ * Compares what the kernel has (one {@code iptables-save} per family, one {@code ebtables-save} and one
+ * {@code ipset save}) with the desired ruleset, purely. iptables chain contents compare by their rules' comments,
+ * which carry a hash of each rule as rendered, so a flushed chain and a foreign rule inside a weir chain both show as
+ * an altered chain; bridge chains compare by policy and rule text; sets compare by type, family and every member.
  */
 public final class DriftCheck {
 
@@ -29,6 +29,7 @@ public final class DriftCheck {
         List<String> hooks = new ArrayList<>();
         family("v4", desired.v4(), kernel.v4(), missing, altered, stale, hooks);
         family("v6", desired.v6(), kernel.v6(), missing, altered, stale, hooks);
+        bridge(desired.bridge(), kernel.bridge(), missing, altered, stale, hooks);
         List<String> missingSets = new ArrayList<>();
         List<String> alteredSets = new ArrayList<>();
         for (IpSetSpec s : desired.sets()) {
@@ -59,9 +60,31 @@ public final class DriftCheck {
         Set<String> wanted = desired.chains().stream().map(Chain::name).collect(Collectors.toSet());
         kernel.chains().keySet().stream().filter(n -> !wanted.contains(n)).sorted()
                 .forEach(n -> stale.add(tag + " " + n));
-        FamilyPlan plan = FamilyPlan.between(new FamilyRuleset(desired.family(), desired.hooks(), List.of()),
-                new InstalledFamily(Map.of(), kernel.hooks()));
-        for (Hook h : plan.hooksToInsert()) {
+        hooks(tag, desired.hooks(), kernel.hooks(), hooks);
+    }
+
+    /**
+     * The bridge table, tagged {@code bridge}: a chain is altered when its policy is not weir's or its rules' text
+     * differs ({@link InstalledBridge#key}); ebtables has no comments to compare.
+     */
+    private static void bridge(BridgeRuleset desired, InstalledBridge kernel, List<String> missing,
+            List<String> altered, List<String> stale, List<String> hooks) {
+        for (Chain c : desired.chains()) {
+            if (!kernel.chains().containsKey(c.name())) {
+                missing.add("bridge " + c.name());
+            } else if (!kernel.holds(c)) {
+                altered.add("bridge " + c.name());
+            }
+        }
+        Set<String> wanted = desired.chains().stream().map(Chain::name).collect(Collectors.toSet());
+        kernel.chains().keySet().stream().filter(n -> !wanted.contains(n)).sorted()
+                .forEach(n -> stale.add("bridge " + n));
+        hooks("bridge", desired.hooks(), kernel.hooks(), hooks);
+    }
+
+    /** Wanted hooks that are missing or not at the top of their chain, as the next apply would insert them. */
+    private static void hooks(String tag, List<Hook> desired, List<InstalledHook> kernel, List<String> hooks) {
+        for (Hook h : HookPlan.between(desired, kernel).insert()) {
             hooks.add(tag + " " + h.builtinChain() + " -> " + h.target());
         }
     }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * How the kernel differs from the desired ruleset, as seen by {@link DriftCheck}. Entries are {@code v4 NAME} /
- * {@code v6 NAME} for chains, {@code v4 FORWARD -> WEIR-FORWARD} for hooks, a set's name for missing and stale sets,
+ * {@code v6 NAME} / {@code bridge NAME} for chains, {@code v4 FORWARD -> WEIR-FORWARD} or
+ * {@code bridge FORWARD -> WEIR-L2} for hooks, a set's name for missing and stale sets,
  * and {@code NAME (-1 +2)} for a set whose members differ (one wanted member missing, two members weir never added),
  * or {@code NAME (hash:net inet)} for one of another type or family.
  */

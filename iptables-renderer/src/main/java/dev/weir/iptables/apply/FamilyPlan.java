@@ -6,10 +6,8 @@ import dev.weir.iptables.render.Hook;
 import dev.weir.iptables.render.RestoreScript;
 import dev.weir.model.IpFamily;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,38 +37,8 @@ record FamilyPlan(IpFamily family, List<Chain> chainsToWrite, List<String> chain
         }
         List<String> delete = installed.chains().keySet().stream().filter(n -> !wanted.contains(n)).sorted().toList();
 
-        Map<String, List<Hook>> wantedHooks = new LinkedHashMap<>();
-        desired.hooks().forEach(h -> wantedHooks.computeIfAbsent(h.builtinChain(), k -> new ArrayList<>()).add(h));
-        Map<String, List<InstalledHook>> haveHooks = new LinkedHashMap<>();
-        installed.hooks().forEach(h -> haveHooks.computeIfAbsent(h.chain(), k -> new ArrayList<>()).add(h));
-        Set<String> hookChains = new LinkedHashSet<>(wantedHooks.keySet());
-        hookChains.addAll(haveHooks.keySet());
-
-        List<InstalledHook> remove = new ArrayList<>();
-        List<Hook> insert = new ArrayList<>();
-        for (String chain : hookChains) {
-            List<Hook> want = wantedHooks.getOrDefault(chain, List.of());
-            List<InstalledHook> have = haveHooks.getOrDefault(chain, List.of());
-            if (!inPlace(want, have)) {
-                remove.addAll(have);
-                insert.addAll(want);
-            }
-        }
-        return new FamilyPlan(desired.family(), write, delete, remove, insert);
-    }
-
-    /** The wanted hooks are exactly the first rules of their chain, in order, and no other hook is there. */
-    private static boolean inPlace(List<Hook> want, List<InstalledHook> have) {
-        if (want.size() != have.size()) {
-            return false;
-        }
-        for (int i = 0; i < want.size(); i++) {
-            InstalledHook h = have.get(i);
-            if (h.position() != i || !h.plain() || !h.target().equals(want.get(i).target())) {
-                return false;
-            }
-        }
-        return true;
+        HookPlan hooks = HookPlan.between(desired.hooks(), installed.hooks());
+        return new FamilyPlan(desired.family(), write, delete, hooks.remove(), hooks.insert());
     }
 
     boolean isEmpty() {

@@ -5,12 +5,17 @@ import dev.weir.iptables.render.Ruleset;
 import dev.weir.model.IpFamily;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
-/** Everything weir owns in a namespace: both families' chains and hooks, and the weir ipsets. */
-record InstalledState(InstalledFamily v4, InstalledFamily v6, Map<String, InstalledSet> sets) {
+/**
+ * Everything weir owns in a namespace: both families' chains and hooks, the weir ipsets, and the bridge table's chains
+ * and hooks ({@link InstalledBridge#EMPTY} when ebtables cannot be used there).
+ */
+record InstalledState(InstalledFamily v4, InstalledFamily v6, Map<String, InstalledSet> sets, InstalledBridge bridge) {
 
     InstalledState {
         sets = Map.copyOf(sets);
+        Objects.requireNonNull(bridge, "bridge");
     }
 
     /** The state right after {@code desired} was applied successfully. */
@@ -19,7 +24,8 @@ record InstalledState(InstalledFamily v4, InstalledFamily v6, Map<String, Instal
         for (IpSetSpec s : desired.sets()) {
             sets.put(s.name(), InstalledSet.of(s));
         }
-        return new InstalledState(InstalledFamily.of(desired.v4()), InstalledFamily.of(desired.v6()), sets);
+        return new InstalledState(InstalledFamily.of(desired.v4()), InstalledFamily.of(desired.v6()), sets,
+                InstalledBridge.of(desired.bridge()));
     }
 
     InstalledFamily family(IpFamily family) {

@@ -36,7 +36,7 @@ class DataplaneApplierTest {
         ApplyReport report = applier.apply(web("10.0.0.1"));
 
         assertThat(runner.lines()).containsExactly(
-                "iptables-nft-save -t filter", "ip6tables-nft-save -t filter", "ipset list -n",
+                "iptables-nft-save -t filter", "ip6tables-nft-save -t filter", "ebtables-nft-save", "ipset list -n",
                 "ipset restore", "iptables-nft-restore --noflush --wait");
         assertThat(only("ipset restore").stdin()).isEqualTo("""
                 create weir-clients hash:ip family inet hashsize 1024 maxelem 1048576 -exist
@@ -165,7 +165,8 @@ class DataplaneApplierTest {
         applier.apply(desired);
 
         assertThat(runner.lines()).containsExactly("iptables-nft-save -t filter", "ip6tables-nft-save -t filter",
-                "ipset list -n", "ipset save weir-clients", "iptables-nft-restore --noflush --wait");
+                "ebtables-nft-save", "ipset list -n", "ipset save weir-clients",
+                "iptables-nft-restore --noflush --wait");
         assertThat(only("iptables-nft-restore").stdin())
                 .startsWith("*filter\n:WEIR-FORWARD - [0:0]\n-D FORWARD -j WEIR-FORWARD\n")
                 .contains("-I FORWARD 1 -j WEIR-FORWARD\n")
@@ -181,7 +182,7 @@ class DataplaneApplierTest {
         DriftReport drift = applier.checkDrift(desired);
 
         assertThat(runner.lines()).containsExactly("iptables-nft-save -t filter", "ip6tables-nft-save -t filter",
-                "ipset save");
+                "ebtables-nft-save", "ipset save");
         assertThat(drift.missingChains()).containsExactly("v4 WEIR-FORWARD", "v4 WEIR-I-WEB");
         assertThat(drift.missingHooks()).containsExactly("v4 FORWARD -> WEIR-FORWARD");
         assertThat(drift.missingSets()).containsExactly("weir-clients");

@@ -1,0 +1,62 @@
+package dev.weir.iptables.apply;
+
+import dev.weir.iptables.render.BridgeRuleset;
+import dev.weir.iptables.render.Chain;
+import dev.weir.iptables.render.EbtablesScript;
+import dev.weir.iptables.render.Hook;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The bridge filter-table changes: chains to (re)write, stale chains to delete, hooks to remove and insert. Turned
+ * into exactly one {@code ebtables-restore --noflush} transaction by {@link #restoreText()}; against a namespace
+ * without weir state that is {@link EbtablesScript#install}, the text of {@code weir render} and the golden files.
+ */
+record BridgePlan(List<Chain> chainsToWrite, List<String> chainsToDelete, List<InstalledHook> hooksToRemove,
+        List<Hook> hooksToInsert) {
+
+    static final BridgePlan NONE = new BridgePlan(List.of(), List.of(), List.of(), List.of());
+
+    BridgePlan {
+        chainsToWrite = List.copyOf(chainsToWrite);
+        chainsToDelete = List.copyOf(chainsToDelete);
+        hooksToRemove = List.copyOf(hooksToRemove);
+        hooksToInsert = List.copyOf(hooksToInsert);
+    }
+
+    /** Chains compare by policy and rule text ({@link InstalledBridge#key}); hooks as for iptables ({@link HookPlan}). */
+    static BridgePlan between(BridgeRuleset desired, InstalledBridge installed) {
+        List<Chain> write = new ArrayList<>();
+        Set<String> wanted = new HashSet<>();
+        for (Chain c : desired.chains()) {
+            wanted.add(c.name());
+            if (!installed.holds(c)) {
+                write.add(c);
+            }
+        }
+        List<String> delete = installed.chains().keySet().stream().filter(n -> !wanted.contains(n)).sorted().toList();
+        HookPlan hooks = HookPlan.between(desired.hooks(), installed.hooks());
+        return new BridgePlan(write, delete, hooks.remove(), hooks.insert());
+    }
+
+    boolean isEmpty() {
+        return chainsToWrite.isEmpty() && chainsToDelete.isEmpty() && hooksToRemove.isEmpty()
+                && hooksToInsert.isEmpty();
+    }
+
+    /** One transaction: stale hooks are deleted before stale chains, so {@code -X} finds no reference. */
+    String restoreText() {
+        EbtablesScript script = EbtablesScript.filter().write(chainsToWrite).delete(chainsToDelete)
+                .insert(hooksToInsert);
+        hooksToRemove.forEach(h -> script.deleteRule(h.chain(), h.ruleArgs()));
+        return script.text();
+    }
+
+    ApplyReport.FamilyChanges changes() {
+        List<String> hooks = hooksToInsert.stream().map(h -> h.builtinChain() + " -> " + h.target()).toList();
+        return new ApplyReport.FamilyChanges(chainsToWrite.stream().map(Chain::name).toList(), chainsToDelete, hooks,
+                hooksToRemove.size());
+    }
+}
