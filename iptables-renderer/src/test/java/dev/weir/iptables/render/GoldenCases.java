@@ -12,9 +12,11 @@ import static dev.weir.iptables.render.Cluster.range;
 import static dev.weir.iptables.render.Cluster.rule;
 import static dev.weir.iptables.render.Cluster.tcp;
 
+import dev.weir.graph.PolicyGraph;
 import dev.weir.model.Cidr;
 import dev.weir.model.ClusterPolicy;
 import dev.weir.model.LabelSelector;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import dev.weir.model.Protocol;
@@ -131,7 +133,37 @@ final class GoldenCases {
                             List.of(cnpRule("", RuleAction.DENY, nsPeer(""))), List.of()))
                     .clusterPolicy(new ClusterPolicy("a-allow-web", Tier.ADMIN, 2, everyNamespace(),
                             List.of(cnpRule("", RuleAction.ACCEPT, new ClusterPolicyPeer.Pods(LabelSelector.all(),
-                                    Cluster.selector("app=web")))), List.of())))));
+                                    Cluster.selector("app=web")))), List.of()))),
+            Map.entry("bridge-ports", () -> base()
+                    .pod("prod/edge", "n1", "10.0.1.9,fd00:1::9", "app=edge")
+                    .pod("prod/v6only", "n1", "fd00:1::7", "app=v6")
+                    .policy("prod/deny", p -> p.select("app=db").types(PolicyType.INGRESS)))));
+
+    /**
+     * What the agent on {@code n1} knows of its node for the cases that need it (else {@link LocalNetwork#none()}):
+     * {@code bridge-ports} has flannel-style veths on {@code cni0} for every pod of n1 (web is selected by no policy,
+     * v6only has no IPv4, edge's MAC comes in upper case) and an entry for dev/tool, a pod of n2, which is ignored.
+     */
+    private static final Map<String, LocalNetwork> LOCAL_NETWORKS = Map.of(
+            "bridge-ports", new LocalNetwork(Map.of(
+                    ObjectKey.pod("prod", "web"), PodInterface.bridgePort("veth5e1a0b2c", "0a:58:0a:00:01:02"),
+                    ObjectKey.pod("prod", "db"), PodInterface.bridgePort("veth7f3c9d10", "0a:58:0a:00:01:03"),
+                    ObjectKey.pod("prod", "edge"), PodInterface.bridgePort("veth0d4e5f60", "0A:58:0A:00:01:09"),
+                    ObjectKey.pod("prod", "v6only"), PodInterface.bridgePort("vethb00b1e5", "0a:58:0a:00:01:07"),
+                    ObjectKey.pod("dev", "tool"), PodInterface.bridgePort("veth9a9a9a9a", "0a:58:0a:00:02:03")),
+                    List.of(), false));
+
+    static LocalNetwork localNetwork(String name) {
+        return LOCAL_NETWORKS.getOrDefault(name, LocalNetwork.none());
+    }
+
+    /** The ruleset the agent on {@code n1} renders for a case: filter tables and sets, and its bridge table. */
+    static Ruleset render(String name) {
+        PolicyGraph graph = CASES.get(name).get().graph();
+        LocalNetwork local = localNetwork(name);
+        return IptablesRenderer.render(graph, NODE, RenderOptions.defaults(), local)
+                .withBridge(BridgeRules.render(graph, NODE, local));
+    }
 
     private static ClusterPolicySubject everyNamespace() {
         return new ClusterPolicySubject.Namespaces(LabelSelector.all());

@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Renders each {@link GoldenCases} case and compares with {@code golden/<case>/}: {@code out-ipsets.txt} (the ipset
- * restore payload), {@code out-filter.rules} (the iptables-restore payload with hook inserts) and, when the node has
- * IPv6 rules, {@code out-filter6.rules}. Regenerate with {@code -Dweir.golden.update=true} and review the diff.
+ * restore payload), {@code out-filter.rules} (the iptables-restore payload with hook inserts), when the node has
+ * IPv6 rules {@code out-filter6.rules}, and when it has pods on bridge ports {@code out-ebtables.rules} (the
+ * ebtables-restore payload). Regenerate with {@code -Dweir.golden.update=true} and review the diff.
  */
 class GoldenTest {
 
@@ -63,12 +64,15 @@ class GoldenTest {
     }
 
     static Map<String, String> render(String name) {
-        Ruleset rs = IptablesRenderer.render(GoldenCases.CASES.get(name).get().graph(), GoldenCases.NODE);
+        Ruleset rs = GoldenCases.render(name);
         Map<String, String> out = new TreeMap<>();
         out.put("out-ipsets.txt", IpsetScript.install(rs.sets()));
         out.put("out-filter.rules", RestoreScript.install(rs.v4()));
         if (!rs.v6().chains().isEmpty()) {
             out.put("out-filter6.rules", RestoreScript.install(rs.v6()));
+        }
+        if (!rs.bridge().isEmpty()) {
+            out.put("out-ebtables.rules", EbtablesScript.install(rs.bridge()));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.graph.Ids;
+import dev.weir.iptables.apply.InstalledBridge;
 import dev.weir.iptables.apply.InstalledFamily;
 import dev.weir.iptables.apply.InstalledHook;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Loads each golden case into the real kernel, in a throwaway network namespace ({@code wra-…}), with the text
  * {@link RestoreScript} produces, then reads it back with {@code iptables-save} and {@link InstalledFamily}: every rule
  * is accepted, and what the kernel prints is exactly what was rendered (so rule hashes can be checked from one save).
- * Needs root, iptables and ipset; skipped otherwise.
+ * Cases with bridge ports go through {@code ebtables-restore} and {@code ebtables-save} the same way. Needs root,
+ * iptables and ipset (and ebtables for the bridge table); skipped otherwise.
  */
 class KernelRoundTripTest {
 
@@ -55,7 +57,7 @@ class KernelRoundTripTest {
     void kernelAcceptsTheRulesetAndSavesItBackUnchanged(String name) throws Exception {
         netns = "wra-" + Ids.hex(name + ProcessHandle.current().pid()).substring(0, 8);
         assertThat(run(List.of("ip", "netns", "add", netns), "").exit).isZero();
-        Ruleset rs = IptablesRenderer.render(GoldenCases.CASES.get(name).get().graph(), GoldenCases.NODE);
+        Ruleset rs = GoldenCases.render(name);
 
         assertOk(inNetns("ipset", "restore"), IpsetScript.install(rs.sets()));
         for (FamilyRuleset fr : List.of(rs.v4(), rs.v6())) {
@@ -73,6 +75,9 @@ class KernelRoundTripTest {
                     fr.chains().stream().map(Chain::name).toList());
             assertThat(fr.hooks()).allMatch(h -> saved.hooks().contains(atTop(h)));
         }
+        if (!rs.bridge().isEmpty()) {
+            assertBridgeSavesBackUnchanged(rs.bridge());
+        }
         String ipsetSave = assertOk(inNetns("ipset", "save"), "");
         for (IpSetSpec s : rs.sets()) {
             List<String> members = new ArrayList<>();
@@ -83,6 +88,25 @@ class KernelRoundTripTest {
             }
             assertThat(members).as("members of %s", s.name()).containsExactlyInAnyOrderElementsOf(s.members());
         }
+    }
+
+    /**
+     * The bridge table through {@code ebtables-restore --noflush} and back through {@code ebtables-save}: every rule
+     * reads back as the very text rendered (not merely an equal {@link InstalledBridge#key}), every chain with policy
+     * RETURN, and the hooks on top of FORWARD and INPUT.
+     */
+    private void assertBridgeSavesBackUnchanged(BridgeRuleset bridge) throws Exception {
+        assumeTrue(Stream.of("/usr/sbin", "/sbin", "/usr/bin").anyMatch(d -> Files.isExecutable(
+                Path.of(d, "ebtables-restore"))), "ebtables-restore is not installed");
+        assertOk(inNetns("ebtables-restore", "--noflush"), EbtablesScript.install(bridge));
+        InstalledBridge saved = InstalledBridge.parse(assertOk(inNetns("ebtables-save"), ""));
+        for (Chain c : bridge.chains()) {
+            assertThat(saved.chains().get(c.name())).as("ebtables %s", c.name())
+                    .isEqualTo(new InstalledBridge.SavedChain(EbtablesScript.POLICY, c.rules()));
+        }
+        assertThat(saved.chains().keySet()).containsExactlyInAnyOrderElementsOf(
+                bridge.chains().stream().map(Chain::name).toList());
+        assertThat(bridge.hooks()).allMatch(h -> saved.hooks().contains(atTop(h)));
     }
 
     private List<String> inNetns(String... argv) {
