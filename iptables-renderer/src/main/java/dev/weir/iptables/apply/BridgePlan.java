@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The bridge filter-table changes: chains to (re)write, stale chains to delete, hooks to remove and insert. Turned
+ * The bridge table changes (ebtables {@code nat}, see {@link EbtablesScript#TABLE}): chains to (re)write, stale chains to delete, hooks to remove and insert. Turned
  * into exactly one {@code ebtables-restore --noflush} transaction by {@link #restoreText()}; against a namespace
  * without weir state that is {@link EbtablesScript#install}, the text of {@code weir render} and the golden files.
  */
@@ -48,7 +48,7 @@ record BridgePlan(List<Chain> chainsToWrite, List<String> chainsToDelete, List<I
 
     /** One transaction: stale hooks are deleted before stale chains, so {@code -X} finds no reference. */
     String restoreText() {
-        EbtablesScript script = EbtablesScript.filter().write(chainsToWrite).delete(chainsToDelete)
+        EbtablesScript script = EbtablesScript.nat().write(chainsToWrite).delete(chainsToDelete)
                 .insert(hooksToInsert);
         hooksToRemove.forEach(h -> script.deleteRule(h.chain(), h.ruleArgs()));
         return script.text();

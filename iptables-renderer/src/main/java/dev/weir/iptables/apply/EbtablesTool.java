@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The ebtables binaries that program the bridge filter table: {@code ebtables-nft} or {@code ebtables-legacy} to
+ * The ebtables binaries that program the bridge table: {@code ebtables-nft} or {@code ebtables-legacy} to
  * match the iptables backend in use (they keep separate rule stores, like iptables), else plain {@code ebtables}
  * (whatever the node's alternatives point it at). Debian ships {@code ebtables-nft} in its {@code iptables} package;
  * {@code ebtables-legacy} comes with the {@code ebtables} package.
@@ -20,7 +20,7 @@ record EbtablesTool(String binary) {
         return List.of(new EbtablesTool("ebtables-" + backend.word()), new EbtablesTool("ebtables"));
     }
 
-    /** {@code ebtables-nft-save}: every table, without counters; only {@code *filter} is read. */
+    /** {@code ebtables-nft-save}: every table, without counters; only {@code *nat} is read. */
     List<String> save() {
         return List.of(binary + "-save");
     }

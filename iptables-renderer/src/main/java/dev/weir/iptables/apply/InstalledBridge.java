@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What weir owns in the bridge filter table: each {@code WEIR-*} chain with its policy and rules, and the hooks (jumps
+ * What weir owns in the bridge table ({@code nat}, {@link EbtablesScript#TABLE}): each {@code WEIR-*} chain with its policy and rules, and the hooks (jumps
  * from chains weir does not own into weir chains). Read from one {@code ebtables-save} by {@link #parse}, the one
  * reader of that format, or taken from the ruleset weir last applied.
  *
@@ -42,18 +42,18 @@ public record InstalledBridge(Map<String, SavedChain> chains, List<InstalledHook
         hooks = List.copyOf(hooks);
     }
 
-    /** Parses {@code ebtables-save} output; only its {@code *filter} section counts. */
+    /** Parses {@code ebtables-save} output; only its {@code *nat} section counts. */
     public static InstalledBridge parse(String save) {
         Map<String, String> policies = new LinkedHashMap<>();
         Map<String, List<IptablesRule>> rules = new LinkedHashMap<>();
         Map<String, Integer> positions = new HashMap<>();
         List<InstalledHook> hooks = new ArrayList<>();
-        boolean inFilter = false;
+        boolean inTable = false;
         for (String raw : save.split("\n")) {
             String line = raw.strip();
             if (line.startsWith("*")) {
-                inFilter = line.equals("*filter");
-            } else if (!inFilter) {
+                inTable = line.equals("*" + EbtablesScript.TABLE);
+            } else if (!inTable) {
                 continue;
             } else if (line.startsWith(":")) {
                 String[] parts = line.substring(1).split(" +");

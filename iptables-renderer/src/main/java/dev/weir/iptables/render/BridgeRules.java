@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * with another pod's MAC, and the bridge and the node would deliver the victim's replies to it. Pure and deterministic.
  *
  * <pre>
- * FORWARD, INPUT (bridge) ─(pos 1)─▶ WEIR-L2 ── -i PORT ─▶ WEIR-L2-&lt;pod hash&gt;
+ * PREROUTING (bridge nat) ─(pos 1)─▶ WEIR-L2 ── -i PORT ─▶ WEIR-L2-&lt;pod hash&gt;
  *     -s ! MAC                                   DROP     (Ethernet source is the pod's MAC)
  *     -p ARP --arp-ip-src IP --arp-mac-src MAC  RETURN   (each pod IPv4; no IPv4, no ARP)
  *     -p IPv4 --ip-src IP                       RETURN   (each pod IPv4)
@@ -30,15 +30,21 @@ import java.util.TreeMap;
  *     DROP                                               (everything else, other ethertypes included)
  * </pre>
  *
- * Rules are spelled exactly as {@code ebtables-save} (nf_tables) prints them, so a save reads back equal. A pod gets a
+ * The checks sit in the {@code nat} table's PREROUTING, not in the filter table's FORWARD and INPUT: the bridge
+ * learns a frame's source MAC on its way from PREROUTING to FORWARD/INPUT, so a frame carrying another pod's MAC that
+ * is dropped only in FORWARD has already moved that MAC to the sender's port in the bridge's forwarding table, and
+ * the victim's traffic follows it there (seen in {@code BridgeSpoofingKernelTest}). PREROUTING sees every frame a port
+ * sends, to other ports and to the node alike, so one hook covers both.
+ *
+ * <p>Rules are spelled exactly as {@code ebtables-save} (nf_tables) prints them, so a save reads back equal. A pod gets a
  * chain when its {@link PodInterface} is a bridge port with a known MAC and the graph gives it addresses (a live pod of
  * this node: not hostNetwork, not terminated, with IPs), whether or not any policy selects it: spoofing hurts pods no
  * policy mentions just as much.
  */
 public final class BridgeRules {
 
-    /** The bridge's built-in chains a pod's frames cross: to another port (FORWARD) or to the node itself (INPUT). */
-    static final List<String> HOOKED = List.of("FORWARD", "INPUT");
+    /** Where every frame from a port passes before the bridge learns its source MAC or decides where it goes. */
+    static final String HOOKED = "PREROUTING";
 
     private BridgeRules() {
     }
@@ -74,7 +80,7 @@ public final class BridgeRules {
         List<Chain> chains = new ArrayList<>();
         chains.add(new Chain(Names.BRIDGE, dispatch));
         ports.forEach((name, rules) -> chains.add(new Chain(name, rules)));
-        return new BridgeRuleset(HOOKED.stream().map(c -> new Hook(c, Names.BRIDGE)).toList(), chains);
+        return new BridgeRuleset(List.of(new Hook(HOOKED, Names.BRIDGE)), chains);
     }
 
     private static List<IptablesRule> portRules(Endpoint pod, String mac) {

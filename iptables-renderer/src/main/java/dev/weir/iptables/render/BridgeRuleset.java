@@ -3,9 +3,9 @@ package dev.weir.iptables.render;
 import java.util.List;
 
 /**
- * The ebtables filter-table part of a ruleset: layer-2 anti-spoofing for local pods attached to a bridge
- * ({@link BridgeRules}). {@code hooks} jump from the bridge's built-in chains into {@link Names#BRIDGE}; every chain's
- * policy is {@code RETURN}. Rules are {@link IptablesRule} values without a comment (ebtables has no comment match),
+ * The ebtables part of a ruleset ({@code nat} table, {@link EbtablesScript#TABLE}): layer-2 anti-spoofing for local
+ * pods attached to a bridge ({@link BridgeRules}). {@code hooks} jump from the bridge's PREROUTING into
+ * {@link Names#BRIDGE}; every chain's policy is {@code RETURN}. Rules are {@link IptablesRule} values without a comment (ebtables has no comment match),
  * spelled as {@code ebtables-save} prints them. Empty when no local pod is known to sit behind a bridge port, and then
  * weir owns nothing in the bridge table.
  */

@@ -3,27 +3,30 @@ package dev.weir.iptables.render;
 import java.util.Collection;
 
 /**
- * The one writer of {@code ebtables-restore --noflush} input for the bridge filter table: {@code weir render} prints
- * it, the golden files hold it and the applier sends it. Declaring a chain ({@code :WEIR-L2 RETURN}) creates it or,
+ * The one writer of {@code ebtables-restore --noflush} input for the bridge {@code nat} table, where weir's layer-2
+ * checks live ({@link BridgeRules}): {@code weir render} prints it, the golden files hold it and the applier sends it. Declaring a chain ({@code :WEIR-L2 RETURN}) creates it or,
  * under {@code --noflush}, flushes it and resets its policy, so a script replaces exactly the chains it names and the
  * rest of the table stays as it is. Lines keep the order of {@link RestoreScript}: declarations, hook deletions,
  * rules, hook insertions, chain deletions, in one transaction.
  */
 public final class EbtablesScript {
 
+    /** The ebtables table weir's chains live in: its PREROUTING runs before the bridge learns a source MAC. */
+    public static final String TABLE = "nat";
+
     /** Every weir bridge chain's policy: a frame that passes its checks goes on to the caller's next rule. */
     public static final String POLICY = "RETURN";
 
-    private final RestoreTransaction tx = new RestoreTransaction();
+    private final RestoreTransaction tx = new RestoreTransaction(TABLE);
 
     /** An empty script; {@link #text()} of it is empty. */
-    public static EbtablesScript filter() {
+    public static EbtablesScript nat() {
         return new EbtablesScript();
     }
 
     /** Every chain and hook of the bridge ruleset, as written into a namespace without weir state; empty for none. */
     public static String install(BridgeRuleset ruleset) {
-        return filter().write(ruleset.chains()).insert(ruleset.hooks()).text();
+        return nat().write(ruleset.chains()).insert(ruleset.hooks()).text();
     }
 
     /** Declares (creates, or flushes and resets the policy of) each chain and appends its rules. */

@@ -36,7 +36,7 @@ public final class Names {
     /** Fail-closed only: drops forwarded packets to local pod addresses not programmed yet. */
     public static final String TO_POD = "WEIR-TO-POD";
     /**
-     * The ebtables filter chain hooked into the bridge's FORWARD and INPUT: one jump per bridge port of a local pod
+     * The ebtables chain (nat table) hooked into the bridge's PREROUTING: one jump per bridge port of a local pod
      * ({@code -i PORT}) into that port's {@link #bridgePortChain}.
      */
     public static final String BRIDGE = "WEIR-L2";

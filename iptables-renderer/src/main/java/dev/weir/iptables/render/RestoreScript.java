@@ -11,7 +11,7 @@ import java.util.Collection;
  */
 public final class RestoreScript {
 
-    private final RestoreTransaction tx = new RestoreTransaction();
+    private final RestoreTransaction tx = new RestoreTransaction("filter");
 
     /** An empty script; {@link #text()} of it is empty. */
     public static RestoreScript filter() {

@@ -8,17 +8,23 @@ import java.util.Map;
 
 /**
  * The layout shared by the {@code iptables-restore} and {@code ebtables-restore} writers ({@link RestoreScript},
- * {@link EbtablesScript}): one {@code *filter} … {@code COMMIT} transaction whose lines keep the one order the kernel
+ * {@link EbtablesScript}): one {@code *<table>} … {@code COMMIT} transaction whose lines keep the one order the kernel
  * needs whatever order they were added in: chain declarations, hook deletions (so {@code -X} finds no reference),
  * rules, hook insertions (their targets exist by then), chain deletions. The writers own the spelling of each line.
  */
 final class RestoreTransaction {
+
+    private final String table;
 
     private final List<String> declarations = new ArrayList<>();
     private final List<String> hookDeletions = new ArrayList<>();
     private final List<String> rules = new ArrayList<>();
     private final List<String> hookInsertions = new ArrayList<>();
     private final List<String> chainDeletions = new ArrayList<>();
+
+    RestoreTransaction(String table) {
+        this.table = table;
+    }
 
     void declare(String line) {
         declarations.add(line);
@@ -53,7 +59,7 @@ final class RestoreTransaction {
         if (declarations.isEmpty() && hookDeletions.isEmpty() && hookInsertions.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder("*filter\n");
+        StringBuilder sb = new StringBuilder("*").append(table).append('\n');
         for (List<String> part : List.of(declarations, hookDeletions, rules, hookInsertions, chainDeletions)) {
             part.forEach(line -> sb.append(line).append('\n'));
         }

@@ -39,7 +39,7 @@ class BridgeApplierTest {
                     new IptablesRule("", "DROP", ""))));
         }
         chains.add(0, new Chain("WEIR-L2", dispatch));
-        return new BridgeRuleset(List.of(new Hook("FORWARD", "WEIR-L2"), new Hook("INPUT", "WEIR-L2")), chains);
+        return new BridgeRuleset(List.of(new Hook("PREROUTING", "WEIR-L2")), chains);
     }
 
     private static Ruleset webWith(BridgeRuleset bridge) {
@@ -73,9 +73,9 @@ class BridgeApplierTest {
                 "ebtables-nft-restore --noflush");
         assertThat(calls("ebtables-nft-restore").get(0).stdin()).isEqualTo(EbtablesScript.install(desired.bridge()));
         assertThat(report.bridge().chainsWritten()).containsExactly("WEIR-L2", "WEIR-L2-veth1");
-        assertThat(report.bridge().hooksInserted()).containsExactly("FORWARD -> WEIR-L2", "INPUT -> WEIR-L2");
+        assertThat(report.bridge().hooksInserted()).containsExactly("PREROUTING -> WEIR-L2");
         assertThat(report.bridgeSkipped()).isEmpty();
-        assertThat(report.summary()).contains("bridge chains ~2 -0 hooks +2 -0");
+        assertThat(report.summary()).contains("bridge chains ~2 -0 hooks +1 -0");
     }
 
     @Test
@@ -98,7 +98,7 @@ class BridgeApplierTest {
 
         assertThat(runner.lines()).containsExactly("ebtables-nft-restore --noflush");
         assertThat(runner.calls().get(0).stdin()).isEqualTo("""
-                *filter
+                *nat
                 :WEIR-L2-veth2 RETURN
                 -A WEIR-L2-veth2 -s ! 02:00:00:00:00:22 -j DROP
                 -A WEIR-L2-veth2 -j DROP
@@ -116,17 +116,16 @@ class BridgeApplierTest {
 
         assertThat(runner.lines()).containsExactly("ebtables-nft-restore --noflush");
         assertThat(runner.calls().get(0).stdin()).isEqualTo("""
-                *filter
+                *nat
                 :WEIR-L2 RETURN
                 :WEIR-L2-veth1 RETURN
-                -D FORWARD -j WEIR-L2
-                -D INPUT -j WEIR-L2
+                -D PREROUTING -j WEIR-L2
                 -X WEIR-L2
                 -X WEIR-L2-veth1
                 COMMIT
                 """);
         assertThat(report.bridge().chainsDeleted()).containsExactly("WEIR-L2", "WEIR-L2-veth1");
-        assertThat(report.bridge().hooksRemoved()).isEqualTo(2);
+        assertThat(report.bridge().hooksRemoved()).isEqualTo(1);
     }
 
     @Test
@@ -201,10 +200,13 @@ class BridgeApplierTest {
                 :INPUT ACCEPT
                 :FORWARD ACCEPT
                 :OUTPUT ACCEPT
+                *nat
+                :PREROUTING ACCEPT
+                :OUTPUT ACCEPT
+                :POSTROUTING ACCEPT
                 :WEIR-L2 RETURN
                 :WEIR-L2-veth1 RETURN
-                -A INPUT -j WEIR-L2
-                -A FORWARD -p IPv4 -j ACCEPT
+                -A PREROUTING -p IPv4 -j ACCEPT
                 -A WEIR-L2-veth1 -s ! 02:00:00:00:00:01 -j DROP
                 -A WEIR-L2-veth1 -j DROP
                 """);
@@ -213,17 +215,17 @@ class BridgeApplierTest {
         DriftReport drift = applier.checkDrift(desired);
 
         assertThat(drift.alteredChains()).containsExactly("bridge WEIR-L2");
-        assertThat(drift.missingHooks()).containsExactly("bridge FORWARD -> WEIR-L2");
+        assertThat(drift.missingHooks()).containsExactly("bridge PREROUTING -> WEIR-L2");
         assertThat(drift.missingChains()).isEmpty();
         assertThat(drift.staleChains()).isEmpty();
         runner.clear();
         ApplyReport repair = applier.apply(desired);
         assertThat(runner.lines()).containsExactly("ebtables-nft-restore --noflush");
         assertThat(runner.calls().get(0).stdin()).isEqualTo("""
-                *filter
+                *nat
                 :WEIR-L2 RETURN
                 -A WEIR-L2 -i veth1 -j WEIR-L2-veth1
-                -I FORWARD 1 -j WEIR-L2
+                -I PREROUTING 1 -j WEIR-L2
                 COMMIT
                 """);
         assertThat(repair.bridge().chainsWritten()).containsExactly("WEIR-L2");
@@ -235,12 +237,13 @@ class BridgeApplierTest {
         applier.apply(desired);
         kernelHoldsTheFilterTablesAndSetsOf(desired);
         kernel.put("ebtables-nft-save", EbtablesScript.install(desired.bridge())
-                .replace("-I FORWARD 1 -j WEIR-L2\n", "-A FORWARD -p IPv4 -j ACCEPT\n-A FORWARD -j WEIR-L2\n")
-                .replace("-I INPUT 1 ", "-A INPUT ").replace(":WEIR-L2 RETURN", ":WEIR-L2 RETURN\n:WEIR-L2-old RETURN"));
+                .replace("-I PREROUTING 1 -j WEIR-L2\n",
+                        "-A PREROUTING -p IPv4 -j ACCEPT\n-A PREROUTING -j WEIR-L2\n")
+                .replace(":WEIR-L2 RETURN", ":WEIR-L2 RETURN\n:WEIR-L2-old RETURN"));
 
         DriftReport drift = applier.checkDrift(desired);
 
-        assertThat(drift.missingHooks()).containsExactly("bridge FORWARD -> WEIR-L2");
+        assertThat(drift.missingHooks()).containsExactly("bridge PREROUTING -> WEIR-L2");
         assertThat(drift.staleChains()).containsExactly("bridge WEIR-L2-old");
         assertThat(drift.alteredChains()).isEmpty();
     }
@@ -248,16 +251,16 @@ class BridgeApplierTest {
     @Test
     void cleanupRemovesWeirBridgeChainsAndHooksAndLeavesForeignOnes() {
         kernel.put("ebtables-nft-save", """
-                *filter
-                :INPUT ACCEPT
-                :FORWARD ACCEPT
+                *nat
+                :PREROUTING ACCEPT
                 :OUTPUT ACCEPT
+                :POSTROUTING ACCEPT
                 :FOREIGN RETURN
                 :WEIR-L2 RETURN
                 :WEIR-L2-veth1 RETURN
-                -A FORWARD -j WEIR-L2
-                -A FORWARD -j FOREIGN
-                -A INPUT -j WEIR-L2
+                -A PREROUTING -j WEIR-L2
+                -A PREROUTING -j FOREIGN
+                -A OUTPUT -j WEIR-L2
                 -A WEIR-L2 -i veth1 -j WEIR-L2-veth1
                 -A WEIR-L2-veth1 -j DROP
                 """);
@@ -265,11 +268,11 @@ class BridgeApplierTest {
         ApplyReport report = new Cleanup(runner, IptablesBackend.NFT).run();
 
         assertThat(calls("ebtables-nft-restore").get(0).stdin()).isEqualTo("""
-                *filter
+                *nat
                 :WEIR-L2 RETURN
                 :WEIR-L2-veth1 RETURN
-                -D FORWARD -j WEIR-L2
-                -D INPUT -j WEIR-L2
+                -D PREROUTING -j WEIR-L2
+                -D OUTPUT -j WEIR-L2
                 -X WEIR-L2
                 -X WEIR-L2-veth1
                 COMMIT

@@ -42,7 +42,7 @@ class BridgeRulesTest {
         BridgeRuleset br = render(cluster().graph(), Map.of("prod/web", PodInterface.bridgePort("veth1", WEB_MAC)));
 
         assertThat(EbtablesScript.install(br)).isEqualTo("""
-                *filter
+                *nat
                 :WEIR-L2 RETURN
                 :%1$s RETURN
                 -A WEIR-L2 -i veth1 -j %1$s
@@ -52,8 +52,7 @@ class BridgeRulesTest {
                 -A %1$s -p IPv6 --ip6-src fe80::/10 -j RETURN
                 -A %1$s -p IPv6 --ip6-src :: --ip6-proto ipv6-icmp -j RETURN
                 -A %1$s -j DROP
-                -I FORWARD 1 -j WEIR-L2
-                -I INPUT 1 -j WEIR-L2
+                -I PREROUTING 1 -j WEIR-L2
                 COMMIT
                 """.formatted(chain("prod/web")));
     }

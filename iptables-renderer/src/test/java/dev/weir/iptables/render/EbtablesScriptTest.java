@@ -14,34 +14,33 @@ class EbtablesScriptTest {
 
     @Test
     void installDeclaresEveryChainWithPolicyReturnThenRulesThenHooksAtTheTop() {
-        BridgeRuleset br = new BridgeRuleset(List.of(new Hook("FORWARD", "WEIR-L2"), new Hook("INPUT", "WEIR-L2")),
+        BridgeRuleset br = new BridgeRuleset(List.of(new Hook("PREROUTING", "WEIR-L2")),
                 List.of(new Chain("WEIR-L2", List.of(rule("-i veth1", "WEIR-L2-A"))),
                         new Chain("WEIR-L2-A", List.of(rule("-s ! 02:00:00:00:00:01", "DROP"), rule("", "DROP")))));
 
         assertThat(EbtablesScript.install(br)).isEqualTo("""
-                *filter
+                *nat
                 :WEIR-L2 RETURN
                 :WEIR-L2-A RETURN
                 -A WEIR-L2 -i veth1 -j WEIR-L2-A
                 -A WEIR-L2-A -s ! 02:00:00:00:00:01 -j DROP
                 -A WEIR-L2-A -j DROP
-                -I FORWARD 1 -j WEIR-L2
-                -I INPUT 1 -j WEIR-L2
+                -I PREROUTING 1 -j WEIR-L2
                 COMMIT
                 """);
     }
 
     @Test
     void hookDeletionsPrecedeRulesAndChainDeletionsComeLastWhateverTheOrderOfCalls() {
-        String text = EbtablesScript.filter().delete(List.of("WEIR-L2-OLD"))
+        String text = EbtablesScript.nat().delete(List.of("WEIR-L2-OLD"))
                 .write(List.of(new Chain("WEIR-L2", List.of(rule("-i veth2", "WEIR-L2-B")))))
-                .deleteRule("FORWARD", "-i eth0 -j WEIR-L2").text();
+                .deleteRule("PREROUTING", "-i eth0 -j WEIR-L2").text();
 
         assertThat(text).isEqualTo("""
-                *filter
+                *nat
                 :WEIR-L2-OLD RETURN
                 :WEIR-L2 RETURN
-                -D FORWARD -i eth0 -j WEIR-L2
+                -D PREROUTING -i eth0 -j WEIR-L2
                 -A WEIR-L2 -i veth2 -j WEIR-L2-B
                 -X WEIR-L2-OLD
                 COMMIT
