@@ -101,6 +101,20 @@ final class Kernel implements AutoCloseable {
         ip(pod, "route", "add", "default", "via", gateway, "dev", "eth0");
     }
 
+    /** A bridge {@code name} in {@code node} with a fixed MAC and the pods' gateway address (flannel's cni0). */
+    void bridge(String node, String name, String mac, String gatewayCidr) {
+        ip(node, "link", "add", name, "type", "bridge");
+        ip(node, "link", "set", name, "address", mac);
+        ip(node, "addr", "add", gatewayCidr, "dev", name);
+        ip(node, "link", "set", name, "up");
+    }
+
+    /** As the {@code bridgedPod} above, with the pod's MAC set to {@code mac}. */
+    void bridgedPod(String node, String bridge, String pod, String hostIf, String podIp, String gateway, String mac) {
+        bridgedPod(node, bridge, pod, hostIf, podIp, gateway);
+        ip(pod, "link", "set", "eth0", "address", mac);
+    }
+
     /** A runner whose processes live in {@code ns}; closed with this fixture. */
     NamespaceCommandRunner runner(String ns) {
         NetworkNamespace netns = NetworkNamespace.named(ns);
