@@ -76,6 +76,36 @@ class RenderCommandTest {
     }
 
     @Test
+    void aBridgePortAddsTheEbtablesPayloadForThatPodWhetherOrNotAPolicySelectsIt() {
+        CliRun r = run(CLUSTER, "--node", "n1", "--bridge-port", "prod/db=veth1a2b,0A:58:0A:00:01:03", "-");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains(", 2 bridge chains\n", "# ebtables-restore --noflush (bridge nat table)\n*nat\n",
+                "-A WEIR-L2 -i veth1a2b -j WEIR-L2-",
+                " -p ARP --arp-ip-src 10.0.1.3 --arp-mac-src 0a:58:0a:00:01:03 -j RETURN\n",
+                " -p IPv6 --ip6-src fd00::3 -j RETURN\n", "-I PREROUTING 1 -j WEIR-L2\nCOMMIT\n");
+        assertThat(r.out().indexOf("# ip6tables-restore")).isLessThan(r.out().indexOf("# ebtables-restore"));
+        assertThat(run(CLUSTER, "--node", "n1", "--bridge-port", "prod/db=veth1a2b,0a:58:0a:00:01:03", "--only",
+                "ebtables", "-").out()).startsWith("*nat\n:WEIR-L2 RETURN\n").endsWith("COMMIT\n");
+    }
+
+    @Test
+    void withoutBridgePortsThereIsNoEbtablesPayload() {
+        assertThat(run(CLUSTER, "--node", "n1", "-").out()).doesNotContain("ebtables", "bridge chains");
+        assertThat(run(CLUSTER, "--node", "n1", "--only", "ebtables", "-").out()).isEmpty();
+    }
+
+    @Test
+    void aMalformedBridgePortIsAUsageError() {
+        CliRun noMac = run(CLUSTER, "--node", "n1", "--bridge-port", "prod/db=veth1", "-");
+        assertThat(noMac.exit()).isEqualTo(2);
+        assertThat(noMac.err()).contains("--bridge-port wants NS/POD=IF,MAC");
+        CliRun badMac = run(CLUSTER, "--node", "n1", "--bridge-port", "prod/db=veth1,02:00", "-");
+        assertThat(badMac.exit()).isEqualTo(2);
+        assertThat(badMac.err()).contains("is no MAC address");
+    }
+
+    @Test
     void unknownNodeIsANoteNotAnError() {
         CliRun r = run(CLUSTER, "--node", "nowhere", "-");
         assertThat(r.exit()).isZero();
