@@ -16,6 +16,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 FROM debian:bookworm-slim
 # iptables ships both iptables-nft and iptables-legacy; the agent picks the one the node uses (--iptables-backend).
+# It also ships ebtables-nft, which the agent uses for layer-2 anti-spoofing on bridged pods.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends openjdk-17-jre-headless iptables ipset conntrack kmod \
  && rm -rf /var/lib/apt/lists/*

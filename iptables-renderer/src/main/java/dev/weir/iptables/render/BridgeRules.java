@@ -24,6 +24,8 @@ import java.util.TreeMap;
  *     -s ! MAC                                   DROP     (Ethernet source is the pod's MAC)
  *     -p ARP --arp-ip-src IP --arp-mac-src MAC  RETURN   (each pod IPv4; no IPv4, no ARP)
  *     -p IPv4 --ip-src IP                       RETURN   (each pod IPv4)
+ *     -p IPv6 … --ip6-icmp-type router-advertisement DROP (a pod is no router: no rogue RA)
+ *     -p IPv6 … --ip6-icmp-type redirect        DROP
  *     -p IPv6 --ip6-src IP                      RETURN   (each pod IPv6)
  *     -p IPv6 --ip6-src fe80::/10               RETURN   (link-local: neighbour discovery, MLD)
  *     -p IPv6 --ip6-src :: --ip6-proto ipv6-icmp RETURN  (duplicate address detection)
@@ -90,6 +92,9 @@ public final class BridgeRules {
         rules.add(rule("-s ! " + mac, "DROP"));
         v4.forEach(ip -> rules.add(rule("-p ARP --arp-ip-src " + ip + " --arp-mac-src " + mac, "RETURN")));
         v4.forEach(ip -> rules.add(rule("-p IPv4 --ip-src " + ip, "RETURN")));
+        // from any source, link-local included: a pod is never the router of its neighbours
+        rules.add(rule("-p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type router-advertisement", "DROP"));
+        rules.add(rule("-p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type redirect", "DROP"));
         v6.forEach(ip -> rules.add(rule("-p IPv6 --ip6-src " + ip, "RETURN")));
         rules.add(rule("-p IPv6 --ip6-src fe80::/10", "RETURN"));
         rules.add(rule("-p IPv6 --ip6-src :: --ip6-proto ipv6-icmp", "RETURN"));

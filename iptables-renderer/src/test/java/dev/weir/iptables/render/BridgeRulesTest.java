@@ -49,6 +49,8 @@ class BridgeRulesTest {
                 -A %1$s -s ! 02:42:0a:f4:01:02 -j DROP
                 -A %1$s -p ARP --arp-ip-src 10.244.1.2 --arp-mac-src 02:42:0a:f4:01:02 -j RETURN
                 -A %1$s -p IPv4 --ip-src 10.244.1.2 -j RETURN
+                -A %1$s -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type router-advertisement -j DROP
+                -A %1$s -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type redirect -j DROP
                 -A %1$s -p IPv6 --ip6-src fe80::/10 -j RETURN
                 -A %1$s -p IPv6 --ip6-src :: --ip6-proto ipv6-icmp -j RETURN
                 -A %1$s -j DROP
@@ -65,6 +67,8 @@ class BridgeRulesTest {
                 "-s ! 02:42:0a:f4:01:03 -j DROP",
                 "-p ARP --arp-ip-src 10.244.1.3 --arp-mac-src 02:42:0a:f4:01:03 -j RETURN",
                 "-p IPv4 --ip-src 10.244.1.3 -j RETURN",
+                "-p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type router-advertisement -j DROP",
+                "-p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type redirect -j DROP",
                 "-p IPv6 --ip6-src fd00:1::3 -j RETURN",
                 "-p IPv6 --ip6-src fe80::/10 -j RETURN",
                 "-p IPv6 --ip6-src :: --ip6-proto ipv6-icmp -j RETURN",
