@@ -74,6 +74,10 @@ public final class DataplaneApplier {
         long t1 = System.nanoTime();
         Ruleset target = applicable(desired);
         Optional<String> bridgeSkipped = target == desired ? Optional.empty() : Optional.of(ebtablesMissing);
+        if (ebtables == null) {
+            // whatever an earlier apply wrote there, the bridge table cannot be written now
+            installed = installed.withBridge(InstalledBridge.EMPTY);
+        }
         ApplyPlan plan = ApplyPlan.between(target, installed);
         believed = null;
         long setNanos = 0;
@@ -103,8 +107,9 @@ public final class DataplaneApplier {
         believed = InstalledState.of(target);
         believedRead = false;
         if (bridgeSkipped.isPresent() && !warnedBridgeSkipped) {
-            LOG.warn("layer-2 anti-spoofing for {} bridge ports on {} is not applied: {}",
-                    desired.bridge().chains().size() - 1, desired.node(), bridgeSkipped.get());
+            int ports = desired.bridge().chains().size() - 1; // a chain per port, and the dispatch chain
+            LOG.warn("layer-2 anti-spoofing for {} bridge ports on {} is not applied: {}", ports, desired.node(),
+                    bridgeSkipped.get());
             warnedBridgeSkipped = true;
         }
         ApplyReport report = new ApplyReport(

@@ -28,6 +28,10 @@ record InstalledState(InstalledFamily v4, InstalledFamily v6, Map<String, Instal
                 InstalledBridge.of(desired.bridge()));
     }
 
+    InstalledState withBridge(InstalledBridge bridge) {
+        return new InstalledState(v4, v6, sets, bridge);
+    }
+
     InstalledFamily family(IpFamily family) {
         return family == IpFamily.V4 ? v4 : v6;
     }

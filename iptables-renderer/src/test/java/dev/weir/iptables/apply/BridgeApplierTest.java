@@ -191,6 +191,23 @@ class BridgeApplierTest {
     }
 
     @Test
+    void anEbtablesThatStopsWorkingAfterAnApplyIsSkippedNotCalled() {
+        Ruleset desired = webWith(bridge("veth1=02:00:00:00:00:01"));
+        applier.apply(desired);
+        kernelHoldsTheFilterTablesAndSetsOf(desired);
+        runner.respond(c -> RecordingCommandRunner.result(c, c.line().equals("ebtables-nft-save") ? 1 : 0,
+                kernel.getOrDefault(c.line(), ""), "no bridge table"));
+        assertThat(applier.checkDrift(desired).isClean()).isTrue();
+        runner.clear();
+
+        ApplyReport report = applier.apply(desired.withBridge(BridgeRuleset.EMPTY));
+
+        assertThat(runner.lines()).isEmpty();
+        assertThat(report.isNoop()).isTrue();
+        assertThat(applier.apply(desired).bridgeSkipped()).hasValue("ebtables-nft-save exited 1: no bridge table");
+    }
+
+    @Test
     void aFlushedDispatchChainAndADeletedHookAreDriftAndTheNextApplyRepairsExactlyThem() {
         Ruleset desired = webWith(bridge("veth1=02:00:00:00:00:01"));
         applier.apply(desired);
