@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The bridge table changes (ebtables {@code nat}, see {@link EbtablesScript#TABLE}): chains to (re)write, stale chains to delete, hooks to remove and insert. Turned
- * into exactly one {@code ebtables-restore --noflush} transaction by {@link #restoreText()}; against a namespace
- * without weir state that is {@link EbtablesScript#install}, the text of {@code weir render} and the golden files.
+ * The bridge table changes (ebtables {@code nat}, see {@link EbtablesScript#TABLE}): chains to (re)write, stale chains
+ * to delete, hooks to remove and insert. Turned into exactly one {@code ebtables-restore --noflush} transaction by
+ * {@link #restoreText()}; against a namespace without weir state that is {@link EbtablesScript#install}, the text of
+ * {@code weir render} and the golden files.
  */
 record BridgePlan(List<Chain> chainsToWrite, List<String> chainsToDelete, List<InstalledHook> hooksToRemove,
         List<Hook> hooksToInsert) {
@@ -26,7 +27,7 @@ record BridgePlan(List<Chain> chainsToWrite, List<String> chainsToDelete, List<I
         hooksToInsert = List.copyOf(hooksToInsert);
     }
 
-    /** Chains compare by policy and rule text ({@link InstalledBridge#key}); hooks as for iptables ({@link HookPlan}). */
+    /** Chains compare by policy and rule text ({@link InstalledBridge#key}); hooks as iptables' ({@link HookPlan}). */
     static BridgePlan between(BridgeRuleset desired, InstalledBridge installed) {
         List<Chain> write = new ArrayList<>();
         Set<String> wanted = new HashSet<>();

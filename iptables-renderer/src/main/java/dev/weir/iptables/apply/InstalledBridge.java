@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What weir owns in the bridge table ({@code nat}, {@link EbtablesScript#TABLE}): each {@code WEIR-*} chain with its policy and rules, and the hooks (jumps
- * from chains weir does not own into weir chains). Read from one {@code ebtables-save} by {@link #parse}, the one
- * reader of that format, or taken from the ruleset weir last applied.
+ * What weir owns in the bridge table ({@code nat}, {@link EbtablesScript#TABLE}): each {@code WEIR-*} chain with its
+ * policy and rules, and the hooks (jumps from chains weir does not own into weir chains). Read from one
+ * {@code ebtables-save} by {@link #parse}, the one reader of that format, or taken from the ruleset weir last applied.
  *
  * <p>ebtables has no comment match, so a rule is recognised by its text ({@link #key}): matches compared as a set of
  * clauses ({@code -p ARP}, {@code --arp-ip-src 10.0.0.2}, {@code -s ! 02:…}) with MAC addresses written with two hex

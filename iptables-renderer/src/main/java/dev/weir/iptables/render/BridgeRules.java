@@ -38,10 +38,10 @@ import java.util.TreeMap;
  * the victim's traffic follows it there (seen in {@code BridgeSpoofingKernelTest}). PREROUTING sees every frame a port
  * sends, to other ports and to the node alike, so one hook covers both.
  *
- * <p>Rules are spelled exactly as {@code ebtables-save} (nf_tables) prints them, so a save reads back equal. A pod gets a
- * chain when its {@link PodInterface} is a bridge port with a known MAC and the graph gives it addresses (a live pod of
- * this node: not hostNetwork, not terminated, with IPs), whether or not any policy selects it: spoofing hurts pods no
- * policy mentions just as much.
+ * <p>Rules are spelled exactly as {@code ebtables-save} (nf_tables) prints them, so a save reads back equal. A pod
+ * gets a chain when its {@link PodInterface} is a bridge port with a known MAC and the graph gives it addresses (a live
+ * pod of this node: not hostNetwork, not terminated, with IPs), whether or not any policy selects it: spoofing hurts
+ * pods no policy mentions just as much.
  */
 public final class BridgeRules {
 

@@ -4,10 +4,10 @@ import java.util.Collection;
 
 /**
  * The one writer of {@code ebtables-restore --noflush} input for the bridge {@code nat} table, where weir's layer-2
- * checks live ({@link BridgeRules}): {@code weir render} prints it, the golden files hold it and the applier sends it. Declaring a chain ({@code :WEIR-L2 RETURN}) creates it or,
- * under {@code --noflush}, flushes it and resets its policy, so a script replaces exactly the chains it names and the
- * rest of the table stays as it is. Lines keep the order of {@link RestoreScript}: declarations, hook deletions,
- * rules, hook insertions, chain deletions, in one transaction.
+ * checks live ({@link BridgeRules}): {@code weir render} prints it, the golden files hold it and the applier sends it.
+ * Declaring a chain ({@code :WEIR-L2 RETURN}) creates it or, under {@code --noflush}, flushes it and resets its policy,
+ * so a script replaces exactly the chains it names and the rest of the table stays as it is. Lines keep the order of
+ * {@link RestoreScript}: declarations, hook deletions, rules, hook insertions, chain deletions, in one transaction.
  */
 public final class EbtablesScript {
 

@@ -46,7 +46,7 @@ class BridgeApplierTest {
         return web("10.0.0.1").withBridge(bridge);
     }
 
-    /** The canned kernel holds exactly the iptables rules and sets of {@code desired} (the bridge table is set apart). */
+    /** The canned kernel holds exactly the iptables rules and sets of {@code desired} (the bridge table apart). */
     private void kernelHoldsTheFilterTablesAndSetsOf(Ruleset desired) {
         kernel.put("iptables-nft-save -t filter",
                 RestoreScript.install(desired.v4()).replace("-I FORWARD 1 ", "-A FORWARD "));
@@ -135,10 +135,12 @@ class BridgeApplierTest {
 
         ApplyReport report = applier.apply(desired);
 
-        assertThat(runner.lines()).contains("ebtables-nft-save", "ebtables-save", "iptables-nft-restore --noflush --wait")
+        assertThat(runner.lines())
+                .contains("ebtables-nft-save", "ebtables-save", "iptables-nft-restore --noflush --wait")
                 .noneMatch(l -> l.contains("ebtables") && l.contains("restore"));
         assertThat(report.v4().chainsWritten()).isNotEmpty();
-        assertThat(report.bridgeSkipped()).contains("no ebtables on the node (ebtables-nft-save, ebtables-save not found)");
+        assertThat(report.bridgeSkipped())
+                .contains("no ebtables on the node (ebtables-nft-save, ebtables-save not found)");
         assertThat(report.summary()).contains("bridge skipped (no ebtables on the node");
         kernelHoldsTheFilterTablesAndSetsOf(desired);
         assertThat(applier.checkDrift(desired).isClean()).as("an unusable bridge table is no drift").isTrue();
