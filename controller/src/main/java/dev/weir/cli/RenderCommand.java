@@ -2,7 +2,6 @@ package dev.weir.cli;
 
 import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.PolicyGraph;
-import dev.weir.iptables.render.BridgeRules;
 import dev.weir.iptables.render.EbtablesScript;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.IpsetScript;
@@ -98,8 +97,7 @@ public final class RenderCommand implements Subcommand {
             err.println("note: no pod in the manifests runs on node " + node
                     + "; printing the chains of a node without selected pods");
         }
-        Ruleset rs = IptablesRenderer.render(graph, node, options, local)
-                .withBridge(BridgeRules.render(graph, node, local));
+        Ruleset rs = IptablesRenderer.render(graph, node, options, local);
         if (only != null) {
             out.print(switch (only) {
                 case "ipset" -> IpsetScript.install(rs.sets());

@@ -43,7 +43,8 @@ public final class IptablesRenderer {
 
     /**
      * The node's ruleset with what its agent knows of the node itself: each local pod's interface (anti-spoofing and
-     * interface-bound dispatch) and whether unprogrammed local addresses are dropped ({@code docs/dataplane.md}).
+     * interface-bound dispatch, and the bridge table's layer-2 checks of bridge-port pods, {@link BridgeRules}) and
+     * whether unprogrammed local addresses are dropped ({@code docs/dataplane.md}).
      */
     public static Ruleset render(PolicyGraph graph, String node, RenderOptions options, LocalNetwork localNetwork) {
         Objects.requireNonNull(localNetwork, "localNetwork");
@@ -67,7 +68,7 @@ public final class IptablesRenderer {
         boolean anyV6 = local.stream().anyMatch(e -> e.ip(IpFamily.V6).isPresent()) || guards.rendered(IpFamily.V6);
         FamilyRuleset v6 = anyV6 ? family(graph, local, IpFamily.V6, sets, options, guards)
                 : new FamilyRuleset(IpFamily.V6, List.of(), List.of());
-        return new Ruleset(node, List.copyOf(sets.sets()), v4, v6);
+        return new Ruleset(node, List.copyOf(sets.sets()), v4, v6, BridgeRules.render(graph, node, localNetwork));
     }
 
     public static Ruleset render(PolicyGraph graph, String node) {

@@ -161,8 +161,7 @@ final class GoldenCases {
     static Ruleset render(String name) {
         PolicyGraph graph = CASES.get(name).get().graph();
         LocalNetwork local = localNetwork(name);
-        return IptablesRenderer.render(graph, NODE, RenderOptions.defaults(), local)
-                .withBridge(BridgeRules.render(graph, NODE, local));
+        return IptablesRenderer.render(graph, NODE, RenderOptions.defaults(), local);
     }
 
     private static ClusterPolicySubject everyNamespace() {
