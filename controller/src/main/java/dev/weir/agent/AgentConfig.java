@@ -12,11 +12,12 @@ import java.util.Optional;
  * (in-cluster config; the host's network namespace). {@code httpPort} 0 picks a free port (tests and
  * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}.
  * {@code revokeDeniedFlows}: delete the conntrack entries of flows an apply denies
- * ({@code --[no-]revoke-denied-flows}).
+ * ({@code --[no-]revoke-denied-flows}). {@code localNetwork}: anti-spoofing, fail-closed and how pod interfaces and
+ * pod CIDRs are found.
  */
 public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
         Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort, LogFormat logFormat,
-        String logLevel, String netns, boolean revokeDeniedFlows) {
+        String logLevel, String netns, boolean revokeDeniedFlows, LocalNetworkSettings localNetwork) {
 
     /** Which iptables binaries to drive. */
     public enum Backend { AUTO, NFT, LEGACY }
@@ -33,12 +34,21 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
         Objects.requireNonNull(marks, "marks");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(localNetwork, "localNetwork");
         if (node.isBlank()) {
             throw new IllegalArgumentException("node must not be blank");
         }
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("httpPort " + httpPort + " out of range -1..65535");
         }
+    }
+
+    /** The settings of the earlier releases' flags, with the default {@link LocalNetworkSettings}. */
+    public AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
+            Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort,
+            LogFormat logFormat, String logLevel, String netns, boolean revokeDeniedFlows) {
+        this(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort,
+                logFormat, logLevel, netns, revokeDeniedFlows, LocalNetworkSettings.defaults());
     }
 
     /** Defaults for everything but the node: what a test or the lab starts from. */
@@ -49,17 +59,22 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
 
     public AgentConfig withHttpPort(int port) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, port, logFormat, logLevel, netns, revokeDeniedFlows);
+                marks, port, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork);
     }
 
     public AgentConfig withIntervals(Duration resync, Duration minSync, Duration driftCheck) {
         return new AgentConfig(node, kubeconfig, resync, minSync, driftCheck, iptablesBackend, marks, httpPort,
-                logFormat, logLevel, netns, revokeDeniedFlows);
+                logFormat, logLevel, netns, revokeDeniedFlows, localNetwork);
     }
 
     public AgentConfig withNetns(String name) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, httpPort, logFormat, logLevel, name, revokeDeniedFlows);
+                marks, httpPort, logFormat, logLevel, name, revokeDeniedFlows, localNetwork);
+    }
+
+    public AgentConfig withLocalNetwork(LocalNetworkSettings settings) {
+        return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
+                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, settings);
     }
 
     public Optional<Path> kubeconfigFile() {

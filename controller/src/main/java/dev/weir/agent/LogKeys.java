@@ -19,6 +19,8 @@ public final class LogKeys {
     public static final String POLICIES = "policies";
     public static final String CLUSTER_POLICIES = "clusterPolicies";
     public static final String REJECTED = "rejected";
+    /** Local pods whose host-side interface the render bound their traffic to (anti-spoofing). */
+    public static final String BOUND_PODS = "boundPods";
     public static final String CHAINS = "chains";
     public static final String RULES = "rules";
     public static final String SETS = "sets";
@@ -28,6 +30,8 @@ public final class LogKeys {
     public static final String FLOWS_EXAMINED = "flowsExamined";
     public static final String FLOWS_REVOKED = "flowsRevoked";
     public static final String GRAPH_MS = "graphMs";
+    /** Finding the node's pod interfaces (a discovery when pods or the node changed, else nothing). */
+    public static final String LOCAL_MS = "localMs";
     public static final String RENDER_MS = "renderMs";
     public static final String APPLY_MS = "applyMs";
     public static final String TOTAL_MS = "totalMs";

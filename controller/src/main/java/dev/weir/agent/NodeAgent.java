@@ -73,13 +73,15 @@ public final class NodeAgent implements AutoCloseable {
                 new ChangeRecorder(translator, pending, trigger, status), trigger, watchStallLimit);
         ClusterPolicyDiscovery discovery = new ClusterPolicyDiscovery(client,
                 crd -> metrics.clusterPolicyCrd.setLabelValues(crd.labelValues()));
-        Watch watch = new Watch(informers, discovery, status);
+        LocalNetworkTracker local = new LocalNetworkTracker(config.node(), config.localNetwork(), parts.interfaces(),
+                () -> NodePodCidrs.fetch(client, config.node()), metrics, trigger::poke, parts.ticker());
+        Watch watch = new Watch(informers, discovery, status, local);
         SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(),
                 () -> informers.cached().stream().map(o -> translator.upsert(o).change()).toList(),
-                parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker());
+                parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker(), local);
         Pacer pacer = new Pacer(config.minSyncInterval(), config.resyncInterval(), config.driftCheckInterval());
-        SyncLoop loop = new SyncLoop(config.node(), pacer, worker, trigger, pending, informers::synced,
-                parts.ticker());
+        SyncLoop loop = new SyncLoop(config.node(), pacer, worker, trigger, pending, local::changed,
+                informers::synced, parts.ticker());
         AgentHttpServer http = null;
         try {
             if (config.httpPort() >= 0) {
@@ -89,6 +91,7 @@ public final class NodeAgent implements AutoCloseable {
             informers.start();
             discovery.start(informers::clusterPoliciesServed);
             loop.start();
+            local.start();
         } catch (IOException | RuntimeException e) {
             loop.close();
             watch.close();
@@ -141,12 +144,13 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info("agent for node {} stopped; its rules stay in place", config.node());
     }
 
-    /** What watches the cluster, stopped together. */
+    /** What watches the cluster and the node, stopped together. */
     private record Watch(ClusterInformers informers, ClusterPolicyDiscovery discovery,
-            ClusterPolicyStatusWriter status) implements AutoCloseable {
+            ClusterPolicyStatusWriter status, LocalNetworkTracker local) implements AutoCloseable {
 
         @Override
         public void close() {
+            local.close();
             discovery.close();
             informers.close();
             status.close();

@@ -1,11 +1,15 @@
 package dev.weir.agent;
 
 import dev.weir.graph.PolicyGraph;
+import dev.weir.iptables.render.LocalNetwork;
 import dev.weir.iptables.render.Ruleset;
 
-/** Turns the cluster's policy graph into what one node must program. Pure; the real one is the iptables renderer. */
+/**
+ * Turns the cluster's policy graph and what the agent knows of its node ({@link LocalNetwork}) into what one node must
+ * program. Pure; the real one is the iptables renderer.
+ */
 @FunctionalInterface
 public interface RulesetRenderer {
 
-    Ruleset render(PolicyGraph graph, String node);
+    Ruleset render(PolicyGraph graph, String node, LocalNetwork localNetwork);
 }

@@ -1,5 +1,8 @@
 package dev.weir.agent;
 
+import dev.weir.agent.local.CniResultCache;
+import dev.weir.agent.local.HostInterfaceDiscovery;
+import dev.weir.agent.local.InterfaceDiscovery;
 import dev.weir.iptables.apply.ApplyReport;
 import dev.weir.graph.FlowRevocation;
 import dev.weir.graph.PolicyGraph;
@@ -18,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with the marks of {@code --mark-mask}, and a
+ * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with the marks of {@code --mark-mask}, a
  * {@link DataplaneApplier} whose processes run inside the agent's network namespace, on the backend chosen by
- * {@code --iptables-backend} (auto-detected by default, logged once).
+ * {@code --iptables-backend} (auto-detected by default, logged once), and pod interface discovery reading that same
+ * namespace's routes and devices and the CNI cache ({@code --cni-cache-dir}), unless anti-spoofing is off.
  */
 final class StandardParts {
 
@@ -40,11 +44,14 @@ final class StandardParts {
         } else {
             LOG.warn("node {}: {}", config.node(), bridge.message());
         }
+        InterfaceDiscovery interfaces = config.localNetwork().antiSpoofing()
+                ? new HostInterfaceDiscovery(runner, new CniResultCache(config.localNetwork().cniCacheDir()))
+                : InterfaceDiscovery.NONE;
         return new AgentParts(ObjectTranslator.standard(),
-                (graph, node) -> IptablesRenderer.render(graph, node, config.marks()),
+                (graph, node, local) -> IptablesRenderer.render(graph, node, config.marks(), local),
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend()),
                         config.revokeDeniedFlows() ? new ConntrackTable(runner) : null),
-                new KubeEventReporter(client, config.node()), System::nanoTime);
+                new KubeEventReporter(client, config.node()), System::nanoTime, interfaces);
     }
 
     /** The agent's dataplane seam over the applier; {@code conntrack} is null when revocation is off. */

@@ -19,6 +19,7 @@ public final class SyncLoop implements AutoCloseable {
     private final SyncWorker worker;
     private final SyncTrigger trigger;
     private final PendingChanges pending;
+    private final BooleanSupplier localChanged;
     private final BooleanSupplier synced;
     private final LongSupplier ticker;
     private final String name;
@@ -32,6 +33,16 @@ public final class SyncLoop implements AutoCloseable {
 
     public SyncLoop(String name, Pacer pacer, SyncWorker worker, SyncTrigger trigger, PendingChanges pending,
             BooleanSupplier synced, LongSupplier ticker) {
+        this(name, pacer, worker, trigger, pending, () -> false, synced, ticker);
+    }
+
+    /**
+     * As above; {@code localChanged} says the node's own network changed (a pod's interface came or went), which is
+     * pending work just like a recorded change.
+     */
+    public SyncLoop(String name, Pacer pacer, SyncWorker worker, SyncTrigger trigger, PendingChanges pending,
+            BooleanSupplier localChanged, BooleanSupplier synced, LongSupplier ticker) {
+        this.localChanged = localChanged;
         this.name = name;
         this.pacer = pacer;
         this.worker = worker;
@@ -95,7 +106,7 @@ public final class SyncLoop implements AutoCloseable {
             LOG.warn("informer caches still not synced after {} s: nothing applied yet, existing rules left as they"
                     + " are (is the API server reachable?)", (now - startedAt) / 1_000_000_000L);
         }
-        Pacer.Plan plan = pacer.plan(now, !pending.isEmpty(), isSynced);
+        Pacer.Plan plan = pacer.plan(now, !pending.isEmpty() || localChanged.getAsBoolean(), isSynced);
         if (plan instanceof Pacer.Wait w) {
             return w.nanos();
         }

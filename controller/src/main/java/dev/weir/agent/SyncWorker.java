@@ -7,6 +7,7 @@ import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.IptablesRule;
+import dev.weir.iptables.render.LocalNetwork;
 import dev.weir.iptables.render.RestoreScript;
 import dev.weir.iptables.render.Ruleset;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -25,7 +26,8 @@ import org.slf4j.MDC;
 
 /**
  * One sync, end to end: take the recorded changes (or, for a full resync, everything in the informer caches), update
- * the cluster state, compile, render for this node, apply, and report. Owned by the single sync thread. A failure is
+ * the cluster state, compile, ask what the node's own network is ({@link LocalNetworkSource}), render for this node,
+ * apply, and report. Owned by the single sync thread. A failure is
  * counted and logged and leaves the kernel as the last successful apply left it; the changes it carried stay
  * "unapplied" (for the latency metric) until a later sync applies them.
  */
@@ -42,10 +44,13 @@ public final class SyncWorker {
     private final RejectionReporter reporter;
     private final AgentMetrics metrics;
     private final LongSupplier ticker;
+    private final LocalNetworkSource localNetworks;
 
     private final List<Long> unappliedSince = new ArrayList<>();
     private final Set<String> reported = new HashSet<>();
     private Ruleset lastApplied;
+    /** The LocalNetwork {@link #lastApplied} was rendered with. */
+    private LocalNetwork lastLocal;
     /** Whether the graph changed since the last successful apply (a failed sync leaves it set). */
     private boolean changedSinceApply;
     private long sequence;
@@ -54,6 +59,14 @@ public final class SyncWorker {
     public SyncWorker(String node, PendingChanges pending, ClusterState state,
             Supplier<Collection<Change>> everything, RulesetRenderer renderer, Dataplane dataplane,
             RejectionReporter reporter, AgentMetrics metrics, LongSupplier ticker) {
+        this(node, pending, state, everything, renderer, dataplane, reporter, metrics, ticker,
+                LocalNetworkSource.NONE);
+    }
+
+    public SyncWorker(String node, PendingChanges pending, ClusterState state,
+            Supplier<Collection<Change>> everything, RulesetRenderer renderer, Dataplane dataplane,
+            RejectionReporter reporter, AgentMetrics metrics, LongSupplier ticker, LocalNetworkSource localNetworks) {
+        this.localNetworks = localNetworks;
         this.node = node;
         this.pending = pending;
         this.state = state;
@@ -103,11 +116,15 @@ public final class SyncWorker {
         reportRejections();
         long graphStart = ticker.getAsLong();
         PolicyGraph graph = state.graph();
+        long localStart = ticker.getAsLong();
+        LocalNetwork local = localNetwork(graph, kind == SyncKind.FULL);
         long renderStart = ticker.getAsLong();
-        // A batch of changes that left the graph as it was (an update of a field weir does not read) renders the
-        // same ruleset: no render, no apply. A FULL sync always renders and applies (it also repairs the kernel).
-        boolean unchanged = kind == SyncKind.CHANGES && !changedSinceApply && lastApplied != null;
-        Ruleset desired = unchanged ? lastApplied : renderer.render(graph, node);
+        // A batch of changes that left the graph and the node's network as they were (an update of a field weir does
+        // not read, a scan that saw an unrelated route) renders the same ruleset: no render, no apply. A FULL sync
+        // always renders and applies (it also repairs the kernel).
+        boolean unchanged = kind == SyncKind.CHANGES && !changedSinceApply && lastApplied != null
+                && local.equals(lastLocal);
+        Ruleset desired = unchanged ? lastApplied : renderer.render(graph, node, local);
         long applyStart = ticker.getAsLong();
         boolean skip = kind == SyncKind.CHANGES && desired.equals(lastApplied);
         String summary = "unchanged";
@@ -120,6 +137,7 @@ public final class SyncWorker {
         }
         long end = ticker.getAsLong();
         lastApplied = desired;
+        lastLocal = local;
         changedSinceApply = false;
         metrics.syncs.inc();
         for (long since : unappliedSince) {
@@ -132,18 +150,31 @@ public final class SyncWorker {
         metrics.ipsetMembers.set(c.members);
         long clusterPolicies = graph.policies().values().stream().filter(CompiledPolicy::isClusterPolicy).count();
         LOG.info("sync {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} {}={} "
-                + "{}={}",
+                + "{}={} {}={} {}={}",
                 LogKeys.KIND, kind.name().toLowerCase(java.util.Locale.ROOT), LogKeys.CHANGES, drained.size(),
                 LogKeys.NAMESPACES, graph.namespaces().size(), LogKeys.PODS, graph.endpoints().size(),
                 LogKeys.NODES, graph.nodes().size(),
                 LogKeys.POLICIES, graph.policies().size() - clusterPolicies, LogKeys.CLUSTER_POLICIES, clusterPolicies,
-                LogKeys.REJECTED, state.rejections().size(),
+                LogKeys.REJECTED, state.rejections().size(), LogKeys.BOUND_PODS, local.interfaces().size(),
                 LogKeys.CHAINS, c.chains, LogKeys.RULES, c.rules, LogKeys.SETS, c.sets, LogKeys.MEMBERS, c.members,
                 LogKeys.APPLIED, !skip, LogKeys.FLOWS_EXAMINED, revoked.examined(),
-                LogKeys.FLOWS_REVOKED, revoked.deleted(), LogKeys.GRAPH_MS, millis(renderStart - graphStart),
-                LogKeys.RENDER_MS, millis(applyStart - renderStart), LogKeys.APPLY_MS, millis(end - applyStart),
+                LogKeys.FLOWS_REVOKED, revoked.deleted(), LogKeys.GRAPH_MS, millis(localStart - graphStart),
+                LogKeys.LOCAL_MS, millis(renderStart - localStart), LogKeys.RENDER_MS, millis(applyStart - renderStart), LogKeys.APPLY_MS, millis(end - applyStart),
                 LogKeys.TOTAL_MS, millis(end - start));
         LOG.debug("sync {}: {}={}", kind, LogKeys.DATAPLANE, summary);
+    }
+
+    /**
+     * The node's own network for this render. Its source logs and survives its own failures; should it throw anyway,
+     * the sync renders with the LocalNetwork it rendered last rather than not at all.
+     */
+    private LocalNetwork localNetwork(PolicyGraph graph, boolean full) {
+        try {
+            return localNetworks.localNetwork(graph, node, full);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot tell the node's pod interfaces, rendering with the last known: {}", e.toString(), e);
+            return lastLocal != null ? lastLocal : LocalNetwork.none();
+        }
     }
 
     /**

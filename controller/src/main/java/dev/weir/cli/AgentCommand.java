@@ -2,10 +2,12 @@ package dev.weir.cli;
 
 import dev.weir.agent.AgentConfig;
 import dev.weir.agent.Durations;
+import dev.weir.agent.LocalNetworkSettings;
 import dev.weir.agent.LogSetup;
 import dev.weir.agent.NodeAgent;
 import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.model.Cidr;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -63,6 +66,35 @@ public final class AgentCommand implements Subcommand {
                     + "[WEIR_REVOKE_DENIED_FLOWS; ${DEFAULT-VALUE}]")
     private boolean revokeDeniedFlows;
 
+    @Option(names = "--anti-spoofing", negatable = true, fallbackValue = "true",
+            defaultValue = "${env:WEIR_ANTI_SPOOFING:-true}",
+            description = "find each local pod's host-side interface (host routes, CNI cache) and drop its packets "
+                    + "that carry another source address [WEIR_ANTI_SPOOFING; ${DEFAULT-VALUE}]")
+    private boolean antiSpoofing;
+
+    @Option(names = "--cni-cache-dir", paramLabel = "DIR",
+            defaultValue = "${env:WEIR_CNI_CACHE_DIR:-/var/lib/cni/results}",
+            description = "libcni's result cache, where bridged pods' host veths are found [WEIR_CNI_CACHE_DIR; "
+                    + "${DEFAULT-VALUE}]")
+    private Path cniCacheDir;
+
+    @Option(names = "--unprogrammed-pods", paramLabel = "A", defaultValue = "${env:WEIR_UNPROGRAMMED_PODS:-allow}",
+            description = "allow or drop traffic of a local pod address weir has not programmed yet; drop "
+                    + "(fail-closed) needs the pod CIDRs [WEIR_UNPROGRAMMED_PODS; ${DEFAULT-VALUE}]")
+    private LocalNetworkSettings.UnprogrammedPods unprogrammedPods;
+
+    @Option(names = "--pod-cidrs", paramLabel = "LIST", converter = CidrListConverter.class,
+            defaultValue = "${env:WEIR_POD_CIDRS}",
+            description = "this node's pod CIDRs, comma-separated [WEIR_POD_CIDRS; default: the Node object's "
+                    + "spec.podCIDRs]")
+    private CidrList podCidrs;
+
+    @Option(names = "--interface-scan-interval", paramLabel = "D", converter = PositiveDuration.class,
+            defaultValue = "${env:WEIR_INTERFACE_SCAN_INTERVAL:-1s}",
+            description = "look at host routes and the CNI cache for pod interfaces coming or going "
+                    + "[WEIR_INTERFACE_SCAN_INTERVAL; ${DEFAULT-VALUE}]")
+    private Duration interfaceScanInterval;
+
     @Option(names = "--iptables-backend", paramLabel = "B", defaultValue = "${env:WEIR_IPTABLES_BACKEND:-auto}",
             description = "auto, nft or legacy; auto: kubelet's hint chain, else the backend with more rules, else "
                     + "nft [WEIR_IPTABLES_BACKEND; ${DEFAULT-VALUE}]")
@@ -100,7 +132,9 @@ public final class AgentCommand implements Subcommand {
                 "the node name is required: pass --node NAME or set NODE_NAME (the downward API's spec.nodeName)");
         return new AgentConfig(node.strip(), present(kubeconfig) ? Path.of(kubeconfig) : null, resyncInterval,
                 minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort, logFormat, logLevel,
-                present(netns) ? netns : null, revokeDeniedFlows);
+                present(netns) ? netns : null, revokeDeniedFlows,
+                new LocalNetworkSettings(antiSpoofing, cniCacheDir, unprogrammedPods,
+                        podCidrs == null ? List.of() : podCidrs.cidrs(), interfaceScanInterval));
     }
 
     private static boolean present(String value) {
@@ -152,6 +186,28 @@ public final class AgentCommand implements Subcommand {
                 throw new IllegalArgumentException("must be longer than 0");
             }
             return d;
+        }
+    }
+
+    /** {@code --pod-cidrs}: one option value holding the whole comma-separated list. */
+    record CidrList(List<Cidr> cidrs) {
+    }
+
+    static final class CidrListConverter implements ITypeConverter<CidrList> {
+        @Override
+        public CidrList convert(String value) {
+            List<Cidr> out = new ArrayList<>();
+            for (String part : value.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                if (!part.contains("/")) {
+                    throw new IllegalArgumentException("\"" + part.strip() + "\" is not a CIDR (write e.g. "
+                            + "10.244.1.0/24)");
+                }
+                out.add(Cidr.parse(part.strip()));
+            }
+            return new CidrList(out.stream().distinct().sorted().toList());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.weir.graph.ClusterEvent;
 import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
@@ -69,7 +70,8 @@ public final class AgentLatencyBenchmark {
             List<Change> all = new ArrayList<>(bulk);
             watch.cached().forEach(o -> all.add(translator.upsert(o).change()));
             return all;
-        }, IptablesRenderer::render, dataplane, r -> { }, metrics, System::nanoTime);
+        }, (g, n, l) -> IptablesRenderer.render(g, n, RenderOptions.defaults(), l), dataplane, r -> { }, metrics,
+                System::nanoTime);
         SyncLoop loop = new SyncLoop("n1", new Pacer(Duration.ofMillis(500), Duration.ofMinutes(5),
                 Duration.ofMinutes(1)), worker, trigger, pending, watch::synced, System::nanoTime);
         watch.start();

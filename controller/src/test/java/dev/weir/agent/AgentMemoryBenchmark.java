@@ -1,6 +1,7 @@
 package dev.weir.agent;
 
 import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.render.RenderOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -81,8 +82,8 @@ public final class AgentMemoryBenchmark {
         };
         AgentLatencyBenchmark.WatchedDataplane dataplane = new AgentLatencyBenchmark.WatchedDataplane();
         SyncWorker worker = new SyncWorker("n1", new PendingChanges(System::nanoTime), new ClusterState(), everything,
-                IptablesRenderer::render, dataplane, r -> { }, new dev.weir.agent.metrics.AgentMetrics(),
-                System::nanoTime);
+                (g, n, l) -> IptablesRenderer.render(g, n, RenderOptions.defaults(), l), dataplane, r -> { },
+                new dev.weir.agent.metrics.AgentMetrics(), System::nanoTime);
         long synced = cached;
         for (int round = 1; round <= 2; round++) {
             long t0 = System.nanoTime();

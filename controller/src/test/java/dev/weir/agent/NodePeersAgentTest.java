@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.iptables.render.IpSetSpec;
 import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.render.Ruleset;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -115,7 +116,8 @@ class NodePeersAgentTest {
         AgentConfig config = AgentConfig.defaults("n1").withHttpPort(-1)
                 .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
         agent = NodeAgent.start(config, agentClient, new AgentParts(ObjectTranslator.standard(),
-                IptablesRenderer::render, dataplane, new KubeEventReporter(agentClient, "n1"), System::nanoTime));
+                (g, n, l) -> IptablesRenderer.render(g, n, RenderOptions.defaults(), l), dataplane,
+                new KubeEventReporter(agentClient, "n1"), System::nanoTime));
     }
 
     private static Node node(String name, String role, String... addresses) {

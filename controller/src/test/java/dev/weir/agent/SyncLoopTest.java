@@ -34,7 +34,7 @@ class SyncLoopTest {
     private final List<Change> cache = new ArrayList<>();
     private RulesetRenderer renderer = new TestingRenderer();
     private final SyncWorker worker = new SyncWorker("n1", pending, new ClusterState(), () -> List.copyOf(cache),
-            (g, n) -> renderer.render(g, n), dataplane, reported::add, metrics, now::get);
+            (g, n, l) -> renderer.render(g, n, l), dataplane, reported::add, metrics, now::get);
     private final SyncLoop loop = new SyncLoop("n1",
             new Pacer(Duration.ofMillis(500), Duration.ofMinutes(5), Duration.ofSeconds(60)), worker,
             new SyncTrigger(), pending, synced::get, now::get);
@@ -134,9 +134,9 @@ class SyncLoopTest {
         cache.add(new Change.Event(new ClusterEvent.Upserted(pod("a", "10.0.0.1", "web"))));
         runDue();
         java.util.concurrent.atomic.AtomicInteger renders = new java.util.concurrent.atomic.AtomicInteger();
-        renderer = (g, n) -> {
+        renderer = (g, n, l) -> {
             renders.incrementAndGet();
-            return new TestingRenderer().render(g, n);
+            return new TestingRenderer().render(g, n, l);
         };
 
         advance(Duration.ofMillis(500));
@@ -155,7 +155,7 @@ class SyncLoopTest {
 
     @Test
     void aRendererBugIsCountedAndTheLoopCarriesOn() {
-        renderer = (g, n) -> {
+        renderer = (g, n, l) -> {
             throw new IllegalStateException("renderer bug");
         };
         runDue();

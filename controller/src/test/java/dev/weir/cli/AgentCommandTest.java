@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.agent.AgentConfig;
+import dev.weir.agent.LocalNetworkSettings;
 import dev.weir.iptables.render.RenderOptions;
+import dev.weir.model.Cidr;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +27,9 @@ class AgentCommandTest {
     /** Every variable the agent reads; the in-process tests need them unset, the subprocess ones set them. */
     private static final List<String> VARIABLES = List.of("NODE_NAME", "KUBECONFIG", "WEIR_RESYNC_INTERVAL",
             "WEIR_MIN_SYNC_INTERVAL", "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK",
-            "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "WEIR_NETNS");
+            "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "WEIR_NETNS", "WEIR_REVOKE_DENIED_FLOWS",
+            "WEIR_ANTI_SPOOFING", "WEIR_CNI_CACHE_DIR", "WEIR_UNPROGRAMMED_PODS", "WEIR_POD_CIDRS",
+            "WEIR_INTERFACE_SCAN_INTERVAL");
 
     private static AgentConfig parse(String... flags) {
         assumeTrue(VARIABLES.stream().allMatch(v -> System.getenv(v) == null), "the agent's variables are unset");
@@ -66,6 +70,8 @@ class AgentCommandTest {
                 Duration.ofSeconds(5), AgentConfig.Backend.AUTO, RenderOptions.defaults(), 9099,
                 AgentConfig.LogFormat.TEXT, "info", null, true));
         assertThat(c).isEqualTo(AgentConfig.defaults("n1"));
+        assertThat(c.localNetwork()).isEqualTo(new LocalNetworkSettings(true, Path.of("/var/lib/cni/results"),
+                LocalNetworkSettings.UnprogrammedPods.ALLOW, List.of(), Duration.ofSeconds(1)));
     }
 
     @Test
@@ -73,11 +79,24 @@ class AgentCommandTest {
         AgentConfig c = parse("--node=n2", "--kubeconfig", "/k", "--resync-interval", "1h", "--min-sync-interval",
                 "100ms", "--drift-check-interval", "30s", "--iptables-backend", "legacy", "--mark-mask", "0xf000",
                 "--http-port", "9100", "--log-format", "json", "--log-level", "DEBUG", "--netns", "wl-n2",
-                "--no-revoke-denied-flows");
+                "--no-revoke-denied-flows", "--no-anti-spoofing", "--cni-cache-dir", "/run/cni/results",
+                "--unprogrammed-pods", "DROP", "--pod-cidrs", "fd00:10:244:1::/64, 10.244.1.0/24",
+                "--interface-scan-interval", "250ms");
 
         assertThat(c).isEqualTo(new AgentConfig("n2", Path.of("/k"), Duration.ofHours(1), Duration.ofMillis(100),
                 Duration.ofSeconds(30), AgentConfig.Backend.LEGACY, new RenderOptions(0x1000, 0x2000, 0x4000, 0x8000),
-                9100, AgentConfig.LogFormat.JSON, "debug", "wl-n2", false));
+                9100, AgentConfig.LogFormat.JSON, "debug", "wl-n2", false,
+                new LocalNetworkSettings(false, Path.of("/run/cni/results"), LocalNetworkSettings.UnprogrammedPods.DROP,
+                        List.of(Cidr.parse("10.244.1.0/24"), Cidr.parse("fd00:10:244:1::/64")),
+                        Duration.ofMillis(250))));
+    }
+
+    @Test
+    void antiSpoofingCanBeSwitchedOnAndAnEmptyPodCidrListMeansTheNodeObject() {
+        AgentConfig c = parse("--node", "n1", "--anti-spoofing", "--pod-cidrs", "");
+
+        assertThat(c.localNetwork().antiSpoofing()).isTrue();
+        assertThat(c.localNetwork().podCidrs()).isEmpty();
     }
 
     @Test
@@ -95,6 +114,19 @@ class AgentCommandTest {
         CliRun flagWins = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_MARK_MASK", "0x4000"),
                 "--mark-mask", "0xf00000", "--kubeconfig", "/nonexistent/flag");
         assertThat(flagWins.err()).contains("cannot read /nonexistent/flag").doesNotContain("mark mask 0x4000");
+    }
+
+    @Test
+    void theLocalNetworkVariablesAreHonoured() throws Exception {
+        CliRun help = weirAgentWithEnvironment(Map.of("WEIR_ANTI_SPOOFING", "false", "WEIR_UNPROGRAMMED_PODS", "drop",
+                "WEIR_CNI_CACHE_DIR", "/run/cni", "WEIR_INTERFACE_SCAN_INTERVAL", "2s"), "--help");
+
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("[WEIR_ANTI_SPOOFING; false]", "[WEIR_UNPROGRAMMED_PODS; drop]",
+                "[WEIR_CNI_CACHE_DIR; /run/cni]", "[WEIR_INTERFACE_SCAN_INTERVAL; 2s]");
+        CliRun badCidr = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_POD_CIDRS", "10.244.1.0/33",
+                "KUBECONFIG", "/nonexistent/k"));
+        assertThat(badCidr.exit()).isEqualTo(2);
+        assertThat(badCidr.err()).contains("weir agent: WEIR_POD_CIDRS: invalid CIDR \"10.244.1.0/33\"");
     }
 
     @Test
@@ -125,6 +157,12 @@ class AgentCommandTest {
                         "--mark-mask: mark mask 0x4000 must have at least 4 bits set"),
                 Arguments.of(List.of("--node", "n1", "--mark-mask", "high"),
                         "--mark-mask: mark mask \"high\" is not a number"),
+                Arguments.of(List.of("--node", "n1", "--unprogrammed-pods", "reject"),
+                        "--unprogrammed-pods: expected one of [ALLOW, DROP] (case-insensitive) but was 'reject'"),
+                Arguments.of(List.of("--node", "n1", "--pod-cidrs", "10.244.1.0/24,10.244.2.0"),
+                        "--pod-cidrs: \"10.244.2.0\" is not a CIDR (write e.g. 10.244.1.0/24)"),
+                Arguments.of(List.of("--node", "n1", "--interface-scan-interval", "0s"),
+                        "--interface-scan-interval: must be longer than 0"),
                 Arguments.of(List.of("--node", "n1", "--nodes", "2"), "Unknown options: '--nodes', '2'"));
     }
 
@@ -148,6 +186,9 @@ class AgentCommandTest {
                 "WEIR_RESYNC_INTERVAL", "--min-sync-interval=D", "WEIR_MIN_SYNC_INTERVAL", "--drift-check-interval=D",
                 "WEIR_DRIFT_CHECK_INTERVAL", "--iptables-backend=B", "WEIR_IPTABLES_BACKEND", "--mark-mask=M",
                 "WEIR_MARK_MASK", "--http-port=P", "WEIR_HTTP_PORT", "--log-format=F", "WEIR_LOG_FORMAT",
-                "--log-level=L", "WEIR_LOG_LEVEL", "--netns=NAME", "WEIR_NETNS", "-h, --help");
+                "--log-level=L", "WEIR_LOG_LEVEL", "--netns=NAME", "WEIR_NETNS", "--[no-]anti-spoofing",
+                "WEIR_ANTI_SPOOFING", "--cni-cache-dir=DIR", "WEIR_CNI_CACHE_DIR", "--unprogrammed-pods=A",
+                "WEIR_UNPROGRAMMED_PODS", "--pod-cidrs=LIST", "WEIR_POD_CIDRS", "--interface-scan-interval=D",
+                "WEIR_INTERFACE_SCAN_INTERVAL", "-h, --help");
     }
 }

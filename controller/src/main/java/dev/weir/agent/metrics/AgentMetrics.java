@@ -35,6 +35,11 @@ public final class AgentMetrics {
             "Members of all weir ipsets in the last applied ruleset.");
     public final Gauge policiesRejected = gauge("weir_policies_rejected",
             "Policies currently left out because they are invalid (see their PolicyRejected events).");
+    /** {@code state="bound"}: local pods whose host-side interface is known; {@code "unknown"}: judged by address. */
+    public final Gauge podInterfaces = Gauge.builder().name("weir_pod_interfaces")
+            .help("Local pods by whether their host-side interface is known (bound: their traffic is tied to it, "
+                    + "anti-spoofing) or not (unknown: judged by address alone).")
+            .labelNames("state").register(registry);
     public final Counter applyErrors = counter("weir_apply_errors_total",
             "Syncs that failed (render or apply); each is retried with backoff.");
     public final Counter syncs = counter("weir_syncs_total", "Syncs that applied a ruleset successfully.");
@@ -52,6 +57,8 @@ public final class AgentMetrics {
 
     public AgentMetrics() {
         JvmMetrics.builder().register(registry);
+        podInterfaces.labelValues("bound").set(0);
+        podInterfaces.labelValues("unknown").set(0);
     }
 
     /** The content type of {@link #writeTo}: the Prometheus text format 0.0.4. */
