@@ -17,8 +17,9 @@ RUN --mount=type=cache,target=/root/.m2 \
 FROM debian:bookworm-slim
 # iptables ships both iptables-nft and iptables-legacy; the agent picks the one the node uses (--iptables-backend).
 # It also ships ebtables-nft, which the agent uses for layer-2 anti-spoofing on bridged pods.
+# iproute2: the agent reads routes and devices (ip route, ip link) to find each pod's interface (anti-spoofing).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless iptables ipset conntrack kmod \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless iptables ipset conntrack iproute2 kmod \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/controller/target/weir.jar /opt/weir/weir.jar
 COPY --from=build /src/controller/target/lib/ /opt/weir/lib/

@@ -103,18 +103,44 @@ class AgentDaemonSetTest {
         Map<String, VolumeMount> mounts = agent(defaults).getVolumeMounts().stream()
                 .collect(Collectors.toMap(VolumeMount::getName, Function.identity()));
 
-        assertThat(volumes).containsOnlyKeys("xtables-lock", "lib-modules", "tmp");
+        assertThat(volumes).containsOnlyKeys("xtables-lock", "lib-modules", "tmp", "cni-cache");
         assertThat(volumes.get("xtables-lock").getHostPath().getPath()).isEqualTo("/run/xtables.lock");
         assertThat(volumes.get("xtables-lock").getHostPath().getType()).isEqualTo("FileOrCreate");
         assertThat(volumes.get("lib-modules").getHostPath().getPath()).isEqualTo("/lib/modules");
         assertThat(volumes.get("tmp").getEmptyDir()).isNotNull();
 
-        assertThat(mounts).containsOnlyKeys("xtables-lock", "lib-modules", "tmp");
+        assertThat(mounts).containsOnlyKeys("xtables-lock", "lib-modules", "tmp", "cni-cache");
         assertThat(mounts.get("xtables-lock").getMountPath()).isEqualTo("/run/xtables.lock");
         assertThat(mounts.get("xtables-lock").getReadOnly()).isNotEqualTo(Boolean.TRUE);
         assertThat(mounts.get("lib-modules").getMountPath()).isEqualTo("/lib/modules");
         assertThat(mounts.get("lib-modules").getReadOnly()).isTrue();
         assertThat(mounts.get("tmp").getMountPath()).isEqualTo("/tmp");
+    }
+
+    @Test
+    void mountsTheNodesCniCacheReadOnlyWhereTheAgentLooksForIt() {
+        Volume volume = pod(defaults).getVolumes().stream().filter(v -> v.getName().equals("cni-cache")).findFirst()
+                .orElseThrow();
+        VolumeMount mount = agent(defaults).getVolumeMounts().stream().filter(m -> m.getName().equals("cni-cache"))
+                .findFirst().orElseThrow();
+        String dir = defaults.one(ConfigMap.class).getData().get("WEIR_CNI_CACHE_DIR");
+
+        assertThat(volume.getHostPath().getPath()).isEqualTo("/var/lib/cni/results").isEqualTo(dir);
+        assertThat(volume.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+        assertThat(mount.getMountPath()).isEqualTo(dir);
+        assertThat(mount.getReadOnly()).isTrue();
+    }
+
+    @Test
+    void aMovedCniCacheIsMountedAtItsPathAndNoneWithAntiSpoofingOff() {
+        Manifests moved = WeirChart.render(Map.of("agent.cniCacheDir", "/run/containerd/cni/results"));
+        assertThat(pod(moved).getVolumes()).filteredOn(v -> v.getName().equals("cni-cache")).singleElement()
+                .satisfies(v -> assertThat(v.getHostPath().getPath()).isEqualTo("/run/containerd/cni/results"));
+        assertThat(agent(moved).getVolumeMounts()).filteredOn(m -> m.getName().equals("cni-cache")).singleElement()
+                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/run/containerd/cni/results"));
+
+        assertThat(pod(custom).getVolumes()).extracting(Volume::getName).doesNotContain("cni-cache");
+        assertThat(agent(custom).getVolumeMounts()).extracting(VolumeMount::getName).doesNotContain("cni-cache");
     }
 
     @Test

@@ -20,6 +20,10 @@ class AgentSettingsTest {
                 Arguments.of("WEIR_MIN_SYNC_INTERVAL", "500ms", "250ms"),
                 Arguments.of("WEIR_DRIFT_CHECK_INTERVAL", "5s", "2m"),
                 Arguments.of("WEIR_REVOKE_DENIED_FLOWS", "true", "false"),
+                Arguments.of("WEIR_ANTI_SPOOFING", "true", "false"),
+                Arguments.of("WEIR_CNI_CACHE_DIR", "/var/lib/cni/results", "/run/containerd/cni/results"),
+                Arguments.of("WEIR_UNPROGRAMMED_PODS", "allow", "drop"),
+                Arguments.of("WEIR_INTERFACE_SCAN_INTERVAL", "1s", "2s"),
                 Arguments.of("WEIR_IPTABLES_BACKEND", "auto", "legacy"),
                 Arguments.of("WEIR_MARK_MASK", "0xf00000", "0xf0000000"),
                 Arguments.of("WEIR_HTTP_PORT", "9099", "9199"),
@@ -55,7 +59,8 @@ class AgentSettingsTest {
         var keys = data(WeirChart.render()).keySet();
 
         assertThat(keys).containsExactlyInAnyOrder("WEIR_RESYNC_INTERVAL", "WEIR_MIN_SYNC_INTERVAL",
-                "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_REVOKE_DENIED_FLOWS", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK",
+                "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_REVOKE_DENIED_FLOWS", "WEIR_ANTI_SPOOFING", "WEIR_CNI_CACHE_DIR",
+                "WEIR_UNPROGRAMMED_PODS", "WEIR_INTERFACE_SCAN_INTERVAL", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK",
                 "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
     }
 
@@ -64,6 +69,13 @@ class AgentSettingsTest {
         var data = data(WeirChart.render(WeirChart.valuesFile("custom.yaml")));
 
         assertThat(data).doesNotContainKeys("WEIR_NETNS", "KUBECONFIG", "NODE_NAME");
+    }
+
+    /** One value for every node would be wrong on all nodes but one: each agent reads its own Node's pod CIDRs. */
+    @Test
+    void neverSetsPodCidrsForAllNodes() {
+        assertThat(data(WeirChart.render(WeirChart.valuesFile("custom.yaml")))).doesNotContainKey("WEIR_POD_CIDRS");
+        assertThat(data(WeirChart.render())).doesNotContainKey("WEIR_POD_CIDRS");
     }
 
     @Test

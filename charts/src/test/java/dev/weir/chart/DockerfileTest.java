@@ -102,7 +102,8 @@ class DockerfileTest {
 
         assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/weir/weir.jar\"]")
                 .contains("CMD [\"agent\"]");
-        assertThat(dockerfile).containsPattern("install .*\\biptables\\b.*\\bipset\\b.*\\bconntrack\\b");
+        assertThat(dockerfile).containsPattern("install .*\\biptables\\b.*\\bipset\\b.*\\bconntrack\\b")
+                .as("ip route and ip link find the pods' interfaces").containsPattern("install .*\\biproute2\\b");
     }
 
     @Test

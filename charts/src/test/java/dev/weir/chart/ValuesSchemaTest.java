@@ -34,6 +34,10 @@ class ValuesSchemaTest {
                 Arguments.of("pull-policy-unknown.yaml", "image.pullPolicy"),
                 Arguments.of("cleanup-enabled-not-boolean.yaml", "cleanup.enabled"),
                 Arguments.of("revoke-denied-flows-not-boolean.yaml", "agent.revokeDeniedFlows"),
+                Arguments.of("anti-spoofing-not-boolean.yaml", "agent.antiSpoofing"),
+                Arguments.of("cni-cache-dir-relative.yaml", "agent.cniCacheDir"),
+                Arguments.of("unprogrammed-pods-unknown.yaml", "agent.unprogrammedPods"),
+                Arguments.of("interface-scan-interval-not-a-duration.yaml", "agent.interfaceScanInterval"),
                 Arguments.of("top-level-key-misspelt.yaml", "resoures"));
     }
 

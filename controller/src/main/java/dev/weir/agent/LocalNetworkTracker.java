@@ -188,8 +188,38 @@ final class LocalNetworkTracker implements LocalNetworkSource, AutoCloseable {
             metrics.podInterfaces.labelValues("unknown").set(pods.size());
         }
         List<Cidr> cidrs = podCidrs == null ? List.of() : podCidrs;
-        boolean failClosed = settings.failClosed() && !cidrs.isEmpty(); // unknown CIDRs: warned by readPodCidrs
+        // unknown CIDRs: warned by readPodCidrs
+        boolean failClosed = settings.failClosed() && !cidrs.isEmpty() && cidrsHoldEveryLocalPod(pods, cidrs);
         return new LocalNetwork(bound, cidrs, failClosed);
+    }
+
+    /**
+     * Whether the pod CIDRs hold every local pod's address of their families. A local pod outside them means they are
+     * not this node's pod ranges (an IPAM that ignores {@code spec.podCIDRs}, as Calico's does, or a cluster-wide
+     * {@code --pod-cidrs}): fail-closed would then drop other nodes' pods' traffic passing through here, so it is not
+     * rendered, with a warning.
+     */
+    private boolean cidrsHoldEveryLocalPod(Map<ObjectKey, List<IpAddress>> pods, List<Cidr> cidrs) {
+        List<String> outside = new java.util.ArrayList<>();
+        pods.forEach((pod, ips) -> {
+            for (IpAddress ip : ips) {
+                boolean familyCovered = cidrs.stream().anyMatch(c -> c.family() == ip.family());
+                if (familyCovered && cidrs.stream().noneMatch(c -> c.contains(ip))) {
+                    outside.add(pod.namespacedName() + " " + ip);
+                }
+            }
+        });
+        if (outside.isEmpty()) {
+            cidrWarning.reset();
+            return true;
+        }
+        if (cidrWarning.due("outside " + outside, ticker.getAsLong())) {
+            LOG.warn("node {}: --unprogrammed-pods drop is not enforced: local pods {} are outside the pod CIDRs {}, "
+                    + "so those are not this node's pod ranges (an IPAM that does not follow the Node's "
+                    + "spec.podCIDRs, or --pod-cidrs naming the cluster's); dropping by them would cut other nodes' "
+                    + "pods off", node, outside, cidrs);
+        }
+        return false;
     }
 
     private InterfaceBindings bindings(Map<ObjectKey, List<IpAddress>> pods, boolean full) {

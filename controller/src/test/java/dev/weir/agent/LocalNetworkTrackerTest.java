@@ -181,4 +181,14 @@ class LocalNetworkTrackerTest {
         assertThat(n.failClosed()).isTrue();
         assertThat(n.podCidrs()).containsExactly(Cidr.parse("10.0.0.0/24"));
     }
+
+    @Test
+    void failClosedIsNotRenderedWhenALocalPodIsOutsideThePodCidrs() {
+        LocalNetworkTracker t = tracker(LocalNetworkSettings.defaults()
+                .withUnprogrammedPods(LocalNetworkSettings.UnprogrammedPods.DROP, List.of(Cidr.parse("10.0.0.0/24"))));
+
+        assertThat(t.localNetwork(graph("10.0.0.1", "10.0.5.2"), "n1", false).failClosed())
+                .as("dev/b's 10.0.5.2: the CIDRs are not this node's pod ranges").isFalse();
+        assertThat(t.localNetwork(graph("10.0.0.1", "10.0.0.2"), "n1", false).failClosed()).isTrue();
+    }
 }

@@ -168,7 +168,11 @@ class PodInterfacesAgentTest {
         startAgent(LocalNetworkSettings.defaults());
         Ruleset r = awaitApplied(x -> chain(x, "WEIR-INGRESS").stream().anyMatch(s -> s.contains("10.0.0.1")));
         assertThat(r.v4().chains()).extracting(Chain::name).doesNotContain(Names.FROM_POD);
-        assertThat(agent.health().ready()).isTrue();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!agent.health().ready() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(agent.health().ready()).as(agent.health().reason()).isTrue();
 
         node.broken(false); // no API event: the next scan succeeds and asks for a discovery
         awaitApplied(x -> chain(x, Names.FROM_POD).contains("-s 10.0.0.1/32 -i cali0web0001 -j RETURN"));
