@@ -101,7 +101,7 @@ final class LocalNetworkTracker implements LocalNetworkSource, AutoCloseable {
             throw new IllegalStateException("already started");
         }
         LOG.info("node {}: anti-spoofing {}; unprogrammed pod addresses: {}; pod CIDRs: {}", node,
-                settings.antiSpoofing() ? "on (pod interfaces from host routes and " + discovery + ", scanned every "
+                settings.antiSpoofing() ? "on (" + discovery + ", scanned every "
                         + Durations.format(settings.scanInterval()) + ")" : "off",
                 settings.failClosed() ? "dropped (fail-closed)" : "allowed",
                 podCidrs != null ? podCidrs + " (--pod-cidrs)" : "from the Node object");

@@ -60,6 +60,6 @@ public final class HostInterfaceDiscovery implements InterfaceDiscovery {
 
     @Override
     public String toString() {
-        return "routes and devices by " + runner + ", CNI cache " + cache.dir();
+        return "pod interfaces from ip route and ip link (" + runner + ") and the CNI cache " + cache.dir();
     }
 }
