@@ -159,7 +159,8 @@ public final class SyncWorker {
                 LogKeys.CHAINS, c.chains, LogKeys.RULES, c.rules, LogKeys.SETS, c.sets, LogKeys.MEMBERS, c.members,
                 LogKeys.APPLIED, !skip, LogKeys.FLOWS_EXAMINED, revoked.examined(),
                 LogKeys.FLOWS_REVOKED, revoked.deleted(), LogKeys.GRAPH_MS, millis(localStart - graphStart),
-                LogKeys.LOCAL_MS, millis(renderStart - localStart), LogKeys.RENDER_MS, millis(applyStart - renderStart), LogKeys.APPLY_MS, millis(end - applyStart),
+                LogKeys.LOCAL_MS, millis(renderStart - localStart), LogKeys.RENDER_MS, millis(applyStart - renderStart),
+                LogKeys.APPLY_MS, millis(end - applyStart),
                 LogKeys.TOTAL_MS, millis(end - start));
         LOG.debug("sync {}: {}={}", kind, LogKeys.DATAPLANE, summary);
     }

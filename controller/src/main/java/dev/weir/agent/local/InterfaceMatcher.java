@@ -20,15 +20,15 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li><b>Routed</b> (Calico and canal's {@code cali…}, the ptp plugin): a host route to exactly one of the pod's
  *       addresses straight out of a device that is neither a bridge nor a bridge's port.</li>
- *   <li><b>Bridge port</b> (flannel through the bridge plugin on {@code cni0}, whose host veths are {@code veth} + random
- *       hex): a CNI cache entry made for this pod (namespace and name) that holds one of its addresses and names
+ *   <li><b>Bridge port</b> (flannel through the bridge plugin on {@code cni0}, whose host veths are {@code veth} +
+ *       random hex): a CNI cache entry made for this pod (namespace and name) that holds one of its addresses and names
  *       exactly one host-side interface (no {@code sandbox}) that is now a port of a Linux bridge. The pod's MAC is
  *       that of the in-pod interface its address is on.</li>
  * </ul>
- * A wrong binding would let a pod's egress slip past its policies (its dispatch rule would name an interface its packets
- * never come from), so anything doubtful binds nothing and the pod stays judged by address: two different interfaces
- * for one pod, one interface claimed for two pods, an address two local pods hold, a route to the bridge itself or to a
- * device that is gone, a cache entry whose port is gone or that names another pod.
+ * A wrong binding would let a pod's egress slip past its policies (its dispatch rule would name an interface its
+ * packets never come from), so anything doubtful binds nothing and the pod stays judged by address: two different
+ * interfaces for one pod, one interface claimed for two pods, an address two local pods hold, a route to the bridge
+ * itself or to a device that is gone, a cache entry whose port is gone or that names another pod.
  */
 public final class InterfaceMatcher {
 
@@ -96,7 +96,8 @@ public final class InterfaceMatcher {
             if (ports.isEmpty()) {
                 List<String> gone = hostSide.stream().filter(n -> !links.containsKey(n)).toList();
                 if (!gone.isEmpty()) {
-                    refuse(refusals, pod, "the CNI cache entry " + a.file() + " names " + gone + ", gone from the node");
+                    refuse(refusals, pod, "the CNI cache entry " + a.file() + " names " + gone
+                            + ", gone from the node");
                 }
                 continue; // a routed attachment (ptp, Calico): its route decides
             }
