@@ -99,7 +99,8 @@ class PodInterfacesAgentTest {
 
         node.veth("cali0web0001", null).route("10.0.0.1", "cali0web0001"); // the CNI finishes; no API event
 
-        Ruleset bound = awaitApplied(r -> chain(r, Names.FROM_POD).contains("-s 10.0.0.1/32 -i cali0web0001 -j RETURN"));
+        Ruleset bound = awaitApplied(r -> chain(r, Names.FROM_POD)
+                .contains("-s 10.0.0.1/32 -i cali0web0001 -j RETURN"));
         assertThat(chain(bound, Names.FROM_POD)).contains("-i cali0web0001 -j DROP");
         assertThat(dataplane.applyCount()).isGreaterThan(appliesBefore);
         assertThat(gauge("bound")).isEqualTo(1);
@@ -120,7 +121,8 @@ class PodInterfacesAgentTest {
         Files.writeString(cniCache.resolve("cbr0-0123456789abcdef-eth0"), """
                 {"kind":"cniCacheV1","containerId":"0123456789abcdef","ifName":"eth0","networkName":"cbr0",\
                 "cniArgs":[["K8S_POD_NAMESPACE","dev"],["K8S_POD_NAME","web"]],"result":{"cniVersion":"0.3.1",\
-                "interfaces":[{"name":"cni0","mac":"de:dc:48:cb:3d:2c"},{"name":"veth3c9e41d7","mac":"5e:1f:22:33:44:55"},\
+                "interfaces":[{"name":"cni0","mac":"de:dc:48:cb:3d:2c"},\
+                {"name":"veth3c9e41d7","mac":"5e:1f:22:33:44:55"},\
                 {"name":"eth0","mac":"0a:58:0a:00:00:01","sandbox":"/var/run/netns/cni-1"}],\
                 "ips":[{"interface":2,"address":"10.0.0.1/24","gateway":"10.0.0.254"}]}}""", StandardCharsets.UTF_8);
 

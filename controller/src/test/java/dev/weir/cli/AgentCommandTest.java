@@ -121,7 +121,8 @@ class AgentCommandTest {
         CliRun help = weirAgentWithEnvironment(Map.of("WEIR_ANTI_SPOOFING", "false", "WEIR_UNPROGRAMMED_PODS", "drop",
                 "WEIR_CNI_CACHE_DIR", "/run/cni", "WEIR_INTERFACE_SCAN_INTERVAL", "2s"), "--help");
 
-        assertThat(help.out().replaceAll("\\s+", " ")).contains("[WEIR_ANTI_SPOOFING; false]", "[WEIR_UNPROGRAMMED_PODS; drop]",
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("[WEIR_ANTI_SPOOFING; false]",
+                "[WEIR_UNPROGRAMMED_PODS; drop]",
                 "[WEIR_CNI_CACHE_DIR; /run/cni]", "[WEIR_INTERFACE_SCAN_INTERVAL; 2s]");
         CliRun badCidr = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_POD_CIDRS", "10.244.1.0/33",
                 "KUBECONFIG", "/nonexistent/k"));

@@ -25,7 +25,8 @@ final class CniCacheFiles {
             String podMac) {
         String config = Base64.getEncoder().encodeToString(("{\"cniVersion\":\"0.3.1\",\"name\":\"cbr0\",\"plugins\":"
                 + "[{\"delegate\":{\"hairpinMode\":true,\"isDefaultGateway\":true},\"type\":\"flannel\"},"
-                + "{\"capabilities\":{\"portMappings\":true},\"type\":\"portmap\"}]}").getBytes(StandardCharsets.UTF_8));
+                + "{\"capabilities\":{\"portMappings\":true},\"type\":\"portmap\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
         String sandbox = "/var/run/netns/cni-" + containerId.substring(0, 8);
         return """
                 {"kind":"cniCacheV1","containerId":"%1$s","config":"%2$s","ifName":"eth0","networkName":"cbr0",\

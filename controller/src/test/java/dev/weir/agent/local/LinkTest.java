@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class LinkTest {
 
-    /** {@code ip -o -d link show} of iproute2 6.1 on a node with a Calico veth, flannel's bridge and one of its ports. */
+    /** {@code ip -o -d link show} (iproute2 6.1) on a node with a Calico veth, flannel's bridge and one of its ports. */
     private static final String OUTPUT = String.join("\n",
             "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000"
                     + "\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0  allmulti 0 minmtu 0 "
@@ -38,7 +38,8 @@ class LinkTest {
         assertThat(links).containsOnlyKeys("lo", "ens3", "cali1234abcd", "cni0", "veth9f3a2b1c", "flannel.1");
         assertThat(links.get("lo")).isEqualTo(new Link("lo", Optional.empty(), Optional.empty()));
         assertThat(links.get("ens3")).isEqualTo(new Link("ens3", Optional.empty(), Optional.empty()));
-        assertThat(links.get("cali1234abcd")).isEqualTo(new Link("cali1234abcd", Optional.empty(), Optional.of("veth")));
+        assertThat(links.get("cali1234abcd"))
+                .isEqualTo(new Link("cali1234abcd", Optional.empty(), Optional.of("veth")));
         assertThat(links.get("cni0").isBridge()).isTrue();
         assertThat(links.get("veth9f3a2b1c")).isEqualTo(
                 new Link("veth9f3a2b1c", Optional.of("cni0"), Optional.of("veth")));
