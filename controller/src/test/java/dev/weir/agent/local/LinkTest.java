@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class LinkTest {
 
-    /** {@code ip -o -d link show} (iproute2 6.1) on a node with a Calico veth, flannel's bridge and one of its ports. */
+    /** {@code ip -o -d link show} (iproute2 6.1): a Calico veth, flannel's bridge and one of its ports. */
     private static final String OUTPUT = String.join("\n",
             "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000"
                     + "\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0  allmulti 0 minmtu 0 "
