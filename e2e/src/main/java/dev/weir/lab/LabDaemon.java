@@ -216,7 +216,7 @@ public final class LabDaemon implements AutoCloseable {
                 : new InProcessAgents();
         for (LabPlan.NodePlan n : plan.nodes()) {
             AgentLauncher.Handle h = launcher.start(n.name(), store.kubeconfig(), api.client(),
-                    request.agentHttpBase() + n.index());
+                    request.agentHttpBase() + n.index(), cniCacheDir(store, n.name()));
             resources.add(h);
             store.update(s -> s.withAgent(h.info()));
             log("agent for " + n.name() + " started (" + h.info().mode() + ")");

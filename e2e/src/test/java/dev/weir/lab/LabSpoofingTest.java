@@ -2,8 +2,10 @@ package dev.weir.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.iptables.render.Names;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.lab.topology.LabPlan;
+import dev.weir.model.ObjectKey;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -20,9 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Issue 11, anti-spoofing, on the lab as the issue tried it: agents as their own processes, {@code x/c} under a
  * deny-all-egress policy borrows {@code x/a}'s address ({@code ip addr add} on its {@code eth0}) and connects with it
  * as source to a pod on its own node and to one on the other node. Each attempt must get no connection and no reply
- * (the SYN is dropped, so the connect times out rather than being refused), and with the borrowed address still in
- * place every pod's traffic must still be what {@code weir explain} says, cell by cell, so the attempt stole nothing
- * (on flannel's bridge, {@code x/c} would otherwise answer ARP for {@code x/a}'s address). Both topologies: flannel
+ * (the SYN is dropped, so the connect times out rather than being refused), and once {@code x/c} gives the address
+ * back every pod's traffic must still be what {@code weir explain} says, cell by cell, so the attempt stole nothing (on
+ * flannel's bridge, {@code x/c}'s ARP with {@code x/a}'s address would otherwise have pointed the node's and the other
+ * pods' neighbour entries for {@code x/a} at {@code x/c}). Both topologies: flannel
  * (bridge ports, found in the node's CNI cache) and canal (routed veths, found by their routes).
  */
 class LabSpoofingTest {
@@ -73,14 +76,27 @@ class LabSpoofingTest {
             }
         }
 
+        // the attacker gives the address back (while it holds it, its own replies to x/a stay inside it); whatever the
+        // attempts poisoned (a neighbour entry for x/a's address pointing at x/c) would now show as x/a unreachable
+        LabFixture.sh("ip", "-n", attacker.netns(), "addr", "del", victim.ip() + "/32", "dev", "eth0");
         LabFixture.Run compare = lab.weir(List.of("lab", "probe", "--state-dir", stateDir.toString(), "--ports",
                 String.valueOf(PORT), "--protocols", "tcp", "--timeout", "500ms", "--compare"));
         assertThat(compare.code()).as(compare.output()).isZero();
         assertThat(compare.output()).contains("agrees with explain in every cell");
-        String drops = LabFixture.sh("ip", "netns", "exec", plan.node(attacker.node()).netns(), "iptables-nft-save",
-                "-c", "-t", "filter");
-        assertThat(drops.lines().filter(l -> l.contains("-A WEIR-FROM-POD") && l.contains("pod:x/c ")
-                && l.endsWith("-j DROP") && !l.startsWith("[0:"))).as("x/c's spoofed packets counted").isNotEmpty();
+        String node = plan.node(attacker.node()).netns();
+        String l3 = LabFixture.sh("ip", "netns", "exec", node, "iptables-nft-save", "-c", "-t", "filter");
+        String l2 = LabFixture.sh("ip", "netns", "exec", node, "ebtables-nft-save", "-c");
+        String l2Chain = "-A " + Names.bridgePortChain(ObjectKey.pod("x", "c")) + " ";
+        long counted = dropped(l3, l -> l.contains("-A WEIR-FROM-POD") && l.contains("pod:x/c "))
+                + dropped(l2, l -> l.contains(l2Chain));
+        // flannel: the bridge table drops the frames (layer 2) before iptables sees them; canal: WEIR-FROM-POD
+        assertThat(counted).as("x/c's spoofed packets counted on its own rules\n%s%s", l3, l2).isPositive();
+    }
+
+    /** Packets counted on the DROP rules of a {@code -c} save that {@code which} selects. */
+    private static long dropped(String save, java.util.function.Predicate<String> which) {
+        return save.lines().filter(l -> l.startsWith("[") && l.endsWith("-j DROP") && which.test(l))
+                .mapToLong(l -> Long.parseLong(l.substring(1, l.indexOf(':')))).sum();
     }
 
     /** Waits until the attacker's node has its anti-spoofing rule (the agent found its interface). */

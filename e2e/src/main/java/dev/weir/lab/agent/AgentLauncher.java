@@ -16,8 +16,11 @@ public interface AgentLauncher {
      * @param kubeconfig the lab API server's kubeconfig (for agents in another process)
      * @param client     a client of the lab API server (for agents in this JVM)
      * @param httpPort   the agent's {@code /healthz} {@code /readyz} {@code /metrics} port on 127.0.0.1
+     * @param cniCacheDir the node's CNI result cache (the lab's stand-in for {@code /var/lib/cni/results}), where the
+     *                   agent finds bridged pods' ports
      */
-    Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort) throws Exception;
+    Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort, Path cniCacheDir)
+            throws Exception;
 
     /** A running agent: what the lab state records of it, and how to stop it. */
     record Handle(LabState.AgentInfo info, Runnable stop) implements AutoCloseable {

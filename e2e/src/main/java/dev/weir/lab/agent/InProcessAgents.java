@@ -22,9 +22,12 @@ public final class InProcessAgents implements AgentLauncher {
     static final Duration MIN_SYNC = Duration.ofMillis(100);
 
     @Override
-    public Handle start(String node, Path kubeconfig, KubernetesClient shared, int httpPort) throws Exception {
-        AgentConfig config = AgentConfig.defaults(node).withNetns(node).withHttpPort(httpPort)
-                .withIntervals(Duration.ofMinutes(5), MIN_SYNC, Duration.ofSeconds(60));
+    public Handle start(String node, Path kubeconfig, KubernetesClient shared, int httpPort, Path cniCacheDir)
+            throws Exception {
+        AgentConfig defaults = AgentConfig.defaults(node);
+        AgentConfig config = defaults.withNetns(node).withHttpPort(httpPort)
+                .withIntervals(Duration.ofMinutes(5), MIN_SYNC, Duration.ofSeconds(60))
+                .withLocalNetwork(defaults.localNetwork().withCniCacheDir(cniCacheDir));
         KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
         NetworkNamespace netns = NetworkNamespace.named(node);

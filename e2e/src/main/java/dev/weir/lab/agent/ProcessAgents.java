@@ -27,11 +27,12 @@ public final class ProcessAgents implements AgentLauncher {
     }
 
     @Override
-    public Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort) throws Exception {
+    public Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort, Path cniCacheDir)
+            throws Exception {
         List<String> argv = new ArrayList<>(javaCommand);
         argv.addAll(List.of("dev.weir.cli.Main", "agent", "--node", node, "--netns", node,
                 "--kubeconfig", kubeconfig.toString(), "--http-port", String.valueOf(httpPort),
-                "--min-sync-interval", "100ms"));
+                "--min-sync-interval", "100ms", "--cni-cache-dir", cniCacheDir.toString()));
         Path log = logDir.resolve("agent-" + node + ".log");
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
