@@ -4,20 +4,29 @@ import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.PositionedRule;
+import dev.weir.model.admin.RuleIndex;
 import dev.weir.model.admin.RulePosition;
 import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * A {@code policy.networking.k8s.io/v1alpha2} ClusterNetworkPolicy, validated: what the translator makes of a valid
  * object. Rules keep the order they were written in, which is their precedence within the policy, and their index
  * there: a rule that fails closed to matching nothing stays in place ({@link ClusterPolicyRule#matchingNothing}).
+ * {@code loggedRules} are the rules whose Accept and Pass matches are logged like denials (the
+ * {@code weir.dev/log-rules} annotation, {@code docs/denials.md}); it changes no verdict, and Deny rules are logged
+ * whether or not they are listed.
  */
 public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicySubject subject,
-        List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) implements ClusterObject {
+        List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress, SortedSet<RuleIndex> loggedRules)
+        implements ClusterObject {
 
     public static final int MIN_PRIORITY = 0;
     public static final int MAX_PRIORITY = 1000;
@@ -30,6 +39,7 @@ public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicyS
         Objects.requireNonNull(subject, "subject");
         ingress = List.copyOf(ingress);
         egress = List.copyOf(egress);
+        loggedRules = Collections.unmodifiableSortedSet(new TreeSet<>(loggedRules));
         if (name.isEmpty()) {
             throw new IllegalArgumentException("a ClusterNetworkPolicy needs a name");
         }
@@ -49,6 +59,27 @@ public record ClusterPolicy(String name, Tier tier, int priority, ClusterPolicyS
                 }
             }
         }
+        for (RuleIndex logged : loggedRules) {
+            if (logged.index() >= (logged.direction() == PolicyType.INGRESS ? ingress : egress).size()) {
+                throw new IllegalArgumentException("logged rule " + logged + " does not exist");
+            }
+        }
+    }
+
+    /** A policy none of whose Accept or Pass rules is logged. */
+    public ClusterPolicy(String name, Tier tier, int priority, ClusterPolicySubject subject,
+            List<ClusterPolicyRule> ingress, List<ClusterPolicyRule> egress) {
+        this(name, tier, priority, subject, ingress, egress, new TreeSet<>());
+    }
+
+    /** This policy with {@code rules} as its logged rules. */
+    public ClusterPolicy withLoggedRules(Set<RuleIndex> rules) {
+        return new ClusterPolicy(name, tier, priority, subject, ingress, egress, new TreeSet<>(rules));
+    }
+
+    /** Whether the rule at {@code index} of {@code direction} is one whose Accept and Pass matches are logged. */
+    public boolean logs(PolicyType direction, int index) {
+        return loggedRules.contains(new RuleIndex(direction, index));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The fixed chains and the per-endpoint-class chains: where marks are cleared, set and turned into verdicts. */
 final class BaseChains {
@@ -59,9 +60,10 @@ final class BaseChains {
 
     /**
      * The chain shared by local pods isolated by the same ordered policy list in one direction: replies of allowed
-     * connections pass, invalid packets drop, then each policy chain may set the accept mark; none did, drop.
+     * connections pass, invalid packets drop, then each policy chain may set the accept mark; none did, drop (after
+     * {@code denyLog}, the NFLOG rule of that default deny, if it is logged).
      */
-    List<IptablesRule> endpoint(PolicyType direction, List<String> policyKeys) {
+    List<IptablesRule> endpoint(PolicyType direction, List<String> policyKeys, Optional<IptablesRule> denyLog) {
         String role = direction == PolicyType.INGRESS ? "ingress" : "egress";
         List<IptablesRule> out = new ArrayList<>();
         out.add(rule(role, "", "MARK --set-xmark " + seen + "/" + seen));
@@ -71,6 +73,7 @@ final class BaseChains {
             out.add(rule(key, "", Names.policyChain(direction, key)));
             out.add(rule(key, "-m mark --mark " + accept + "/" + accept, "RETURN"));
         }
+        denyLog.ifPresent(out::add);
         out.add(rule(role, "", "MARK --set-xmark " + drop + "/" + drop));
         return out;
     }
@@ -79,13 +82,15 @@ final class BaseChains {
      * The chain shared by local pods with the same Admin policies, NetworkPolicies and Baseline policies in one
      * direction (see {@code docs/dataplane.md}): replies pass, invalid packets drop; then the Admin tier (each policy
      * chain entered only while no accept, drop or pass bit is set): accept RETURNs, drop DROPs, pass is cleared and
-     * goes on; then, if NetworkPolicies isolate the pod, they decide as in {@link #endpoint(PolicyType, List)};
-     * otherwise the Baseline tier: drop DROPs, anything else (accept, pass, no match) is allowed.
+     * goes on; then, if NetworkPolicies isolate the pod, they decide as in
+     * {@link #endpoint(PolicyType, List, Optional)}; otherwise the Baseline tier: drop DROPs, anything else (accept,
+     * pass, no match) is allowed. The cluster policy chains log their own rules; {@code denyLog} is NetworkPolicy's
+     * default deny.
      */
     List<IptablesRule> endpoint(PolicyType direction, List<String> admin, List<String> policyKeys,
-            List<String> baseline) {
+            List<String> baseline, Optional<IptablesRule> denyLog) {
         if (admin.isEmpty() && baseline.isEmpty()) {
-            return endpoint(direction, policyKeys);
+            return endpoint(direction, policyKeys, denyLog);
         }
         String role = direction == PolicyType.INGRESS ? "ingress" : "egress";
         List<IptablesRule> out = new ArrayList<>();
@@ -103,6 +108,7 @@ final class BaseChains {
                 out.add(rule(key, "", Names.policyChain(direction, key)));
                 out.add(rule(key, "-m mark --mark " + accept + "/" + accept, "RETURN"));
             }
+            denyLog.ifPresent(out::add);
             out.add(rule(role, "", "MARK --set-xmark " + drop + "/" + drop));
         } else if (!baseline.isEmpty()) {
             tier(direction, baseline, out);

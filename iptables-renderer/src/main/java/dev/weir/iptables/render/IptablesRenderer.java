@@ -1,12 +1,14 @@
 package dev.weir.iptables.render;
 
 import dev.weir.graph.CompiledPolicy;
+import dev.weir.graph.Decision;
 import dev.weir.graph.EndpointPolicies;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.graph.PolicyTier;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
+import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,13 +64,15 @@ public final class IptablesRenderer {
             }
         }
         live.sort(Comparator.comparing(Endpoint::key));
-        PodGuardChains guards = new PodGuardChains(localNetwork, live);
         SetCatalog sets = new SetCatalog(graph, node);
-        FamilyRuleset v4 = family(graph, local, IpFamily.V4, sets, options, guards);
+        DenialLogRules log = new DenialLogRules(options.denialLog(), graph, sets, local);
+        PodGuardChains guards = new PodGuardChains(localNetwork, live, log);
+        FamilyRuleset v4 = family(graph, local, IpFamily.V4, sets, options, guards, log);
         boolean anyV6 = local.stream().anyMatch(e -> e.ip(IpFamily.V6).isPresent()) || guards.rendered(IpFamily.V6);
-        FamilyRuleset v6 = anyV6 ? family(graph, local, IpFamily.V6, sets, options, guards)
+        FamilyRuleset v6 = anyV6 ? family(graph, local, IpFamily.V6, sets, options, guards, log)
                 : new FamilyRuleset(IpFamily.V6, List.of(), List.of());
-        return new Ruleset(node, List.copyOf(sets.sets()), v4, v6, BridgeRules.render(graph, node, localNetwork));
+        return new Ruleset(node, List.copyOf(sets.sets()), v4, v6, BridgeRules.render(graph, node, localNetwork),
+                log.decisions());
     }
 
     public static Ruleset render(PolicyGraph graph, String node) {
@@ -76,7 +80,7 @@ public final class IptablesRenderer {
     }
 
     private static FamilyRuleset family(PolicyGraph graph, List<Endpoint> local, IpFamily family, SetCatalog sets,
-            RenderOptions options, PodGuardChains guards) {
+            RenderOptions options, PodGuardChains guards, DenialLogRules log) {
         SortedMap<String, List<IptablesRule>> chains = new TreeMap<>();
         BaseChains base = new BaseChains(options);
         List<IptablesRule> forward = new ArrayList<>();
@@ -122,7 +126,13 @@ public final class IptablesRenderer {
                 (direction == PolicyType.EGRESS ? egressDispatch : ingressDispatch)
                         .add(IptablesRule.of("pod:" + e.key().namespacedName(), match, chain));
                 if (!chains.containsKey(chain)) {
-                    chains.put(chain, base.endpoint(direction, admin, keys, baseline));
+                    // NetworkPolicies are namespaced: a chain isolated by some holds pods of one namespace only
+                    List<ObjectKey> isolating = ordered.stream()
+                            .filter(p -> p.tier() == PolicyTier.NETWORK_POLICY).map(p -> p.source().key()).toList();
+                    Optional<IptablesRule> denyLog = isolating.isEmpty() ? Optional.empty()
+                            : log.forNamespace(direction == PolicyType.INGRESS ? "ingress" : "egress", "", Decision.defaultDeny(direction, isolating),
+                                    e.namespace());
+                    chains.put(chain, base.endpoint(direction, admin, keys, baseline, denyLog));
                     for (CompiledPolicy p : ordered) {
                         // the Baseline tier is never reached when NetworkPolicy isolates the pod
                         if (p.tier() != PolicyTier.BASELINE || keys.isEmpty()) {
@@ -134,7 +144,7 @@ public final class IptablesRenderer {
         }
         chains.put(Names.EGRESS, egressDispatch);
         chains.put(Names.INGRESS, ingressDispatch);
-        PolicyChainRenderer policies = new PolicyChainRenderer(graph, sets, options);
+        PolicyChainRenderer policies = new PolicyChainRenderer(graph, sets, options, log);
         policyChains.forEach((chain, p) -> chains.put(chain, policies.render(p.getKey(), p.getValue(), family)));
         List<Chain> out = new ArrayList<>();
         chains.forEach((name, rules) -> out.add(new Chain(name, rules)));

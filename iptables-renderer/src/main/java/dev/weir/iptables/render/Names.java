@@ -1,5 +1,6 @@
 package dev.weir.iptables.render;
 
+import dev.weir.graph.Decision;
 import dev.weir.graph.Ids;
 import dev.weir.model.IpFamily;
 import dev.weir.model.ObjectKey;
@@ -40,6 +41,11 @@ public final class Names {
      * ({@code -i PORT}) into that port's {@link #bridgePortChain}.
      */
     public static final String BRIDGE = "WEIR-L2";
+    /**
+     * What every NFLOG prefix weir writes starts with: {@code weir:<8 hex>}, the hex naming a {@link Decision}
+     * ({@link #decisionId}). No blank, so nothing in a rule needs quoting.
+     */
+    public static final String NFLOG_PREFIX = "weir:";
 
     private Names() {
     }
@@ -100,6 +106,51 @@ public final class Names {
     /** The 8-hex content hash carried in a rule's comment: SHA-256 of the rule spec. */
     public static String ruleHash(String spec) {
         return Ids.hex(spec).substring(0, 8);
+    }
+
+    /**
+     * {@code weir-q4-<16 hex>}: the local pods whose denials are logged other than the node's default says: those of
+     * namespaces annotated {@code weir.dev/log-denials: "false"} when {@code loggedByDefault}, of namespaces annotated
+     * {@code "true"} when not. The two meanings have two names, so switching the default never reuses a set.
+     */
+    public static String denialLogSet(IpFamily family, boolean loggedByDefault) {
+        return set("q", family, Ids.hex("denial-log|" + (loggedByDefault ? "unlogged" : "logged")).substring(0, 16));
+    }
+
+    /**
+     * {@code weir-<rate>-<burst>} (at most 15 characters, hashlimit's limit): the token bucket every NFLOG rule of a
+     * node shares (per family: each family has its own hashlimit tables). The settings are in the name because the
+     * kernel keeps a table's settings for as long as any rule uses its name: rules rewritten with a new rate under
+     * the old name would go on with the old one, as long as one old rule remains anywhere.
+     */
+    public static String hashlimitName(DenialLog log) {
+        return "weir-" + log.ratePerSecond() + "-" + log.burst();
+    }
+
+    /**
+     * The 8 hex that stand for {@code decision} in an NFLOG prefix: the first 8 of SHA-256 over its
+     * {@link #decisionText canonical text}, so equal decisions get equal ids on every node and across restarts.
+     * {@code attempt} above 0 salts the text, for the rare id two decisions of one node share.
+     */
+    static String decisionId(Decision decision, int attempt) {
+        String text = decisionText(decision);
+        return Ids.hex(attempt == 0 ? text : text + "\n#" + attempt).substring(0, 8);
+    }
+
+    /**
+     * A decision as text, one field a line, in {@code DecisionJson}'s words: direction, outcome, cause, tier (empty
+     * for none), each object as {@code Kind/namespace/name}, and the rule as {@code index/name} (empty for none).
+     */
+    static String decisionText(Decision d) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("direction=").append(d.direction() == PolicyType.INGRESS ? "ingress" : "egress")
+                .append("\noutcome=").append(d.outcome().lower())
+                .append("\ncause=").append(d.cause().word())
+                .append("\ntier=").append(d.tier().map(t -> t.word()).orElse(""));
+        d.objects().forEach(o -> sb.append("\nobject=").append(o.kind().apiKind()).append('/')
+                .append(o.namespace() == null ? "" : o.namespace()).append('/').append(o.name()));
+        sb.append("\nrule=").append(d.rule().map(r -> r.index() + "/" + r.name()).orElse(""));
+        return sb.toString();
     }
 
     public static boolean isWeirChain(String chain) {

@@ -1,9 +1,11 @@
 package dev.weir.iptables.render;
 
+import dev.weir.graph.Decision;
 import dev.weir.model.Cidr;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
+import dev.weir.model.PolicyType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import java.util.Optional;
  * as source and drops anything else from that interface; with fail-closed it also drops packets whose source is a
  * local pod address no programmed pod holds. {@link Names#TO_POD} (fail-closed only, FORWARD) drops packets to such
  * addresses. Each rule's comment names the pod ({@code pod:ns/name}), so {@code iptables -L -v} counts drops per pod.
+ * Each drop may be preceded by its NFLOG rule ({@link DenialLogRules}): a spoofed source, or an unprogrammed pod.
  */
 final class PodGuardChains {
 
@@ -24,11 +27,13 @@ final class PodGuardChains {
 
     private final LocalNetwork network;
     private final List<Endpoint> pods;
+    private final DenialLogRules log;
 
     /** {@code pods}: every live local pod with an address, whether or not a policy selects it, in key order. */
-    PodGuardChains(LocalNetwork network, List<Endpoint> pods) {
+    PodGuardChains(LocalNetwork network, List<Endpoint> pods, DenialLogRules log) {
         this.network = network;
         this.pods = pods;
+        this.log = log;
     }
 
     /**
@@ -67,6 +72,7 @@ final class PodGuardChains {
                 out.add(IptablesRule.of(owner, "-s " + LINK_LOCAL_V6 + " " + in.get(), "RETURN"));
                 out.add(IptablesRule.of(owner, "-s " + UNSPECIFIED_V6 + " " + in.get(), "RETURN"));
             }
+            log.forNamespace(owner, in.get(), Decision.spoofedSource(pod.key()), pod.namespace()).ifPresent(out::add);
             out.add(IptablesRule.of(owner, in.get(), "DROP"));
         }
         if (failClosed) {
@@ -80,6 +86,8 @@ final class PodGuardChains {
         }
         if (failClosed) {
             for (Cidr cidr : cidrs(family)) {
+                log.forUnknownPod("unprogrammed", "-s " + cidr, Decision.unprogrammedPod(PolicyType.EGRESS))
+                        .ifPresent(out::add);
                 out.add(IptablesRule.of("unprogrammed", "-s " + cidr, "DROP"));
             }
         }
@@ -92,6 +100,8 @@ final class PodGuardChains {
             pod.ip(family).ifPresent(ip -> out.add(IptablesRule.of(owner(pod), "-d " + host(ip), "RETURN")));
         }
         for (Cidr cidr : cidrs(family)) {
+            log.forUnknownPod("unprogrammed", "-d " + cidr, Decision.unprogrammedPod(PolicyType.INGRESS))
+                    .ifPresent(out::add);
             out.add(IptablesRule.of("unprogrammed", "-d " + cidr, "DROP"));
         }
         return out;

@@ -2,14 +2,18 @@ package dev.weir.iptables.render;
 
 import dev.weir.graph.CompiledPolicy;
 import dev.weir.graph.CompiledRule;
+import dev.weir.graph.Decision;
 import dev.weir.graph.PeerRef;
 import dev.weir.graph.PolicyGraph;
+import dev.weir.graph.PolicyTier;
+import dev.weir.model.ClusterPolicy;
 import dev.weir.model.IpFamily;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -18,18 +22,21 @@ import java.util.stream.Stream;
  * Renders one policy's rules for one direction and family into the body of its {@code WEIR-P?-} chain (NetworkPolicy)
  * or {@code WEIR-C?-} chain (ClusterNetworkPolicy). Each API rule becomes (peer entries × port entries) iptables rules
  * that set its action's mark, followed by a guard that RETURNs once the mark is set; peers are set matches, never
- * addresses, so the rule count does not depend on how many pods match.
+ * addresses, so the rule count does not depend on how many pods match. A cluster policy rule that decided may be
+ * logged between the two ({@link #logged}).
  */
 final class PolicyChainRenderer {
 
     private final PolicyGraph graph;
     private final SetCatalog sets;
     private final RenderOptions options;
+    private final DenialLogRules log;
 
-    PolicyChainRenderer(PolicyGraph graph, SetCatalog sets, RenderOptions options) {
+    PolicyChainRenderer(PolicyGraph graph, SetCatalog sets, RenderOptions options, DenialLogRules log) {
         this.graph = graph;
         this.sets = sets;
         this.options = options;
+        this.log = log;
     }
 
     /**
@@ -57,9 +64,33 @@ final class PolicyChainRenderer {
                 out.add(IptablesRule.of(policy.key(), pendingGuard, "RETURN"));
             }
             matches.forEach(m -> out.add(IptablesRule.of(policy.key(), m, "MARK --set-xmark " + mark)));
-            pendingGuard = "-m mark --mark " + mark;
+            String guard = "-m mark --mark " + mark;
+            pendingGuard = guard;
+            // the chain is entered with no tier bit set and left as soon as a rule set its bit: only this rule can
+            // have set it here
+            logged(policy, rule).flatMap(d -> log.forSubjects(policy.key(), guard, d, family))
+                    .ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * The decision a cluster policy rule's match is logged with: a Deny always; an Accept, or a Baseline Pass, when
+     * the policy lists the rule ({@link ClusterPolicy#logs}); an Admin Pass never, as it decides nothing (what comes
+     * after it does, and is logged there). NetworkPolicy rules are never logged: several may allow one packet.
+     */
+    private static Optional<Decision> logged(CompiledPolicy policy, CompiledRule rule) {
+        if (!(policy.source() instanceof ClusterPolicy cp)) {
+            return Optional.empty();
+        }
+        Decision.Outcome outcome = switch (rule.action()) {
+            case DENY -> Decision.Outcome.DENY;
+            case ACCEPT -> cp.logs(rule.direction(), rule.index()) ? Decision.Outcome.ALLOW : null;
+            case PASS -> policy.tier() == PolicyTier.BASELINE && cp.logs(rule.direction(), rule.index())
+                    ? Decision.Outcome.PASS : null;
+        };
+        return Optional.ofNullable(outcome).map(o -> Decision.clusterPolicyRule(rule.direction(), o, policy.tier(),
+                policy.name(), Decision.RuleRef.of(rule)));
     }
 
     /**

@@ -6,8 +6,10 @@ package dev.weir.iptables.render;
  * {@code passMark} (a ClusterNetworkPolicy Pass rule matched: the rest of its tier is skipped). They must be distinct
  * single bits; {@link #mask()} is their union and is the only part of the packet mark weir ever
  * writes, so other users of the mark (kube-proxy's 0x4000/0x8000, flannel, Calico's upper bits) are left alone.
+ * {@code denialLog} says whether and how drops are logged ({@link DenialLog}); every constructor and factory without
+ * it takes {@link DenialLog#defaults()} (on, group 1047, 100/s, burst 200).
  */
-public record RenderOptions(int acceptMark, int dropMark, int seenMark, int passMark) {
+public record RenderOptions(int acceptMark, int dropMark, int seenMark, int passMark, DenialLog denialLog) {
 
     public static final int DEFAULT_ACCEPT_MARK = 0x100000;
     public static final int DEFAULT_DROP_MARK = 0x200000;
@@ -18,6 +20,7 @@ public record RenderOptions(int acceptMark, int dropMark, int seenMark, int pass
             new RenderOptions(DEFAULT_ACCEPT_MARK, DEFAULT_DROP_MARK, DEFAULT_SEEN_MARK, DEFAULT_PASS_MARK);
 
     public RenderOptions {
+        java.util.Objects.requireNonNull(denialLog, "denialLog");
         for (int bit : new int[] {acceptMark, dropMark, seenMark, passMark}) {
             if (Integer.bitCount(bit) != 1) {
                 throw new IllegalArgumentException("mark 0x" + Integer.toHexString(bit) + " must be a single bit");
@@ -26,6 +29,11 @@ public record RenderOptions(int acceptMark, int dropMark, int seenMark, int pass
         if (Integer.bitCount(acceptMark | dropMark | seenMark | passMark) != 4) {
             throw new IllegalArgumentException("accept, drop, seen and pass marks must be four different bits");
         }
+    }
+
+    /** The given bits with the default denial log. */
+    public RenderOptions(int acceptMark, int dropMark, int seenMark, int passMark) {
+        this(acceptMark, dropMark, seenMark, passMark, DenialLog.defaults());
     }
 
     /** The given accept, drop and seen bits with the default pass bit ({@code 0x800000}). */
@@ -79,6 +87,11 @@ public record RenderOptions(int acceptMark, int dropMark, int seenMark, int pass
             throw new IllegalArgumentException("mark mask \"" + text + "\" must be a 32-bit value above 0");
         }
         return fromMask((int) value);
+    }
+
+    /** These marks with {@code log} as the denial log's settings. */
+    public RenderOptions withDenialLog(DenialLog log) {
+        return new RenderOptions(acceptMark, dropMark, seenMark, passMark, log);
     }
 
     /** The bits weir owns in the packet mark. */

@@ -164,6 +164,16 @@ final class SetCatalog {
         return name;
     }
 
+    /**
+     * hash:ip of the local pods (their addresses of one family) whose denials are logged other than the node's
+     * default says ({@link Names#denialLogSet}); {@code members} come from {@link DenialLogRules}, sorted there.
+     */
+    String denialLog(IpFamily family, boolean loggedByDefault, List<String> members) {
+        String name = Names.denialLogSet(family, loggedByDefault);
+        sets.putIfAbsent(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP, family, members));
+        return name;
+    }
+
     /** A hash:net member as {@code ipset save} prints it: host routes without their /32 or /128. */
     private static String netMember(Cidr c) {
         return c.prefix() == c.family().bits() ? c.network().toString() : c.toString();

@@ -16,6 +16,8 @@ class AntiSpoofingRenderingTest {
     private static final ObjectKey WEB = ObjectKey.pod("prod", "web");
     private static final ObjectKey DB = ObjectKey.pod("prod", "db");
     private static final ObjectKey IDLE = ObjectKey.pod("prod", "idle");
+    /** The guard chains' own layout; the NFLOG rules before their drops are {@link DenialLogRenderingTest}'s. */
+    private static final RenderOptions NO_LOG = RenderOptions.defaults().withDenialLog(DenialLog.off());
 
     /** web (egress-isolated) and db (ingress-isolated) on n1, idle on n1 selected by nothing, other on n2. */
     private static PolicyGraph graph() {
@@ -54,7 +56,7 @@ class AntiSpoofingRenderingTest {
 
     @Test
     void everyLocalPodMaySendOnlyItsOwnAddressFromItsOwnInterface() {
-        Ruleset rs = IptablesRenderer.render(graph(), "n1", RenderOptions.defaults(), bound(false));
+        Ruleset rs = IptablesRenderer.render(graph(), "n1", NO_LOG, bound(false));
         assertThat(specs(rs.v4(), Names.FROM_POD)).containsExactly(
                 "-s 10.0.1.3/32 -m physdev --physdev-in veth0a1b2c3d -j RETURN",
                 "-m physdev --physdev-in veth0a1b2c3d -j DROP",
@@ -69,7 +71,7 @@ class AntiSpoofingRenderingTest {
 
     @Test
     void egressDispatchIsBoundToTheInterfaceIngressDispatchIsNot() {
-        Ruleset rs = IptablesRenderer.render(graph(), "n1", RenderOptions.defaults(), bound(false));
+        Ruleset rs = IptablesRenderer.render(graph(), "n1", NO_LOG, bound(false));
         assertThat(specs(rs.v4(), Names.EGRESS)).singleElement().asString()
                 .startsWith("-s 10.0.1.2/32 -i cali1a2b3c4d5e6 -j WEIR-EE-");
         assertThat(specs(rs.v4(), Names.INGRESS)).singleElement().asString().startsWith("-d 10.0.1.3/32 -j WEIR-EI-");
@@ -77,14 +79,14 @@ class AntiSpoofingRenderingTest {
 
     @Test
     void aPodWhoseInterfaceIsUnknownIsDispatchedByAddressAloneAndNotGuarded() {
-        Ruleset rs = IptablesRenderer.render(graph(), "n1", RenderOptions.defaults(), bound(false, WEB));
+        Ruleset rs = IptablesRenderer.render(graph(), "n1", NO_LOG, bound(false, WEB));
         assertThat(specs(rs.v4(), Names.EGRESS)).singleElement().asString().startsWith("-s 10.0.1.2/32 -j WEIR-EE-");
         assertThat(specs(rs.v4(), Names.FROM_POD)).noneMatch(s -> s.contains("10.0.1.2"));
     }
 
     @Test
     void ipv6AllowsTheOwnLinkLocalAndUnspecifiedSources() {
-        Ruleset rs = IptablesRenderer.render(graph(), "n1", RenderOptions.defaults(), bound(false));
+        Ruleset rs = IptablesRenderer.render(graph(), "n1", NO_LOG, bound(false));
         assertThat(specs(rs.v6(), Names.FROM_POD)).startsWith(
                 "-s fd00::3/128 -m physdev --physdev-in veth0a1b2c3d -j RETURN",
                 "-s fe80::/10 -m physdev --physdev-in veth0a1b2c3d -j RETURN",
@@ -96,7 +98,7 @@ class AntiSpoofingRenderingTest {
 
     @Test
     void failClosedDropsUnprogrammedAddressesAfterEveryBoundPodsOwnRules() {
-        Ruleset rs = IptablesRenderer.render(graph(), "n1", RenderOptions.defaults(), bound(true, WEB));
+        Ruleset rs = IptablesRenderer.render(graph(), "n1", NO_LOG, bound(true, WEB));
         List<String> from = specs(rs.v4(), Names.FROM_POD);
         assertThat(from.get(0)).isEqualTo("-i lo -j RETURN");
         assertThat(from).endsWith("-i cali99 -j DROP", "-s 10.0.1.2/32 -j RETURN", "-s 10.0.1.0/24 -j DROP");

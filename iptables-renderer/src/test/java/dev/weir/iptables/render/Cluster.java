@@ -6,6 +6,7 @@ import dev.weir.model.Cidr;
 import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.ContainerPort;
+import dev.weir.model.DenialLogging;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.LabelSelector;
@@ -44,6 +45,16 @@ final class Cluster {
         Map<String, String> l = new TreeMap<>(labels(labels));
         l.put("kubernetes.io/metadata.name", name);
         namespaces.put(name, new Namespace(name, l));
+        return this;
+    }
+
+    /** The namespace (created without labels if not there yet) with its {@code weir.dev/log-denials} setting. */
+    Cluster denialLogging(String name, DenialLogging logging) {
+        if (!namespaces.containsKey(name)) {
+            namespace(name, "");
+        }
+        Namespace ns = namespaces.get(name);
+        namespaces.put(name, new Namespace(name, ns.labels(), logging));
         return this;
     }
 

@@ -15,6 +15,7 @@ import static dev.weir.iptables.render.Cluster.tcp;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.model.Cidr;
 import dev.weir.model.ClusterPolicy;
+import dev.weir.model.DenialLogging;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
@@ -24,10 +25,12 @@ import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.RuleAction;
+import dev.weir.model.admin.RuleIndex;
 import dev.weir.model.admin.Tier;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -137,7 +140,49 @@ final class GoldenCases {
             Map.entry("bridge-ports", () -> base()
                     .pod("prod/edge", "n1", "10.0.1.9,fd00:1::9", "app=edge")
                     .pod("prod/v6only", "n1", "fd00:1::7", "app=v6")
+                    .policy("prod/deny", p -> p.select("app=db").types(PolicyType.INGRESS))),
+            // dev is annotated log-denials "false": its default deny has no NFLOG rule, the Admin Deny's matches dev's
+            // pod in the set of pods logged other than the default
+            Map.entry("denial-log-namespace-off", () -> base()
+                    .pod("dev/cli", "n1", "10.0.1.7,fd00:1::7", "app=cli")
+                    .denialLogging("dev", DenialLogging.OFF)
+                    .policy("prod/deny", p -> p.types(PolicyType.INGRESS))
+                    .policy("dev/deny", p -> p.types(PolicyType.INGRESS))
+                    .clusterPolicy(new ClusterPolicy("deny-tool", Tier.ADMIN, 10, everyNamespace(),
+                            List.of(cnpRule("no-tool", RuleAction.DENY, new ClusterPolicyPeer.Pods(LabelSelector.all(),
+                                    Cluster.selector("app=tool")))), List.of()))),
+            // log-rules "ingress[0],ingress[1]" on the Admin policy (its Pass decides nothing and is not logged) and
+            // "*" on the Baseline one (Accept and Pass logged, Deny always)
+            Map.entry("denial-log-rules", () -> base()
+                    .clusterPolicy(new ClusterPolicy("monitoring", Tier.ADMIN, 1, everyNamespace(),
+                            List.of(cnpRule("scrape", RuleAction.ACCEPT, nsPeer("team=b"), tcp(9100)),
+                                    cnpRule("web", RuleAction.PASS, nsPeer("team=b"), tcp(80)),
+                                    cnpRule("", RuleAction.DENY, nsPeer("team=b"), tcp(22))), List.of())
+                            .withLoggedRules(Set.of(new RuleIndex(PolicyType.INGRESS, 0),
+                                    new RuleIndex(PolicyType.INGRESS, 1))))
+                    .clusterPolicy(new ClusterPolicy("tenant", Tier.BASELINE, 10, everyNamespace(),
+                            List.of(cnpRule("same-team", RuleAction.ACCEPT, nsPeer("team=a")),
+                                    cnpRule("to-np", RuleAction.PASS, nsPeer("team=b"), tcp(80)),
+                                    cnpRule("rest", RuleAction.DENY, nsPeer(""))), List.of())
+                            .withLoggedRules(Set.of(new RuleIndex(PolicyType.INGRESS, 0),
+                                    new RuleIndex(PolicyType.INGRESS, 1), new RuleIndex(PolicyType.INGRESS, 2))))),
+            // the node logs by request only (group 7, 5/s, burst 10) and prod asks: prod/db's default deny is logged,
+            // dev/cli's is not, and the Baseline Deny (reached by prod/web alone) matches the pods of prod
+            Map.entry("denial-log-opt-in", () -> base()
+                    .pod("dev/cli", "n1", "10.0.1.7", "app=cli")
+                    .denialLogging("prod", DenialLogging.ON)
+                    .policy("prod/deny-out", p -> p.select("app=db").types(PolicyType.EGRESS))
+                    .policy("dev/deny-out", p -> p.select("app=cli").types(PolicyType.EGRESS))
+                    .clusterPolicy(new ClusterPolicy("no-dns", Tier.BASELINE, 10, everyNamespace(), List.of(),
+                            List.of(cnpRule("", RuleAction.DENY, networks("10.96.0.10/32"), port(Protocol.UDP, 53)))))),
+            // anti-spoofing on routed interfaces with fail-closed: every drop of the guard chains is logged
+            Map.entry("denial-log-fail-closed", () -> base()
                     .policy("prod/deny", p -> p.select("app=db").types(PolicyType.INGRESS)))));
+
+    /** The render options of the cases that need other than the defaults. */
+    private static final Map<String, RenderOptions> OPTIONS = Map.of(
+            "denial-log-opt-in", RenderOptions.defaults().withDenialLog(
+                    DenialLog.defaults().withMode(DenialLog.Mode.OPT_IN).withGroup(7).withRate(5, 10)));
 
     /**
      * What the agent on {@code n1} knows of its node for the cases that need it (else {@link LocalNetwork#none()}):
@@ -151,7 +196,11 @@ final class GoldenCases {
                     ObjectKey.pod("prod", "edge"), PodInterface.bridgePort("veth0d4e5f60", "0A:58:0A:00:01:09"),
                     ObjectKey.pod("prod", "v6only"), PodInterface.bridgePort("vethb00b1e5", "0a:58:0a:00:01:07"),
                     ObjectKey.pod("dev", "tool"), PodInterface.bridgePort("veth9a9a9a9a", "0a:58:0a:00:02:03")),
-                    List.of(), false));
+                    List.of(), false),
+            "denial-log-fail-closed", new LocalNetwork(Map.of(
+                    ObjectKey.pod("prod", "web"), PodInterface.routed("cali5e1a0b2c9d"),
+                    ObjectKey.pod("prod", "db"), PodInterface.routed("cali7f3c9d1000")),
+                    List.of(Cidr.parse("10.0.1.0/24")), true));
 
     static LocalNetwork localNetwork(String name) {
         return LOCAL_NETWORKS.getOrDefault(name, LocalNetwork.none());
@@ -161,7 +210,7 @@ final class GoldenCases {
     static Ruleset render(String name) {
         PolicyGraph graph = CASES.get(name).get().graph();
         LocalNetwork local = localNetwork(name);
-        return IptablesRenderer.render(graph, NODE, RenderOptions.defaults(), local);
+        return IptablesRenderer.render(graph, NODE, OPTIONS.getOrDefault(name, RenderOptions.defaults()), local);
     }
 
     private static ClusterPolicySubject everyNamespace() {

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Renders each {@link GoldenCases} case and compares with {@code golden/<case>/}: {@code out-ipsets.txt} (the ipset
  * restore payload), {@code out-filter.rules} (the iptables-restore payload with hook inserts), when the node has
- * IPv6 rules {@code out-filter6.rules}, and when it has pods on bridge ports {@code out-ebtables.rules} (the
- * ebtables-restore payload). Regenerate with {@code -Dweir.golden.update=true} and review the diff.
+ * IPv6 rules {@code out-filter6.rules}, when it has pods on bridge ports {@code out-ebtables.rules} (the
+ * ebtables-restore payload), and when it has NFLOG rules {@code out-decisions.txt} (each prefix with the canonical text
+ * of its decision, {@link Names#decisionText}). Regenerate with {@code -Dweir.golden.update=true} and review the diff.
  */
 class GoldenTest {
 
@@ -73,6 +74,12 @@ class GoldenTest {
         }
         if (!rs.bridge().isEmpty()) {
             out.put("out-ebtables.rules", EbtablesScript.install(rs.bridge()));
+        }
+        if (!rs.decisions().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            rs.decisionsByPrefix().forEach((prefix, d) -> sb.append(prefix).append(' ')
+                    .append(Names.decisionText(d).replace('\n', ' ')).append('\n'));
+            out.put("out-decisions.txt", sb.toString());
         }
         return out;
     }

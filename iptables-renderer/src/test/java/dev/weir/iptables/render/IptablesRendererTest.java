@@ -101,8 +101,9 @@ class IptablesRendererTest {
             c.pod("prod/web-" + i, "n" + (2 + i % 50), "10.1." + (i / 250) + "." + (i % 250 + 1), "app=web");
         }
         Ruleset rs = IptablesRenderer.render(c.graph(), "n1");
-        // 8 forward + 3 input + 1 output + 1 dispatch + 6 endpoint-class + 1 policy rule, for 10 or 10,000 peers
-        assertThat(ruleCount(rs.v4())).isEqualTo(20);
+        // 8 forward + 3 input + 1 output + 1 dispatch + 7 endpoint-class (the default deny's NFLOG rule among them)
+        // + 1 policy rule, for 10 or 10,000 peers
+        assertThat(ruleCount(rs.v4())).isEqualTo(21);
         assertThat(rs.sets()).singleElement().extracting(s -> s.members().size()).isEqualTo(peers);
     }
 

@@ -4,14 +4,17 @@ import dev.weir.model.Cidr;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Test-only model of the netfilter features weir's rules use (addresses, protocol, dport, set, mark, conntrack with
- * every packet NEW, MARK/ACCEPT/DROP/RETURN/jump), executing a rendered {@link Ruleset} for one packet. Unknown syntax
- * fails loudly, so a renderer change that this model does not understand cannot pass by accident.
+ * Test-only model of the netfilter features weir's rules use (addresses, protocol, dport, set (also negated), mark,
+ * conntrack with every packet NEW, hashlimit always under its limit, MARK/ACCEPT/DROP/RETURN/jump, and NFLOG, which
+ * goes on to the next rule and records its prefix: {@link #logged()}), executing a rendered {@link Ruleset} for one
+ * packet. Unknown syntax fails loudly, so a renderer change that this model does not understand cannot pass by
+ * accident.
  */
 final class Netfilter {
 
@@ -42,6 +45,7 @@ final class Netfilter {
     private final Map<String, Chain> chains = new HashMap<>();
     private final Map<String, String[]> tokens = new HashMap<>();
     private int mark;
+    private final List<String> logged = new ArrayList<>();
 
     Netfilter(Ruleset ruleset) {
         this.ruleset = ruleset;
@@ -55,6 +59,7 @@ final class Netfilter {
     Outcome traverse(String builtin, Packet packet) {
         FamilyRuleset fr = packet.src().family() == IpFamily.V4 ? ruleset.v4() : ruleset.v6();
         mark = 0;
+        logged.clear();
         for (Hook h : fr.hooks()) {
             if (h.builtinChain().equals(builtin)) {
                 Outcome o = run(fr, h.target(), packet, 0);
@@ -62,6 +67,11 @@ final class Netfilter {
             }
         }
         return Outcome.RETURN;
+    }
+
+    /** The NFLOG prefixes the last {@link #traverse} hit, in order. */
+    List<String> logged() {
+        return List.copyOf(logged);
     }
 
     private Outcome run(FamilyRuleset fr, String chainName, Packet p, int depth) {
@@ -84,11 +94,26 @@ final class Netfilter {
                     case "-i" -> matches &= t[++i].equals(p.inInterface());
                     case "-m" -> {
                         String module = t[++i];
-                        String option = t[++i];
-                        String value = t[++i];
-                        matches &= match(module, option, value, t, i, p, fr.family());
-                        if (module.equals("set")) {
+                        if (module.equals("hashlimit")) {
+                            // always under the limit; the spelling is the one iptables-save prints back
+                            if (!t[i + 1].equals("--hashlimit-upto") || !t[i + 2].endsWith("/sec")
+                                    || !t[i + 3].equals("--hashlimit-burst") || !t[i + 5].equals("--hashlimit-name")) {
+                                throw new IllegalStateException("bad hashlimit match in " + rule.spec());
+                            }
+                            i += 6;
+                        } else if (module.equals("set")) {
+                            boolean negated = t[i + 1].equals("!");
+                            if (negated) {
+                                i++;
+                            }
+                            String option = t[++i];
+                            String value = t[++i];
+                            matches &= negated != match(module, option, value, t, i, p, fr.family());
                             i++;
+                        } else {
+                            String option = t[++i];
+                            String value = t[++i];
+                            matches &= match(module, option, value, t, i, p, fr.family());
                         }
                     }
                     default -> throw new IllegalStateException("unknown token " + t[i] + " in " + rule.spec());
@@ -111,6 +136,13 @@ final class Netfilter {
                 }
                 case "RETURN" -> {
                     return Outcome.RETURN;
+                }
+                case "NFLOG" -> {
+                    if (!t[i + 2].equals("--nflog-prefix") || (t.length > i + 4
+                            && (t.length != i + 6 || !t[i + 4].equals("--nflog-group")))) {
+                        throw new IllegalStateException("bad NFLOG target in " + rule.spec());
+                    }
+                    logged.add(t[i + 3]);
                 }
                 case "MARK" -> {
                     if (!t[i + 2].equals("--set-xmark")) {

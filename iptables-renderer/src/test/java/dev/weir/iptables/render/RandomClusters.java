@@ -10,6 +10,7 @@ import static dev.weir.iptables.render.Cluster.range;
 
 import dev.weir.model.Cidr;
 import dev.weir.model.ClusterPolicy;
+import dev.weir.model.DenialLogging;
 import dev.weir.model.LabelSelector;
 import dev.weir.model.Peer;
 import dev.weir.model.PodPhase;
@@ -20,17 +21,19 @@ import dev.weir.model.Rule;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
+import dev.weir.model.admin.RuleIndex;
 import dev.weir.model.admin.RuleAction;
 import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
  * Seeded random clusters covering every feature the renderer handles: two nodes (as Node objects too, for
  * {@code nodes} peers), dual-stack, hostNetwork, ports, pods claiming one address, NetworkPolicies and
- * ClusterNetworkPolicies of both tiers.
+ * ClusterNetworkPolicies of both tiers, namespaces with a denial-log setting and cluster policies with logged rules.
  */
 final class RandomClusters {
 
@@ -111,11 +114,31 @@ final class RandomClusters {
                 }
             });
         }
+        // logging changes no verdict: drawn from its own stream, so each seed's cluster is otherwise as it was
+        Random logging = new Random(seed * 104_729 + 3);
         int clusterPolicies = r.nextInt(4);
         for (int i = 0; i < clusterPolicies; i++) {
-            c.clusterPolicy(clusterPolicy(r, "cnp" + i));
+            c.clusterPolicy(loggedRules(clusterPolicy(r, "cnp" + i), logging));
+        }
+        for (String ns : List.of("a", "b", "c")) {
+            int pick = logging.nextInt(5);
+            c.denialLogging(ns, pick == 0 ? DenialLogging.ON : pick == 1 ? DenialLogging.OFF : DenialLogging.DEFAULT);
         }
         return c;
+    }
+
+    /** None, all, or each rule by a coin: the policy's {@code weir.dev/log-rules}. */
+    private static ClusterPolicy loggedRules(ClusterPolicy p, Random r) {
+        int how = r.nextInt(3);
+        TreeSet<RuleIndex> logged = new TreeSet<>();
+        for (PolicyType direction : PolicyType.values()) {
+            for (int i = 0; i < p.rules(direction).size(); i++) {
+                if (how == 1 || (how == 2 && r.nextBoolean())) {
+                    logged.add(new RuleIndex(direction, i));
+                }
+            }
+        }
+        return p.withLoggedRules(logged);
     }
 
     /**
