@@ -97,14 +97,16 @@ final class DenialLogRules {
     }
 
     /**
-     * {@code <matches> -m hashlimit … -j NFLOG --nflog-prefix weir:<id> --nflog-group G}, spelled as iptables-save
-     * prints it back (the group is left out when 0, as iptables-save does).
+     * {@code <matches> -m hashlimit … -j NFLOG --nflog-prefix weir:<id> --nflog-group G --nflog-threshold 1}, spelled
+     * as iptables-save prints it back (the group is left out when 0, as iptables-save does). Threshold 1 sends each
+     * packet at once: without it the log instance's own threshold applies, and the kernel holds packets until 100
+     * have queued or a second has passed (seen with iptables-nft, whose rule then carries no threshold at all).
      */
     private IptablesRule rule(String owner, String matches, Decision decision) {
         String limit = "-m hashlimit --hashlimit-upto " + log.ratePerSecond() + "/sec --hashlimit-burst "
                 + log.burst() + " --hashlimit-name " + Names.hashlimitName(log);
         String target = "NFLOG --nflog-prefix " + Names.NFLOG_PREFIX + id(decision)
-                + (log.group() == 0 ? "" : " --nflog-group " + log.group());
+                + (log.group() == 0 ? "" : " --nflog-group " + log.group()) + " --nflog-threshold 1";
         return IptablesRule.of(owner, matches.isEmpty() ? limit : matches + " " + limit, target);
     }
 

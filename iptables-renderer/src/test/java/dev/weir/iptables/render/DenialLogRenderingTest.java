@@ -74,7 +74,7 @@ class DenialLogRenderingTest {
         Decision d = Decision.defaultDeny(PolicyType.INGRESS, List.of(ObjectKey.networkPolicy("prod", "deny")));
         assertThat(specs(rs.v4(), chain)).endsWith(
                 "-m mark --mark 0x100000/0x100000 -j RETURN",
-                LIMIT + " -j NFLOG --nflog-prefix " + prefix(d) + " --nflog-group 1047",
+                LIMIT + " -j NFLOG --nflog-prefix " + prefix(d) + " --nflog-group 1047 --nflog-threshold 1",
                 "-j MARK --set-xmark 0x200000/0x200000");
         assertThat(rs.decision(prefix(d))).contains(d);
         assertThat(rs.decisions()).containsOnlyKeys(Names.decisionId(d, 0));
@@ -92,7 +92,7 @@ class DenialLogRenderingTest {
         int mark = chain.indexOf(chain.stream().filter(s -> s.endsWith("-j MARK --set-xmark 0x200000/0x200000"))
                 .findFirst().orElseThrow());
         assertThat(chain.get(mark + 1)).isEqualTo("-m mark --mark 0x200000/0x200000 " + LIMIT
-                + " -j NFLOG --nflog-prefix " + prefix(deny) + " --nflog-group 1047");
+                + " -j NFLOG --nflog-prefix " + prefix(deny) + " --nflog-group 1047 --nflog-threshold 1");
         assertThat(chain.get(mark + 2)).isEqualTo("-m mark --mark 0x200000/0x200000 -j RETURN");
         assertThat(rs.decisions().values()).as("the Admin Pass, though listed, decides nothing").containsOnly(
                 deny, Decision.defaultDeny(PolicyType.INGRESS, List.of(ObjectKey.networkPolicy("prod", "deny"))),
@@ -220,7 +220,7 @@ class DenialLogRenderingTest {
         assertThat(rs.decisions().values()).containsExactlyInAnyOrder(
                 Decision.spoofedSource(ObjectKey.pod("p", pair[0])), Decision.spoofedSource(ObjectKey.pod("p", pair[1])));
         for (String spec : nflog(rs.v4())) {
-            Decision d = rs.decision(spec.split(" ")[spec.split(" ").length - 3]).orElseThrow();
+            Decision d = rs.decision(spec.split(" ")[spec.split(" ").length - 5]).orElseThrow();
             assertThat(spec).contains(d.objects().get(0).name().equals(pair[0]) ? "-i cali1" : "-i cali2");
         }
     }

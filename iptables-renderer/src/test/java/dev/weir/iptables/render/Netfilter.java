@@ -138,8 +138,9 @@ final class Netfilter {
                     return Outcome.RETURN;
                 }
                 case "NFLOG" -> {
-                    if (!t[i + 2].equals("--nflog-prefix") || (t.length > i + 4
-                            && (t.length != i + 6 || !t[i + 4].equals("--nflog-group")))) {
+                    String options = String.join(" ", List.of(t).subList(i + 4, t.length));
+                    if (!t[i + 2].equals("--nflog-prefix")
+                            || !options.matches("(--nflog-group \\d+ )?--nflog-threshold 1")) {
                         throw new IllegalStateException("bad NFLOG target in " + rule.spec());
                     }
                     logged.add(t[i + 3]);
