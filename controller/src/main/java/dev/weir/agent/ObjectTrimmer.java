@@ -1,5 +1,7 @@
 package dev.weir.agent;
 
+import dev.weir.k8s.ModelTranslator;
+import dev.weir.k8s.admin.ClusterPolicyTranslator;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -12,12 +14,14 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Copies of cluster objects that keep only what weir reads: what {@code ModelTranslator} and
  * {@code ClusterPolicyTranslator} translate, plus the metadata the informer store, its watch and the rejection events
- * key on (name, namespace, uid, resourceVersion, generation) and the labels; of a pod also its creation time.
- * managedFields, annotations (the last-applied-configuration copy of a policy), owner references, container specs
+ * key on (name, namespace, uid, resourceVersion, generation) and the labels; of a pod also its creation time, of a
+ * namespace and a ClusterNetworkPolicy the one annotation weir reads there (the denied-traffic log's settings).
+ * managedFields, other annotations (the last-applied-configuration copy of a policy), owner references, container specs
  * apart from their ports, volumes, status conditions and container statuses, and a Node's {@code status.images} are
  * dropped: at 10,000 pods they were ~90% of the agent's heap (docs/benchmarks.md, "Agent memory"). Pure; the input is
  * not changed, and what the copy keeps (labels, container ports, pod IPs, node addresses, a policy's spec) is shared
@@ -33,8 +37,10 @@ final class ObjectTrimmer {
     private ObjectTrimmer() {
     }
 
+    /** Labels and the {@code weir.dev/log-denials} annotation. */
     static Namespace namespace(Namespace in) {
         Namespace out = head(in, new Namespace());
+        keepAnnotation(in, out, ModelTranslator.LOG_DENIALS_ANNOTATION);
         return out;
     }
 
@@ -115,11 +121,23 @@ final class ObjectTrimmer {
         return out;
     }
 
-    /** The spec whole; the status (written by the agents themselves, read fresh before each write) goes. */
+    /**
+     * The spec whole and the {@code weir.dev/log-rules} annotation; the status (written by the agents themselves,
+     * read fresh before each write) goes.
+     */
     static dev.weir.crd.ClusterNetworkPolicy clusterPolicy(dev.weir.crd.ClusterNetworkPolicy in) {
         dev.weir.crd.ClusterNetworkPolicy out = head(in, new dev.weir.crd.ClusterNetworkPolicy());
         out.setSpec(in.getSpec());
+        keepAnnotation(in, out, ClusterPolicyTranslator.LOG_RULES_ANNOTATION);
         return out;
+    }
+
+    /** Copies the one annotation {@code key} (when {@code in} has it) onto the trimmed {@code out}. */
+    private static void keepAnnotation(HasMetadata in, HasMetadata out, String key) {
+        String value = ModelTranslator.annotation(in.getMetadata(), key);
+        if (value != null && out.getMetadata() != null) {
+            out.getMetadata().setAnnotations(Map.of(key, value));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.weir.k8s;
 
+import dev.weir.model.DenialLogging;
 import dev.weir.model.Endpoint;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
@@ -27,10 +28,19 @@ public final class ModelTranslator {
     /** The namespace of an object that names none, as {@code kubectl apply} without {@code -n} would use. */
     public static final String DEFAULT_NAMESPACE = "default";
 
+    /**
+     * The namespace annotation that turns the denied-traffic log off ({@code "false"}) or on ({@code "true"}) for its
+     * pods ({@code docs/denials.md}).
+     */
+    public static final String LOG_DENIALS_ANNOTATION = "weir.dev/log-denials";
+
     private ModelTranslator() {
     }
 
-    /** A namespace with its labels, plus {@value #NAMESPACE_NAME_LABEL} when the object lacks it. */
+    /**
+     * A namespace with its labels, plus {@value #NAMESPACE_NAME_LABEL} when the object lacks it, and its
+     * {@value #LOG_DENIALS_ANNOTATION} setting: an unreadable value is a warning and counts as none.
+     */
     public static Translated<Namespace> namespace(io.fabric8.kubernetes.api.model.Namespace in) {
         return Isolation.translate(Isolation.ref(ObjectKey.Kind.NAMESPACE, in), () -> namespaceOf(in));
     }
@@ -41,7 +51,35 @@ public final class ModelTranslator {
         findings.checkMetadata(name, null, true);
         Map<String, String> labels = new HashMap<>(labelsOf(in.getMetadata()));
         labels.put(NAMESPACE_NAME_LABEL, name);
-        return findings.result(() -> new Namespace(name, labels));
+        DenialLogging logging = denialLogging(annotation(in.getMetadata(), LOG_DENIALS_ANNOTATION), findings);
+        return findings.result(() -> new Namespace(name, labels, logging));
+    }
+
+    /** {@code "true"} or {@code "false"}, exactly, as Kubernetes writes booleans; anything else is a warning. */
+    private static DenialLogging denialLogging(String value, Findings findings) {
+        if (value == null) {
+            return DenialLogging.DEFAULT;
+        }
+        return switch (value) {
+            case "true" -> DenialLogging.ON;
+            case "false" -> DenialLogging.OFF;
+            default -> {
+                findings.warn(annotationField(LOG_DENIALS_ANNOTATION), "must be \"true\" or \"false\", not \""
+                        + value + "\"; ignored, so the node's setting decides whether this namespace's denials are"
+                        + " logged");
+                yield DenialLogging.DEFAULT;
+            }
+        };
+    }
+
+    /** An annotation's value, or null when the object has none of that key. */
+    public static String annotation(ObjectMeta meta, String key) {
+        return meta == null || meta.getAnnotations() == null ? null : meta.getAnnotations().get(key);
+    }
+
+    /** How diagnostics name an annotation: {@code metadata.annotations[weir.dev/log-denials]}. */
+    public static String annotationField(String key) {
+        return "metadata.annotations[" + key + "]";
     }
 
     /**

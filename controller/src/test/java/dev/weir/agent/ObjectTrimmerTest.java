@@ -138,7 +138,13 @@ class ObjectTrimmerTest {
                          "resourceVersion":"1"},"status":{"phase":"Terminating"}}""", Namespace.class)),
                 Named.of("invalid name", Serialization.unmarshal("""
                         {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"Not.A.Namespace"}}""",
-                        Namespace.class)));
+                        Namespace.class)),
+                Named.of("denial log off, among other annotations", Serialization.unmarshal("""
+                        {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"quiet","annotations":{
+                         "weir.dev/log-denials":"false","note":"x"}}}""", Namespace.class)),
+                Named.of("denial log annotation unreadable (a warning)", Serialization.unmarshal("""
+                        {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"loud","annotations":{
+                         "weir.dev/log-denials":"yes"}}}""", Namespace.class)));
     }
 
     @ParameterizedTest
@@ -147,6 +153,17 @@ class ObjectTrimmerTest {
         Namespace trimmed = ObjectTrimmer.namespace(full);
         assertThat(ModelTranslator.namespace(trimmed)).isEqualTo(ModelTranslator.namespace(full));
         assertSameIdentity(trimmed, full);
+    }
+
+    @Test
+    void aTrimmedNamespaceKeepsOnlyTheDenialLogAnnotation() {
+        Namespace trimmed = ObjectTrimmer.namespace(namespaces().toList().get(3).getPayload());
+        assertThat(trimmed.getMetadata().getAnnotations()).containsExactly(java.util.Map.entry(
+                ModelTranslator.LOG_DENIALS_ANNOTATION, "false"));
+        assertThat(ModelTranslator.namespace(trimmed).value().orElseThrow().denialLogging())
+                .isEqualTo(dev.weir.model.DenialLogging.OFF);
+        assertThat(ModelTranslator.namespace(namespaces().toList().get(4).getPayload()).diagnostics())
+                .as("the unreadable case really warns").isNotEmpty();
     }
 
     // ---- network policies
@@ -229,7 +246,35 @@ class ObjectTrimmerTest {
                           subject: {namespaces: {}}
                           egress: [{action: Deny, to: [{networks: [10.0.0.0/33]}]}]
                         status: {conditions: [{type: Accepted, status: "False", reason: Invalid, message: m}]}
+                        """, dev.weir.crd.ClusterNetworkPolicy.class)),
+                Named.of("logged rules, one unknown (a warning), among other annotations", Serialization.unmarshal("""
+                        apiVersion: policy.networking.k8s.io/v1alpha2
+                        kind: ClusterNetworkPolicy
+                        metadata:
+                          name: logged
+                          uid: c2
+                          resourceVersion: "3"
+                          generation: 1
+                          annotations: {weir.dev/log-rules: "ok, egress[1], nope", kubectl.kubernetes.io/x: "{}"}
+                        spec:
+                          tier: Baseline
+                          priority: 5
+                          subject: {namespaces: {}}
+                          egress:
+                          - {name: ok, action: Accept, to: [{namespaces: {}}]}
+                          - {action: Pass, to: [{networks: [10.0.0.0/8]}]}
                         """, dev.weir.crd.ClusterNetworkPolicy.class)));
+    }
+
+    @Test
+    void aTrimmedClusterPolicyKeepsOnlyTheLogRulesAnnotation() {
+        dev.weir.crd.ClusterNetworkPolicy full = clusterPolicies().toList().get(2).getPayload();
+        dev.weir.crd.ClusterNetworkPolicy trimmed = ObjectTrimmer.clusterPolicy(full);
+        assertThat(trimmed.getMetadata().getAnnotations()).containsOnlyKeys(ClusterPolicyTranslator.LOG_RULES_ANNOTATION);
+        Translated<ClusterPolicy> t = ClusterPolicyTranslator.translate(trimmed);
+        assertThat(t.value().orElseThrow().loggedRules()).extracting(Object::toString)
+                .containsExactly("egress[0]", "egress[1]");
+        assertThat(t.diagnostics()).as("the unknown name really warns").singleElement().asString().contains("nope");
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.weir.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.model.ContainerPort;
+import dev.weir.model.DenialLogging;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.Namespace;
@@ -132,6 +133,32 @@ class PodAndNamespaceTranslationTest {
         Namespace ns = ModelTranslator.namespace(new NamespaceBuilder().withNewMetadata().withName("dev")
                 .addToLabels("team", "a").endMetadata().build()).value().orElseThrow();
         assertThat(ns.labels()).containsEntry("team", "a").containsEntry("kubernetes.io/metadata.name", "dev");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "\"{0}\" -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, ON", "false, OFF"})
+    void theDenialLogAnnotationTurnsTheNamespacesLogOnOrOff(String value, DenialLogging expected) {
+        Translated<Namespace> t = ModelTranslator.namespace(new NamespaceBuilder().withNewMetadata().withName("dev")
+                .addToAnnotations(ModelTranslator.LOG_DENIALS_ANNOTATION, value).endMetadata().build());
+        assertThat(t.value().orElseThrow().denialLogging()).isEqualTo(expected);
+        assertThat(t.diagnostics()).isEmpty();
+    }
+
+    @Test
+    void aNamespaceWithoutTheAnnotationFollowsTheNode() {
+        assertThat(ModelTranslator.namespace(new NamespaceBuilder().withNewMetadata().withName("dev").endMetadata()
+                .build()).value().orElseThrow().denialLogging()).isEqualTo(DenialLogging.DEFAULT);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "\"{0}\"")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"yes", "False", "TRUE", "", " true", "0"})
+    void anUnreadableDenialLogAnnotationIsAWarningNamingTheFieldAndCountsAsUnset(String value) {
+        Translated<Namespace> t = ModelTranslator.namespace(new NamespaceBuilder().withNewMetadata().withName("dev")
+                .addToAnnotations(ModelTranslator.LOG_DENIALS_ANNOTATION, value).endMetadata().build());
+        assertThat(t.value().orElseThrow().denialLogging()).isEqualTo(DenialLogging.DEFAULT);
+        assertThat(t.diagnostics()).extracting(Object::toString).containsExactly("Namespace dev: "
+                + "metadata.annotations[weir.dev/log-denials]: must be \"true\" or \"false\", not \"" + value
+                + "\"; ignored, so the node's setting decides whether this namespace's denials are logged");
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")

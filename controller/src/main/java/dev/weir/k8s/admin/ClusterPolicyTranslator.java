@@ -9,18 +9,24 @@ import dev.weir.crd.ProtocolMatch;
 import dev.weir.crd.Subject;
 import dev.weir.k8s.Findings;
 import dev.weir.k8s.Isolation;
+import dev.weir.k8s.ModelTranslator;
 import dev.weir.k8s.SelectorTranslator;
 import dev.weir.k8s.Translated;
 import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ObjectKey;
+import dev.weir.model.PolicyType;
 import dev.weir.model.admin.ClusterPolicyPeer;
 import dev.weir.model.admin.ClusterPolicyRule;
 import dev.weir.model.admin.ClusterPolicySubject;
 import dev.weir.model.admin.RuleAction;
+import dev.weir.model.admin.RuleIndex;
 import dev.weir.model.admin.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code policy.networking.k8s.io/v1alpha2} ClusterNetworkPolicy (fabric8 type from the {@code crds} module) →
@@ -32,6 +38,14 @@ import java.util.Optional;
  * "fails closed" — in an Accept rule it matches nothing, in a Deny or Pass rule the whole rule becomes deny-all.
  */
 public final class ClusterPolicyTranslator {
+
+    /**
+     * The annotation naming the rules whose Accept and Pass matches are logged like denials ({@code docs/denials.md}):
+     * a comma list of rule names, {@code ingress[i]}/{@code egress[i]}, or {@code *} for every rule.
+     */
+    public static final String LOG_RULES_ANNOTATION = "weir.dev/log-rules";
+
+    private static final Pattern POSITION = Pattern.compile("(ingress|egress)\\[(\\d{1,3})]");
 
     private ClusterPolicyTranslator() {
     }
@@ -69,7 +83,77 @@ public final class ClusterPolicyTranslator {
         if (tier == null || subject.isEmpty()) {
             return findings.rejected(); // each left an error
         }
-        return findings.result(() -> new ClusterPolicy(name, tier, priority, subject.get(), ingress, egress));
+        TreeSet<RuleIndex> logged = loggedRules(ModelTranslator.annotation(cnp.getMetadata(), LOG_RULES_ANNOTATION),
+                tier, ingress, egress, findings);
+        return findings.result(() -> new ClusterPolicy(name, tier, priority, subject.get(), ingress, egress, logged));
+    }
+
+    /**
+     * The rules {@value #LOG_RULES_ANNOTATION} names: each entry a rule name (every rule of that name, in both
+     * directions), a position {@code ingress[i]}/{@code egress[i]} as written in the spec, or {@code *}. An entry that
+     * names no rule is a warning and is ignored; so is an Admin-tier Pass rule named on its own, which decides nothing
+     * (what comes after it does) and so is never logged.
+     */
+    private static TreeSet<RuleIndex> loggedRules(String value, Tier tier, List<ClusterPolicyRule> ingress,
+            List<ClusterPolicyRule> egress, Findings findings) {
+        TreeSet<RuleIndex> out = new TreeSet<>();
+        if (value == null) {
+            return out;
+        }
+        String field = ModelTranslator.annotationField(LOG_RULES_ANNOTATION);
+        for (String raw : value.split(",")) {
+            String entry = raw.strip();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            List<RuleIndex> named = new ArrayList<>();
+            Matcher m = POSITION.matcher(entry);
+            if (entry.equals("*")) {
+                for (PolicyType direction : PolicyType.values()) {
+                    List<ClusterPolicyRule> rules = direction == PolicyType.INGRESS ? ingress : egress;
+                    for (int i = 0; i < rules.size(); i++) {
+                        if (!(tier == Tier.ADMIN && rules.get(i).action() == RuleAction.PASS)) {
+                            out.add(new RuleIndex(direction, i));
+                        }
+                    }
+                }
+                continue;
+            } else if (m.matches()) {
+                PolicyType direction = m.group(1).equals("ingress") ? PolicyType.INGRESS : PolicyType.EGRESS;
+                int index = Integer.parseInt(m.group(2));
+                int size = (direction == PolicyType.INGRESS ? ingress : egress).size();
+                if (index >= size) {
+                    findings.warn(field, "\"" + entry + "\" names no rule: spec." + m.group(1) + " has " + size
+                            + " rule" + (size == 1 ? "" : "s") + "; ignored");
+                    continue;
+                }
+                named.add(new RuleIndex(direction, index));
+            } else {
+                for (PolicyType direction : PolicyType.values()) {
+                    List<ClusterPolicyRule> rules = direction == PolicyType.INGRESS ? ingress : egress;
+                    for (int i = 0; i < rules.size(); i++) {
+                        if (rules.get(i).name().equals(entry)) {
+                            named.add(new RuleIndex(direction, i));
+                        }
+                    }
+                }
+                if (named.isEmpty()) {
+                    findings.warn(field, "no rule is named \"" + entry + "\"; ignored (name a rule, write"
+                            + " ingress[i] or egress[i], or * for all)");
+                    continue;
+                }
+            }
+            for (RuleIndex r : named) {
+                ClusterPolicyRule rule = (r.direction() == PolicyType.INGRESS ? ingress : egress).get(r.index());
+                if (tier == Tier.ADMIN && rule.action() == RuleAction.PASS) {
+                    findings.warn(field, r + " is an Admin-tier Pass rule, which decides nothing (what comes after"
+                            + " it does), so nothing is logged for it");
+                } else {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
     }
 
     /**
