@@ -270,7 +270,8 @@ class ObjectTrimmerTest {
     void aTrimmedClusterPolicyKeepsOnlyTheLogRulesAnnotation() {
         dev.weir.crd.ClusterNetworkPolicy full = clusterPolicies().toList().get(2).getPayload();
         dev.weir.crd.ClusterNetworkPolicy trimmed = ObjectTrimmer.clusterPolicy(full);
-        assertThat(trimmed.getMetadata().getAnnotations()).containsOnlyKeys(ClusterPolicyTranslator.LOG_RULES_ANNOTATION);
+        assertThat(trimmed.getMetadata().getAnnotations())
+                .containsOnlyKeys(ClusterPolicyTranslator.LOG_RULES_ANNOTATION);
         Translated<ClusterPolicy> t = ClusterPolicyTranslator.translate(trimmed);
         assertThat(t.value().orElseThrow().loggedRules()).extracting(Object::toString)
                 .containsExactly("egress[0]", "egress[1]");

@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * </pre>
  *
  * Only packets from or to a local pod that some NetworkPolicy or ClusterNetworkPolicy selects are judged (the seen mark); the others RETURN with
- * their mark bits cleared and nothing else changed.
+ * their mark bits cleared and nothing else changed. Each drop may be preceded by a rate-limited NFLOG rule whose prefix
+ * names its decision ({@link DenialLogRules}, {@link Ruleset#decisions()}).
  */
 public final class IptablesRenderer {
 
