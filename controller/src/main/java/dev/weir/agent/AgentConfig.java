@@ -13,11 +13,12 @@ import java.util.Optional;
  * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}.
  * {@code revokeDeniedFlows}: delete the conntrack entries of flows an apply denies
  * ({@code --[no-]revoke-denied-flows}). {@code localNetwork}: anti-spoofing, fail-closed and how pod interfaces and
- * pod CIDRs are found.
+ * pod CIDRs are found. {@code denialLog}: the denied-traffic log (its NFLOG rules, group and records).
  */
 public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
         Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort, LogFormat logFormat,
-        String logLevel, String netns, boolean revokeDeniedFlows, LocalNetworkSettings localNetwork) {
+        String logLevel, String netns, boolean revokeDeniedFlows, LocalNetworkSettings localNetwork,
+        DenialLogSettings denialLog) {
 
     /** Which iptables binaries to drive. */
     public enum Backend { AUTO, NFT, LEGACY }
@@ -35,6 +36,7 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(localNetwork, "localNetwork");
+        Objects.requireNonNull(denialLog, "denialLog");
         if (node.isBlank()) {
             throw new IllegalArgumentException("node must not be blank");
         }
@@ -43,12 +45,24 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
         }
     }
 
-    /** The settings of the earlier releases' flags, with the default {@link LocalNetworkSettings}. */
+    /**
+     * The settings of the earlier releases' flags, with the default {@link LocalNetworkSettings} and
+     * {@link DenialLogSettings}.
+     */
     public AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
             Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort,
             LogFormat logFormat, String logLevel, String netns, boolean revokeDeniedFlows) {
         this(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort,
                 logFormat, logLevel, netns, revokeDeniedFlows, LocalNetworkSettings.defaults());
+    }
+
+    /** As above with {@code localNetwork}, and the default {@link DenialLogSettings}. */
+    public AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
+            Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort,
+            LogFormat logFormat, String logLevel, String netns, boolean revokeDeniedFlows,
+            LocalNetworkSettings localNetwork) {
+        this(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort,
+                logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, DenialLogSettings.defaults());
     }
 
     /** Defaults for everything but the node: what a test or the lab starts from. */
@@ -59,22 +73,27 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
 
     public AgentConfig withHttpPort(int port) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, port, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork);
+                marks, port, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog);
     }
 
     public AgentConfig withIntervals(Duration resync, Duration minSync, Duration driftCheck) {
         return new AgentConfig(node, kubeconfig, resync, minSync, driftCheck, iptablesBackend, marks, httpPort,
-                logFormat, logLevel, netns, revokeDeniedFlows, localNetwork);
+                logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog);
     }
 
     public AgentConfig withNetns(String name) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, httpPort, logFormat, logLevel, name, revokeDeniedFlows, localNetwork);
+                marks, httpPort, logFormat, logLevel, name, revokeDeniedFlows, localNetwork, denialLog);
     }
 
     public AgentConfig withLocalNetwork(LocalNetworkSettings settings) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, settings);
+                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, settings, denialLog);
+    }
+
+    public AgentConfig withDenialLog(DenialLogSettings settings) {
+        return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
+                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, settings);
     }
 
     public Optional<Path> kubeconfigFile() {

@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.agent.denials.DenialLog;
 import dev.weir.agent.metrics.AgentMetrics;
 import dev.weir.iptables.sys.NetworkNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -75,10 +76,13 @@ public final class NodeAgent implements AutoCloseable {
                 crd -> metrics.clusterPolicyCrd.setLabelValues(crd.labelValues()));
         LocalNetworkTracker local = new LocalNetworkTracker(config.node(), config.localNetwork(), parts.interfaces(),
                 () -> NodePodCidrs.fetch(client, config.node()), metrics, trigger::poke, parts.ticker());
-        Watch watch = new Watch(informers, discovery, status, local);
+        DenialLog denials = config.denialLog().enabled()
+                ? DenialLog.start(config.node(), config.denialLog(), parts.deniedPackets(), metrics) : null;
+        Watch watch = new Watch(informers, discovery, status, local, denials);
         SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(),
                 () -> informers.cached().stream().map(o -> translator.upsert(o).change()).toList(),
-                parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker(), local);
+                parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker(), local,
+                denials == null ? AppliedRulesetListener.NONE : denials::applied);
         Pacer pacer = new Pacer(config.minSyncInterval(), config.resyncInterval(), config.driftCheckInterval());
         SyncLoop loop = new SyncLoop(config.node(), pacer, worker, trigger, pending, local::changed,
                 informers::synced, parts.ticker());
@@ -144,12 +148,15 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info("agent for node {} stopped; its rules stay in place", config.node());
     }
 
-    /** What watches the cluster and the node, stopped together. */
+    /** What watches the cluster and the node, stopped together; {@code denials} is null with the log off. */
     private record Watch(ClusterInformers informers, ClusterPolicyDiscovery discovery,
-            ClusterPolicyStatusWriter status, LocalNetworkTracker local) implements AutoCloseable {
+            ClusterPolicyStatusWriter status, LocalNetworkTracker local, DenialLog denials) implements AutoCloseable {
 
         @Override
         public void close() {
+            if (denials != null) {
+                denials.close();
+            }
             local.close();
             discovery.close();
             informers.close();

@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.agent.denials.DeniedPacketSource;
 import dev.weir.agent.local.CniResultCache;
 import dev.weir.agent.local.HostInterfaceDiscovery;
 import dev.weir.agent.local.InterfaceDiscovery;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with the marks of {@code --mark-mask}, a
  * {@link DataplaneApplier} whose processes run inside the agent's network namespace, on the backend chosen by
  * {@code --iptables-backend} (auto-detected by default, logged once), and pod interface discovery reading that same
- * namespace's routes and devices and the CNI cache ({@code --cni-cache-dir}), unless anti-spoofing is off.
+ * namespace's routes and devices and the CNI cache ({@code --cni-cache-dir}), unless anti-spoofing is off, and an NFLOG
+ * reader of the denial log's group in that namespace.
  */
 final class StandardParts {
 
@@ -51,7 +53,8 @@ final class StandardParts {
                 (graph, node, local) -> IptablesRenderer.render(graph, node, config.marks(), local),
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend()),
                         config.revokeDeniedFlows() ? new ConntrackTable(runner) : null),
-                new KubeEventReporter(client, config.node()), System::nanoTime, interfaces);
+                new KubeEventReporter(client, config.node()), System::nanoTime, interfaces,
+                DeniedPacketSource.in(netns));
     }
 
     /** The agent's dataplane seam over the applier; {@code conntrack} is null when revocation is off. */

@@ -45,6 +45,7 @@ public final class SyncWorker {
     private final AgentMetrics metrics;
     private final LongSupplier ticker;
     private final LocalNetworkSource localNetworks;
+    private final AppliedRulesetListener appliedListener;
 
     private final List<Long> unappliedSince = new ArrayList<>();
     private final Set<String> reported = new HashSet<>();
@@ -66,7 +67,17 @@ public final class SyncWorker {
     public SyncWorker(String node, PendingChanges pending, ClusterState state,
             Supplier<Collection<Change>> everything, RulesetRenderer renderer, Dataplane dataplane,
             RejectionReporter reporter, AgentMetrics metrics, LongSupplier ticker, LocalNetworkSource localNetworks) {
+        this(node, pending, state, everything, renderer, dataplane, reporter, metrics, ticker, localNetworks,
+                AppliedRulesetListener.NONE);
+    }
+
+    /** As above; {@code appliedListener} is told after each successful sync what the node now enforces. */
+    public SyncWorker(String node, PendingChanges pending, ClusterState state,
+            Supplier<Collection<Change>> everything, RulesetRenderer renderer, Dataplane dataplane,
+            RejectionReporter reporter, AgentMetrics metrics, LongSupplier ticker, LocalNetworkSource localNetworks,
+            AppliedRulesetListener appliedListener) {
         this.localNetworks = localNetworks;
+        this.appliedListener = appliedListener;
         this.node = node;
         this.pending = pending;
         this.state = state;
@@ -144,6 +155,7 @@ public final class SyncWorker {
             metrics.eventToApply.observe(Unit.nanosToSeconds(end - since));
         }
         unappliedSince.clear();
+        tellApplied(graph, desired);
         Counts c = Counts.of(desired);
         metrics.chains.set(c.chains);
         metrics.rules.set(c.rules);
@@ -175,6 +187,15 @@ public final class SyncWorker {
         } catch (RuntimeException e) {
             LOG.warn("cannot tell the node's pod interfaces, rendering with the last known: {}", e.toString(), e);
             return lastLocal != null ? lastLocal : LocalNetwork.none();
+        }
+    }
+
+    /** The listener's failure is not the sync's: the rules are in. */
+    private void tellApplied(PolicyGraph graph, Ruleset applied) {
+        try {
+            appliedListener.applied(graph, applied);
+        } catch (RuntimeException e) {
+            LOG.warn("could not hand the applied ruleset to the denied-traffic log: {}", e.toString(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.weir.cli;
 
 import dev.weir.agent.AgentConfig;
+import dev.weir.agent.DenialLogSettings;
 import dev.weir.agent.Durations;
 import dev.weir.agent.LocalNetworkSettings;
 import dev.weir.agent.LogSetup;
@@ -95,6 +96,41 @@ public final class AgentCommand implements Subcommand {
                     + "[WEIR_INTERFACE_SCAN_INTERVAL; ${DEFAULT-VALUE}]")
     private Duration interfaceScanInterval;
 
+    @Option(names = "--denial-log", negatable = true, fallbackValue = "true",
+            defaultValue = "${env:WEIR_DENIAL_LOG:-true}",
+            description = "log each dropped packet (rate-limited) to an NFLOG group and write one JSON record per flow "
+                    + "and interval naming the policy and rule that dropped it [WEIR_DENIAL_LOG; ${DEFAULT-VALUE}]")
+    private boolean denialLog;
+
+    @Option(names = "--denial-log-group", paramLabel = "G", converter = NflogGroup.class,
+            defaultValue = "${env:WEIR_DENIAL_LOG_GROUP:-1047}",
+            description = "the NFLOG group the drop rules log to and the agent reads, 0-65535; no other program on "
+                    + "the node may bind it [WEIR_DENIAL_LOG_GROUP; ${DEFAULT-VALUE}]")
+    private int denialLogGroup;
+
+    @Option(names = "--denial-log-rate", paramLabel = "N", converter = Rate.class,
+            defaultValue = "${env:WEIR_DENIAL_LOG_RATE:-100}",
+            description = "packets per second the node logs at most, all drops together, 1-1000 (100 or 100/s) "
+                    + "[WEIR_DENIAL_LOG_RATE; ${DEFAULT-VALUE}]")
+    private int denialLogRate;
+
+    @Option(names = "--denial-log-burst", paramLabel = "N", converter = Burst.class,
+            defaultValue = "${env:WEIR_DENIAL_LOG_BURST:-200}",
+            description = "packets logged at once above the rate before it applies, 1-10000 [WEIR_DENIAL_LOG_BURST; "
+                    + "${DEFAULT-VALUE}]")
+    private int denialLogBurst;
+
+    @Option(names = "--denial-log-interval", paramLabel = "D", converter = DenialLogInterval.class,
+            defaultValue = "${env:WEIR_DENIAL_LOG_INTERVAL:-1s}",
+            description = "one record per flow and interval, counting its packets; a flow's first record is out "
+                    + "within 250 ms (100ms-1m) [WEIR_DENIAL_LOG_INTERVAL; ${DEFAULT-VALUE}]")
+    private Duration denialLogInterval;
+
+    @Option(names = "--denial-log-file", paramLabel = "PATH", defaultValue = "${env:WEIR_DENIAL_LOG_FILE}",
+            description = "append the records to this file instead of writing them to stdout (the weir.denials "
+                    + "logger) [WEIR_DENIAL_LOG_FILE; default: stdout]")
+    private String denialLogFile;
+
     @Option(names = "--iptables-backend", paramLabel = "B", defaultValue = "${env:WEIR_IPTABLES_BACKEND:-auto}",
             description = "auto, nft or legacy; auto: kubelet's hint chain, else the backend with more rules, else "
                     + "nft [WEIR_IPTABLES_BACKEND; ${DEFAULT-VALUE}]")
@@ -134,7 +170,9 @@ public final class AgentCommand implements Subcommand {
                 minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort, logFormat, logLevel,
                 present(netns) ? netns : null, revokeDeniedFlows,
                 new LocalNetworkSettings(antiSpoofing, cniCacheDir, unprogrammedPods,
-                        podCidrs == null ? List.of() : podCidrs.cidrs(), interfaceScanInterval));
+                        podCidrs == null ? List.of() : podCidrs.cidrs(), interfaceScanInterval),
+                new DenialLogSettings(denialLog, denialLogGroup, denialLogRate, denialLogBurst, denialLogInterval,
+                        present(denialLogFile) ? Path.of(denialLogFile.strip()) : null));
     }
 
     private static boolean present(String value) {
@@ -146,6 +184,9 @@ public final class AgentCommand implements Subcommand {
         AgentConfig config = config();
         config.kubeconfigFile().ifPresent(f -> Main.UsageException.check(Files.isReadable(f),
                 "--kubeconfig/KUBECONFIG: cannot read %s", f));
+        config.denialLog().fileOption().ifPresent(f -> Main.UsageException.check(
+                Files.isDirectory(f.toAbsolutePath().getParent()),
+                "--denial-log-file/WEIR_DENIAL_LOG_FILE: no directory %s for %s", f.toAbsolutePath().getParent(), f));
         LogSetup.apply(config.logFormat(), config.logLevel());
         NetworkNamespace ns = config.netnsName().map(NetworkNamespace::named).orElse(NetworkNamespace.host());
         CountDownLatch stop = new CountDownLatch(1);
@@ -184,6 +225,63 @@ public final class AgentCommand implements Subcommand {
             Duration d = Durations.parse(value);
             if (d.isZero()) {
                 throw new IllegalArgumentException("must be longer than 0");
+            }
+            return d;
+        }
+    }
+
+    /** {@code --denial-log-group}: an NFLOG group number. */
+    static final class NflogGroup implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int g = Integer.parseInt(value.strip());
+                if (g >= 0 && g <= 0xffff) {
+                    return g;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what a group is
+            }
+            throw new IllegalArgumentException("\"" + value + "\" is not an NFLOG group (0-65535)");
+        }
+    }
+
+    /** A whole number from 1 to {@code max}. */
+    private static int count(String value, int max) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is wanted
+        }
+        throw new IllegalArgumentException("\"" + value + "\" is not a whole number from 1 to " + max);
+    }
+
+    /** {@code --denial-log-rate}: packets per second, written {@code 100} or {@code 100/s}. */
+    static final class Rate implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String v = value.strip();
+            return count(v.endsWith("/s") ? v.substring(0, v.length() - 2) : v, DenialLogSettings.MAX_RATE);
+        }
+    }
+
+    static final class Burst implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return count(value, DenialLogSettings.MAX_BURST);
+        }
+    }
+
+    /** {@code --denial-log-interval}: 100ms to 1m. */
+    static final class DenialLogInterval implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = Durations.parse(value);
+            if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(DenialLogSettings.MAX_INTERVAL) > 0) {
+                throw new IllegalArgumentException("must be between 100ms and 1m");
             }
             return d;
         }

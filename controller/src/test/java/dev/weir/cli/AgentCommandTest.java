@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weir.agent.AgentConfig;
+import dev.weir.agent.DenialLogSettings;
 import dev.weir.agent.LocalNetworkSettings;
 import dev.weir.iptables.render.RenderOptions;
 import dev.weir.model.Cidr;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +32,8 @@ class AgentCommandTest {
             "WEIR_MIN_SYNC_INTERVAL", "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK",
             "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "WEIR_NETNS", "WEIR_REVOKE_DENIED_FLOWS",
             "WEIR_ANTI_SPOOFING", "WEIR_CNI_CACHE_DIR", "WEIR_UNPROGRAMMED_PODS", "WEIR_POD_CIDRS",
-            "WEIR_INTERFACE_SCAN_INTERVAL");
+            "WEIR_INTERFACE_SCAN_INTERVAL", "WEIR_DENIAL_LOG", "WEIR_DENIAL_LOG_GROUP", "WEIR_DENIAL_LOG_RATE",
+            "WEIR_DENIAL_LOG_BURST", "WEIR_DENIAL_LOG_INTERVAL", "WEIR_DENIAL_LOG_FILE");
 
     private static AgentConfig parse(String... flags) {
         assumeTrue(VARIABLES.stream().allMatch(v -> System.getenv(v) == null), "the agent's variables are unset");
@@ -72,6 +76,45 @@ class AgentCommandTest {
         assertThat(c).isEqualTo(AgentConfig.defaults("n1"));
         assertThat(c.localNetwork()).isEqualTo(new LocalNetworkSettings(true, Path.of("/var/lib/cni/results"),
                 LocalNetworkSettings.UnprogrammedPods.ALLOW, List.of(), Duration.ofSeconds(1)));
+        assertThat(c.denialLog()).isEqualTo(new DenialLogSettings(true, 1047, 100, 200, Duration.ofSeconds(1), null));
+    }
+
+    @Test
+    void theDenialLogFlagsSetItsSettings() {
+        AgentConfig c = parse("--node", "n1", "--no-denial-log", "--denial-log-group", "7", "--denial-log-rate",
+                "50/s", "--denial-log-burst", "10", "--denial-log-interval", "5s", "--denial-log-file",
+                "/var/log/weir/denials.jsonl");
+
+        assertThat(c.denialLog()).isEqualTo(new DenialLogSettings(false, 7, 50, 10, Duration.ofSeconds(5),
+                Path.of("/var/log/weir/denials.jsonl")));
+        assertThat(parse("--node", "n1", "--denial-log-rate", "1000").denialLog().rate()).isEqualTo(1000);
+    }
+
+    @Test
+    void aDenialLogFileInADirectoryThatDoesNotExistIsAUsageError(@TempDir Path dir) throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n");
+        CliRun r = CliRun.weir(new AgentCommand(), "--node", "n1", "--kubeconfig", kubeconfig.toString(),
+                "--denial-log-file", dir.resolve("missing/denials.jsonl").toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("weir agent: --denial-log-file/WEIR_DENIAL_LOG_FILE: no directory "
+                + dir.resolve("missing"));
+    }
+
+    @Test
+    void theDenialLogVariablesAreHonoured() throws Exception {
+        CliRun help = weirAgentWithEnvironment(Map.of("WEIR_DENIAL_LOG", "false", "WEIR_DENIAL_LOG_GROUP", "9",
+                "WEIR_DENIAL_LOG_RATE", "20", "WEIR_DENIAL_LOG_BURST", "40", "WEIR_DENIAL_LOG_INTERVAL", "10s",
+                "WEIR_DENIAL_LOG_FILE", "/tmp/d.jsonl"), "--help");
+
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("[WEIR_DENIAL_LOG; false]",
+                "[WEIR_DENIAL_LOG_GROUP; 9]", "[WEIR_DENIAL_LOG_RATE; 20]", "[WEIR_DENIAL_LOG_BURST; 40]",
+                "[WEIR_DENIAL_LOG_INTERVAL; 10s]", "[WEIR_DENIAL_LOG_FILE; default: stdout]");
+        CliRun badRate = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_DENIAL_LOG_RATE", "5000",
+                "KUBECONFIG", "/nonexistent/k"));
+        assertThat(badRate.exit()).isEqualTo(2);
+        assertThat(badRate.err()).contains("weir agent: WEIR_DENIAL_LOG_RATE: \"5000\" is not a whole number from 1 "
+                + "to 1000");
     }
 
     @Test
@@ -164,6 +207,14 @@ class AgentCommandTest {
                         "--pod-cidrs: \"10.244.2.0\" is not a CIDR (write e.g. 10.244.1.0/24)"),
                 Arguments.of(List.of("--node", "n1", "--interface-scan-interval", "0s"),
                         "--interface-scan-interval: must be longer than 0"),
+                Arguments.of(List.of("--node", "n1", "--denial-log-group", "65536"),
+                        "--denial-log-group: \"65536\" is not an NFLOG group (0-65535)"),
+                Arguments.of(List.of("--node", "n1", "--denial-log-rate", "0/s"),
+                        "--denial-log-rate: \"0\" is not a whole number from 1 to 1000"),
+                Arguments.of(List.of("--node", "n1", "--denial-log-burst", "many"),
+                        "--denial-log-burst: \"many\" is not a whole number from 1 to 10000"),
+                Arguments.of(List.of("--node", "n1", "--denial-log-interval", "50ms"),
+                        "--denial-log-interval: must be between 100ms and 1m"),
                 Arguments.of(List.of("--node", "n1", "--nodes", "2"), "Unknown options: '--nodes', '2'"));
     }
 
@@ -190,6 +241,9 @@ class AgentCommandTest {
                 "--log-level=L", "WEIR_LOG_LEVEL", "--netns=NAME", "WEIR_NETNS", "--[no-]anti-spoofing",
                 "WEIR_ANTI_SPOOFING", "--cni-cache-dir=DIR", "WEIR_CNI_CACHE_DIR", "--unprogrammed-pods=A",
                 "WEIR_UNPROGRAMMED_PODS", "--pod-cidrs=LIST", "WEIR_POD_CIDRS", "--interface-scan-interval=D",
-                "WEIR_INTERFACE_SCAN_INTERVAL", "-h, --help");
+                "WEIR_INTERFACE_SCAN_INTERVAL", "--[no-]denial-log", "WEIR_DENIAL_LOG", "--denial-log-group=G",
+                "WEIR_DENIAL_LOG_GROUP", "--denial-log-rate=N", "WEIR_DENIAL_LOG_RATE", "--denial-log-burst=N",
+                "WEIR_DENIAL_LOG_BURST", "--denial-log-interval=D", "WEIR_DENIAL_LOG_INTERVAL",
+                "--denial-log-file=PATH", "WEIR_DENIAL_LOG_FILE", "-h, --help");
     }
 }

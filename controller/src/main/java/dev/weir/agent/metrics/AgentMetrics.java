@@ -1,7 +1,10 @@
 package dev.weir.agent.metrics;
 
+import dev.weir.iptables.nflog.NflogReader;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -9,6 +12,9 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Every metric the node agent exports, on the Prometheus Java client: weir's own by name, plus the client's JVM and
@@ -55,10 +61,82 @@ public final class AgentMetrics {
                     + " upstream channel and bundle version annotations, the versions it serves.")
             .labelNames("state", "channel", "bundle_version", "served_versions").register(registry);
 
+    /**
+     * Packets the denied-traffic log read, by the namespace of the pod the decision protects, the deciding policy and
+     * the direction; series only for the decisions of the ruleset applied last ({@code docs/denials.md}, "Metrics").
+     */
+    public final Counter deniedPackets = Counter.builder().name("weir_denied_packets_total")
+            .help("Denied packets the NFLOG rules logged (rate-limited), by the namespace of the pod the decision "
+                    + "protects, the policy that decided (ns/name, ClusterNetworkPolicy/name, or the cause) and the "
+                    + "direction.")
+            .labelNames("namespace", "policy", "direction").register(registry);
+    public final Counter denialRecords = counter("weir_denial_log_records_total",
+            "Records the denied-traffic log wrote (one per flow and interval).");
+    /** {@code reason="unknown-rule"}: a weir prefix the applied ruleset does not have; {@code "not-weir"}; … */
+    public final Counter denialUnmapped = Counter.builder().name("weir_denial_log_unmapped_total")
+            .help("Logged packets left out of the denied-traffic log: unknown-rule (a weir prefix the last applied "
+                    + "ruleset does not have, e.g. logged just before the rules changed), not-weir (another prefix on "
+                    + "the group), error (the packet could not be turned into a record).")
+            .labelNames("reason").register(registry);
+    public final Counter denialWriteFailures = counter("weir_denial_log_write_failures_total",
+            "Records the denied-traffic log could not write (its file could not be written).");
+
+    private volatile Supplier<NflogReader.Status> denialReader = () -> null;
+
     public AgentMetrics() {
         JvmMetrics.builder().register(registry);
         podInterfaces.labelValues("bound").set(0);
         podInterfaces.labelValues("unknown").set(0);
+        for (String reason : new String[] {"unknown-rule", "not-weir", "error"}) {
+            denialUnmapped.labelValues(reason);
+        }
+        GaugeWithCallback.builder().name("weir_denial_log_reader_state")
+                .help("The NFLOG reader of the denied-traffic log: 1 for its state (starting, bound, retrying: not "
+                        + "reading, see the agent's log; closed), 0 for the others. Absent with the log off.")
+                .labelNames("state").callback(cb -> {
+                    NflogReader.Status s = denialReader.get();
+                    if (s != null) {
+                        for (NflogReader.State st : NflogReader.State.values()) {
+                            cb.call(st == s.state() ? 1 : 0, st.name().toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }).register(registry);
+        readerGauge("weir_denial_log_bind_failures", "Failed attempts to bind the NFLOG group since the last success.",
+                NflogReader.Status::bindFailures);
+        readerCounter("weir_denial_log_packets_received_total", "Packets the NFLOG reader received and decoded.",
+                NflogReader.Status::received);
+        readerCounter("weir_denial_log_malformed_total",
+                "NFLOG messages the reader skipped as undecodable or not from the kernel.",
+                NflogReader.Status::malformed);
+        readerCounter("weir_denial_log_lost_packets_total",
+                "Logged packets that never reached the reader (gaps in the group's sequence numbers).",
+                NflogReader.Status::lost);
+        readerCounter("weir_denial_log_overruns_total",
+                "Times the reader's socket buffer overflowed and the kernel dropped log messages.",
+                NflogReader.Status::overruns);
+    }
+
+    /** Where the reader metrics come from: the denied-traffic log's reader, once it is started. */
+    public void denialReader(Supplier<NflogReader.Status> status) {
+        denialReader = status;
+    }
+
+    private void readerCounter(String name, String help, Function<NflogReader.Status, Number> value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> {
+            NflogReader.Status s = denialReader.get();
+            if (s != null) {
+                cb.call(value.apply(s).doubleValue());
+            }
+        }).register(registry);
+    }
+
+    private void readerGauge(String name, String help, Function<NflogReader.Status, Number> value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> {
+            NflogReader.Status s = denialReader.get();
+            if (s != null) {
+                cb.call(value.apply(s).doubleValue());
+            }
+        }).register(registry);
     }
 
     /** The content type of {@link #writeTo}: the Prometheus text format 0.0.4. */

@@ -1,0 +1,78 @@
+package dev.weir.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The denied-traffic log ({@code docs/denials.md}; the flags of {@code docs/agent.md}): {@code enabled} renders the
+ * NFLOG rule before each drop and reads their group ({@code --[no-]denial-log}); {@code group} is the NFLOG group the
+ * rules log to and the agent reads in its node's network namespace ({@code --denial-log-group}); {@code rate} and
+ * {@code burst} bound what the node logs, packets per second with a burst allowance, for the whole node
+ * ({@code --denial-log-rate}, {@code --denial-log-burst}); {@code interval} is how long packets of one flow are
+ * counted into one record ({@code --denial-log-interval}); {@code file} is where records go instead of the
+ * {@code weir.denials} logger (stdout), null for the logger ({@code --denial-log-file}).
+ */
+public record DenialLogSettings(boolean enabled, int group, int rate, int burst, Duration interval, Path file) {
+
+    public static final int DEFAULT_GROUP = 1047;
+    public static final int DEFAULT_RATE = 100;
+    public static final int DEFAULT_BURST = 200;
+    /**
+     * The kernel keeps a hashlimit rate as a whole number of microseconds per packet: above about 1,000 per second a
+     * rate does not read back as written, and the drift check would rewrite the rules forever.
+     */
+    public static final int MAX_RATE = 1000;
+    public static final int MAX_BURST = 10_000;
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    /** Longer intervals hold more flows in memory and delay every record after a flow's first; a minute is plenty. */
+    public static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
+
+    public DenialLogSettings {
+        Objects.requireNonNull(interval, "interval");
+        if (group < 0 || group > 0xffff) {
+            throw new IllegalArgumentException("NFLOG group " + group + " out of 0-65535");
+        }
+        if (rate < 1 || rate > MAX_RATE) {
+            throw new IllegalArgumentException("denial log rate " + rate + "/s out of 1-" + MAX_RATE);
+        }
+        if (burst < 1 || burst > MAX_BURST) {
+            throw new IllegalArgumentException("denial log burst " + burst + " out of 1-" + MAX_BURST);
+        }
+        if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
+            throw new IllegalArgumentException("denial log interval " + Durations.format(interval)
+                    + " out of 100ms-1m");
+        }
+    }
+
+    /** On, group 1047, 100 packets/s with a burst of 200, records per 1 s, to the {@code weir.denials} logger. */
+    public static DenialLogSettings defaults() {
+        return new DenialLogSettings(true, DEFAULT_GROUP, DEFAULT_RATE, DEFAULT_BURST, DEFAULT_INTERVAL, null);
+    }
+
+    /** The same settings with the log off: no NFLOG rules, no reader. */
+    public static DenialLogSettings off() {
+        return defaults().withEnabled(false);
+    }
+
+    public DenialLogSettings withEnabled(boolean on) {
+        return new DenialLogSettings(on, group, rate, burst, interval, file);
+    }
+
+    public DenialLogSettings withGroup(int g) {
+        return new DenialLogSettings(enabled, g, rate, burst, interval, file);
+    }
+
+    public DenialLogSettings withInterval(Duration d) {
+        return new DenialLogSettings(enabled, group, rate, burst, d, file);
+    }
+
+    public DenialLogSettings withFile(Path f) {
+        return new DenialLogSettings(enabled, group, rate, burst, interval, f);
+    }
+
+    public Optional<Path> fileOption() {
+        return Optional.ofNullable(file);
+    }
+}

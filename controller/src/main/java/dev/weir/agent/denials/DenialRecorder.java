@@ -1,0 +1,136 @@
+package dev.weir.agent.denials;
+
+import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.graph.Decision;
+import dev.weir.graph.PolicyGraph;
+import dev.weir.iptables.nflog.NflogPacket;
+import dev.weir.iptables.render.Ruleset;
+import dev.weir.model.IpAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns logged packets into denial records, with no thread of its own: {@link #applied} (the sync thread, after each
+ * successful apply) publishes what the node now enforces — the decision of each NFLOG prefix and which pod holds
+ * which address — as one immutable snapshot; {@link #accept} (the reader's thread) maps a packet through the snapshot
+ * current when it arrives, counts it and aggregates it; {@link #flush} (the flusher's thread) hands back the records
+ * due. Clocks are injected: {@code ticker} (nanos) paces the aggregation, {@code clock} stamps records.
+ *
+ * <p>A packet that is not a denial weir can name is counted in {@code weir_denial_log_unmapped_total} and skipped:
+ * another prefix on the group ({@code not-weir}), a weir prefix the applied ruleset does not have ({@code
+ * unknown-rule}: logged by rules an apply has just replaced, or before the first apply), or one that fails to become a
+ * record ({@code error}). Nothing it meets escapes {@link #accept}.
+ */
+public final class DenialRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DenialRecorder.class);
+
+    /** What the node enforces now, for the reader's thread; replaced whole by the sync thread. */
+    private record Applied(PolicyGraph graph, Ruleset ruleset, DecisionIndex decisions, PodAddresses pods) {
+    }
+
+    private final String node;
+    private final Function<Ruleset, DecisionIndex> decisionsOf;
+    private final DenialAggregator aggregator;
+    private final DeniedPacketSeries series;
+    private final AgentMetrics metrics;
+    private final LongSupplier ticker;
+    private final Clock clock;
+    private final AtomicLong errors = new AtomicLong();
+    private volatile Applied applied = new Applied(null, null, DecisionIndex.EMPTY, PodAddresses.NONE);
+
+    /**
+     * @param decisionsOf the decisions of a ruleset's NFLOG rules ({@link DecisionIndex#of} in production)
+     * @param tick        how often the caller will {@link #flush}
+     * @param maxFlows    the most flows aggregated at once (see {@link DenialAggregator})
+     */
+    public DenialRecorder(String node, Duration interval, Duration tick, int maxFlows,
+            Function<Ruleset, DecisionIndex> decisionsOf, AgentMetrics metrics, LongSupplier ticker, Clock clock) {
+        this.node = node;
+        this.decisionsOf = decisionsOf;
+        this.aggregator = new DenialAggregator(interval, tick, maxFlows);
+        this.series = new DeniedPacketSeries(metrics.deniedPackets);
+        this.metrics = metrics;
+        this.ticker = ticker;
+        this.clock = clock;
+    }
+
+    /**
+     * The sync thread applied {@code ruleset}, rendered from {@code graph}. Rebuilds only what changed (the graph and
+     * the ruleset are kept while a sync changes nothing), and drops the metric series of decisions the new ruleset no
+     * longer has.
+     */
+    public void applied(PolicyGraph graph, Ruleset ruleset) {
+        Applied last = applied;
+        if (graph == last.graph() && ruleset == last.ruleset()) {
+            return;
+        }
+        PodAddresses pods = graph == last.graph() ? last.pods() : PodAddresses.of(graph);
+        DecisionIndex decisions = ruleset == last.ruleset() ? last.decisions() : decisionsOf.apply(ruleset);
+        applied = new Applied(graph, ruleset, decisions, pods);
+        if (decisions != last.decisions()) {
+            series.retain(decisions);
+        }
+    }
+
+    /** One logged packet; returns the records to write at once (none, unless the flow table was full). */
+    public List<DenialRecord> accept(NflogPacket p) {
+        try {
+            if (!DecisionIndex.isWeir(p.prefix())) {
+                unmapped("not-weir", p);
+                return List.of();
+            }
+            Applied a = applied;
+            Optional<Decision> decision = a.decisions().decision(p.prefix());
+            if (decision.isEmpty()) {
+                unmapped("unknown-rule", p);
+                return List.of();
+            }
+            DenialRecord packet = new DenialRecord(clock.instant(), node, end(p.source(), a.pods()),
+                    end(p.destination(), a.pods()), p.protocolNumber(), port(p), decision.get(), 1);
+            series.count(packet);
+            return aggregator.add(packet, ticker.getAsLong());
+        } catch (RuntimeException e) {
+            metrics.denialUnmapped.labelValues("error").inc();
+            if (errors.incrementAndGet() == 1) {
+                LOG.warn("node {}: a logged packet could not become a denial record, skipping it (further failures "
+                        + "are counted in weir_denial_log_unmapped_total{reason=\"error\"}): {}", node, p, e);
+            }
+            return List.of();
+        }
+    }
+
+    /** The records due now. */
+    public List<DenialRecord> flush() {
+        return aggregator.flush(ticker.getAsLong());
+    }
+
+    /** Every pending record, due or not (closing). */
+    public List<DenialRecord> drain() {
+        return aggregator.drain();
+    }
+
+    private void unmapped(String reason, NflogPacket p) {
+        metrics.denialUnmapped.labelValues(reason).inc();
+        LOG.debug("node {}: {} packet left out of the denied-traffic log: {}", node, reason, p);
+    }
+
+    private static DenialRecord.End end(IpAddress ip, PodAddresses pods) {
+        return new DenialRecord.End(ip, pods.pod(ip));
+    }
+
+    /** The destination port, else the ICMP type, else -1. */
+    static int port(NflogPacket p) {
+        if (p.hasPorts()) {
+            return p.destinationPort();
+        }
+        return p.icmpType() >= 0 ? p.icmpType() : -1;
+    }
+}
