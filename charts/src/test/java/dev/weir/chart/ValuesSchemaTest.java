@@ -38,6 +38,12 @@ class ValuesSchemaTest {
                 Arguments.of("cni-cache-dir-relative.yaml", "agent.cniCacheDir"),
                 Arguments.of("unprogrammed-pods-unknown.yaml", "agent.unprogrammedPods"),
                 Arguments.of("interface-scan-interval-not-a-duration.yaml", "agent.interfaceScanInterval"),
+                Arguments.of("denial-log-enabled-not-boolean.yaml", "agent.denialLog.enabled"),
+                Arguments.of("denial-log-group-out-of-range.yaml", "agent.denialLog.group"),
+                Arguments.of("denial-log-rate-too-high.yaml", "agent.denialLog.rate"),
+                Arguments.of("denial-log-burst-zero.yaml", "agent.denialLog.burst"),
+                Arguments.of("denial-log-interval-too-short.yaml", "agent.denialLog.interval"),
+                Arguments.of("denial-log-key-misspelt.yaml", "intervall"),
                 Arguments.of("top-level-key-misspelt.yaml", "resoures"));
     }
 
