@@ -2,10 +2,12 @@ package dev.weir.agent;
 
 import dev.weir.agent.denials.DenialLog;
 import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.iptables.nflog.NflogReader;
 import dev.weir.iptables.sys.NetworkNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,6 +125,14 @@ public final class NodeAgent implements AutoCloseable {
 
     public AgentMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * The denied-traffic log's NFLOG reader: bound, or retrying and why, and its counters; empty with the log off
+     * or when the reader could not be started at all.
+     */
+    public Optional<NflogReader.Status> denialReader() {
+        return watch.denials() == null ? Optional.empty() : watch.denials().readerStatus();
     }
 
     public AgentConfig config() {

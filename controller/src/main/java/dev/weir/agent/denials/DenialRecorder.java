@@ -95,7 +95,9 @@ public final class DenialRecorder {
             }
             DenialRecord packet = new DenialRecord(clock.instant(), node, end(p.source(), a.pods()),
                     end(p.destination(), a.pods()), p.protocolNumber(), port(p), decision.get(), 1);
-            series.count(packet);
+            if (!packet.decision().allows()) {
+                series.count(packet); // a logged Accept or Pass rule's packet is recorded, but it is no denial
+            }
             return aggregator.add(packet, ticker.getAsLong());
         } catch (RuntimeException e) {
             metrics.denialUnmapped.labelValues("error").inc();

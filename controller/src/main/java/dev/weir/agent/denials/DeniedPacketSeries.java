@@ -23,8 +23,10 @@ import java.util.stream.Collectors;
  * {@code ClusterNetworkPolicy/<name>}; or the cause ({@code spoofed-source}, {@code unprogrammed-pod}) when no policy
  * decided.</li>
  * </ul>
- * A series exists only for a policy label of a decision in the ruleset applied last: each new ruleset removes the
- * series of decisions it no longer has (a deleted policy's, a default deny whose set of isolating policies changed).
+ * Only packets a deny decision dropped are counted (a ClusterNetworkPolicy rule whose Accept or Pass matches are logged
+ * records its packets too, but they are no denials). A series exists only for a policy label of a deny decision in the
+ * ruleset applied last: each new ruleset removes the series of decisions it no longer has (a deleted policy's, a
+ * default deny whose set of isolating policies changed).
  * Should more than {@link #MAX_SERIES} exist anyway (ClusterNetworkPolicy decisions in very many namespaces), further
  * ones are counted under {@code namespace=""}, {@code policy="_other"}.
  */
@@ -55,7 +57,9 @@ final class DeniedPacketSeries {
     void retain(DecisionIndex index) {
         Set<String> policies = new HashSet<>();
         for (Decision d : index.decisions()) {
-            policies.add(policy(d));
+            if (!d.allows()) {
+                policies.add(policy(d));
+            }
         }
         policies.add(OTHER);
         for (List<String> labels : List.copyOf(live)) {

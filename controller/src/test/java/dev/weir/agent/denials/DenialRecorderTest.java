@@ -302,6 +302,18 @@ class DenialRecorderTest {
     }
 
     @Test
+    void aLoggedAcceptRuleIsRecordedWithItsOutcomeButNotCountedAsDenied() {
+        Decision accepted = Decision.clusterPolicyRule(PolicyType.INGRESS, Decision.Outcome.ALLOW, PolicyTier.ADMIN,
+                "monitoring", new Decision.RuleRef(0, "scrape"));
+        apply(graph(), Map.of("weir:33333333", accepted));
+
+        at(0, tcp("weir:33333333", "10.0.0.2", "10.0.0.1", 9100));
+
+        assertThat(flushAt(250)).singleElement().asString().contains("\"outcome\":\"allow\"");
+        assertThat(metrics.deniedPackets.collect().getDataPoints()).isEmpty();
+    }
+
+    @Test
     void aRulesetWithoutADecisionRemovesItsSeries() throws Exception {
         PolicyGraph graph = graph();
         apply(graph, Map.of(DENY_WEB, WEB_DEFAULT_DENY, DENY_METADATA, METADATA_DENY));
