@@ -118,7 +118,7 @@ public final class DenialLog implements AutoCloseable {
         try {
             write(recorder.flush());
             watchReader();
-        } catch (RuntimeException | Error e) { // a scheduled task that throws is never run again
+        } catch (RuntimeException e) { // a scheduled task that throws is never run again
             LOG.warn("node {}: denied-traffic log flush failed, going on: {}", node, e.toString(), e);
         }
     }

@@ -4,6 +4,7 @@ import dev.weir.graph.PolicyGraph;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.ObjectKey;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,7 @@ public final class PodAddresses {
                 }
             }
         }
-        return new PodAddresses(Map.copyOf(pods));
+        return new PodAddresses(Collections.unmodifiableMap(pods));
     }
 
     /** The pod holding {@code address}; empty for an address no pod holds (a node, a client outside, a stale IP). */
