@@ -96,6 +96,11 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
                 marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, settings);
     }
 
+    /** What the renderer is given: the marks of {@code --mark-mask} and the NFLOG rules of the denial log. */
+    public RenderOptions renderOptions() {
+        return marks.withDenialLog(denialLog.rules());
+    }
+
     public Optional<Path> kubeconfigFile() {
         return Optional.ofNullable(kubeconfig);
     }

@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.iptables.render.DenialLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,15 +17,12 @@ import java.util.Optional;
  */
 public record DenialLogSettings(boolean enabled, int group, int rate, int burst, Duration interval, Path file) {
 
-    public static final int DEFAULT_GROUP = 1047;
-    public static final int DEFAULT_RATE = 100;
-    public static final int DEFAULT_BURST = 200;
-    /**
-     * The kernel keeps a hashlimit rate as a whole number of microseconds per packet: above about 1,000 per second a
-     * rate does not read back as written, and the drift check would rewrite the rules forever.
-     */
-    public static final int MAX_RATE = 1000;
-    public static final int MAX_BURST = 10_000;
+    public static final int DEFAULT_GROUP = DenialLog.DEFAULT_GROUP;
+    public static final int DEFAULT_RATE = DenialLog.DEFAULT_RATE;
+    public static final int DEFAULT_BURST = DenialLog.DEFAULT_BURST;
+    /** The renderer's limits ({@link DenialLog#MAX_RATE}: above it hashlimit does not read a rate back as written). */
+    public static final int MAX_RATE = DenialLog.MAX_RATE;
+    public static final int MAX_BURST = DenialLog.MAX_BURST;
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     /** Longer intervals hold more flows in memory and delay every record after a flow's first; a minute is plenty. */
     public static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
@@ -74,5 +72,13 @@ public record DenialLogSettings(boolean enabled, int group, int rate, int burst,
 
     public Optional<Path> fileOption() {
         return Optional.ofNullable(file);
+    }
+
+    /**
+     * What the renderer writes from these settings: the NFLOG rules on ({@link DenialLog.Mode#ON}, every namespace but
+     * those annotated off) or off, with the group, rate and burst the reader uses too.
+     */
+    public DenialLog rules() {
+        return new DenialLog(enabled ? DenialLog.Mode.ON : DenialLog.Mode.OFF, group, rate, burst);
     }
 }

@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with the marks of {@code --mark-mask}, a
- * {@link DataplaneApplier} whose processes run inside the agent's network namespace, on the backend chosen by
- * {@code --iptables-backend} (auto-detected by default, logged once), and pod interface discovery reading that same
- * namespace's routes and devices and the CNI cache ({@code --cni-cache-dir}), unless anti-spoofing is off, and an NFLOG
- * reader of the denial log's group in that namespace.
+ * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with the marks of {@code --mark-mask} and the
+ * denial log's NFLOG rules ({@link AgentConfig#renderOptions}), a {@link DataplaneApplier} whose processes run inside
+ * the agent's network namespace, on the backend chosen by {@code --iptables-backend} (auto-detected by default, logged
+ * once), pod interface discovery reading that same namespace's routes and devices and the CNI cache
+ * ({@code --cni-cache-dir}), unless anti-spoofing is off, and an NFLOG reader of the denial log's group in that
+ * namespace.
  */
 final class StandardParts {
 
@@ -50,7 +51,7 @@ final class StandardParts {
                 ? new HostInterfaceDiscovery(runner, new CniResultCache(config.localNetwork().cniCacheDir()))
                 : InterfaceDiscovery.NONE;
         return new AgentParts(ObjectTranslator.standard(),
-                (graph, node, local) -> IptablesRenderer.render(graph, node, config.marks(), local),
+                (graph, node, local) -> IptablesRenderer.render(graph, node, config.renderOptions(), local),
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend()),
                         config.revokeDeniedFlows() ? new ConntrackTable(runner) : null),
                 new KubeEventReporter(client, config.node()), System::nanoTime, interfaces,

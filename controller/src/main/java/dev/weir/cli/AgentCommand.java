@@ -110,8 +110,8 @@ public final class AgentCommand implements Subcommand {
 
     @Option(names = "--denial-log-rate", paramLabel = "N", converter = Rate.class,
             defaultValue = "${env:WEIR_DENIAL_LOG_RATE:-100}",
-            description = "packets per second the node logs at most, all drops together, 1-1000 (100 or 100/s) "
-                    + "[WEIR_DENIAL_LOG_RATE; ${DEFAULT-VALUE}]")
+            description = "packets per second the node logs at most per IP family, all drops together, 1-1000 (100 or "
+                    + "100/s) [WEIR_DENIAL_LOG_RATE; ${DEFAULT-VALUE}]")
     private int denialLogRate;
 
     @Option(names = "--denial-log-burst", paramLabel = "N", converter = Burst.class,

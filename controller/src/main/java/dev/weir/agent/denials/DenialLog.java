@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,20 +59,20 @@ public final class DenialLog implements AutoCloseable {
         });
     }
 
-    /** The production log: rulesets' own decisions, the system clocks, the sink the settings name. */
+    /** The production log: the system clocks, the sink the settings name. */
     public static DenialLog start(String node, DenialLogSettings settings, DeniedPacketSource source,
             AgentMetrics metrics) {
         DenialSink sink = settings.fileOption().map(DenialSink::file).orElseGet(DenialSink::logger);
-        return start(node, settings, source, sink, DecisionIndex::of, metrics, System::nanoTime, Clock.systemUTC());
+        return start(node, settings, source, sink, metrics, System::nanoTime, Clock.systemUTC());
     }
 
     /** With every part given (tests). */
     public static DenialLog start(String node, DenialLogSettings settings, DeniedPacketSource source, DenialSink sink,
-            Function<Ruleset, DecisionIndex> decisionsOf, AgentMetrics metrics, LongSupplier ticker, Clock clock) {
+            AgentMetrics metrics, LongSupplier ticker, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         Duration tick = settings.interval().compareTo(MAX_TICK) < 0 ? settings.interval() : MAX_TICK;
-        DenialRecorder recorder = new DenialRecorder(node, settings.interval(), tick, MAX_FLOWS, decisionsOf, metrics,
-                ticker, clock);
+        DenialRecorder recorder = new DenialRecorder(node, settings.interval(), tick, MAX_FLOWS, metrics, ticker,
+                clock);
         DenialLog log = new DenialLog(node, settings, recorder, sink, metrics);
         log.startReader(source);
         log.flusher.scheduleAtFixedRate(log::tick, tick.toNanos(), tick.toNanos(), TimeUnit.NANOSECONDS);

@@ -4,6 +4,7 @@ import dev.weir.agent.metrics.AgentMetrics;
 import dev.weir.graph.Decision;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.iptables.nflog.NflogPacket;
+import dev.weir.iptables.render.Names;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.model.IpAddress;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,28 +33,25 @@ public final class DenialRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(DenialRecorder.class);
 
     /** What the node enforces now, for the reader's thread; replaced whole by the sync thread. */
-    private record Applied(PolicyGraph graph, Ruleset ruleset, DecisionIndex decisions, PodAddresses pods) {
+    private record Applied(PolicyGraph graph, Ruleset ruleset, PodAddresses pods) {
     }
 
     private final String node;
-    private final Function<Ruleset, DecisionIndex> decisionsOf;
     private final DenialAggregator aggregator;
     private final DeniedPacketSeries series;
     private final AgentMetrics metrics;
     private final LongSupplier ticker;
     private final Clock clock;
     private final AtomicLong errors = new AtomicLong();
-    private volatile Applied applied = new Applied(null, null, DecisionIndex.EMPTY, PodAddresses.NONE);
+    private volatile Applied applied = new Applied(null, null, PodAddresses.NONE);
 
     /**
-     * @param decisionsOf the decisions of a ruleset's NFLOG rules ({@link DecisionIndex#of} in production)
-     * @param tick        how often the caller will {@link #flush}
-     * @param maxFlows    the most flows aggregated at once (see {@link DenialAggregator})
+     * @param tick     how often the caller will {@link #flush}
+     * @param maxFlows the most flows aggregated at once (see {@link DenialAggregator})
      */
-    public DenialRecorder(String node, Duration interval, Duration tick, int maxFlows,
-            Function<Ruleset, DecisionIndex> decisionsOf, AgentMetrics metrics, LongSupplier ticker, Clock clock) {
+    public DenialRecorder(String node, Duration interval, Duration tick, int maxFlows, AgentMetrics metrics,
+            LongSupplier ticker, Clock clock) {
         this.node = node;
-        this.decisionsOf = decisionsOf;
         this.aggregator = new DenialAggregator(interval, tick, maxFlows);
         this.series = new DeniedPacketSeries(metrics.deniedPackets);
         this.metrics = metrics;
@@ -65,7 +62,7 @@ public final class DenialRecorder {
     /**
      * The sync thread applied {@code ruleset}, rendered from {@code graph}. Rebuilds only what changed (the graph and
      * the ruleset are kept while a sync changes nothing), and drops the metric series of decisions the new ruleset no
-     * longer has.
+     * longer has. The ruleset holds its NFLOG rules' decisions ({@link Ruleset#decision}).
      */
     public void applied(PolicyGraph graph, Ruleset ruleset) {
         Applied last = applied;
@@ -73,22 +70,21 @@ public final class DenialRecorder {
             return;
         }
         PodAddresses pods = graph == last.graph() ? last.pods() : PodAddresses.of(graph);
-        DecisionIndex decisions = ruleset == last.ruleset() ? last.decisions() : decisionsOf.apply(ruleset);
-        applied = new Applied(graph, ruleset, decisions, pods);
-        if (decisions != last.decisions()) {
-            series.retain(decisions);
+        applied = new Applied(graph, ruleset, pods);
+        if (ruleset != last.ruleset()) {
+            series.retain(ruleset.decisions().values());
         }
     }
 
     /** One logged packet; returns the records to write at once (none, unless the flow table was full). */
     public List<DenialRecord> accept(NflogPacket p) {
         try {
-            if (!DecisionIndex.isWeir(p.prefix())) {
+            if (!p.prefix().startsWith(Names.NFLOG_PREFIX)) {
                 unmapped("not-weir", p);
                 return List.of();
             }
             Applied a = applied;
-            Optional<Decision> decision = a.decisions().decision(p.prefix());
+            Optional<Decision> decision = a.ruleset() == null ? Optional.empty() : a.ruleset().decision(p.prefix());
             if (decision.isEmpty()) {
                 unmapped("unknown-rule", p);
                 return List.of();

@@ -4,6 +4,7 @@ import dev.weir.graph.Decision;
 import dev.weir.model.ObjectKey;
 import dev.weir.model.ObjectKey.Kind;
 import io.prometheus.metrics.core.metrics.Counter;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -54,9 +55,9 @@ final class DeniedPacketSeries {
     }
 
     /** Removes the series of every policy label the new ruleset's decisions do not have. */
-    void retain(DecisionIndex index) {
+    void retain(Collection<Decision> decisions) {
         Set<String> policies = new HashSet<>();
-        for (Decision d : index.decisions()) {
+        for (Decision d : decisions) {
             if (!d.allows()) {
                 policies.add(policy(d));
             }

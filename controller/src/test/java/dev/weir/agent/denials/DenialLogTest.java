@@ -14,12 +14,9 @@ import dev.weir.iptables.nflog.NflogException;
 import dev.weir.iptables.nflog.NflogPacket;
 import dev.weir.iptables.nflog.NflogReader;
 import dev.weir.iptables.nflog.NflogSource;
-import dev.weir.iptables.render.FamilyRuleset;
-import dev.weir.iptables.render.Ruleset;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
-import dev.weir.model.IpFamily;
 import dev.weir.model.Namespace;
 import dev.weir.model.ObjectKey;
 import dev.weir.model.PodPhase;
@@ -96,12 +93,9 @@ class DenialLogTest {
     }
 
     private DenialLog start(DenialLogSettings settings, DenialSink sink) {
-        Ruleset ruleset = new Ruleset("n1", List.of(), new FamilyRuleset(IpFamily.V4, List.of(), List.of()),
-                new FamilyRuleset(IpFamily.V6, List.of(), List.of()));
-        DenialLog started = DenialLog.start("n1", settings, source, sink,
-                r -> r == ruleset ? new DecisionIndex(Map.of(DENY_WEB, WEB_DEFAULT_DENY)) : DecisionIndex.EMPTY,
-                metrics, System::nanoTime, Clock.systemUTC());
-        started.applied(graph(), ruleset);
+        DenialLog started = DenialLog.start("n1", settings, source, sink, metrics, System::nanoTime,
+                Clock.systemUTC());
+        started.applied(graph(), DenialRecorderTest.ruleset(Map.of(DENY_WEB, WEB_DEFAULT_DENY)));
         return started;
     }
 

@@ -9,7 +9,9 @@ import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.graph.PolicyTier;
 import dev.weir.iptables.nflog.NflogPacket;
+import dev.weir.iptables.render.BridgeRuleset;
 import dev.weir.iptables.render.FamilyRuleset;
+import dev.weir.iptables.render.Names;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Endpoint;
@@ -26,10 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -55,12 +57,11 @@ class DenialRecorderTest {
 
     private final AgentMetrics metrics = new AgentMetrics();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private final Map<Ruleset, DecisionIndex> decisions = new HashMap<>();
     private final DenialRecorder recorder = recorder(10_000);
 
     private DenialRecorder recorder(int maxFlows) {
-        return new DenialRecorder("n1", INTERVAL, TICK, maxFlows, r -> decisions.getOrDefault(r, DecisionIndex.EMPTY),
-                metrics, nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new DenialRecorder("n1", INTERVAL, TICK, maxFlows, metrics, nanos::get,
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     /** dev/web 10.0.0.1 and dev/db 10.0.0.2 (pods), prod/host on the node's address (hostNetwork). */
@@ -78,17 +79,16 @@ class DenialRecorderTest {
                 PodPhase.RUNNING, List.of());
     }
 
-    private static Ruleset ruleset() {
+    /** A ruleset whose NFLOG prefixes ({@code weir:<id>}) stand for {@code byPrefix}'s decisions. */
+    static Ruleset ruleset(Map<String, Decision> byPrefix) {
+        TreeMap<String, Decision> ids = new TreeMap<>();
+        byPrefix.forEach((prefix, d) -> ids.put(prefix.substring(Names.NFLOG_PREFIX.length()), d));
         return new Ruleset("n1", List.of(), new FamilyRuleset(IpFamily.V4, List.of(), List.of()),
-                new FamilyRuleset(IpFamily.V6, List.of(), List.of()));
+                new FamilyRuleset(IpFamily.V6, List.of(), List.of()), BridgeRuleset.EMPTY, ids);
     }
 
-    /** Applies a fresh ruleset whose NFLOG prefixes stand for {@code byPrefix}. */
-    private Ruleset apply(PolicyGraph graph, Map<String, Decision> byPrefix) {
-        Ruleset r = ruleset();
-        decisions.put(r, new DecisionIndex(byPrefix));
-        recorder.applied(graph, r);
-        return r;
+    private void apply(PolicyGraph graph, Map<String, Decision> byPrefix) {
+        recorder.applied(graph, ruleset(byPrefix));
     }
 
     private void applyTheUsualDecisions() {
@@ -240,8 +240,7 @@ class DenialRecorderTest {
 
     @Test
     void aPacketThatCannotBecomeARecordIsCountedAndNothingIsThrown() {
-        DenialRecorder broken = new DenialRecorder("n1", INTERVAL, TICK, 10, r -> decisions.get(r), metrics,
-                nanos::get, new Clock() {
+        DenialRecorder broken = new DenialRecorder("n1", INTERVAL, TICK, 10, metrics, nanos::get, new Clock() {
                     @Override
                     public java.time.ZoneId getZone() {
                         return ZoneOffset.UTC;
@@ -257,9 +256,7 @@ class DenialRecorderTest {
                         throw new IllegalStateException("a clock that fails");
                     }
                 });
-        Ruleset r = ruleset();
-        decisions.put(r, new DecisionIndex(Map.of(DENY_WEB, WEB_DEFAULT_DENY)));
-        broken.applied(graph(), r);
+        broken.applied(graph(), ruleset(Map.of(DENY_WEB, WEB_DEFAULT_DENY)));
 
         assertThat(broken.accept(tcp(DENY_WEB, "10.0.0.2", "10.0.0.1", 80))).isEmpty();
         assertThat(broken.accept(tcp(DENY_WEB, "10.0.0.2", "10.0.0.1", 80))).isEmpty();
@@ -270,9 +267,7 @@ class DenialRecorderTest {
     @Test
     void aFullFlowTableHandsBackEveryPendingRecordAtOnce() {
         DenialRecorder small = recorder(2);
-        Ruleset r = ruleset();
-        decisions.put(r, new DecisionIndex(Map.of(DENY_WEB, WEB_DEFAULT_DENY)));
-        small.applied(graph(), r);
+        small.applied(graph(), ruleset(Map.of(DENY_WEB, WEB_DEFAULT_DENY)));
 
         assertThat(small.accept(tcp(DENY_WEB, "10.0.0.2", "10.0.0.1", 80))).isEmpty();
         assertThat(small.accept(tcp(DENY_WEB, "10.0.0.2", "10.0.0.1", 80))).isEmpty();
