@@ -64,7 +64,8 @@ class LogSetupTest {
     @Test
     void denialRecordsGoToStdoutAsTheyAreApartFromTheAgentsLines() throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Dlog4j2.configurationFile=" + LogSetupTest.class.getResource("/log4j2.xml"),
+                "-XX:TieredStopAtLevel=1",
+                "-Dlog4j2.configurationFile=" + LogSetupTest.class.getResource("/log4j2.xml"),
                 "-cp", System.getProperty("java.class.path"), DenialLoggerChild.class.getName()).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
