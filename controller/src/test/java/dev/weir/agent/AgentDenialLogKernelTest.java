@@ -57,7 +57,7 @@ import tools.jackson.databind.ObjectMapper;
  * group held by another socket leaves enforcement alone, says so, and is bound once free. Root only; every namespace
  * is deleted in {@link #tearDown}, also on failure.
  */
-class DenialLogKernelTest {
+class AgentDenialLogKernelTest {
 
     private static final String WEB = "10.249.0.3";
     private static final String DB = "10.249.0.2";
