@@ -102,6 +102,12 @@ public final class AgentCommand implements Subcommand {
                     + "and interval naming the policy and rule that dropped it [WEIR_DENIAL_LOG; ${DEFAULT-VALUE}]")
     private boolean denialLog;
 
+    @Option(names = "--denial-log-namespaces", paramLabel = "all|annotated",
+            defaultValue = "${env:WEIR_DENIAL_LOG_NAMESPACES:-all}", converter = DenialLogNamespaces.class,
+            description = "whose drops are logged: every namespace's but those annotated weir.dev/log-denials: "
+                    + "\"false\", or only those annotated \"true\" [WEIR_DENIAL_LOG_NAMESPACES; ${DEFAULT-VALUE}]")
+    private DenialLogSettings.Namespaces denialLogNamespaces;
+
     @Option(names = "--denial-log-group", paramLabel = "G", converter = NflogGroup.class,
             defaultValue = "${env:WEIR_DENIAL_LOG_GROUP:-1047}",
             description = "the NFLOG group the drop rules log to and the agent reads, 0-65535; no other program on "
@@ -171,7 +177,8 @@ public final class AgentCommand implements Subcommand {
                 present(netns) ? netns : null, revokeDeniedFlows,
                 new LocalNetworkSettings(antiSpoofing, cniCacheDir, unprogrammedPods,
                         podCidrs == null ? List.of() : podCidrs.cidrs(), interfaceScanInterval),
-                new DenialLogSettings(denialLog, denialLogGroup, denialLogRate, denialLogBurst, denialLogInterval,
+                new DenialLogSettings(denialLog, denialLogNamespaces, denialLogGroup, denialLogRate, denialLogBurst,
+                        denialLogInterval,
                         present(denialLogFile) ? Path.of(denialLogFile.strip()) : null));
     }
 
@@ -227,6 +234,19 @@ public final class AgentCommand implements Subcommand {
                 throw new IllegalArgumentException("must be longer than 0");
             }
             return d;
+        }
+    }
+
+    /** {@code --denial-log-namespaces}: {@code all} or {@code annotated}. */
+    static final class DenialLogNamespaces implements ITypeConverter<DenialLogSettings.Namespaces> {
+        @Override
+        public DenialLogSettings.Namespaces convert(String value) {
+            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "all" -> DenialLogSettings.Namespaces.ALL;
+                case "annotated" -> DenialLogSettings.Namespaces.ANNOTATED;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "want all or annotated, not \"" + value + "\"");
+            };
         }
     }
 

@@ -76,17 +76,23 @@ class AgentCommandTest {
         assertThat(c).isEqualTo(AgentConfig.defaults("n1"));
         assertThat(c.localNetwork()).isEqualTo(new LocalNetworkSettings(true, Path.of("/var/lib/cni/results"),
                 LocalNetworkSettings.UnprogrammedPods.ALLOW, List.of(), Duration.ofSeconds(1)));
-        assertThat(c.denialLog()).isEqualTo(new DenialLogSettings(true, 1047, 100, 200, Duration.ofSeconds(1), null));
+        assertThat(c.denialLog()).isEqualTo(new DenialLogSettings(true, DenialLogSettings.Namespaces.ALL, 1047, 100,
+                200, Duration.ofSeconds(1), null));
     }
 
     @Test
     void theDenialLogFlagsSetItsSettings() {
         AgentConfig c = parse("--node", "n1", "--no-denial-log", "--denial-log-group", "7", "--denial-log-rate",
                 "50/s", "--denial-log-burst", "10", "--denial-log-interval", "5s", "--denial-log-file",
-                "/var/log/weir/denials.jsonl");
+                "/var/log/weir/denials.jsonl", "--denial-log-namespaces", "annotated");
 
-        assertThat(c.denialLog()).isEqualTo(new DenialLogSettings(false, 7, 50, 10, Duration.ofSeconds(5),
-                Path.of("/var/log/weir/denials.jsonl")));
+        assertThat(c.denialLog()).isEqualTo(new DenialLogSettings(false, DenialLogSettings.Namespaces.ANNOTATED, 7,
+                50, 10, Duration.ofSeconds(5), Path.of("/var/log/weir/denials.jsonl")));
+        assertThat(c.denialLog().rules().mode()).isEqualTo(dev.weir.iptables.render.DenialLog.Mode.OFF);
+        assertThat(parse("--node", "n1", "--denial-log-namespaces", "annotated").denialLog().rules().mode())
+                .as("only annotated namespaces log").isEqualTo(dev.weir.iptables.render.DenialLog.Mode.OPT_IN);
+        assertThat(parse("--node", "n1").denialLog().rules().mode()).isEqualTo(
+                dev.weir.iptables.render.DenialLog.Mode.ON);
         assertThat(parse("--node", "n1", "--denial-log-rate", "1000").denialLog().rate()).isEqualTo(1000);
     }
 
