@@ -25,6 +25,7 @@ class AgentSettingsTest {
                 Arguments.of("WEIR_UNPROGRAMMED_PODS", "allow", "drop"),
                 Arguments.of("WEIR_INTERFACE_SCAN_INTERVAL", "1s", "2s"),
                 Arguments.of("WEIR_DENIAL_LOG", "true", "false"),
+                Arguments.of("WEIR_DENIAL_LOG_NAMESPACES", "all", "annotated"),
                 Arguments.of("WEIR_DENIAL_LOG_GROUP", "1047", "7"),
                 Arguments.of("WEIR_DENIAL_LOG_RATE", "100", "20"),
                 Arguments.of("WEIR_DENIAL_LOG_BURST", "200", "40"),
@@ -65,7 +66,8 @@ class AgentSettingsTest {
 
         assertThat(keys).containsExactlyInAnyOrder("WEIR_RESYNC_INTERVAL", "WEIR_MIN_SYNC_INTERVAL",
                 "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_REVOKE_DENIED_FLOWS", "WEIR_ANTI_SPOOFING", "WEIR_CNI_CACHE_DIR",
-                "WEIR_UNPROGRAMMED_PODS", "WEIR_INTERFACE_SCAN_INTERVAL", "WEIR_DENIAL_LOG", "WEIR_DENIAL_LOG_GROUP",
+                "WEIR_UNPROGRAMMED_PODS", "WEIR_INTERFACE_SCAN_INTERVAL", "WEIR_DENIAL_LOG",
+                "WEIR_DENIAL_LOG_NAMESPACES", "WEIR_DENIAL_LOG_GROUP",
                 "WEIR_DENIAL_LOG_RATE", "WEIR_DENIAL_LOG_BURST", "WEIR_DENIAL_LOG_INTERVAL", "WEIR_IPTABLES_BACKEND",
                 "WEIR_MARK_MASK", "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
     }
