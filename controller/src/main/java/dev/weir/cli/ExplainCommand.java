@@ -3,12 +3,14 @@ package dev.weir.cli;
 import dev.weir.explain.Explainer;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
+import dev.weir.explain.TruthTableHtml;
 import dev.weir.explain.TruthTableJson;
 import dev.weir.explain.TruthTableText;
 import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.graph.Reachability;
 import dev.weir.k8s.LoadResult;
+import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
@@ -29,14 +31,16 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "explain", sortOptions = false,
         customSynopsis = {
-            "weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json]",
+            "weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json|html]",
             "       weir explain [-f] FILE|DIR|- ... --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP]"},
         description = {"Show which pods may reach which, and why, from manifests (offline).", "",
             "Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (multi-document YAML, "
                     + "JSON, kind: List as printed by `kubectl get ns,pods,netpol -A -o yaml`; DIR means every "
                     + "*.yaml, *.yml, *.json in it; - is stdin) and prints, per port and protocol, a truth table: "
                     + "rows are sources, columns destinations, '.' allowed, 'X' denied. With --from/--to it prints "
-                    + "one verdict with the policies and rules behind it.",
+                    + "one verdict with the policies and rules behind it. -o html prints one self-contained page "
+                    + "(a colour grid per port and protocol, a cell's reasons on hover and click, a filter by "
+                    + "namespace): weir explain DIR -o html > matrix.html",
             "",
             "Notes (assumptions, skipped objects) and rejected objects go to stderr."},
         footer = {"", "Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), "
@@ -54,8 +58,8 @@ public final class ExplainCommand implements Subcommand {
             description = "TCP, UDP, SCTP, case-insensitive (default: those pods declare; TCP if none)")
     private List<Protocol> protocols = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "text|json", defaultValue = "text",
-            description = "output format (default ${DEFAULT-VALUE}; json is documented in docs/explain.md)")
+    @Option(names = {"-o", "--output"}, paramLabel = "text|json|html", defaultValue = "text",
+            description = "output format (default ${DEFAULT-VALUE}; json and html are described in docs/explain.md)")
     private String format;
 
     @Option(names = "--from", paramLabel = "NS/POD|IP", description = "a single pair: namespace/pod, or an IP "
@@ -83,10 +87,12 @@ public final class ExplainCommand implements Subcommand {
     @Override
     public int run(PrintStream out, PrintStream err) {
         manifests.requireSome();
-        Main.UsageException.check(format.equals("text") || format.equals("json"),
-                "-o wants text or json, got \"%s\"", format);
+        Main.UsageException.check(List.of("text", "json", "html").contains(format),
+                "-o wants text, json or html, got \"%s\"", format);
         boolean single = from != null || to != null;
         Main.UsageException.check(!single || (from != null && to != null), "--from and --to go together");
+        Main.UsageException.check(!single || !format.equals("html"), "-o html draws the whole table; leave out "
+                + "--from and --to (clicking a cell of the page shows that pair's reasons)");
         ports.forEach(n -> Main.UsageException.check(n >= 1 && n <= 65535, "port %d out of range 1-65535", n));
         IpFamily family = family(familyName);
 
@@ -127,9 +133,12 @@ public final class ExplainCommand implements Subcommand {
             }
         } else {
             TruthTable table = Explainer.table(reachability, Explainer.livePods(reachability.graph()), targets,
-                    family, format.equals("json"));
+                    family, !format.equals("text"));
             if (format.equals("json")) {
                 out.print(TruthTableJson.write(table, loaded.notes()));
+            } else if (format.equals("html")) {
+                out.print(TruthTableHtml.explain(table, loaded.notes(),
+                        loaded.diagnostics().stream().map(Diagnostic::toString).toList()));
             } else {
                 loaded.notes().stream().filter(n -> n.startsWith("pods without status.podIP"))
                         .forEach(n -> out.println("# note: " + n));

@@ -34,6 +34,11 @@ public final class TruthTableJson {
     }
 
     public static String write(TruthTable table, List<String> notes) {
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toNode(table, notes)) + "\n";
+    }
+
+    /** The document {@link #write} prints, as a node (the HTML page embeds it compactly). */
+    public static ObjectNode toNode(TruthTable table, List<String> notes) {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode pods = root.putArray("pods");
         table.pods().forEach(pods::add);
@@ -54,7 +59,7 @@ public final class TruthTableJson {
             ArrayNode decisions = v.putArray("decisions");
             e.cell().decisions().forEach(d -> decisions.add(DecisionJson.toNode(d)));
         }
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        return root;
     }
 
     /** Reads the JSON form back; a malformed document is an {@link IllegalArgumentException} naming the problem. */

@@ -185,6 +185,31 @@ class ExplainCommandTest {
     }
 
     @Test
+    void htmlOutputIsOnePageWithTheNotesAndTheRejectedObjectsInItsData() {
+        CliRun r = run(TWO_PODS + """
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: broken, namespace: x}
+                spec: {podSelector: {}, ingress: [{ports: [{port: 0}]}]}
+                """, "-", "-o", "html");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
+                .contains("<script type=\"application/json\" id=\"weir-data\">")
+                .contains("\"rejected\":[\"NetworkPolicy x/broken: spec.ingress[0].ports[0].port")
+                .contains("pods without status.podIP were given addresses")
+                .contains("\"ingress: allowed by x/only-b-to-a ingress[0]\"");
+        assertThat(r.err()).contains("rejected: NetworkPolicy x/broken");
+    }
+
+    @Test
+    void htmlDrawsTheWholeTableNotOnePair() {
+        CliRun r = run(TWO_PODS, "-", "-o", "html", "--from", "x/a", "--to", "x/b");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("-o html draws the whole table; leave out --from and --to");
+    }
+
+    @Test
     void usageMistakesExitTwo() {
         assertThat(run("").exit()).isEqualTo(2);
         assertThat(run(TWO_PODS, "-", "-o", "yaml").exit()).isEqualTo(2);

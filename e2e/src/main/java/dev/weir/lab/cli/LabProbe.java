@@ -1,9 +1,11 @@
 package dev.weir.lab.cli;
 
+import dev.weir.cli.Main;
 import dev.weir.cli.Subcommand;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableDiff;
+import dev.weir.explain.TruthTableHtml;
 import dev.weir.explain.TruthTableJson;
 import dev.weir.explain.TruthTableText;
 import dev.weir.lab.probe.LabExplain;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Option;
 @Command(name = "probe", sortOptions = false,
         description = {"Real packets from every pod to every pod; prints the truth table of weir explain.", "",
             "With --compare also explain's table for the lab's current objects and the differing cells; "
-                + "exit 1 when any differ."})
+                + "exit 1 when any differ. -o html prints one self-contained page (with --compare: the packets' "
+                + "grid with every differing cell marked, and explain's reasons on hover and click)."})
 final class LabProbe implements Subcommand {
 
     @Option(names = "--ports", split = ",", paramLabel = "PORT",
@@ -46,8 +49,9 @@ final class LabProbe implements Subcommand {
             description = "tcp, udp, sctp (default ${DEFAULT-VALUE})")
     List<Protocol> protocols;
 
-    @Mixin
-    LabSupport.Output output;
+    @Option(names = "-o", paramLabel = "text|json|html", defaultValue = "text",
+            description = "output format (default ${DEFAULT-VALUE})")
+    String format;
 
     @Option(names = "--compare", description = "compare with explain's table")
     boolean compare;
@@ -65,6 +69,8 @@ final class LabProbe implements Subcommand {
 
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
+        Main.UsageException.check(List.of("text", "json", "html").contains(format),
+                "-o wants text, json or html, got \"%s\"", format);
         LabSupport.requireRoot();
         StateStore store = state.store();
         LabState s = LabSupport.readyLab(store);
@@ -87,29 +93,37 @@ final class LabProbe implements Subcommand {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         List<String> pods = plan.pods().stream().map(LabPlan.PodPlan::key).toList();
         TruthTable probed = ProbeTable.of(pods, results);
-        boolean json = output.json();
+        boolean json = format.equals("json");
+        boolean html = format.equals("html");
         List<String> notes = new ArrayList<>();
         notes.add(results.size() + " probes in " + millis + " ms");
         if (s.sctpNote() != null) {
             notes.add(s.sctpNote());
         }
         if (!compare) {
-            out.print(json ? TruthTableJson.write(probed, notes) : TruthTableText.render(probed));
-            if (!json) {
+            out.print(json ? TruthTableJson.write(probed, notes)
+                    : html ? TruthTableHtml.probed(probed, notes) : TruthTableText.render(probed));
+            if (!json && !html) {
                 notes.forEach(n -> out.println("# " + n));
             }
             return 0;
         }
         TruthTable explained;
+        List<String> rejected = new ArrayList<>();
         Config config = Config.fromKubeconfig(Files.readString(store.kubeconfig()));
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            explained = LabExplain.table(client, pods, probed.targets(), d -> err.println("weir lab probe: " + d));
+            explained = LabExplain.table(client, pods, probed.targets(), d -> {
+                err.println("weir lab probe: " + d);
+                rejected.add(d.toString());
+            });
         }
         List<TruthTableDiff.Difference> diff = TruthTableDiff.between(explained, probed);
         notes.add(diff.isEmpty() ? "the dataplane agrees with explain in every cell"
                 : diff.size() + " cells differ between explain (expected) and the probes (actual)");
         if (json) {
             out.print(TruthTableJson.write(probed, notes));
+        } else if (html) {
+            out.print(TruthTableHtml.comparison(explained, probed, notes, rejected));
         } else {
             for (PortProtocol t : probed.targets()) {
                 out.println("probed:");

@@ -33,7 +33,15 @@ class LabCommandTest {
                 "-f=FILE", "--api-port=PORT", "--agents=MODE", "--prefix=P", "--agent-http-base=PORT",
                 "--state-dir=DIR");
         assertThat(weir("lab", "demo", "--help").out()).contains("--settle=D", "(default 15s)", "--save=DIR");
-        assertThat(weir("lab", "probe", "--help").out()).contains("--timeout=D", "(default 1000ms)", "--compare");
+        assertThat(weir("lab", "probe", "--help").out()).contains("--timeout=D", "(default 1000ms)", "--compare",
+                "-o=text|json|html");
+    }
+
+    @Test
+    void anUnknownOutputFormatIsRefusedBeforeTheLabIsNeeded() {
+        CliRun probe = weir("lab", "probe", "--compare", "-o", "yaml");
+        assertThat(probe.exit()).isEqualTo(2);
+        assertThat(probe.err()).startsWith("weir lab probe: -o wants text, json or html, got \"yaml\"");
     }
 
     @Test
