@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
                     + "rows are sources, columns destinations, '.' allowed, 'X' denied. With --from/--to it prints "
                     + "one verdict with the policies and rules behind it. -o html prints one self-contained page "
                     + "(a colour grid per port and protocol, a cell's reasons on hover and click, a filter by "
-                    + "namespace): weir explain DIR -o html > matrix.html",
+                    + "namespace) to save and open in a browser.",
             "",
             "Notes (assumptions, skipped objects) and rejected objects go to stderr."},
         footer = {"", "Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), "

@@ -21,7 +21,9 @@
 
   function union(lists) {
     var seen = new Set(), out = [];
-    lists.forEach(function (l) { (l || []).forEach(function (x) { if (!seen.has(x)) { seen.add(x); out.push(x); } }); });
+    lists.forEach(function (l) {
+      (l || []).forEach(function (x) { if (!seen.has(x)) { seen.add(x); out.push(x); } });
+    });
     return out;
   }
 
@@ -65,7 +67,8 @@
     if (comparing) {
       var n = differences.size;
       var b = el('p', 'banner ' + (n ? 'differ' : 'agree'), n
-        ? n + ' cell' + (n === 1 ? ' differs' : 's differ') + ' between the packets and weir explain (hatched below)'
+        ? n + ' cell' + (n === 1 ? ' differs' : 's differ')
+          + ' between the packets and weir explain (framed in black, with a black corner)'
         : 'The packets agree with weir explain in every cell');
       b.id = 'differences';
       h.appendChild(b);
@@ -301,6 +304,7 @@
       verdicts.appendChild(el('span', 'verdict ' + verdictOf(x), 'explain: ' + WORD[verdictOf(x)]));
       if (differences.has(k)) { verdicts.appendChild(el('div', 'differs-note', 'The packets and explain differ.')); }
       panel.appendChild(verdicts);
+      explanation(v, 'what the packet saw');
       explanation(x, 'explain\'s reasons');
     } else {
       verdicts.appendChild(el('span', 'verdict ' + verdictOf(v), WORD[verdictOf(v)]));
@@ -319,7 +323,6 @@
       panel.appendChild(el('h3', null, heading));
       var ul = list(v.reasons);
       ul.className = 'reasons';
-      ul.id = 'panel-reasons';
       panel.appendChild(ul);
     }
     v.decisions.forEach(function (d) { panel.appendChild(decision(d)); });

@@ -43,7 +43,8 @@ class TruthTableHtmlBrowserTest {
     @BeforeEach
     void findChromium() {
         chromium = HeadlessChromium.find(dir).orElse(null);
-        assumeTrue(chromium != null, "chromium is not installed (Debian: apt-get install chromium; or .ci/deps browser)");
+        assumeTrue(chromium != null, "chromium is not installed (Debian: apt-get install chromium, or .ci/deps "
+                + "browser): skipped");
     }
 
     @Test
@@ -88,7 +89,8 @@ class TruthTableHtmlBrowserTest {
             explained.allFrom(HOSTILE, t, true).allTo(HOSTILE, t, true);
             probed.allFrom(HOSTILE, t, true).allTo(HOSTILE, t, true);
         }
-        probed.set("y/a", "x/b", TCP_80, false); // a packet explain allows, dropped
+        // a packet explain allows, dropped
+        probed.set("y/a", "x/b", TCP_80, new TruthTable.Cell(false, List.of("probe: timed out (2 attempts)")));
         Path page = write("probe.html", TruthTableHtml.comparison(explained.build(), probed.build(),
                 List.of("100 probes in 1 ms"), List.of()));
 
@@ -106,7 +108,8 @@ class TruthTableHtmlBrowserTest {
                 });
         assertThat(text(dom, "header")).contains("1 cell differs between the packets and weir explain");
         assertThat(text(dom, "aside")).contains("y/a \u2192 x/b", "packets: denied", "explain: allowed",
-                "The packets and explain differ", "ingress: allowed by x/allow-from-y-on-80 ingress[0]");
+                "The packets and explain differ", "what the packet saw probe: timed out (2 attempts)",
+                "explain's reasons", "ingress: allowed by x/allow-from-y-on-80 ingress[0]");
     }
 
     @Test
