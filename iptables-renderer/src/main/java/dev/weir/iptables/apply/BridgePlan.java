@@ -4,10 +4,7 @@ import dev.weir.iptables.render.BridgeRuleset;
 import dev.weir.iptables.render.Chain;
 import dev.weir.iptables.render.EbtablesScript;
 import dev.weir.iptables.render.Hook;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The bridge table changes (ebtables {@code nat}, see {@link EbtablesScript#TABLE}): chains to (re)write, stale chains
@@ -29,17 +26,9 @@ record BridgePlan(List<Chain> chainsToWrite, List<String> chainsToDelete, List<I
 
     /** Chains compare by policy and rule text ({@link InstalledBridge#key}); hooks as iptables' ({@link HookPlan}). */
     static BridgePlan between(BridgeRuleset desired, InstalledBridge installed) {
-        List<Chain> write = new ArrayList<>();
-        Set<String> wanted = new HashSet<>();
-        for (Chain c : desired.chains()) {
-            wanted.add(c.name());
-            if (!installed.holds(c)) {
-                write.add(c);
-            }
-        }
-        List<String> delete = installed.chains().keySet().stream().filter(n -> !wanted.contains(n)).sorted().toList();
+        ChainPlan chains = ChainPlan.between(desired.chains(), installed::holds, installed.chains().keySet());
         HookPlan hooks = HookPlan.between(desired.hooks(), installed.hooks());
-        return new BridgePlan(write, delete, hooks.remove(), hooks.insert());
+        return new BridgePlan(chains.write(), chains.delete(), hooks.remove(), hooks.insert());
     }
 
     boolean isEmpty() {

@@ -5,10 +5,7 @@ import dev.weir.iptables.render.FamilyRuleset;
 import dev.weir.iptables.render.Hook;
 import dev.weir.iptables.render.RestoreScript;
 import dev.weir.model.IpFamily;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The filter-table changes for one family: chains to (re)write, stale chains to delete, hooks to remove and insert.
@@ -27,18 +24,9 @@ record FamilyPlan(IpFamily family, List<Chain> chainsToWrite, List<String> chain
 
     /** Diffs one family. Chains compare by their rules' comments; hooks must be the first rules of their chain. */
     static FamilyPlan between(FamilyRuleset desired, InstalledFamily installed) {
-        List<Chain> write = new ArrayList<>();
-        Set<String> wanted = new LinkedHashSet<>();
-        for (Chain c : desired.chains()) {
-            wanted.add(c.name());
-            if (!installed.holds(c)) {
-                write.add(c);
-            }
-        }
-        List<String> delete = installed.chains().keySet().stream().filter(n -> !wanted.contains(n)).sorted().toList();
-
+        ChainPlan chains = ChainPlan.between(desired.chains(), installed::holds, installed.chains().keySet());
         HookPlan hooks = HookPlan.between(desired.hooks(), installed.hooks());
-        return new FamilyPlan(desired.family(), write, delete, hooks.remove(), hooks.insert());
+        return new FamilyPlan(desired.family(), chains.write(), chains.delete(), hooks.remove(), hooks.insert());
     }
 
     boolean isEmpty() {
