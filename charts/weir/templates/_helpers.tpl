@@ -44,6 +44,37 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: agent
 {{- end }}
 
+{{/* Labels of the controller's objects. */}}
+{{- define "weir.controllerLabels" -}}
+{{ include "weir.commonLabels" . }}
+app.kubernetes.io/component: controller
+{{- end }}
+
+{{/* Labels that select the controller pods; never change them in an upgrade (Deployment selectors are immutable). */}}
+{{- define "weir.controllerSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "weir.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: controller
+{{- end }}
+
+{{/* The controller's objects: the release's full name with -controller (63 characters at most). */}}
+{{- define "weir.controllerName" -}}
+{{- printf "%s-controller" (include "weir.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "weir.controllerServiceAccountName" -}}
+{{- if .Values.controller.serviceAccount.create }}
+{{- default (include "weir.controllerName" .) .Values.controller.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.controller.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Whether the controller runs: enabled, and not in cleanup mode (nothing is enforced then, so nothing to report). */}}
+{{- define "weir.controllerEnabled" -}}
+{{- if and .Values.controller.enabled (not .Values.cleanup.enabled) }}true{{ end }}
+{{- end }}
+
 {{/* Labels that select the cleanup pods (cleanup mode). */}}
 {{- define "weir.cleanupSelectorLabels" -}}
 app.kubernetes.io/name: {{ include "weir.name" . }}

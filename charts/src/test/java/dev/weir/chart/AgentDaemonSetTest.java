@@ -240,9 +240,9 @@ class AgentDaemonSetTest {
     @Test
     void usesTheReleaseServiceAccount() {
         assertThat(pod(defaults).getServiceAccountName())
-                .isEqualTo(defaults.one(ServiceAccount.class).getMetadata().getName());
+                .isEqualTo(defaults.one(ServiceAccount.class, "agent").getMetadata().getName());
         assertThat(pod(custom).getServiceAccountName()).isEqualTo("weir-agent");
-        assertThat(custom.one(ServiceAccount.class).getMetadata().getName()).isEqualTo("weir-agent");
+        assertThat(custom.one(ServiceAccount.class, "agent").getMetadata().getName()).isEqualTo("weir-agent");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -66,20 +67,28 @@ class ChartCrdsTest {
     }
 
     @Test
-    void theAgentRbacNamesResourcesThatTheChartsCrdsDefine() throws IOException {
+    void theRbacNamesResourcesThatTheChartsCrdsDefine() throws IOException {
         var crds = manifests(WeirChart.dir().resolve("crds")).values().stream()
                 .flatMap(yaml -> Manifests.parse(yaml).all(CustomResourceDefinition.class).stream()).toList();
-        var rules = WeirChart.render().one(ClusterRole.class).getRules();
+        var agent = WeirChart.render().one(ClusterRole.class, "agent").getRules();
+        var controller = WeirChart.render().one(ClusterRole.class, "controller").getRules();
 
         var cnp = crds.stream().filter(crd -> crd.getSpec().getGroup().equals("policy.networking.k8s.io")
                 && crd.getSpec().getNames().getPlural().equals("clusternetworkpolicies")).findFirst();
         assertThat(cnp).as("the chart ships the ClusterNetworkPolicy CRD the agent watches").isPresent();
         assertThat(cnp.get().getSpec().getScope()).isEqualTo("Cluster");
-        assertThat(cnp.get().getSpec().getVersions()).as("RBAC grants clusternetworkpolicies/status")
+        String plural = cnp.get().getSpec().getNames().getPlural();
+        assertThat(cnp.get().getSpec().getVersions()).as("the controller's RBAC grants clusternetworkpolicies/status")
                 .anySatisfy(version -> assertThat(version.getSubresources().getStatus()).isNotNull());
-        assertThat(rules).anySatisfy(rule -> {
+        for (var rules : List.of(agent, controller)) {
+            assertThat(rules).anySatisfy(rule -> {
+                assertThat(rule.getApiGroups()).containsExactly(cnp.get().getSpec().getGroup());
+                assertThat(rule.getResources()).containsExactly(plural);
+            });
+        }
+        assertThat(controller).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly(cnp.get().getSpec().getGroup());
-            assertThat(rule.getResources()).containsExactly(cnp.get().getSpec().getNames().getPlural());
+            assertThat(rule.getResources()).containsExactly(plural + "/status");
         });
     }
 }

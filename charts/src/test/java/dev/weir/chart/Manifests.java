@@ -42,6 +42,22 @@ record Manifests(List<HasMetadata> objects) {
         return found.get(0);
     }
 
+    /** The objects of this type labelled {@code app.kubernetes.io/component: component} (agent, controller, cleanup). */
+    <T extends HasMetadata> List<T> all(Class<T> type, String component) {
+        return all(type).stream().filter(o -> o.getMetadata().getLabels() != null
+                && component.equals(o.getMetadata().getLabels().get("app.kubernetes.io/component"))).toList();
+    }
+
+    /** The only object of this type of {@code component}; fails when there is none or more than one. */
+    <T extends HasMetadata> T one(Class<T> type, String component) {
+        List<T> found = all(type, component);
+        if (found.size() != 1) {
+            throw new AssertionError("expected exactly one " + component + " " + type.getSimpleName() + " but found "
+                    + found.size() + " among " + kinds());
+        }
+        return found.get(0);
+    }
+
     /** Objects of a kind fabric8 has no model class for (e.g. ServiceMonitor). */
     List<GenericKubernetesResource> generic(String kind) {
         return all(GenericKubernetesResource.class).stream().filter(o -> kind.equals(o.getKind())).toList();

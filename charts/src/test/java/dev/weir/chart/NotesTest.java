@@ -31,4 +31,15 @@ class NotesTest {
                 .contains("rollout status daemonset/weir-cleanup")
                 .doesNotContain("rollout status daemonset/weir\n");
     }
+
+    @Test
+    void tellWhichControllerReplicaLeadsAndWhereItsWritesAre() {
+        assertThat(WeirChart.installNotes(Map.of()))
+                .contains("kubectl -n kube-system get lease weir-controller")
+                .contains("logs deployment/weir-controller")
+                .contains("reason=PolicyRejected");
+        assertThat(WeirChart.installNotes(Map.of("controller.enabled", false)))
+                .contains("nothing writes the ClusterNetworkPolicy conditions")
+                .doesNotContain("get lease");
+    }
 }

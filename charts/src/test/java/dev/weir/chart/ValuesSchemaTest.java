@@ -44,7 +44,13 @@ class ValuesSchemaTest {
                 Arguments.of("denial-log-burst-zero.yaml", "agent.denialLog.burst"),
                 Arguments.of("denial-log-interval-too-short.yaml", "agent.denialLog.interval"),
                 Arguments.of("denial-log-key-misspelt.yaml", "intervall"),
-                Arguments.of("top-level-key-misspelt.yaml", "resoures"));
+                Arguments.of("top-level-key-misspelt.yaml", "resoures"),
+                Arguments.of("controller-enabled-not-boolean.yaml", "controller.enabled"),
+                Arguments.of("controller-replicas-zero.yaml", "controller.replicas"),
+                // the Lease stores leaseDurationSeconds
+                Arguments.of("controller-lease-duration-not-whole-seconds.yaml", "controller.lease.duration"),
+                Arguments.of("controller-lease-key-misspelt.yaml", "namespace"),
+                Arguments.of("controller-stale-after-not-a-duration.yaml", "controller.staleAfter"));
     }
 
     @ParameterizedTest(name = "{0} is rejected naming {1}")

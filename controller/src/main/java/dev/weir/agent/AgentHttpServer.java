@@ -2,7 +2,7 @@ package dev.weir.agent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.agent.metrics.MetricsExposition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * {@code /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text format 0.0.4, written by the Prometheus
  * client) on {@code 0.0.0.0:port}, with the JDK's HTTP server and one small thread: probes and scrapes are rare and
- * cheap, and one port keeps the kubelet probes and the scrape config simple.
+ * cheap, and one port keeps the kubelet probes and the scrape config simple. The node agent and the controller serve
+ * their own health and registry through it.
  */
 public final class AgentHttpServer implements AutoCloseable {
 
@@ -28,11 +29,11 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     /** Binds and starts serving; port 0 picks a free port (see {@link #port()}). */
-    public static AgentHttpServer start(int port, Supplier<Health> health, AgentMetrics metrics) throws IOException {
+    public static AgentHttpServer start(int port, Supplier<Health> health, MetricsExposition metrics) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
         server.createContext("/healthz", ex -> {
             Health h = health.get();
-            respond(ex, h.live() ? 200 : 503, "text/plain; charset=utf-8", h.live() ? "ok\n" : "sync loop stopped\n");
+            respond(ex, h.live() ? 200 : 503, "text/plain; charset=utf-8", h.live() ? "ok\n" : "loop stopped\n");
         });
         server.createContext("/readyz", ex -> {
             Health h = health.get();

@@ -7,24 +7,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an informer event turns into, on fabric8's threads: its translation recorded as the object's latest pending
- * change (then a poke of the sync trigger), a ClusterNetworkPolicy's {@code Accepted} condition handed to the status
- * writer, and a log line for an object left out. Nothing here blocks; the sync thread does the rest.
+ * change (then a poke of the sync trigger), and a log line for an object left out. Nothing here blocks; the sync
+ * thread does the rest. (The {@code Accepted} condition of ClusterNetworkPolicies and the rejection Events are the
+ * controller's, {@code dev.weir.controller}: one writer for the cluster, not one per node.)
  */
-final class ChangeRecorder implements ClusterInformers.Handler {
+final class ChangeRecorder implements WatchedInformer.Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeRecorder.class);
 
     private final ChangeTranslator translator;
     private final PendingChanges pending;
     private final SyncTrigger trigger;
-    private final ClusterPolicyStatusWriter status;
 
-    ChangeRecorder(ChangeTranslator translator, PendingChanges pending, SyncTrigger trigger,
-            ClusterPolicyStatusWriter status) {
+    ChangeRecorder(ChangeTranslator translator, PendingChanges pending, SyncTrigger trigger) {
         this.translator = translator;
         this.pending = pending;
         this.trigger = trigger;
-        this.status = status;
     }
 
     @Override
@@ -32,7 +30,6 @@ final class ChangeRecorder implements ClusterInformers.Handler {
         try {
             ChangeTranslator.Translation t = translator.upsert(object);
             record(t.change());
-            t.acceptedCondition().ifPresent(c -> status.write(object.getMetadata().getName(), c));
             if (t.change() instanceof Change.Event && !t.diagnostics().isEmpty()) {
                 // Rejected policies are logged once per version by the sync; these are left out or have caveats.
                 if (object instanceof Node) {

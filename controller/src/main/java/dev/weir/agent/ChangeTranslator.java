@@ -9,7 +9,6 @@ import dev.weir.model.ClusterObject;
 import dev.weir.model.ClusterPolicy;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.ObjectKey;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -17,29 +16,29 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The pure translation step: a fabric8 object (as an informer holds it) to the {@link Change} the sync consumes, with
- * the user's mistakes as diagnostics and, for a ClusterNetworkPolicy, the {@code Accepted} condition its status should
- * carry. No I/O and no logging: the callers write status, events and log lines from what it returns.
+ * the user's mistakes as diagnostics. No I/O and no logging: the callers write log lines from what it returns. The node
+ * agent and the controller ({@code dev.weir.controller}) both translate through it, so the controller's verdict on a
+ * policy (accepted, with which caveats, or rejected and why) is the agents' own.
  */
-final class ChangeTranslator {
+public final class ChangeTranslator {
 
     /**
      * What one object version became. {@code diagnostics}: why an object is left out (a pod without an IP, a node with
-     * a malformed address), a policy's errors, or an accepted ClusterNetworkPolicy's caveats.
+     * a malformed address), a policy's errors, or an accepted policy's caveats.
      */
-    record Translation(Change change, List<Diagnostic> diagnostics, Optional<Condition> acceptedCondition) {
+    public record Translation(Change change, List<Diagnostic> diagnostics) {
 
-        Translation {
+        public Translation {
             diagnostics = List.copyOf(diagnostics);
         }
     }
 
     private final ObjectTranslator translator;
 
-    ChangeTranslator(ObjectTranslator translator) {
+    public ChangeTranslator(ObjectTranslator translator) {
         this.translator = translator;
     }
 
@@ -49,7 +48,7 @@ final class ChangeTranslator {
      * {@link ObjectTranslator} and the step's own reading of metadata) leaves that object out — a policy as rejected,
      * naming it — so that neither an informer event nor a full resync stops at it.
      */
-    Translation upsert(HasMetadata o) {
+    public Translation upsert(HasMetadata o) {
         try {
             return translate(o);
         } catch (RuntimeException e) {
@@ -63,7 +62,7 @@ final class ChangeTranslator {
             boolean policy = key.kind() == ObjectKey.Kind.NETWORK_POLICY
                     || key.kind() == ObjectKey.Kind.CLUSTER_NETWORK_POLICY;
             Change leftOut = policy ? rejection(failed, o) : new Change.Event(new ClusterEvent.Deleted(key));
-            return new Translation(leftOut, failed.diagnostics(), Optional.empty());
+            return new Translation(leftOut, failed.diagnostics());
         }
     }
 
@@ -76,22 +75,21 @@ final class ChangeTranslator {
             return recordOrDelete(translator.node(n), o);
         } else if (o instanceof NetworkPolicy np) {
             Translated<dev.weir.model.NetworkPolicy> t = translator.networkPolicy(np);
-            return new Translation(recordOrRejection(t, o), t.diagnostics(),
-                    Optional.empty());
+            return new Translation(recordOrRejection(t, o), t.diagnostics());
         } else if (o instanceof ClusterNetworkPolicy cnp) {
             Translated<ClusterPolicy> t = ClusterPolicyTranslator.translate(cnp);
-            return new Translation(recordOrRejection(t, o), t.diagnostics(),
-                    Optional.of(AcceptedCondition.of(t, cnp.getMetadata().getGeneration())));
+            return new Translation(recordOrRejection(t, o), t.diagnostics());
         }
         throw new IllegalArgumentException("no informer of the agent delivers " + o.getClass().getName());
     }
 
     /** The object is gone: deletes are keyed like the object's upsert, so they replace a pending one. */
-    Change delete(HasMetadata o) {
+    public Change delete(HasMetadata o) {
         return new Change.Event(new ClusterEvent.Deleted(keyOf(o)));
     }
 
-    private static ObjectKey keyOf(HasMetadata o) {
+    /** The object's key; an object of a kind no informer of weir delivers is a programming error. */
+    public static ObjectKey keyOf(HasMetadata o) {
         String name = o.getMetadata().getName();
         if (o instanceof Pod) {
             return ObjectKey.pod(namespaceOf(o), name);
@@ -111,7 +109,7 @@ final class ChangeTranslator {
     private <T extends ClusterObject> Translation recordOrDelete(Translated<T> t, HasMetadata o) {
         Change change = t.value().<Change>map(v -> new Change.Event(new ClusterEvent.Upserted(v)))
                 .orElseGet(() -> delete(o));
-        return new Translation(change, t.diagnostics(), Optional.empty());
+        return new Translation(change, t.diagnostics());
     }
 
     /**

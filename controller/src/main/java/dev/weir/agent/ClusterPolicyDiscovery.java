@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * reads the CRD itself once and names it ({@link InstalledCrd}: channel, bundle version, served versions), in the log
  * and to {@code crdFound} (the info metric).
  */
-final class ClusterPolicyDiscovery implements AutoCloseable {
+public final class ClusterPolicyDiscovery implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterPolicyDiscovery.class);
 
@@ -29,13 +29,14 @@ final class ClusterPolicyDiscovery implements AutoCloseable {
     private final Consumer<InstalledCrd> crdFound;
     private volatile boolean closed;
 
-    ClusterPolicyDiscovery(KubernetesClient client, Consumer<InstalledCrd> crdFound) {
+    /** {@code crdFound}: told which CRD it is once discovery has answered; null: the CRD is not read at all. */
+    public ClusterPolicyDiscovery(KubernetesClient client, Consumer<InstalledCrd> crdFound) {
         this.client = client;
         this.crdFound = crdFound;
     }
 
     /** Asks in the background (discovery blocks, and an unreachable API server must not hold up the start). */
-    void start(Consumer<Boolean> served) {
+    public void start(Consumer<Boolean> served) {
         CompletableFuture.runAsync(() -> ask(served));
     }
 
@@ -54,13 +55,15 @@ final class ClusterPolicyDiscovery implements AutoCloseable {
                 continue;
             }
             if (installed) {
-                LOG.info("{} ({}) is served: enforcing it with NetworkPolicy", KIND, API_VERSION);
+                LOG.info("{} ({}) is served: watching it beside NetworkPolicy", KIND, API_VERSION);
             } else {
-                LOG.warn("{} ({}) is not served by the API server (CRD absent); enforcing NetworkPolicy only", KIND,
+                LOG.warn("{} ({}) is not served by the API server (CRD absent); NetworkPolicy only", KIND,
                         API_VERSION);
             }
             served.accept(installed);
-            crdFound.accept(installedCrd());
+            if (crdFound != null) {
+                crdFound.accept(installedCrd());
+            }
             return;
         }
     }

@@ -20,9 +20,9 @@ import java.util.Map;
  * @param apiApproved   {@code api-approved.kubernetes.io}, or {@link #NONE}
  * @param served        the versions it serves, in the CRD's order
  */
-record InstalledCrd(State state, String channel, String bundleVersion, String apiApproved, List<String> served) {
+public record InstalledCrd(State state, String channel, String bundleVersion, String apiApproved, List<String> served) {
 
-    enum State { FOUND, ABSENT, UNREADABLE }
+    public enum State { FOUND, ABSENT, UNREADABLE }
 
     static final String NONE = "";
     static final String EXPERIMENTAL = "experimental";
@@ -30,7 +30,7 @@ record InstalledCrd(State state, String channel, String bundleVersion, String ap
     static final InstalledCrd ABSENT = new InstalledCrd(State.ABSENT, NONE, NONE, NONE, List.of());
     static final InstalledCrd UNREADABLE = new InstalledCrd(State.UNREADABLE, NONE, NONE, NONE, List.of());
 
-    InstalledCrd {
+    public InstalledCrd {
         served = List.copyOf(served);
     }
 

@@ -56,12 +56,12 @@ public final class NodeAgent implements AutoCloseable {
      */
     public static NodeAgent start(AgentConfig config, KubernetesClient client, NetworkNamespace netns)
             throws IOException {
-        return start(config, client, StandardParts.create(config, client, netns));
+        return start(config, client, StandardParts.create(config, netns));
     }
 
     /** Starts an agent with the given parts (tests: recording dataplane, fake clock). */
     public static NodeAgent start(AgentConfig config, KubernetesClient client, AgentParts parts) throws IOException {
-        return start(config, client, parts, ClusterInformers.DEFAULT_STALL_LIMIT);
+        return start(config, client, parts, InformerWatchdog.DEFAULT_STALL_LIMIT);
     }
 
     /** As above, with the watchdog's limit for an informer without a live watch (tests shorten it). */
@@ -71,16 +71,15 @@ public final class NodeAgent implements AutoCloseable {
         PendingChanges pending = new PendingChanges(parts.ticker());
         SyncTrigger trigger = new SyncTrigger();
         ChangeTranslator translator = new ChangeTranslator(parts.translator());
-        ClusterPolicyStatusWriter status = new ClusterPolicyStatusWriter(client);
-        ClusterInformers informers = new ClusterInformers(client,
-                new ChangeRecorder(translator, pending, trigger, status), trigger, watchStallLimit);
+        ClusterInformers informers = new ClusterInformers(client, new ChangeRecorder(translator, pending, trigger),
+                trigger, watchStallLimit);
         ClusterPolicyDiscovery discovery = new ClusterPolicyDiscovery(client,
                 crd -> metrics.clusterPolicyCrd.setLabelValues(crd.labelValues()));
         LocalNetworkTracker local = new LocalNetworkTracker(config.node(), config.localNetwork(), parts.interfaces(),
                 () -> NodePodCidrs.fetch(client, config.node()), metrics, trigger::poke, parts.ticker());
         DenialLog denials = config.denialLog().enabled()
                 ? DenialLog.start(config.node(), config.denialLog(), parts.deniedPackets(), metrics) : null;
-        Watch watch = new Watch(informers, discovery, status, local, denials);
+        Watch watch = new Watch(informers, discovery, local, denials);
         SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(),
                 () -> informers.cached().stream().map(o -> translator.upsert(o).change()).toList(),
                 parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker(), local,
@@ -159,8 +158,8 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /** What watches the cluster and the node, stopped together; {@code denials} is null with the log off. */
-    private record Watch(ClusterInformers informers, ClusterPolicyDiscovery discovery,
-            ClusterPolicyStatusWriter status, LocalNetworkTracker local, DenialLog denials) implements AutoCloseable {
+    private record Watch(ClusterInformers informers, ClusterPolicyDiscovery discovery, LocalNetworkTracker local,
+            DenialLog denials) implements AutoCloseable {
 
         @Override
         public void close() {
@@ -170,7 +169,6 @@ public final class NodeAgent implements AutoCloseable {
             local.close();
             discovery.close();
             informers.close();
-            status.close();
         }
     }
 

@@ -35,7 +35,7 @@ public record Rejection(ObjectKey object, String uid, String version, List<Diagn
      * {@code diagnostics} as one message, {@code field: message; field: message}, in the given order: what a
      * rejection's Event says and what the {@code Accepted} condition of a ClusterNetworkPolicy lists.
      */
-    static String message(List<Diagnostic> diagnostics) {
+    public static String message(List<Diagnostic> diagnostics) {
         return diagnostics.stream()
                 .map(d -> d.field() == null || d.field().isEmpty() ? d.message() : d.field() + ": " + d.message())
                 .collect(Collectors.joining("; "));

@@ -15,14 +15,13 @@ import dev.weir.iptables.apply.NamespaceCommandRunner;
 import dev.weir.iptables.render.IptablesRenderer;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.iptables.sys.NetworkNamespace;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production parts: {@code ModelTranslator}, {@link IptablesRenderer} with the marks of {@code --mark-mask} and the
+ * The production parts: {@code ModelTranslator}, no rejection reporter (the controller writes the Events), {@link IptablesRenderer} with the marks of {@code --mark-mask} and the
  * denial log's NFLOG rules ({@link AgentConfig#renderOptions}), a {@link DataplaneApplier} whose processes run inside
  * the agent's network namespace, on the backend chosen by {@code --iptables-backend} (auto-detected by default, logged
  * once), pod interface discovery reading that same namespace's routes and devices and the CNI cache
@@ -36,7 +35,7 @@ final class StandardParts {
     private StandardParts() {
     }
 
-    static AgentParts create(AgentConfig config, KubernetesClient client, NetworkNamespace netns) {
+    static AgentParts create(AgentConfig config, NetworkNamespace netns) {
         NamespaceCommandRunner runner = new NamespaceCommandRunner(netns);
         BackendSelection backend = BackendSelection.of(config.iptablesBackend().name().toLowerCase(Locale.ROOT),
                 runner);
@@ -54,7 +53,7 @@ final class StandardParts {
                 (graph, node, local) -> IptablesRenderer.render(graph, node, config.renderOptions(), local),
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend()),
                         config.revokeDeniedFlows() ? new ConntrackTable(runner) : null),
-                new KubeEventReporter(client, config.node()), System::nanoTime, interfaces,
+                RejectionReporter.NONE, System::nanoTime, interfaces,
                 DeniedPacketSource.in(netns));
     }
 

@@ -62,8 +62,8 @@ public final class AgentLatencyBenchmark {
         PendingChanges pending = new PendingChanges(System::nanoTime);
         SyncTrigger trigger = new SyncTrigger();
         ChangeTranslator translator = new ChangeTranslator(ObjectTranslator.standard());
-        ClusterInformers watch = new ClusterInformers(agentClient, new ChangeRecorder(translator, pending, trigger,
-                new ClusterPolicyStatusWriter(agentClient)), trigger, ClusterInformers.DEFAULT_STALL_LIMIT);
+        ClusterInformers watch = new ClusterInformers(agentClient, new ChangeRecorder(translator, pending, trigger),
+                trigger, InformerWatchdog.DEFAULT_STALL_LIMIT);
         AgentMetrics metrics = new AgentMetrics();
         ClusterState state = new ClusterState();
         SyncWorker worker = new SyncWorker("n1", pending, state, () -> {

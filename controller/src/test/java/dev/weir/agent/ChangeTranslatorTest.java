@@ -29,7 +29,6 @@ class ChangeTranslatorTest {
         assertThat(t.change()).isInstanceOfSatisfying(Change.Event.class, e -> assertThat(e.event())
                 .isInstanceOfSatisfying(ClusterEvent.Upserted.class, u -> assertThat(((Endpoint) u.object()).ips())
                         .hasToString("[10.0.0.1]")));
-        assertThat(t.acceptedCondition()).isEmpty();
     }
 
     @Test
@@ -59,25 +58,21 @@ class ChangeTranslatorTest {
     }
 
     @Test
-    void aClusterNetworkPolicyCarriesTheAcceptedConditionItsStatusShouldShow() {
+    void aClusterNetworkPolicyIsRecordedOrRejectedForTheVersionItHas() {
         var valid = cnp("deny-metadata", 10);
         valid.getMetadata().setGeneration(2L);
         var invalid = cnp("too-high", 5000);
+        invalid.getMetadata().setUid("u1");
         invalid.getMetadata().setGeneration(1L);
 
         ChangeTranslator.Translation accepted = translator.upsert(valid);
         ChangeTranslator.Translation rejected = translator.upsert(invalid);
 
         assertThat(accepted.change()).isInstanceOf(Change.Event.class);
-        assertThat(accepted.acceptedCondition()).hasValueSatisfying(c -> {
-            assertThat(c.getStatus()).isEqualTo("True");
-            assertThat(c.getObservedGeneration()).isEqualTo(2L);
-        });
-        assertThat(rejected.change()).isInstanceOf(Change.PolicyRejected.class);
-        assertThat(rejected.acceptedCondition()).hasValueSatisfying(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo(AcceptedCondition.REASON_INVALID);
-            assertThat(c.getMessage()).contains("spec.priority");
+        assertThat(accepted.diagnostics()).isEmpty();
+        assertThat(rejected.change()).isInstanceOfSatisfying(Change.PolicyRejected.class, r -> {
+            assertThat(r.rejection().version()).isEqualTo("g1");
+            assertThat(r.rejection().message()).contains("spec.priority");
         });
     }
 

@@ -1,7 +1,7 @@
 package dev.weir.agent;
 
 /** Closes test resources in order, every one even when an earlier close fails; the first failure is rethrown. */
-final class Closing {
+public final class Closing {
 
     private Closing() {
     }
@@ -10,7 +10,7 @@ final class Closing {
      * Closes {@code resources} left to right (agent before clients, clients before the server), skipping nulls. Later
      * failures are added to the first as suppressed.
      */
-    static void inOrder(AutoCloseable... resources) throws Exception {
+    public static void inOrder(AutoCloseable... resources) throws Exception {
         Exception first = null;
         for (AutoCloseable r : resources) {
             if (r == null) {

@@ -14,13 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** fabric8 object builders for agent tests, small and explicit. */
-final class Kube {
+public final class Kube {
 
     private Kube() {
     }
 
     /** {@code labels("app", "web", "tier", "fe")}. */
-    static Map<String, String> labels(String... kv) {
+    public static Map<String, String> labels(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
@@ -28,11 +28,11 @@ final class Kube {
         return m;
     }
 
-    static Namespace namespace(String name, String... labels) {
+    public static Namespace namespace(String name, String... labels) {
         return new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels(labels)).endMetadata().build();
     }
 
-    static Pod pod(String ns, String name, String ip, String node, String... labels) {
+    public static Pod pod(String ns, String name, String ip, String node, String... labels) {
         return new PodBuilder()
                 .withNewMetadata().withNamespace(ns).withName(name).withLabels(labels(labels)).endMetadata()
                 .withNewSpec().withNodeName(node)
@@ -45,7 +45,7 @@ final class Kube {
     }
 
     /** A policy selecting {@code app=<target>} pods, allowing ingress from pods {@code app=<from>} on TCP 80. */
-    static NetworkPolicy allowFrom(String ns, String name, String target, String from) {
+    public static NetworkPolicy allowFrom(String ns, String name, String target, String from) {
         return new NetworkPolicyBuilder()
                 .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
                 .withNewSpec()
@@ -60,7 +60,7 @@ final class Kube {
     }
 
     /** A policy allowing from every pod of namespaces labelled {@code team=<team>}. */
-    static NetworkPolicy allowFromTeam(String ns, String name, String target, String team) {
+    public static NetworkPolicy allowFromTeam(String ns, String name, String target, String team) {
         return new NetworkPolicyBuilder()
                 .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
                 .withNewSpec()
@@ -74,7 +74,7 @@ final class Kube {
     }
 
     /** A policy the API server would refuse: a CIDR with a /33 prefix. */
-    static NetworkPolicy invalidCidr(String ns, String name) {
+    public static NetworkPolicy invalidCidr(String ns, String name) {
         return new NetworkPolicyBuilder()
                 .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
                 .withNewSpec()
@@ -87,7 +87,7 @@ final class Kube {
     }
 
     /** An Admin-tier ClusterNetworkPolicy of every namespace denying egress to 169.254.169.254. */
-    static ClusterNetworkPolicy cnp(String name, int priority) {
+    public static ClusterNetworkPolicy cnp(String name, int priority) {
         return Serialization.unmarshal("""
                 apiVersion: policy.networking.k8s.io/v1alpha2
                 kind: ClusterNetworkPolicy

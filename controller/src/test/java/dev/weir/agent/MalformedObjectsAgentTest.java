@@ -70,7 +70,7 @@ class MalformedObjectsAgentTest {
         agent = NodeAgent.start(AgentConfig.defaults("n1").withHttpPort(-1)
                 .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1)), agentClient,
                 new AgentParts(ObjectTranslator.standard(), new TestingRenderer(), dataplane,
-                        new KubeEventReporter(agentClient, "n1"), System::nanoTime));
+                        RejectionReporter.NONE, System::nanoTime));
 
         Ruleset applied = dataplane.awaitApplied(r -> TestingRenderer.lines(r).contains("policy x/deny-all-ingress"),
                 WAIT);

@@ -20,25 +20,25 @@ import java.util.concurrent.TimeUnit;
  * dispatcher), to take the API server away from an agent and give it back (TOOLCHAIN.md §1: {@link #stop()} shuts
  * the server down, {@link #start()} opens a new one on the same port with the same dispatcher).
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
 
     private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     private final KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(responses);
     private KubernetesMockServer server;
     private int port;
 
-    MockCluster() throws Exception {
+    public MockCluster() throws Exception {
         start();
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), responses,
                 dispatcher, false);
         server.init(InetAddress.getByName("127.0.0.1"), port);
         port = server.getPort();
     }
 
-    void stop() {
+    public void stop() {
         destroy();
     }
 
@@ -75,7 +75,7 @@ final class MockCluster implements AutoCloseable {
      * Makes the server serve ClusterNetworkPolicy as an installed CRD would: discovery lists the kind (the agent asks
      * before it watches) and CRUD stores the cluster-scoped objects.
      */
-    void serveClusterNetworkPolicies() {
+    public void serveClusterNetworkPolicies() {
         String list = "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":"
                 + "\"policy.networking.k8s.io/v1alpha2\",\"resources\":[{\"name\":\"clusternetworkpolicies\","
                 + "\"singularName\":\"clusternetworkpolicy\",\"namespaced\":false,\"kind\":\"ClusterNetworkPolicy\","
@@ -109,12 +109,12 @@ final class MockCluster implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** The method and path (with query) of each request the server received since the last call, in order. */
-    java.util.List<String> takeRequests() throws InterruptedException {
+    public java.util.List<String> takeRequests() throws InterruptedException {
         java.util.List<String> out = new java.util.ArrayList<>();
         for (io.fabric8.mockwebserver.http.RecordedRequest r = server.takeRequest(0, TimeUnit.MILLISECONDS); r != null;
                 r = server.takeRequest(0, TimeUnit.MILLISECONDS)) {
@@ -128,10 +128,17 @@ final class MockCluster implements AutoCloseable {
      * a list sent while the server is down must fail within the tests' waits (fabric8's default request timeout is
      * 10 s, as long as those waits), so the informer retries against the returned server in time.
      */
-    KubernetesClient newClient() {
+    public KubernetesClient newClient() {
         return server.createClient(b -> b.editOrNewConfig().withWatchReconnectInterval(100)
                 .withWatchReconnectLimit(-1).withRequestRetryBackoffInterval(50).withRequestRetryBackoffLimit(2)
                 .withConnectionTimeout(1000).withRequestTimeout(2000).endConfig());
+    }
+
+    /** As {@link #newClient()}, but connecting through {@code 127.0.0.1:port} (a proxy a test can cut). */
+    public KubernetesClient newClientVia(int port) {
+        return server.createClient(b -> b.editOrNewConfig().withMasterUrl("http://127.0.0.1:" + port)
+                .withWatchReconnectInterval(100).withWatchReconnectLimit(-1).withRequestRetryBackoffInterval(50)
+                .withRequestRetryBackoffLimit(2).withConnectionTimeout(1000).withRequestTimeout(2000).endConfig());
     }
 
     @Override

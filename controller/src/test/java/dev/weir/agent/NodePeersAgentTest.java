@@ -117,7 +117,7 @@ class NodePeersAgentTest {
                 .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
         agent = NodeAgent.start(config, agentClient, new AgentParts(ObjectTranslator.standard(),
                 (g, n, l) -> IptablesRenderer.render(g, n, RenderOptions.defaults(), l), dataplane,
-                new KubeEventReporter(agentClient, "n1"), System::nanoTime));
+                RejectionReporter.NONE, System::nanoTime));
     }
 
     private static Node node(String name, String role, String... addresses) {

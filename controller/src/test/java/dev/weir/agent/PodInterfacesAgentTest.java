@@ -70,7 +70,7 @@ class PodInterfacesAgentTest {
                 .withLocalNetwork(settings.withCniCacheDir(cniCache).withScanInterval(Duration.ofMillis(100)));
         AgentParts parts = new AgentParts(ObjectTranslator.standard(),
                 (g, n, l) -> IptablesRenderer.render(g, n, RenderOptions.defaults(), l), dataplane,
-                new KubeEventReporter(agentClient, "n1"), System::nanoTime,
+                RejectionReporter.NONE, System::nanoTime,
                 new HostInterfaceDiscovery(node, new CniResultCache(cniCache)));
         agent = NodeAgent.start(config, agentClient, parts);
     }

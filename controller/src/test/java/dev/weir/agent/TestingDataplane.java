@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * A dataplane that records every ruleset it is asked to apply and every graph it is asked to revoke flows for, and can
  * be told to fail or to report drift. Each revocation reports 3 flows examined and 1 deleted.
  */
-final class TestingDataplane implements Dataplane {
+public final class TestingDataplane implements Dataplane {
 
     private final List<Ruleset> applied = new ArrayList<>();
     private final AtomicInteger failuresToInject = new AtomicInteger();
@@ -67,20 +67,20 @@ final class TestingDataplane implements Dataplane {
         return checks;
     }
 
-    synchronized List<Ruleset> applied() {
+    public synchronized List<Ruleset> applied() {
         return List.copyOf(applied);
     }
 
-    synchronized int applyCount() {
+    public synchronized int applyCount() {
         return applied.size();
     }
 
-    synchronized Ruleset last() {
+    public synchronized Ruleset last() {
         return applied.isEmpty() ? null : applied.get(applied.size() - 1);
     }
 
     /** Waits until the last applied ruleset satisfies {@code condition}; returns it or fails with what was seen. */
-    synchronized Ruleset awaitApplied(Predicate<Ruleset> condition, Duration timeout) throws InterruptedException {
+    public synchronized Ruleset awaitApplied(Predicate<Ruleset> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (last() == null || !condition.test(last())) {
             long left = deadline - System.nanoTime();

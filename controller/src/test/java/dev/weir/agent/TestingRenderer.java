@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * one per known pod interface of the {@link LocalNetwork} ({@code interface dev/a ROUTED cali1}, and
  * {@code fail-closed [10.0.0.0/24]} when on).
  */
-final class TestingRenderer implements RulesetRenderer {
+public final class TestingRenderer implements RulesetRenderer {
 
     @Override
     public Ruleset render(PolicyGraph graph, String node, LocalNetwork local) {
@@ -49,12 +49,12 @@ final class TestingRenderer implements RulesetRenderer {
     }
 
     /** The rule specs of a ruleset, one per line. */
-    static String text(Ruleset r) {
+    public static String text(Ruleset r) {
         return r.v4().chains().stream().flatMap(c -> c.rules().stream()).map(IptablesRule::spec)
                 .collect(Collectors.joining("\n"));
     }
 
-    static List<String> lines(Ruleset r) {
+    public static List<String> lines(Ruleset r) {
         return List.of(text(r).split("\n"));
     }
 

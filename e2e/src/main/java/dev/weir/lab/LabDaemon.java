@@ -221,6 +221,11 @@ public final class LabDaemon implements AutoCloseable {
             store.update(s -> s.withAgent(h.info()));
             log("agent for " + n.name() + " started (" + h.info().mode() + ")");
         }
+        // nodes are numbered from 1: the port below the first agent's is the controller's
+        AgentLauncher.Handle c = launcher.startController(store.kubeconfig(), request.agentHttpBase());
+        resources.add(c);
+        store.update(s -> s.withController(c.info()));
+        log("controller started (" + c.info().mode() + ", http port " + c.info().httpPort() + ")");
     }
 
     /** {@code auto}: agents inside this JVM (one JVM for the whole lab matters on a 2-core machine). */

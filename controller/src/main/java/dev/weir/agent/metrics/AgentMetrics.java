@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * process metrics ({@code jvm_*}, {@code process_*}). Each instance has its own registry, so that several agents in
  * one JVM (the tests, the lab) do not share counters.
  */
-public final class AgentMetrics {
+public final class AgentMetrics implements MetricsExposition {
 
     /** 1 ms to 60 s, roughly ×2.5 steps: sync and apply times of a node agent. */
     static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
@@ -139,12 +139,12 @@ public final class AgentMetrics {
         }).register(registry);
     }
 
-    /** The content type of {@link #writeTo}: the Prometheus text format 0.0.4. */
+    @Override
     public String contentType() {
         return text.getContentType();
     }
 
-    /** Writes every metric, weir's and the JVM's, as the body of {@code GET /metrics}. */
+    @Override
     public void writeTo(OutputStream out) throws IOException {
         text.write(out, registry.scrape());
     }

@@ -22,6 +22,18 @@ public interface AgentLauncher {
     Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort, Path cniCacheDir)
             throws Exception;
 
+    /**
+     * Starts the weir controller the same way as the agents (one replica: it leads at once; its Lease lives in
+     * {@value #CONTROLLER_LEASE_NAMESPACE}), serving {@code /readyz} on 127.0.0.1:{@code httpPort}.
+     */
+    Handle startController(Path kubeconfig, int httpPort) throws Exception;
+
+    /** The namespace of the lab controller's Lease (the lab's kubeconfig context namespace too). */
+    String CONTROLLER_LEASE_NAMESPACE = "default";
+
+    /** The node name the lab state gives the controller's entry. */
+    String CONTROLLER = "controller";
+
     /** A running agent: what the lab state records of it, and how to stop it. */
     record Handle(LabState.AgentInfo info, Runnable stop) implements AutoCloseable {
         @Override

@@ -2,6 +2,8 @@ package dev.weir.lab.agent;
 
 import dev.weir.agent.AgentConfig;
 import dev.weir.agent.NodeAgent;
+import dev.weir.controller.ControllerConfig;
+import dev.weir.controller.WeirController;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.lab.state.LabState;
 import io.fabric8.kubernetes.client.Config;
@@ -14,7 +16,8 @@ import java.time.Duration;
 /**
  * Agents inside the lab daemon's JVM ({@code --agents in-process}): {@link NodeAgent#start} per node with its own API
  * client and {@link NetworkNamespace#named} of the node, which is how the agent module documents running several agents
- * in one JVM. Cheaper than a JVM per node; their log lines go to {@code daemon.log}.
+ * in one JVM, and the controller beside them ({@link WeirController#start}, its own client). Cheaper than a JVM each;
+ * their log lines go to {@code daemon.log}.
  */
 public final class InProcessAgents implements AgentLauncher {
 
@@ -44,6 +47,26 @@ public final class InProcessAgents implements AgentLauncher {
         return new Handle(info, () -> {
             agent.close();
             netns.close();
+            client.close();
+        });
+    }
+
+    @Override
+    public Handle startController(Path kubeconfig, int httpPort) throws Exception {
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        WeirController controller;
+        try {
+            controller = WeirController.start(ControllerConfig.defaults(CONTROLLER_LEASE_NAMESPACE,
+                    "lab-" + ProcessHandle.current().pid()).withHttpPort(httpPort), client);
+        } catch (Exception | Error e) {
+            client.close();
+            throw e;
+        }
+        LabState.AgentInfo info = new LabState.AgentInfo(CONTROLLER, "in-process", ProcessHandle.current().pid(),
+                controller.httpPort());
+        return new Handle(info, () -> {
+            controller.close();
             client.close();
         });
     }

@@ -12,7 +12,8 @@ import java.util.function.LongConsumer;
  * Agents as child processes, exactly as the DaemonSet runs them but pointed at the lab:
  * {@code java -cp <this class path> dev.weir.cli.Main agent --node N --netns N --kubeconfig K --http-port P}.
  * They run in the caller's (host) network namespace so they reach the API server on 127.0.0.1, and program the
- * node's namespace through {@code --netns}. Output goes to {@code agent-N.log} in the state directory.
+ * node's namespace through {@code --netns}. Output goes to {@code agent-N.log} in the state directory. The controller
+ * runs the same way ({@code weir controller}), its output in {@code controller.log}.
  */
 public final class ProcessAgents implements AgentLauncher {
 
@@ -29,16 +30,32 @@ public final class ProcessAgents implements AgentLauncher {
     @Override
     public Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort, Path cniCacheDir)
             throws Exception {
+        Process p = launch(List.of("agent", "--node", node, "--netns", node, "--kubeconfig", kubeconfig.toString(),
+                "--http-port", String.valueOf(httpPort), "--min-sync-interval", "100ms", "--cni-cache-dir",
+                cniCacheDir.toString()), "agent-" + node + ".log");
+        LabState.AgentInfo info = new LabState.AgentInfo(node, "process", p.pid(), httpPort);
+        return new Handle(info, p::destroy);
+    }
+
+    @Override
+    public Handle startController(Path kubeconfig, int httpPort) throws Exception {
+        Process p = launch(List.of("controller", "--kubeconfig", kubeconfig.toString(), "--lease-namespace",
+                CONTROLLER_LEASE_NAMESPACE, "--identity", "lab", "--http-port", String.valueOf(httpPort)),
+                "controller.log");
+        LabState.AgentInfo info = new LabState.AgentInfo(CONTROLLER, "process", p.pid(), httpPort);
+        return new Handle(info, p::destroy);
+    }
+
+    /** {@code weir args...} as a child JVM, its pid recorded before anything else can fail. */
+    private Process launch(List<String> args, String logName) throws java.io.IOException {
         List<String> argv = new ArrayList<>(javaCommand);
-        argv.addAll(List.of("dev.weir.cli.Main", "agent", "--node", node, "--netns", node,
-                "--kubeconfig", kubeconfig.toString(), "--http-port", String.valueOf(httpPort),
-                "--min-sync-interval", "100ms", "--cni-cache-dir", cniCacheDir.toString()));
-        Path log = logDir.resolve("agent-" + node + ".log");
+        argv.add("dev.weir.cli.Main");
+        argv.addAll(args);
+        Path log = logDir.resolve(logName);
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         recordPid.accept(p.pid());
-        LabState.AgentInfo info = new LabState.AgentInfo(node, "process", p.pid(), httpPort);
-        return new Handle(info, p::destroy);
+        return p;
     }
 }

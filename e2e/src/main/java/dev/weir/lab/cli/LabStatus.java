@@ -41,11 +41,13 @@ final class LabStatus implements Subcommand {
         boolean alive = LabSupport.daemonAlive(s);
         Map<String, String> agentHealth = new LinkedHashMap<>();
         s.agents().forEach(ag -> agentHealth.put(ag.node(), readyz(ag.httpPort())));
+        String controllerHealth = s.controller() == null ? "none" : readyz(s.controller().httpPort());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("status", alive ? s.status() : "DAEMON-DEAD");
             m.put("state", s);
             m.put("agentHealth", agentHealth);
+            m.put("controllerHealth", controllerHealth);
             out.println(StateStore.toJson(m));
             return alive ? 0 : 1;
         }
@@ -62,6 +64,7 @@ final class LabStatus implements Subcommand {
             out.printf("%s\t%s\t%s\t%s%n", n.name(), n.underlayIp(), n.podCidr(),
                     agentHealth.getOrDefault(n.name(), "none"));
         }
+        out.println("controller: " + controllerHealth);
         out.println("POD\tIP\tNODE\tNETNS\tPORTS");
         for (LabPlan.PodPlan pod : p.pods()) {
             List<String> ports = new ArrayList<>();

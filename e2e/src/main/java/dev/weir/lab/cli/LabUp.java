@@ -150,6 +150,10 @@ final class LabUp implements Subcommand {
         }
         out.println(s.agents().isEmpty() ? "agents: none (no policy is enforced)"
                 : "agents: " + s.agents().size() + " (" + s.agents().get(0).mode() + ")");
+        if (s.controller() != null) {
+            out.println("controller: " + s.controller().mode() + ", http://127.0.0.1:" + s.controller().httpPort()
+                    + "/readyz");
+        }
         return 0;
     }
 

@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param sctp         whether pods serve SCTP (the kernel may lack it); {@code sctpNote} says why not
  * @param agents       one entry per node agent, empty while no agent runs
  * @param upMillis     how long start-up took
+ * @param controller   the weir controller (node {@code controller}), null while none runs
  */
 public record LabState(String status, String message, long daemonPid, String prefix, int apiPort, String kubeconfig,
         LabPlan plan, List<String> netns, List<Long> pids, boolean sctp, String sctpNote, List<AgentInfo> agents,
-        long upMillis) {
+        long upMillis, AgentInfo controller) {
 
     public static final String STARTING = "STARTING";
     public static final String READY = "READY";
@@ -35,7 +36,7 @@ public record LabState(String status, String message, long daemonPid, String pre
 
     public static LabState starting(long daemonPid, String prefix, LabPlan plan) {
         return new LabState(STARTING, null, daemonPid, prefix, 0, null, plan, List.of(), List.of(), false, null,
-                List.of(), 0);
+                List.of(), 0, null);
     }
 
     public LabState withNetns(String name) {
@@ -44,41 +45,46 @@ public record LabState(String status, String message, long daemonPid, String pre
             n.add(name);
         }
         return new LabState(status, message, daemonPid, prefix, apiPort, kubeconfig, plan, n, pids, sctp, sctpNote,
-                agents, upMillis);
+                agents, upMillis, controller);
     }
 
     public LabState withPid(long pid) {
         List<Long> p = new ArrayList<>(pids);
         p.add(pid);
         return new LabState(status, message, daemonPid, prefix, apiPort, kubeconfig, plan, netns, p, sctp, sctpNote,
-                agents, upMillis);
+                agents, upMillis, controller);
     }
 
     public LabState withApi(int port, String kubeconfigPath) {
         return new LabState(status, message, daemonPid, prefix, port, kubeconfigPath, plan, netns, pids, sctp,
-                sctpNote, agents, upMillis);
+                sctpNote, agents, upMillis, controller);
     }
 
     public LabState withSctp(boolean supported, String note) {
         return new LabState(status, message, daemonPid, prefix, apiPort, kubeconfig, plan, netns, pids, supported,
-                note, agents, upMillis);
+                note, agents, upMillis, controller);
     }
 
     public LabState withAgent(AgentInfo agent) {
         List<AgentInfo> a = new ArrayList<>(agents);
         a.add(agent);
         return new LabState(status, message, daemonPid, prefix, apiPort, kubeconfig, plan, netns, pids, sctp,
-                sctpNote, a, upMillis);
+                sctpNote, a, upMillis, controller);
+    }
+
+    public LabState withController(AgentInfo info) {
+        return new LabState(status, message, daemonPid, prefix, apiPort, kubeconfig, plan, netns, pids, sctp,
+                sctpNote, agents, upMillis, info);
     }
 
     public LabState ready(long millis) {
         return new LabState(READY, null, daemonPid, prefix, apiPort, kubeconfig, plan, netns, pids, sctp, sctpNote,
-                agents, millis);
+                agents, millis, controller);
     }
 
     public LabState failed(String why) {
         return new LabState(FAILED, why, daemonPid, prefix, apiPort, kubeconfig, plan, netns, pids, sctp, sctpNote,
-                agents, upMillis);
+                agents, upMillis, controller);
     }
 
     /**
