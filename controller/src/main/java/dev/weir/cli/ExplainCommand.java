@@ -10,11 +10,14 @@ import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.graph.Reachability;
 import dev.weir.k8s.LoadResult;
+import dev.weir.k8s.ManifestLoader;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
 import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
+import dev.weir.status.ClusterObjects;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -27,13 +30,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code weir explain}: reads manifests, compiles them, and prints who may reach whom as truth tables (or one verdict
- * with its reasons). Offline: no cluster, no kernel.
+ * with its reasons). From files, offline, or with {@code --cluster} from the live API server; never the kernel.
  */
 @Command(name = "explain", sortOptions = false,
         customSynopsis = {
             "weir explain [-f] FILE|DIR|- ... [--ports 80,81] [--protocols TCP,UDP,SCTP] [-o text|json|html]",
-            "       weir explain [-f] FILE|DIR|- ... --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP]"},
-        description = {"Show which pods may reach which, and why, from manifests (offline).", "",
+            "       weir explain [-f] FILE|DIR|- ... --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP]",
+            "       weir explain --cluster [--kubeconfig FILE] [--context NAME] [the flags above]"},
+        description = {"Show which pods may reach which, and why, from manifests (offline) or the live cluster.", "",
             "Reads Namespace, Pod, Node, NetworkPolicy and ClusterNetworkPolicy manifests (multi-document YAML, "
                     + "JSON, kind: List as printed by `kubectl get ns,pods,netpol -A -o yaml`; DIR means every "
                     + "*.yaml, *.yml, *.json in it; - is stdin) and prints, per port and protocol, a truth table: "
@@ -42,6 +46,9 @@ import picocli.CommandLine.Option;
                     + "(a colour grid per port and protocol, a cell's reasons on hover and click, a filter by "
                     + "namespace) to save and open in a browser.",
             "",
+            "With --cluster (or as `kubectl weir explain`) the same objects are read from the API server through "
+                    + "the kubeconfig, as kubectl reads them, instead of files.",
+            "",
             "Notes (assumptions, skipped objects) and rejected objects go to stderr."},
         footer = {"", "Exit status: 0 all objects accepted, 1 some object was rejected (output still printed), "
                 + "2 bad usage."})
@@ -49,6 +56,13 @@ public final class ExplainCommand implements Subcommand {
 
     @Mixin
     private ManifestFiles manifests;
+
+    @Option(names = "--cluster", description = "read the live cluster through the kubeconfig instead of files "
+            + "(what `kubectl weir explain` does)")
+    private boolean cluster;
+
+    @Mixin
+    private ClusterAccess access;
 
     @Option(names = {"--ports", "--port"}, split = ",", paramLabel = "PORT",
             description = "ports to evaluate (default: every port some pod declares; 80 if none)")
@@ -86,7 +100,12 @@ public final class ExplainCommand implements Subcommand {
 
     @Override
     public int run(PrintStream out, PrintStream err) {
-        manifests.requireSome();
+        if (cluster) {
+            Main.UsageException.check(!manifests.any(), "--cluster reads the cluster; leave out FILE, DIR and -f");
+        } else {
+            Main.UsageException.check(!access.given(), "--kubeconfig and --context go with --cluster");
+            manifests.requireSome();
+        }
         Main.UsageException.check(List.of("text", "json", "html").contains(format),
                 "-o wants text, json or html, got \"%s\"", format);
         boolean single = from != null || to != null;
@@ -96,7 +115,7 @@ public final class ExplainCommand implements Subcommand {
         ports.forEach(n -> Main.UsageException.check(n >= 1 && n <= 65535, "port %d out of range 1-65535", n));
         IpFamily family = family(familyName);
 
-        LoadResult loaded = manifests.load(stdin, err);
+        LoadResult loaded = cluster ? fromCluster(err) : manifests.load(stdin, err);
         Reachability reachability = new Reachability(PolicyCompiler.compile(loaded.snapshot()));
         List<String> finished = reachability.graph().endpoints().values().stream().filter(e -> e.phase().terminal())
                 .map(e -> e.key().namespacedName()).toList();
@@ -149,6 +168,21 @@ public final class ExplainCommand implements Subcommand {
             }
         }
         return loaded.hasRejections() ? 1 : 0;
+    }
+
+    /**
+     * The cluster's Namespaces, Pods, Nodes, NetworkPolicies and ClusterNetworkPolicies, read through the kubeconfig
+     * and loaded as one manifest of them would be: the same translation, notes and rejections as files.
+     */
+    private LoadResult fromCluster(PrintStream err) {
+        io.fabric8.kubernetes.client.Config config = access.config();
+        ClusterObjects objects;
+        try (KubernetesClient client = access.client(config)) {
+            objects = ClusterObjects.read(client, false);
+        }
+        objects.notes().forEach(n -> err.println("note: " + n));
+        return ManifestFiles.said(ManifestLoader.load("cluster " + config.getMasterUrl(), objects.explainManifest()),
+                err);
     }
 
     /**

@@ -29,7 +29,16 @@ final class ManifestFiles {
 
     /** Reads the manifests ({@code -} from {@code stdin}), saying on {@code err} what was noted and rejected. */
     LoadResult load(InputStream stdin, PrintStream err) {
-        LoadResult loaded = ManifestLoader.load(sources(), stdin);
+        return said(ManifestLoader.load(sources(), stdin), err);
+    }
+
+    /** Whether any FILE, DIR or - was given. */
+    boolean any() {
+        return !sources().isEmpty();
+    }
+
+    /** Says on {@code err} what loading noted and rejected; returns {@code loaded}. */
+    static LoadResult said(LoadResult loaded, PrintStream err) {
         loaded.notes().forEach(n -> err.println("note: " + n));
         for (Diagnostic d : loaded.diagnostics()) {
             err.println("rejected: " + d);

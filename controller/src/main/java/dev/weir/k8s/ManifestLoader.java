@@ -50,18 +50,32 @@ public final class ManifestLoader {
         Collected c = new Collected();
         for (String source : sources) {
             for (Source s : expand(source, stdin, c)) {
-                for (ManifestDocuments.Document d : ManifestDocuments.read(s.content())) {
-                    if (d instanceof ManifestDocuments.Parsed p) {
-                        readObject(s.name(), p.index(), p.root(), c);
-                    } else if (d instanceof ManifestDocuments.Broken b) {
-                        c.fileProblem(s.name(), b.index(), b.problem());
-                    } else {
-                        throw new AssertionError(d);
-                    }
-                }
+                read(s, c);
             }
         }
         return c.finish();
+    }
+
+    /**
+     * Reads manifests held in memory ({@code weir explain --cluster}: the live objects as one {@code kind: List}),
+     * exactly as a file of that content named {@code name}.
+     */
+    public static LoadResult load(String name, String content) {
+        Collected c = new Collected();
+        read(new Source(name, content), c);
+        return c.finish();
+    }
+
+    private static void read(Source s, Collected c) {
+        for (ManifestDocuments.Document d : ManifestDocuments.read(s.content())) {
+            if (d instanceof ManifestDocuments.Parsed p) {
+                readObject(s.name(), p.index(), p.root(), c);
+            } else if (d instanceof ManifestDocuments.Broken b) {
+                c.fileProblem(s.name(), b.index(), b.problem());
+            } else {
+                throw new AssertionError(d);
+            }
+        }
     }
 
     private record Source(String name, String content) {

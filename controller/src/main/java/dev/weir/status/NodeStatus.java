@@ -19,6 +19,14 @@ public record NodeStatus(String node, Optional<NodeReport> report, Optional<Stal
         return staleness.isPresent();
     }
 
+    /**
+     * {@code stale}; {@code failing} (alive, its last syncs failed); {@code starting} (alive, no successful apply yet);
+     * else {@code ok}.
+     */
+    public String state() {
+        return stale() ? "stale" : failing() ? "failing" : report.get().lastApplied() == null ? "starting" : "ok";
+    }
+
     /** Alive, and its last syncs failed. */
     public boolean failing() {
         return !stale() && report.get().failing();

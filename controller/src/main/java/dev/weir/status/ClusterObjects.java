@@ -1,0 +1,99 @@
+package dev.weir.status;
+
+import dev.weir.crd.ClusterNetworkPolicy;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What {@code weir status} and {@code weir explain --cluster} read from a live cluster, each kind listed once:
+ * Namespaces, Pods, Nodes, NetworkPolicies, ClusterNetworkPolicies and the agents' NodePolicyReports. A kind the
+ * API server does not serve (a CRD not installed) is read as none, with a note saying so; any other error of the API
+ * server is thrown. The only class here that talks to the API server.
+ */
+public record ClusterObjects(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes,
+        List<NetworkPolicy> networkPolicies, List<GenericKubernetesResource> clusterNetworkPolicies,
+        List<GenericKubernetesResource> reports, List<String> notes) {
+
+    /** The report CRD's coordinates (weir.dev/v1alpha1 NodePolicyReport, cluster-scoped). */
+    static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder().withGroup("weir.dev")
+            .withVersion("v1alpha1").withKind("NodePolicyReport").withPlural("nodepolicyreports")
+            .withNamespaced(false).build();
+    static final ResourceDefinitionContext CLUSTER_POLICIES = new ResourceDefinitionContext.Builder()
+            .withGroup(ClusterNetworkPolicy.GROUP).withVersion(ClusterNetworkPolicy.VERSION)
+            .withKind(ClusterNetworkPolicy.KIND).withPlural("clusternetworkpolicies").withNamespaced(false).build();
+
+    public ClusterObjects {
+        namespaces = List.copyOf(namespaces);
+        pods = List.copyOf(pods);
+        nodes = List.copyOf(nodes);
+        networkPolicies = List.copyOf(networkPolicies);
+        clusterNetworkPolicies = List.copyOf(clusterNetworkPolicies);
+        reports = List.copyOf(reports);
+        notes = List.copyOf(notes);
+    }
+
+    /** Lists every kind; {@code withReports} false leaves the reports out (explain does not need them). */
+    public static ClusterObjects read(KubernetesClient client, boolean withReports) {
+        Objects.requireNonNull(client, "client");
+        List<String> notes = new ArrayList<>();
+        List<GenericKubernetesResource> cnps = optional(client, CLUSTER_POLICIES, notes,
+                "ClusterNetworkPolicy is not served (its CRD is not installed): none read");
+        List<GenericKubernetesResource> reports = withReports ? optional(client, REPORTS, notes,
+                "NodePolicyReport is not served (weir's CRDs are not installed): no node reports read") : List.of();
+        return new ClusterObjects(client.namespaces().list().getItems(),
+                client.pods().inAnyNamespace().list().getItems(), client.nodes().list().getItems(),
+                client.network().v1().networkPolicies().inAnyNamespace().list().getItems(), cnps, reports, notes);
+    }
+
+    private static List<GenericKubernetesResource> optional(KubernetesClient client, ResourceDefinitionContext kind,
+            List<String> notes, String absent) {
+        try {
+            List<GenericKubernetesResource> items = client.genericKubernetesResources(kind).list().getItems();
+            // list items of some servers carry no apiVersion and kind; readers of the objects want them
+            items.forEach(i -> {
+                i.setApiVersion(kind.getGroup() + "/" + kind.getVersion());
+                i.setKind(kind.getKind());
+            });
+            return items;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                notes.add(absent);
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The objects {@code weir explain} reads, as one {@code kind: List} document (what
+     * {@code kubectl get ns,pods,nodes,netpol,cnp -A -o json} would print), so that the cluster goes through the same
+     * loader as files.
+     */
+    public String explainManifest() {
+        ObjectNode list = Serialization.jsonMapper().createObjectNode();
+        list.put("apiVersion", "v1");
+        list.put("kind", "List");
+        ArrayNode items = list.putArray("items");
+        List<HasMetadata> all = new ArrayList<>();
+        all.addAll(namespaces);
+        all.addAll(nodes);
+        all.addAll(pods);
+        all.addAll(networkPolicies);
+        all.addAll(clusterNetworkPolicies);
+        all.forEach(o -> items.add(Serialization.jsonMapper().valueToTree(o)));
+        return Serialization.jsonMapper().writeValueAsString(list);
+    }
+}
