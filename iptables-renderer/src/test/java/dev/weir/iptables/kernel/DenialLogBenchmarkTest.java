@@ -29,7 +29,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * </ul>
  *
  * <p>Each round measures every load with the log off and on, back to back in alternating order, for
- * {@code weir.bench.seconds} (5) each; {@code weir.bench.rounds} (3) rounds. Per period: connects made and failed and
+ * {@code weir.bench.seconds} (4) each; {@code weir.bench.rounds} (3) rounds. Per period: connects made and failed and
  * the client threads' CPU time, the client's SYN retransmits (a dropped SYN goes again after a second), SYNs sent and
  * the sender's CPU time, the node's policy drops and INVALID drops, packets past the NFLOG rules' hashlimit (the rule
  * counters), what the reader read and lost and its CPU time. Prints every period and a summary for
@@ -40,10 +40,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "weir.bench", matches = "true")
 class DenialLogBenchmarkTest {
 
-    private static final int SECONDS = Integer.getInteger("weir.bench.seconds", 5);
+    private static final int SECONDS = Integer.getInteger("weir.bench.seconds", 4);
     private static final int ROUNDS = Integer.getInteger("weir.bench.rounds", 3);
     private static final int DENIED_RATE = Integer.getInteger("weir.bench.denied", 2000);
+    private static final int DETOUR_SECONDS = Integer.getInteger("weir.bench.detourSeconds", 2);
     private static final int CLIENTS = 4;
+    private static final int COPIES = 100;
+    /** The rendered NFLOG rule's form with a table of its own, and a group nobody reads. */
+    private static final String PAST_LIMIT = "-m hashlimit --hashlimit-upto 100/sec --hashlimit-burst 200 "
+            + "--hashlimit-name bench-100-200 -m comment --comment bench -j NFLOG --nflog-prefix bench "
+            + "--nflog-group 1048 --nflog-threshold 1";
 
     /** A load: how many threads connect as the allowed client, and how fast the denied one sends (-1: not at all). */
     enum Load {
@@ -134,6 +140,58 @@ class DenialLogBenchmarkTest {
                 assertThat(s.node().logged()).as("no NFLOG rule with the log off, %s", s).isZero();
             }
         }
+    }
+
+    /**
+     * The per-packet cost of a log rule past its limit, amplified a hundredfold: the denied flood (log on) with 100
+     * copies of the rendered NFLOG rule's form (its own hashlimit table, spent after its burst, so each copy checks the
+     * bucket and lets the packet go on) in a chain before weir's, against 100 rules that fail on their first match
+     * ({@code -p udp}) and against none. CPU time of the sending thread per SYN, {@code weir.bench.detourSeconds} (2)
+     * per period, the three in rotating order each round.
+     */
+    @Test
+    void aLogRulePastItsLimitCostsOnlyItsHashlimitCheck() throws Exception {
+        Kernel.assumeKernelTools();
+        String[] names = {"no extra rule", COPIES + " × -p udp (first match fails)", COPIES + " × NFLOG past its limit"};
+        String[] rules = {null, "-p udp " + PAST_LIMIT, PAST_LIMIT};
+        List<List<TcpLoad.Count>> counts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try (Kernel kernel = new Kernel("wnb-"); ShopNode node = new ShopNode(kernel)) {
+            node.log(true);
+            flood(node, 1);
+            for (int round = 1; round <= ROUNDS; round++) {
+                for (int i = 0; i < names.length; i++) {
+                    int v = (i + round) % names.length;
+                    node.detour(rules[v], rules[v] == null ? 0 : COPIES);
+                    ShopNode.Counters before = node.counters();
+                    TcpLoad.Count c = flood(node, DETOUR_SECONDS);
+                    assertThat(node.counters().minus(before).dropped()).as("every SYN dropped, %s", names[v])
+                            .isEqualTo(c.done());
+                    counts.get(v).add(c);
+                }
+            }
+        }
+        double[] micros = new double[names.length];
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%n%d rounds of %d s, log on%n| in front of "
+                + "weir's chains | denied SYNs/s | CPU µs/SYN |%n|---|---|---|%n", ROUNDS, DETOUR_SECONDS));
+        for (int v = 0; v < names.length; v++) {
+            double[] perSyn = counts.get(v).stream().mapToDouble(c -> c.cpuNanos() / 1e3 / c.done()).sorted()
+                    .toArray();
+            double[] rate = counts.get(v).stream().mapToDouble(c -> c.done() / (double) DETOUR_SECONDS).sorted()
+                    .toArray();
+            micros[v] = median(perSyn);
+            out.append(String.format(Locale.ROOT, "| %s | %,.0f (%,.0f–%,.0f) | %.2f (%.2f–%.2f) |%n", names[v],
+                    median(rate), rate[0], rate[rate.length - 1], micros[v], perSyn[0], perSyn[perSyn.length - 1]));
+        }
+        out.append(String.format(Locale.ROOT, "one NFLOG rule past its limit: %.0f ns a packet (%.0f ns more than a "
+                + "rule whose first match fails)%n", (micros[2] - micros[0]) * 1e3 / COPIES,
+                (micros[2] - micros[1]) * 1e3 / COPIES));
+        System.out.println(out);
+    }
+
+    private static TcpLoad.Count flood(ShopNode node, int seconds) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
+        return TcpLoad.sum(TcpLoad.startIn(node.pod("batch"), 1, () -> TcpLoad.syns(WEB, PORT, 0, start, deadline)));
     }
 
     private static Sample measure(ShopNode node, Load load, boolean on, int round, int seconds) throws Exception {

@@ -19,10 +19,12 @@ import dev.weir.iptables.render.PodInterface;
 import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.model.IpAddress;
 import dev.weir.model.ObjectKey;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,6 +46,10 @@ final class ShopNode implements AutoCloseable {
         }
     }
 
+    /** What the agent aggregates a logged packet by: addresses, destination port and the rule that logged it. */
+    private record Flow(IpAddress source, IpAddress destination, int port, String prefix) {
+    }
+
     private static final Pattern COUNTED = Pattern.compile("^\\[(\\d+):\\d+\\] (-A (\\S+) .*)$");
 
     private final CommandRunner runner;
@@ -54,7 +60,7 @@ final class ShopNode implements AutoCloseable {
     private final Map<String, NetworkNamespace> pods = new TreeMap<>();
     private final Map<String, CommandRunner> podRunners = new TreeMap<>();
     private final TcpLoad.Server server;
-    private final Map<String, LongAdder> flows = new ConcurrentHashMap<>();
+    private final Map<Flow, LongAdder> flows = new ConcurrentHashMap<>();
     private final LongAdder unmapped = new LongAdder();
     private NflogReader reader;
 
@@ -116,14 +122,14 @@ final class ShopNode implements AutoCloseable {
             unmapped.increment();
             return;
         }
-        String flow = p.source() + ">" + p.destination() + ":" + p.destinationPort() + " " + p.prefix();
-        flows.computeIfAbsent(flow, f -> new LongAdder()).increment();
+        flows.computeIfAbsent(new Flow(p.source(), p.destination(), p.destinationPort(), p.prefix()),
+                f -> new LongAdder()).increment();
     }
 
     /** The reader's status (nothing received, nothing lost, while the log is off). */
     NflogReader.Status readerStatus() {
         return reader == null ? new NflogReader.Status(DenialLog.DEFAULT_GROUP, NflogReader.State.CLOSED, 0, 0, 0, 0,
-                0, 0, java.util.Optional.empty()) : reader.status();
+                0, 0, Optional.empty()) : reader.status();
     }
 
     /** Packets the reader read whose prefix the applied ruleset did not write (0 unless something is wrong). */
@@ -170,6 +176,25 @@ final class ShopNode implements AutoCloseable {
             }
         }
         return new Counters(nflog, dropped, invalid);
+    }
+
+    /**
+     * Puts {@code copies} of {@code rule} (iptables-save text after {@code -A CHAIN}) in a chain {@code BENCH-DETOUR}
+     * that the denied pod's packets pass, from the top of FORWARD, before weir's chains; 0 copies removes it.
+     */
+    void detour(String rule, int copies) {
+        runner.run(List.of("iptables-nft", "-w", "-D", "FORWARD", "-s", BATCH + "/32", "-j", "BENCH-DETOUR"));
+        runner.run(List.of("iptables-nft", "-w", "-F", "BENCH-DETOUR"));
+        runner.run(List.of("iptables-nft", "-w", "-X", "BENCH-DETOUR"));
+        if (copies == 0) {
+            return;
+        }
+        StringBuilder script = new StringBuilder("*filter\n:BENCH-DETOUR - [0:0]\n");
+        for (int i = 0; i < copies; i++) {
+            script.append("-A BENCH-DETOUR ").append(rule).append('\n');
+        }
+        script.append("-I FORWARD 1 -s ").append(BATCH).append("/32 -j BENCH-DETOUR\nCOMMIT\n");
+        runner.run(List.of("iptables-nft-restore", "--noflush"), script.toString()).orThrow();
     }
 
     /**
