@@ -18,17 +18,16 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * TCP load between pod namespaces, for {@link DenialLogBenchmarkTest}: a server that accepts and waits for its peer to
  * go, clients that connect and close, and a sender of SYNs that are never completed. Clients close with a reset
- * ({@code SO_LINGER 0}): a FIN close leaves every connection in TIME_WAIT, on the client for 60 s and in the node's
- * conntrack table for 120 s, and at thousands of connects a second that runs out of ephemeral ports and conntrack
- * entries before it measures anything. The server never closes first, so no late FIN meets a connection conntrack has
- * already closed.
+ * ({@code SO_LINGER 0}): a FIN close holds each client port in TIME_WAIT for 60 s, and at ten thousand connects a
+ * second the 28,000 ephemeral ports are gone in three. The server never closes first, so no late FIN meets a
+ * connection conntrack has already closed.
  */
 final class TcpLoad {
 
     /**
      * What load loops did: connections made (or SYNs sent), attempts that failed, and the CPU time of their threads
      * ({@code CLOCK_THREAD_CPUTIME_ID}: user and system time, including the softirq work the kernel does in the
-     * thread's context, which on a veth is the whole path through the node to the peer and back).
+     * thread's context, which on a veth is mostly the whole path through the node to the peer and back).
      */
     record Count(long done, long failed, long cpuNanos) {
         Count plus(Count o) {
