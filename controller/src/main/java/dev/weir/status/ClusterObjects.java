@@ -3,12 +3,15 @@ package dev.weir.status;
 import dev.weir.crd.ClusterNetworkPolicy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
@@ -26,6 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 public record ClusterObjects(List<Namespace> namespaces, List<Pod> pods, List<Node> nodes,
         List<NetworkPolicy> networkPolicies, List<GenericKubernetesResource> clusterNetworkPolicies,
         List<GenericKubernetesResource> reports, List<String> notes) {
+
+    static final long PAGE = 500;
 
     /** The report CRD's coordinates (weir.dev/v1alpha1 NodePolicyReport, cluster-scoped). */
     static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder().withGroup("weir.dev")
@@ -53,15 +58,26 @@ public record ClusterObjects(List<Namespace> namespaces, List<Pod> pods, List<No
                 "ClusterNetworkPolicy is not served (its CRD is not installed): none read");
         List<GenericKubernetesResource> reports = withReports ? optional(client, REPORTS, notes,
                 "NodePolicyReport is not served (weir's CRDs are not installed): no node reports read") : List.of();
-        return new ClusterObjects(client.namespaces().list().getItems(),
-                client.pods().inAnyNamespace().list().getItems(), client.nodes().list().getItems(),
-                client.network().v1().networkPolicies().inAnyNamespace().list().getItems(), cnps, reports, notes);
+        return new ClusterObjects(all(client.namespaces()), all(client.pods().inAnyNamespace()), all(client.nodes()),
+                all(client.network().v1().networkPolicies().inAnyNamespace()), cnps, reports, notes);
+    }
+
+    /** Every object of a kind, in pages of {@value #PAGE} as kubectl and the agents' informers list. */
+    private static <T extends HasMetadata, L extends KubernetesResourceList<T>> List<T> all(Listable<L> kind) {
+        List<T> out = new ArrayList<>();
+        String next = null;
+        do {
+            L page = kind.list(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
+            out.addAll(page.getItems());
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        return out;
     }
 
     private static List<GenericKubernetesResource> optional(KubernetesClient client, ResourceDefinitionContext kind,
             List<String> notes, String absent) {
         try {
-            List<GenericKubernetesResource> items = client.genericKubernetesResources(kind).list().getItems();
+            List<GenericKubernetesResource> items = all(client.genericKubernetesResources(kind));
             // list items of some servers carry no apiVersion and kind; readers of the objects want them
             items.forEach(i -> {
                 i.setApiVersion(kind.getGroup() + "/" + kind.getVersion());

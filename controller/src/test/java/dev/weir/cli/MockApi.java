@@ -44,7 +44,7 @@ final class MockApi implements AutoCloseable {
                     .withVersion("v1alpha1").withPlural("nodepolicyreports").withKind("NodePolicyReport")
                     .withScope("Cluster").build());
         } else { // CRUD mode would list an unknown kind as empty; a real API server says 404
-            server.expect().get().withPath("/apis/weir.dev/v1alpha1/nodepolicyreports").andReturn(404,
+            server.expect().get().withPath("/apis/weir.dev/v1alpha1/nodepolicyreports?limit=500").andReturn(404,
                     "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
                             + "\"code\":404}").always();
         }
@@ -65,6 +65,10 @@ final class MockApi implements AutoCloseable {
                 - name: mock
                   user: {token: mock}
                 """.formatted(server.getPort()));
+    }
+
+    KubernetesMockServer server() {
+        return server;
     }
 
     KubernetesClient client() {
