@@ -13,12 +13,13 @@ import java.util.Optional;
  * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}.
  * {@code revokeDeniedFlows}: delete the conntrack entries of flows an apply denies
  * ({@code --[no-]revoke-denied-flows}). {@code localNetwork}: anti-spoofing, fail-closed and how pod interfaces and
- * pod CIDRs are found. {@code denialLog}: the denied-traffic log (its NFLOG rules, group and records).
+ * pod CIDRs are found. {@code denialLog}: the denied-traffic log (its NFLOG rules, group and records). {@code report}:
+ * the node report (what the node enforces, published as a NodePolicyReport).
  */
 public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
         Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort, LogFormat logFormat,
         String logLevel, String netns, boolean revokeDeniedFlows, LocalNetworkSettings localNetwork,
-        DenialLogSettings denialLog) {
+        DenialLogSettings denialLog, ReportSettings report) {
 
     /** Which iptables binaries to drive. */
     public enum Backend { AUTO, NFT, LEGACY }
@@ -37,6 +38,7 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(localNetwork, "localNetwork");
         Objects.requireNonNull(denialLog, "denialLog");
+        Objects.requireNonNull(report, "report");
         if (node.isBlank()) {
             throw new IllegalArgumentException("node must not be blank");
         }
@@ -56,6 +58,15 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
                 logFormat, logLevel, netns, revokeDeniedFlows, LocalNetworkSettings.defaults());
     }
 
+    /** As above with {@code localNetwork} and {@code denialLog}, and the default {@link ReportSettings}. */
+    public AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
+            Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort,
+            LogFormat logFormat, String logLevel, String netns, boolean revokeDeniedFlows,
+            LocalNetworkSettings localNetwork, DenialLogSettings denialLog) {
+        this(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort,
+                logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog, ReportSettings.defaults());
+    }
+
     /** As above with {@code localNetwork}, and the default {@link DenialLogSettings}. */
     public AgentConfig(String node, Path kubeconfig, Duration resyncInterval, Duration minSyncInterval,
             Duration driftCheckInterval, Backend iptablesBackend, RenderOptions marks, int httpPort,
@@ -73,27 +84,32 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
 
     public AgentConfig withHttpPort(int port) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, port, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog);
+                marks, port, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog, report);
     }
 
     public AgentConfig withIntervals(Duration resync, Duration minSync, Duration driftCheck) {
         return new AgentConfig(node, kubeconfig, resync, minSync, driftCheck, iptablesBackend, marks, httpPort,
-                logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog);
+                logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog, report);
     }
 
     public AgentConfig withNetns(String name) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, httpPort, logFormat, logLevel, name, revokeDeniedFlows, localNetwork, denialLog);
+                marks, httpPort, logFormat, logLevel, name, revokeDeniedFlows, localNetwork, denialLog, report);
     }
 
     public AgentConfig withLocalNetwork(LocalNetworkSettings settings) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, settings, denialLog);
+                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, settings, denialLog, report);
     }
 
     public AgentConfig withDenialLog(DenialLogSettings settings) {
         return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
-                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, settings);
+                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, settings, report);
+    }
+
+    public AgentConfig withReport(ReportSettings settings) {
+        return new AgentConfig(node, kubeconfig, resyncInterval, minSyncInterval, driftCheckInterval, iptablesBackend,
+                marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog, settings);
     }
 
     /** What the renderer is given: the marks of {@code --mark-mask} and the NFLOG rules of the denial log. */

@@ -1,17 +1,27 @@
 package dev.weir.agent;
 
-import dev.weir.graph.PolicyGraph;
-import dev.weir.iptables.render.Ruleset;
+import java.util.List;
 
 /**
- * Told on the sync thread after every successful sync what the node now enforces: the ruleset in the kernel and the
- * graph it was rendered from (both immutable, and the same instances while nothing changes). The denied-traffic log
- * reads packets against them. Must return quickly; what it throws is logged and does not fail the sync.
+ * Told on the sync thread after every sync what the node now enforces ({@link #applied}: the ruleset in the kernel,
+ * the graph it was rendered from, the policy versions and rejections behind it) or that the sync failed and the kernel
+ * kept what it had ({@link #failed}). The denied-traffic log reads packets against the applied ruleset; the node report
+ * publishes what it holds. Must return quickly (hand over, never do I/O); what it throws is logged and does not fail
+ * the sync.
  */
 @FunctionalInterface
 public interface AppliedRulesetListener {
 
-    AppliedRulesetListener NONE = (graph, ruleset) -> { };
+    AppliedRulesetListener NONE = applied -> { };
 
-    void applied(PolicyGraph graph, Ruleset ruleset);
+    void applied(AppliedSync applied);
+
+    /** The sync failed with {@code error} (render, apply or drift check); the kernel keeps the last applied rules. */
+    default void failed(String error) {
+    }
+
+    /** Tells each of {@code listeners} in turn; one that throws does not keep the others from being told. */
+    static AppliedRulesetListener all(List<AppliedRulesetListener> listeners) {
+        return new EveryListener(listeners);
+    }
 }

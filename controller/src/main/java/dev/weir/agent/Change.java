@@ -14,11 +14,19 @@ public sealed interface Change {
 
     ObjectKey key();
 
-    /** A change the model consumes as it is ({@link dev.weir.graph.IncrementalGraph#apply}). */
-    record Event(ClusterEvent event) implements Change {
+    /**
+     * A change the model consumes as it is ({@link dev.weir.graph.IncrementalGraph#apply}). {@code version}: for the
+     * upsert of a policy, the object version it was translated from (what the node report lists); null otherwise.
+     */
+    record Event(ClusterEvent event, PolicyVersion version) implements Change {
 
         public Event {
             Objects.requireNonNull(event, "event");
+        }
+
+        /** A change without an object version: anything but a policy upsert. */
+        public Event(ClusterEvent event) {
+            this(event, null);
         }
 
         @Override

@@ -117,7 +117,8 @@ public final class ChangeTranslator {
      * (resourceVersion where the API sets none).
      */
     private static <T extends ClusterObject> Change recordOrRejection(Translated<T> t, HasMetadata o) {
-        return t.isAccepted() ? new Change.Event(new ClusterEvent.Upserted(t.value().get())) : rejection(t, o);
+        return t.isAccepted() ? new Change.Event(new ClusterEvent.Upserted(t.value().get()), PolicyVersion.of(o))
+                : rejection(t, o);
     }
 
     private static Change rejection(Translated<?> t, HasMetadata o) {

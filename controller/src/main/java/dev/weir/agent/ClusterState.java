@@ -32,24 +32,58 @@ public final class ClusterState {
 
     private final IncrementalGraph incremental = new IncrementalGraph();
     private final SortedMap<ObjectKey, Rejection> rejections = new TreeMap<>();
+    /**
+     * The object version of each policy the graph holds, where its change carried one. Kept beside the graph, not in
+     * the model records: a new generation whose translation equals the old one changes no rule, but the node then
+     * enforces the new generation.
+     */
+    private final SortedMap<ObjectKey, PolicyVersion> versions = new TreeMap<>();
     private PolicyGraph graph;
+    private SortedMap<ObjectKey, PolicyVersion> versionsSnapshot;
 
     /** Applies one change; returns false when it changed nothing (the same record again). */
     public boolean apply(Change change) {
         if (change instanceof Change.Event e) {
             // A policy's upsert or delete also ends its rejection, if it had one.
             boolean wasRejected = rejections.remove(change.key()) != null;
+            boolean changed;
             try {
-                return apply(e.event()) || wasRejected;
+                changed = apply(e.event());
             } catch (RuntimeException ex) {
                 return apply(uncompilable(e.event(), ex));
             }
+            recordVersion(e);
+            return changed || wasRejected;
         } else if (change instanceof Change.PolicyRejected r) {
             // A policy that turns invalid is left out whole, as the translator's contract says; the others stay.
             boolean removed = apply(r.asDelete());
+            forgetVersion(change.key());
             return !r.rejection().equals(rejections.put(change.key(), r.rejection())) || removed;
         }
         throw new AssertionError(change);
+    }
+
+    private void recordVersion(Change.Event e) {
+        if (!isPolicy(e.key())) {
+            return;
+        }
+        if (e.event() instanceof ClusterEvent.Upserted && e.version() != null) {
+            if (!e.version().equals(versions.put(e.key(), e.version()))) {
+                versionsSnapshot = null;
+            }
+        } else {
+            forgetVersion(e.key());
+        }
+    }
+
+    private void forgetVersion(ObjectKey key) {
+        if (versions.remove(key) != null) {
+            versionsSnapshot = null;
+        }
+    }
+
+    private static boolean isPolicy(ObjectKey key) {
+        return key.kind() == ObjectKey.Kind.NETWORK_POLICY || key.kind() == ObjectKey.Kind.CLUSTER_NETWORK_POLICY;
     }
 
     /**
@@ -92,7 +126,11 @@ public final class ClusterState {
             seen.add(c.key());
             boolean same = c instanceof Change.Event e && e.event() instanceof ClusterEvent.Upserted u
                     && u.object().equals(held.get(u.key()));
-            changed |= !same && apply(c);
+            if (same) {
+                recordVersion((Change.Event) c); // the record is the same, its object version may be newer
+            } else {
+                changed |= apply(c);
+            }
         }
         Set<ObjectKey> gone = new TreeSet<>(held.keySet());
         gone.addAll(rejections.keySet());
@@ -118,6 +156,17 @@ public final class ClusterState {
             graph = incremental.graph();
         }
         return graph;
+    }
+
+    /**
+     * The object version of each policy in the graph whose change carried one, by key: an immutable snapshot, the same
+     * instance until a version changes.
+     */
+    public SortedMap<ObjectKey, PolicyVersion> policyVersions() {
+        if (versionsSnapshot == null) {
+            versionsSnapshot = Collections.unmodifiableSortedMap(new TreeMap<>(versions));
+        }
+        return versionsSnapshot;
     }
 
     /** Rejected policies by key. */

@@ -2,11 +2,15 @@ package dev.weir.agent;
 
 import dev.weir.agent.denials.DenialLog;
 import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.agent.report.ReportPublisher;
 import dev.weir.iptables.nflog.NflogReader;
 import dev.weir.iptables.sys.NetworkNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,11 +83,21 @@ public final class NodeAgent implements AutoCloseable {
                 () -> NodePodCidrs.fetch(client, config.node()), metrics, trigger::poke, parts.ticker());
         DenialLog denials = config.denialLog().enabled()
                 ? DenialLog.start(config.node(), config.denialLog(), parts.deniedPackets(), metrics) : null;
-        Watch watch = new Watch(informers, discovery, local, denials);
+        // the report's waits are real time whatever the parts' ticker (its timed waits are the JVM's)
+        ReportPublisher report = config.report().enabled() ? ReportPublisher.start(client, config.node(),
+                config.report(), AgentVersion.get(), metrics, Clock.systemUTC(), System::nanoTime) : null;
+        Watch watch = new Watch(informers, discovery, local, denials, report);
+        List<AppliedRulesetListener> told = new ArrayList<>();
+        if (denials != null) {
+            told.add(applied -> denials.applied(applied.graph(), applied.ruleset()));
+        }
+        if (report != null) {
+            told.add(report);
+        }
         SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(),
                 () -> informers.cached().stream().map(o -> translator.upsert(o).change()).toList(),
                 parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker(), local,
-                denials == null ? AppliedRulesetListener.NONE : denials::applied);
+                AppliedRulesetListener.all(told));
         Pacer pacer = new Pacer(config.minSyncInterval(), config.resyncInterval(), config.driftCheckInterval());
         SyncLoop loop = new SyncLoop(config.node(), pacer, worker, trigger, pending, local::changed,
                 informers::synced, parts.ticker());
@@ -157,12 +171,18 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info("agent for node {} stopped; its rules stay in place", config.node());
     }
 
-    /** What watches the cluster and the node, stopped together; {@code denials} is null with the log off. */
+    /**
+     * What watches the cluster and the node, and reports, stopped together; {@code denials} is null with the log off,
+     * {@code report} with the report off.
+     */
     private record Watch(ClusterInformers informers, ClusterPolicyDiscovery discovery, LocalNetworkTracker local,
-            DenialLog denials) implements AutoCloseable {
+            DenialLog denials, ReportPublisher report) implements AutoCloseable {
 
         @Override
         public void close() {
+            if (report != null) {
+                report.close();
+            }
             if (denials != null) {
                 denials.close();
             }

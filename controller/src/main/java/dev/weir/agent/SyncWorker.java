@@ -71,7 +71,7 @@ public final class SyncWorker {
                 AppliedRulesetListener.NONE);
     }
 
-    /** As above; {@code appliedListener} is told after each successful sync what the node now enforces. */
+    /** As above; {@code appliedListener} is told after each sync what the node now enforces, or that it failed. */
     public SyncWorker(String node, PendingChanges pending, ClusterState state,
             Supplier<Collection<Change>> everything, RulesetRenderer renderer, Dataplane dataplane,
             RejectionReporter reporter, AgentMetrics metrics, LongSupplier ticker, LocalNetworkSource localNetworks,
@@ -108,6 +108,7 @@ public final class SyncWorker {
             lastError = e.toString();
             LOG.error("sync {} failed after {} ms, keeping the last applied rules and retrying: {}", syncId,
                     millis(ticker.getAsLong() - start), e.toString(), e);
+            tellFailed(lastError);
             return false;
         } finally {
             metrics.syncDuration.observe(Unit.nanosToSeconds(ticker.getAsLong() - start));
@@ -155,7 +156,7 @@ public final class SyncWorker {
             metrics.eventToApply.observe(Unit.nanosToSeconds(end - since));
         }
         unappliedSince.clear();
-        tellApplied(graph, desired);
+        tellApplied(new AppliedSync(graph, desired, state.policyVersions(), state.rejections()));
         Counts c = Counts.of(desired);
         metrics.chains.set(c.chains);
         metrics.rules.set(c.rules);
@@ -191,11 +192,19 @@ public final class SyncWorker {
     }
 
     /** The listener's failure is not the sync's: the rules are in. */
-    private void tellApplied(PolicyGraph graph, Ruleset applied) {
+    private void tellApplied(AppliedSync applied) {
         try {
-            appliedListener.applied(graph, applied);
+            appliedListener.applied(applied);
         } catch (RuntimeException e) {
-            LOG.warn("could not hand the applied ruleset to the denied-traffic log: {}", e.toString(), e);
+            LOG.warn("could not hand the applied ruleset on (denied-traffic log, node report): {}", e.toString(), e);
+        }
+    }
+
+    private void tellFailed(String error) {
+        try {
+            appliedListener.failed(error);
+        } catch (RuntimeException e) {
+            LOG.warn("could not hand the failed sync on (node report): {}", e.toString(), e);
         }
     }
 

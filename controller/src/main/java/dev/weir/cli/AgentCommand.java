@@ -6,6 +6,7 @@ import dev.weir.agent.Durations;
 import dev.weir.agent.LocalNetworkSettings;
 import dev.weir.agent.LogSetup;
 import dev.weir.agent.NodeAgent;
+import dev.weir.agent.ReportSettings;
 import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.model.Cidr;
@@ -137,6 +138,23 @@ public final class AgentCommand implements Subcommand {
                     + "logger) [WEIR_DENIAL_LOG_FILE; default: stdout]")
     private String denialLogFile;
 
+    @Option(names = "--report", negatable = true, fallbackValue = "true", defaultValue = "${env:WEIR_REPORT:-true}",
+            description = "publish what this node enforces (its policies and their generations, the last apply and "
+                    + "failure) as the NodePolicyReport named after the node [WEIR_REPORT; ${DEFAULT-VALUE}]")
+    private boolean report;
+
+    @Option(names = "--report-interval", paramLabel = "D", converter = ReportInterval.class,
+            defaultValue = "${env:WEIR_REPORT_INTERVAL:-5s}",
+            description = "write the report at most this often; applies in between are coalesced, at least 1s "
+                    + "[WEIR_REPORT_INTERVAL; ${DEFAULT-VALUE}]")
+    private Duration reportInterval;
+
+    @Option(names = "--report-heartbeat-interval", paramLabel = "D", converter = ReportInterval.class,
+            defaultValue = "${env:WEIR_REPORT_HEARTBEAT_INTERVAL:-60s}",
+            description = "write the report at least this often, changed or not, so that a stopped agent shows as "
+                    + "stale; from the report interval to 10m [WEIR_REPORT_HEARTBEAT_INTERVAL; ${DEFAULT-VALUE}]")
+    private Duration reportHeartbeatInterval;
+
     @Option(names = "--iptables-backend", paramLabel = "B", defaultValue = "${env:WEIR_IPTABLES_BACKEND:-auto}",
             description = "auto, nft or legacy; auto: kubelet's hint chain, else the backend with more rules, else "
                     + "nft [WEIR_IPTABLES_BACKEND; ${DEFAULT-VALUE}]")
@@ -179,7 +197,17 @@ public final class AgentCommand implements Subcommand {
                         podCidrs == null ? List.of() : podCidrs.cidrs(), interfaceScanInterval),
                 new DenialLogSettings(denialLog, denialLogNamespaces, denialLogGroup, denialLogRate, denialLogBurst,
                         denialLogInterval,
-                        present(denialLogFile) ? Path.of(denialLogFile.strip()) : null));
+                        present(denialLogFile) ? Path.of(denialLogFile.strip()) : null),
+                reportSettings());
+    }
+
+    private ReportSettings reportSettings() {
+        try {
+            return new ReportSettings(report, reportInterval, reportHeartbeatInterval);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException("--report-heartbeat-interval/WEIR_REPORT_HEARTBEAT_INTERVAL: "
+                    + e.getMessage());
+        }
     }
 
     private static boolean present(String value) {
@@ -302,6 +330,19 @@ public final class AgentCommand implements Subcommand {
             Duration d = Durations.parse(value);
             if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(DenialLogSettings.MAX_INTERVAL) > 0) {
                 throw new IllegalArgumentException("must be between 100ms and 1m");
+            }
+            return d;
+        }
+    }
+
+    /** {@code --report-interval}, {@code --report-heartbeat-interval}: 1s to 10m. */
+    static final class ReportInterval implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = Durations.parse(value);
+            if (d.compareTo(ReportSettings.MIN_FLAG_INTERVAL) < 0
+                    || d.compareTo(ReportSettings.MAX_HEARTBEAT_INTERVAL) > 0) {
+                throw new IllegalArgumentException("must be between 1s and 10m");
             }
             return d;
         }

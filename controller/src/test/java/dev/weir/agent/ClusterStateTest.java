@@ -82,6 +82,36 @@ class ClusterStateTest {
         assertThat(state.rejections()).isEmpty();
     }
 
+    @Test
+    void policyVersionsFollowUpsertsEvenWhenTheRecordIsTheSame() {
+        ObjectKey ref = ObjectKey.networkPolicy("dev", "web");
+        NetworkPolicy policy = new NetworkPolicy("dev", "web", LabelSelector.all(), List.of(), List.of(), List.of());
+        ClusterState state = new ClusterState();
+        state.apply(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))));
+        state.apply(new Change.Event(new ClusterEvent.Upserted(policy), new PolicyVersion("uid-1", 1L)));
+        assertThat(state.policyVersions()).containsExactly(Map.entry(ref, new PolicyVersion("uid-1", 1L)));
+
+        // a spec change that translates to the same record: no rule changes, but the node now enforces generation 2
+        assertThat(state.apply(new Change.Event(new ClusterEvent.Upserted(policy), new PolicyVersion("uid-1", 2L))))
+                .isFalse();
+        assertThat(state.policyVersions()).containsEntry(ref, new PolicyVersion("uid-1", 2L));
+
+        // a full resync skips the equal record but takes its version
+        state.replaceAll(List.of(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))),
+                new Change.Event(new ClusterEvent.Upserted(policy), new PolicyVersion("uid-1", 3L))));
+        assertThat(state.policyVersions()).containsEntry(ref, new PolicyVersion("uid-1", 3L));
+        var snapshot = state.policyVersions();
+        assertThat(state.policyVersions()).as("the same snapshot while nothing changes").isSameAs(snapshot);
+
+        Rejection rejection = new Rejection(ref, "uid-1", "g4", List.of(new Diagnostic(ref, "spec", "invalid")));
+        state.apply(new Change.PolicyRejected(rejection));
+        assertThat(state.policyVersions()).as("a rejected policy is enforced at no version").isEmpty();
+
+        state.apply(new Change.Event(new ClusterEvent.Upserted(policy), new PolicyVersion("uid-1", 5L)));
+        state.apply(new Change.Event(new ClusterEvent.Deleted(ref)));
+        assertThat(state.policyVersions()).isEmpty();
+    }
+
     /** The cluster that the upserts among {@code changes} describe: what a full compile should see. */
     private static ClusterSnapshot snapshotOf(List<Change> changes) {
         return ClusterSnapshot.of(changes.stream()

@@ -1,5 +1,6 @@
 package dev.weir.agent;
 
+import dev.weir.crd.report.NodePolicyReport;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -84,6 +85,31 @@ public final class MockCluster implements AutoCloseable {
         server.expectCustomResource(new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder()
                 .withGroup("policy.networking.k8s.io").withVersion("v1alpha2").withPlural("clusternetworkpolicies")
                 .withKind("ClusterNetworkPolicy").withScope("Cluster").build());
+    }
+
+    /**
+     * Makes the server serve weir's NodePolicyReport as its installed CRD does: cluster-scoped, with a status
+     * subresource (a create drops the status, only a status write sets it). Without this call the mock stores the
+     * objects all the same, as plain resources.
+     */
+    void serveNodeReports() {
+        server.expectCustomResource(new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder()
+                .withGroup(NodePolicyReport.GROUP).withVersion(NodePolicyReport.VERSION)
+                .withPlural(NodePolicyReport.PLURAL).withKind(NodePolicyReport.KIND).withScope("Cluster")
+                .withStatusSubresource(true).build());
+    }
+
+    /**
+     * Answers every request for {@code node}'s NodePolicyReport as an API server without the CRD does: 404 with a
+     * plain-text body, for the object, its status and the create.
+     */
+    void refuseNodeReports(String node) {
+        String base = "/apis/" + NodePolicyReport.API_VERSION + "/" + NodePolicyReport.PLURAL;
+        for (String path : java.util.List.of(base + "/" + node, base + "/" + node + "/status")) {
+            server.expect().get().withPath(path).andReturn(404, "404 page not found\n").always();
+            server.expect().put().withPath(path).andReturn(404, "404 page not found\n").always();
+        }
+        server.expect().post().withPath(base).andReturn(404, "404 page not found\n").always();
     }
 
     /**

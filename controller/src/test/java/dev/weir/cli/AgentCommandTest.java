@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.weir.agent.AgentConfig;
 import dev.weir.agent.DenialLogSettings;
 import dev.weir.agent.LocalNetworkSettings;
+import dev.weir.agent.ReportSettings;
 import dev.weir.iptables.render.RenderOptions;
 import dev.weir.model.Cidr;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,8 @@ class AgentCommandTest {
             "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "WEIR_NETNS", "WEIR_REVOKE_DENIED_FLOWS",
             "WEIR_ANTI_SPOOFING", "WEIR_CNI_CACHE_DIR", "WEIR_UNPROGRAMMED_PODS", "WEIR_POD_CIDRS",
             "WEIR_INTERFACE_SCAN_INTERVAL", "WEIR_DENIAL_LOG", "WEIR_DENIAL_LOG_GROUP", "WEIR_DENIAL_LOG_RATE",
-            "WEIR_DENIAL_LOG_BURST", "WEIR_DENIAL_LOG_INTERVAL", "WEIR_DENIAL_LOG_FILE");
+            "WEIR_DENIAL_LOG_BURST", "WEIR_DENIAL_LOG_INTERVAL", "WEIR_DENIAL_LOG_FILE", "WEIR_REPORT",
+            "WEIR_REPORT_INTERVAL", "WEIR_REPORT_HEARTBEAT_INTERVAL");
 
     private static AgentConfig parse(String... flags) {
         assumeTrue(VARIABLES.stream().allMatch(v -> System.getenv(v) == null), "the agent's variables are unset");
@@ -78,6 +80,30 @@ class AgentCommandTest {
                 LocalNetworkSettings.UnprogrammedPods.ALLOW, List.of(), Duration.ofSeconds(1)));
         assertThat(c.denialLog()).isEqualTo(new DenialLogSettings(true, DenialLogSettings.Namespaces.ALL, 1047, 100,
                 200, Duration.ofSeconds(1), null));
+        assertThat(c.report()).isEqualTo(new ReportSettings(true, Duration.ofSeconds(5), Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void theReportFlagsSetItsSettings() {
+        assertThat(parse("--node", "n1", "--no-report", "--report-interval", "2s", "--report-heartbeat-interval",
+                "2m").report()).isEqualTo(new ReportSettings(false, Duration.ofSeconds(2), Duration.ofMinutes(2)));
+        assertThat(parse("--node", "n1", "--report-interval", "1s", "--report-heartbeat-interval", "1s").report())
+                .isEqualTo(new ReportSettings(true, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void theReportVariablesAreHonoured() throws Exception {
+        CliRun help = weirAgentWithEnvironment(Map.of("WEIR_REPORT", "false", "WEIR_REPORT_INTERVAL", "10s",
+                "WEIR_REPORT_HEARTBEAT_INTERVAL", "5m"), "--help");
+
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("[WEIR_REPORT; false]",
+                "[WEIR_REPORT_INTERVAL; 10s]", "[WEIR_REPORT_HEARTBEAT_INTERVAL; 5m]");
+        CliRun beatTooOften = weirAgentWithEnvironment(Map.of("NODE_NAME", "n1", "WEIR_REPORT_INTERVAL", "30s",
+                "WEIR_REPORT_HEARTBEAT_INTERVAL", "10s", "KUBECONFIG", "/nonexistent/k"));
+        assertThat(beatTooOften.exit()).isEqualTo(2);
+        assertThat(beatTooOften.err()).contains("weir agent: --report-heartbeat-interval/"
+                + "WEIR_REPORT_HEARTBEAT_INTERVAL: report heartbeat interval 10s must be between the report interval "
+                + "(30s) and 10m");
     }
 
     @Test
@@ -221,6 +247,10 @@ class AgentCommandTest {
                         "--denial-log-burst: \"many\" is not a whole number from 1 to 10000"),
                 Arguments.of(List.of("--node", "n1", "--denial-log-interval", "50ms"),
                         "--denial-log-interval: must be between 100ms and 1m"),
+                Arguments.of(List.of("--node", "n1", "--report-interval", "500ms"),
+                        "--report-interval: must be between 1s and 10m"),
+                Arguments.of(List.of("--node", "n1", "--report-heartbeat-interval", "1h"),
+                        "--report-heartbeat-interval: must be between 1s and 10m"),
                 Arguments.of(List.of("--node", "n1", "--nodes", "2"), "Unknown options: '--nodes', '2'"));
     }
 
@@ -250,6 +280,8 @@ class AgentCommandTest {
                 "WEIR_INTERFACE_SCAN_INTERVAL", "--[no-]denial-log", "WEIR_DENIAL_LOG", "--denial-log-group=G",
                 "WEIR_DENIAL_LOG_GROUP", "--denial-log-rate=N", "WEIR_DENIAL_LOG_RATE", "--denial-log-burst=N",
                 "WEIR_DENIAL_LOG_BURST", "--denial-log-interval=D", "WEIR_DENIAL_LOG_INTERVAL",
-                "--denial-log-file=PATH", "WEIR_DENIAL_LOG_FILE", "-h, --help");
+                "--denial-log-file=PATH", "WEIR_DENIAL_LOG_FILE", "--[no-]report", "WEIR_REPORT",
+                "--report-interval=D", "WEIR_REPORT_INTERVAL", "--report-heartbeat-interval=D",
+                "WEIR_REPORT_HEARTBEAT_INTERVAL", "-h, --help");
     }
 }

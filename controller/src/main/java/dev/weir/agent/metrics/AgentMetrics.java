@@ -55,6 +55,14 @@ public final class AgentMetrics implements MetricsExposition {
             "Tracked flows deleted after an apply because the new policies deny them.");
     public final Counter driftRepairs = counter("weir_drift_repairs_total",
             "Drift checks that found the kernel differing from the last ruleset and re-applied it.");
+    public final Counter reportWrites = counter("weir_report_writes_total",
+            "Writes of this node's NodePolicyReport status that succeeded (docs/agent.md, "
+                    + "\"What the agent reports\").");
+    public final Counter reportWriteErrors = counter("weir_report_write_errors_total",
+            "Writes of this node's NodePolicyReport that failed (API error, CRD not installed, forbidden, no Node); "
+                    + "each is retried.");
+    public final Gauge reportLastWrite = gauge("weir_report_last_write_timestamp_seconds",
+            "Unix time of the last successful write of this node's NodePolicyReport (0: none yet).");
     /** Set once discovery has read the CRD; exported as {@code weir_cluster_network_policy_crd_info ... 1}. */
     public final Info clusterPolicyCrd = Info.builder().name("weir_cluster_network_policy_crd")
             .help("The ClusterNetworkPolicy CRD the agent found at start-up: state (found, absent or unreadable), its"
