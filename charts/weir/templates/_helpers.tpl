@@ -82,6 +82,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: cleanup
 {{- end }}
 
+{{/* Seconds of a duration written in whole seconds or minutes ("5s", "2m"), as the report's values are. */}}
+{{- define "weir.seconds" -}}
+{{- if hasSuffix "m" . }}{{ mul (trimSuffix "m" . | int) 60 }}{{ else }}{{ trimSuffix "s" . | int }}{{ end }}
+{{- end }}
+
 {{- define "weir.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "weir.fullname" .) .Values.serviceAccount.name }}

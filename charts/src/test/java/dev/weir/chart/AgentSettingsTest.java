@@ -30,6 +30,9 @@ class AgentSettingsTest {
                 Arguments.of("WEIR_DENIAL_LOG_RATE", "100", "20"),
                 Arguments.of("WEIR_DENIAL_LOG_BURST", "200", "40"),
                 Arguments.of("WEIR_DENIAL_LOG_INTERVAL", "1s", "10s"),
+                Arguments.of("WEIR_REPORT", "true", "false"),
+                Arguments.of("WEIR_REPORT_INTERVAL", "5s", "10s"),
+                Arguments.of("WEIR_REPORT_HEARTBEAT_INTERVAL", "60s", "2m"),
                 Arguments.of("WEIR_IPTABLES_BACKEND", "auto", "legacy"),
                 Arguments.of("WEIR_MARK_MASK", "0xf00000", "0xf0000000"),
                 Arguments.of("WEIR_HTTP_PORT", "9099", "9199"),
@@ -68,7 +71,8 @@ class AgentSettingsTest {
                 "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_REVOKE_DENIED_FLOWS", "WEIR_ANTI_SPOOFING", "WEIR_CNI_CACHE_DIR",
                 "WEIR_UNPROGRAMMED_PODS", "WEIR_INTERFACE_SCAN_INTERVAL", "WEIR_DENIAL_LOG",
                 "WEIR_DENIAL_LOG_NAMESPACES", "WEIR_DENIAL_LOG_GROUP",
-                "WEIR_DENIAL_LOG_RATE", "WEIR_DENIAL_LOG_BURST", "WEIR_DENIAL_LOG_INTERVAL", "WEIR_IPTABLES_BACKEND",
+                "WEIR_DENIAL_LOG_RATE", "WEIR_DENIAL_LOG_BURST", "WEIR_DENIAL_LOG_INTERVAL", "WEIR_REPORT",
+                "WEIR_REPORT_INTERVAL", "WEIR_REPORT_HEARTBEAT_INTERVAL", "WEIR_IPTABLES_BACKEND",
                 "WEIR_MARK_MASK", "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
     }
 

@@ -28,6 +28,8 @@ class ChartPackageTest {
         try (var crds = Files.list(WeirChart.dir().resolve("crds"))) {
             crds.forEach(crd -> assertThat(entries).contains("weir/crds/" + crd.getFileName()));
         }
+        assertThat(entries).contains("weir/templates/nodepolicyreport-crd.yaml",
+                "weir/files/nodepolicyreports.weir.dev.yaml");
         assertThat(entries).allSatisfy(entry -> assertThat(entry).startsWith("weir/")
                 .doesNotContain("/src/", "/target/", "pom.xml"));
     }

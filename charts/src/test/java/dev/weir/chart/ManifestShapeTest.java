@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +36,7 @@ class ManifestShapeTest {
     @MethodSource("renders")
     void namespacedObjectsLiveInTheReleaseNamespace(String name, Manifests manifests) {
         assertThat(manifests.objects()).allSatisfy(object -> {
-            if (!object.getKind().startsWith("Cluster")) {
+            if (!object.getKind().startsWith("Cluster") && !(object instanceof CustomResourceDefinition)) {
                 assertThat(object.getMetadata().getNamespace()).as(object.getKind()).isEqualTo(WeirChart.NAMESPACE);
             }
         });

@@ -16,6 +16,13 @@ class NotesTest {
     }
 
     @Test
+    void tellWhereEachNodeSaysWhatItEnforcesWhileItDoes() {
+        assertThat(WeirChart.installNotes(Map.of())).contains("kubectl get nodepolicyreports");
+        assertThat(WeirChart.installNotes(Map.of("agent.report.enabled", false)))
+                .doesNotContain("nodepolicyreports");
+    }
+
+    @Test
     void tellThatUninstallLeavesRulesAndHowToRemoveThem() {
         assertThat(WeirChart.installNotes(Map.of()))
                 .contains("helm uninstall weir -n kube-system")

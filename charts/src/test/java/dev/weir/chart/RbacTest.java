@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent and the controller get exactly the privileges of their contracts, each under its own ServiceAccount; the
- * agents write nothing cluster-wide (the controller writes status and Events, once for the cluster).
+ * agents write nothing cluster-wide but their nodes' reports (the controller writes status and Events, once for the
+ * cluster).
  */
 class RbacTest {
 
@@ -34,6 +35,17 @@ class RbacTest {
             new PolicyRuleBuilder().withApiGroups("apiextensions.k8s.io").withResources("customresourcedefinitions")
                     .withResourceNames("clusternetworkpolicies.policy.networking.k8s.io").withVerbs("get").build());
 
+    /** With agent.report.enabled (the default): create the node's NodePolicyReport and replace its status. */
+    static final List<PolicyRule> AGENT_REPORT = List.of(
+            rule(List.of("weir.dev"), List.of("nodepolicyreports"), List.of("get", "create")),
+            rule(List.of("weir.dev"), List.of("nodepolicyreports/status"), List.of("update")));
+
+    static List<PolicyRule> agentWithReport() {
+        var all = new java.util.ArrayList<>(AGENT);
+        all.addAll(AGENT_REPORT);
+        return all;
+    }
+
     static final List<PolicyRule> CONTROLLER = List.of(
             rule(List.of("networking.k8s.io"), List.of("networkpolicies"), List.of("get", "list", "watch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies"), List.of("get", "list", "watch")),
@@ -46,12 +58,21 @@ class RbacTest {
                     .withResourceNames("weir-controller").withVerbs("get", "update").build());
 
     @Test
-    void theAgentsClusterRoleGrantsExactlyItsContractAndNoWrites() {
+    void theAgentsClusterRoleGrantsExactlyItsContractAndWritesOnlyNodeReports() {
         var role = WeirChart.render().one(ClusterRole.class, "agent");
+
+        assertThat(role.getRules()).containsExactlyElementsOf(agentWithReport());
+        assertThat(role.getRules()).filteredOn(r -> !r.getApiGroups().equals(List.of("weir.dev")))
+                .allSatisfy(r -> assertThat(r.getVerbs()).isSubsetOf("get", "list", "watch"));
+        assertThat(role.getAggregationRule()).isNull();
+    }
+
+    @Test
+    void withoutTheReportTheAgentWritesNothing() {
+        var role = WeirChart.render(Map.of("agent.report.enabled", false)).one(ClusterRole.class, "agent");
 
         assertThat(role.getRules()).containsExactlyElementsOf(AGENT);
         assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getVerbs()).isSubsetOf("get", "list", "watch"));
-        assertThat(role.getAggregationRule()).isNull();
     }
 
     @Test
@@ -138,7 +159,7 @@ class RbacTest {
         var manifests = WeirChart.render(Map.of("controller.enabled", false));
 
         assertThat(manifests.all(ClusterRole.class)).singleElement().satisfies(r -> assertThat(r.getRules())
-                .containsExactlyElementsOf(AGENT));
+                .containsExactlyElementsOf(agentWithReport()));
         assertThat(manifests.all(Role.class)).isEmpty();
         assertThat(manifests.all(RoleBinding.class)).isEmpty();
         assertThat(manifests.all(ServiceAccount.class)).hasSize(1);
