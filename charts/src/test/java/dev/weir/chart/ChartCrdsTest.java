@@ -124,9 +124,9 @@ class ChartCrdsTest {
         });
 
         var report = WeirChart.render().one(CustomResourceDefinition.class);
-        assertThat(report.getSpec().getVersions()).as("RBAC grants nodepolicyreports/status")
+        assertThat(report.getSpec().getVersions()).as("the agent's RBAC grants nodepolicyreports/status")
                 .allSatisfy(version -> assertThat(version.getSubresources().getStatus()).isNotNull());
-        assertThat(rules).anySatisfy(rule -> {
+        assertThat(agent).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly(report.getSpec().getGroup());
             assertThat(rule.getResources()).containsExactly(report.getSpec().getNames().getPlural() + "/status");
         });
