@@ -2,11 +2,20 @@ package dev.weir.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.crd.report.ApplyFailure;
+import dev.weir.crd.report.EnforcedPolicy;
+import dev.weir.crd.report.NodePolicyReport;
+import dev.weir.crd.report.NodePolicyReportStatus;
+import dev.weir.crd.report.RejectedPolicy;
 import dev.weir.model.ObjectKey;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class NodeReportsTest {
@@ -77,5 +86,27 @@ class NodeReportsTest {
         assertThat(r.heartbeat()).isNull();
         assertThat(r.policies()).isEmpty();
         assertThat(r.lastFailure()).isNull();
+    }
+
+    @Test
+    void readsWhatTheAgentsTypedReportSerializesTo() {
+        // the agent writes through the crds module's records; this reader must take their JSON field for field
+        NodePolicyReport typed = new NodePolicyReport();
+        typed.setMetadata(new ObjectMetaBuilder().withName("n2").build());
+        typed.setStatus(new NodePolicyReportStatus("1.2.3", 60, "2026-12-07T10:00:00Z", "2026-12-07T09:59:00Z",
+                "ffeeddccbbaa9988", 1,
+                List.of(new EnforcedPolicy("NetworkPolicy", "shop", "web", "u1", 3L, "2026-12-07T09:00:00Z")), 1,
+                List.of(new RejectedPolicy("ClusterNetworkPolicy", null, "bad", "u9", 2L, "spec.priority: too high")),
+                new ApplyFailure("2026-12-07T09:58:00Z", "ipset: busy"), 1));
+
+        NodeReport r = NodeReports.read(object(Serialization.asJson(typed)));
+
+        assertThat(r).isEqualTo(new NodeReport("n2", "1.2.3", Instant.parse("2026-12-07T10:00:00Z"),
+                Duration.ofSeconds(60), Instant.parse("2026-12-07T09:59:00Z"), "ffeeddccbbaa9988", 1,
+                new TreeMap<>(Map.of(ObjectKey.networkPolicy("shop", "web"),
+                        new NodeReport.Applied("u1", 3L, Instant.parse("2026-12-07T09:00:00Z")))),
+                new TreeMap<>(Map.of(ObjectKey.clusterNetworkPolicy("bad"),
+                        new NodeReport.Rejected("u9", 2L, "spec.priority: too high"))),
+                new NodeReport.Failure(Instant.parse("2026-12-07T09:58:00Z"), "ipset: busy"), 1));
     }
 }
