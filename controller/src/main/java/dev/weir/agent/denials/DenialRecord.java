@@ -61,4 +61,23 @@ public record DenialRecord(Instant time, String node, End source, End destinatio
             default -> Integer.toString(protocol);
         };
     }
+
+    /** The protocol number {@link #protocolName} names: {@code "TCP"} is 6, {@code "47"} is 47. */
+    public static int protocolNumber(String name) {
+        return switch (name) {
+            case "ICMP" -> 1;
+            case "TCP" -> 6;
+            case "UDP" -> 17;
+            case "DCCP" -> 33;
+            case "ICMPv6" -> 58;
+            case "SCTP" -> 132;
+            case "UDPLite" -> 136;
+            default -> {
+                if (!name.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(name) > 255) {
+                    throw new IllegalArgumentException("not an IP protocol: \"" + name + "\"");
+                }
+                yield Integer.parseInt(name);
+            }
+        };
+    }
 }

@@ -1,9 +1,16 @@
 package dev.weir.agent.denials;
 
 import dev.weir.explain.DecisionJson;
+import dev.weir.model.IpAddress;
+import dev.weir.model.ObjectKey;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,6 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  *  "decision":{"direction":"ingress","outcome":"deny","cause":"default-deny","tier":"NetworkPolicy",
  *  "objects":[{"kind":"NetworkPolicy","namespace":"dev","name":"web-from-db"}],"rule":null},"count":3}
  * </pre>
+ *
+ * {@link #read} takes such a line back (the lab's {@code weir lab denials} reads the agents' files with it), strictly:
+ * a missing or mistyped field is an {@link IllegalArgumentException} naming it.
  */
 public final class DenialRecordJson {
 
@@ -49,6 +59,71 @@ public final class DenialRecordJson {
     /** One line, without the newline. */
     public static String write(DenialRecord r) {
         return MAPPER.writeValueAsString(toNode(r));
+    }
+
+    /** The record {@link #write} wrote. */
+    public static DenialRecord read(String line) {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(line);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a denial record: invalid JSON: " + e.getOriginalMessage());
+        }
+        return fromNode(n);
+    }
+
+    /** The record a node of {@link #toNode} holds. */
+    public static DenialRecord fromNode(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("a denial record must be a JSON object, got " + n);
+        }
+        Instant time;
+        try {
+            time = Instant.parse(text(n, "time"));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("denial record with a \"time\" that is not an instant: " + n);
+        }
+        JsonNode port = n.path("port");
+        if (!port.isNull() && !port.isIntegralNumber()) {
+            throw new IllegalArgumentException("denial record without a numeric or null \"port\": " + n);
+        }
+        if (!n.path("count").isIntegralNumber()) {
+            throw new IllegalArgumentException("denial record without a numeric \"count\": " + n);
+        }
+        return new DenialRecord(time, text(n, "node"), end(n, "src"), end(n, "dst"),
+                DenialRecord.protocolNumber(text(n, "protocol")), port.isNull() ? -1 : port.asInt(),
+                DecisionJson.fromNode(n.get("decision")), n.path("count").asLong());
+    }
+
+    private static DenialRecord.End end(JsonNode record, String field) {
+        JsonNode e = record.get(field);
+        if (e == null || !e.isObject()) {
+            throw new IllegalArgumentException("denial record without a \"" + field + "\" object: " + record);
+        }
+        IpAddress ip;
+        try {
+            ip = IpAddress.parse(text(e, "ip"));
+        } catch (IllegalArgumentException x) {
+            throw new IllegalArgumentException("denial record whose " + field + ".ip is not an address: " + record);
+        }
+        JsonNode pod = e.path("pod");
+        if (pod.isNull()) {
+            return new DenialRecord.End(ip, Optional.empty());
+        }
+        String[] parts = text(e, "pod").split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw new IllegalArgumentException("denial record whose " + field + ".pod is not namespace/name: "
+                    + record);
+        }
+        return new DenialRecord.End(ip, Optional.of(ObjectKey.pod(parts[0], parts[1])));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isString()) {
+            throw new IllegalArgumentException("denial record without a \"" + field + "\" string: " + n);
+        }
+        return v.asString();
     }
 
     private static void end(ObjectNode n, DenialRecord.End e) {
