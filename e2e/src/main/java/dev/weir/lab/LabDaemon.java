@@ -6,6 +6,7 @@ import dev.weir.lab.agent.InProcessAgents;
 import dev.weir.lab.agent.ProcessAgents;
 import dev.weir.lab.api.ClusterObjects;
 import dev.weir.lab.api.LabApiServer;
+import dev.weir.lab.denials.DenialLogFiles;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.Prober;
 import dev.weir.lab.serve.PodServers;
@@ -216,7 +217,8 @@ public final class LabDaemon implements AutoCloseable {
                 : new InProcessAgents();
         for (LabPlan.NodePlan n : plan.nodes()) {
             AgentLauncher.Handle h = launcher.start(n.name(), store.kubeconfig(), api.client(),
-                    request.agentHttpBase() + n.index(), cniCacheDir(store, n.name()));
+                    request.agentHttpBase() + n.index(),
+                    new AgentLauncher.NodeFiles(cniCacheDir(store, n.name()), DenialLogFiles.of(store, n.name())));
             resources.add(h);
             store.update(s -> s.withAgent(h.info()));
             log("agent for " + n.name() + " started (" + h.info().mode() + ")");

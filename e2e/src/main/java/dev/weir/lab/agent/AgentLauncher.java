@@ -16,10 +16,9 @@ public interface AgentLauncher {
      * @param kubeconfig the lab API server's kubeconfig (for agents in another process)
      * @param client     a client of the lab API server (for agents in this JVM)
      * @param httpPort   the agent's {@code /healthz} {@code /readyz} {@code /metrics} port on 127.0.0.1
-     * @param cniCacheDir the node's CNI result cache (the lab's stand-in for {@code /var/lib/cni/results}), where the
-     *                   agent finds bridged pods' ports
+     * @param files      where the node's agent reads and writes files of its own
      */
-    Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort, Path cniCacheDir)
+    Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort, NodeFiles files)
             throws Exception;
 
     /**
@@ -33,6 +32,17 @@ public interface AgentLauncher {
 
     /** The node name the lab state gives the controller's entry. */
     String CONTROLLER = "controller";
+
+    /**
+     * A node's files in the state directory.
+     *
+     * @param cniCacheDir the node's CNI result cache (the lab's stand-in for {@code /var/lib/cni/results}), where the
+     *                    agent finds bridged pods' ports
+     * @param denialLog   where the agent appends its denial records ({@code --denial-log-file}), which
+     *                    {@code weir lab denials} reads
+     */
+    record NodeFiles(Path cniCacheDir, Path denialLog) {
+    }
 
     /** A running agent: what the lab state records of it, and how to stop it. */
     record Handle(LabState.AgentInfo info, Runnable stop) implements AutoCloseable {

@@ -17,7 +17,7 @@ import java.time.Duration;
  * Agents inside the lab daemon's JVM ({@code --agents in-process}): {@link NodeAgent#start} per node with its own API
  * client and {@link NetworkNamespace#named} of the node, which is how the agent module documents running several agents
  * in one JVM, and the controller beside them ({@link WeirController#start}, its own client). Cheaper than a JVM each;
- * their log lines go to {@code daemon.log}.
+ * their log lines go to {@code daemon.log}, the agents' denial records to each node's file as the process agents' do.
  */
 public final class InProcessAgents implements AgentLauncher {
 
@@ -25,12 +25,13 @@ public final class InProcessAgents implements AgentLauncher {
     static final Duration MIN_SYNC = Duration.ofMillis(100);
 
     @Override
-    public Handle start(String node, Path kubeconfig, KubernetesClient shared, int httpPort, Path cniCacheDir)
+    public Handle start(String node, Path kubeconfig, KubernetesClient shared, int httpPort, NodeFiles files)
             throws Exception {
         AgentConfig defaults = AgentConfig.defaults(node);
         AgentConfig config = defaults.withNetns(node).withHttpPort(httpPort)
                 .withIntervals(Duration.ofMinutes(5), MIN_SYNC, Duration.ofSeconds(60))
-                .withLocalNetwork(defaults.localNetwork().withCniCacheDir(cniCacheDir));
+                .withLocalNetwork(defaults.localNetwork().withCniCacheDir(files.cniCacheDir()))
+                .withDenialLog(defaults.denialLog().withFile(files.denialLog()));
         KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
         NetworkNamespace netns = NetworkNamespace.named(node);

@@ -13,7 +13,8 @@ import java.util.function.LongConsumer;
  * {@code java -cp <this class path> dev.weir.cli.Main agent --node N --netns N --kubeconfig K --http-port P}.
  * They run in the caller's (host) network namespace so they reach the API server on 127.0.0.1, and program the
  * node's namespace through {@code --netns}. Output goes to {@code agent-N.log} in the state directory. The controller
- * runs the same way ({@code weir controller}), its output in {@code controller.log}.
+ * runs the same way ({@code weir controller}), its output in {@code controller.log}. Each agent writes its denial
+ * records to the node's file ({@code --denial-log-file}).
  */
 public final class ProcessAgents implements AgentLauncher {
 
@@ -28,11 +29,12 @@ public final class ProcessAgents implements AgentLauncher {
     }
 
     @Override
-    public Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort, Path cniCacheDir)
+    public Handle start(String node, Path kubeconfig, KubernetesClient client, int httpPort, NodeFiles files)
             throws Exception {
         Process p = launch(List.of("agent", "--node", node, "--netns", node, "--kubeconfig", kubeconfig.toString(),
                 "--http-port", String.valueOf(httpPort), "--min-sync-interval", "100ms", "--cni-cache-dir",
-                cniCacheDir.toString()), "agent-" + node + ".log");
+                files.cniCacheDir().toString(), "--denial-log-file", files.denialLog().toString()),
+                "agent-" + node + ".log");
         LabState.AgentInfo info = new LabState.AgentInfo(node, "process", p.pid(), httpPort);
         return new Handle(info, p::destroy);
     }

@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 
 /** {@code weir lab VERB}: a cluster on this machine from network namespaces, an embedded API server and real agents. */
 @Command(name = "lab", synopsisSubcommandLabel = "VERB",
-        description = {"A multi-node cluster in network namespaces on this machine (up, probe, status, down, kubectl).",
+        description = {"A multi-node cluster in network namespaces on this machine (up, probe, denials, status, down, "
+                + "kubectl).",
             "", "Needs root. Every verb takes --state-dir DIR (default: $WEIR_LAB_DIR, else /var/run/weir-lab)."},
         footer = {"", "weir lab VERB --help shows a verb's flags."},
-        subcommands = {LabUp.class, LabStatus.class, LabProbe.class, LabDemo.class, LabCommand.Kubeconfig.class,
+        subcommands = {LabUp.class, LabStatus.class, LabProbe.class, LabDenials.class, LabDemo.class, LabCommand.Kubeconfig.class,
             LabKubectl.class, LabObjects.Apply.class, LabObjects.Delete.class, LabObjects.Label.class,
             LabCommand.Down.class, LabCommand.Serve.class})
 public final class LabCommand implements Subcommand {

@@ -8,6 +8,8 @@ import dev.weir.explain.TruthTableDiff;
 import dev.weir.explain.TruthTableHtml;
 import dev.weir.explain.TruthTableJson;
 import dev.weir.explain.TruthTableText;
+import dev.weir.lab.denials.DenialLogTail;
+import dev.weir.lab.denials.DeniedCells;
 import dev.weir.lab.probe.LabExplain;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.ProbeTable;
@@ -22,7 +24,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -41,6 +45,9 @@ import picocli.CommandLine.Option;
                 + "grid with every differing cell marked, and explain's reasons on hover and click)."})
 final class LabProbe implements Subcommand {
 
+    /** The bound: a drop's record is in its node's file within 2 s. */
+    private static final Duration RECORDS_WITHIN = Duration.ofSeconds(2);
+
     @Option(names = "--ports", split = ",", paramLabel = "PORT",
             description = "ports to probe (default: every port some pod declares; 80 if none)")
     List<Integer> ports = new ArrayList<>();
@@ -55,6 +62,10 @@ final class LabProbe implements Subcommand {
 
     @Option(names = "--compare", description = "compare with explain's table")
     boolean compare;
+
+    @Option(names = "--denials", description = "with --compare (implied): each dropped cell's denial record, which "
+            + "must name explain's decision for the cell; exit 1 when one has none or another")
+    boolean denials;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "24",
             description = "probes at once (default ${DEFAULT-VALUE})")
@@ -85,12 +96,15 @@ final class LabProbe implements Subcommand {
             ports.addAll(declared.isEmpty() ? List.of(80) : declared);
         }
 
+        compare |= denials;
+        Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<ProbeResult> results;
         try (Prober prober = new Prober(plan, parallel, timeout, 2, !s.sctp())) {
             results = prober.probeAll(ports, protocols);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
+        DeniedCells.Window window = DeniedCells.Window.of(started, Instant.now());
         List<String> pods = plan.pods().stream().map(LabPlan.PodPlan::key).toList();
         TruthTable probed = ProbeTable.of(pods, results);
         boolean json = format.equals("json");
@@ -120,6 +134,15 @@ final class LabProbe implements Subcommand {
         List<TruthTableDiff.Difference> diff = TruthTableDiff.between(explained, probed);
         notes.add(diff.isEmpty() ? "the dataplane agrees with explain in every cell"
                 : diff.size() + " cells differ between explain (expected) and the probes (actual)");
+        List<DeniedCells.Finding> findings = List.of();
+        if (denials) {
+            DenialLogTail tail = new DenialLogTail(store, Clock.systemUTC(), p -> err.println("weir lab probe: " + p));
+            findings = DeniedCells.await(tail, plan, results, explained, window, RECORDS_WITHIN);
+            notes.add("denial records: " + DeniedCells.summary(findings));
+            if (json || html) {
+                DeniedCells.problems(findings).forEach(f -> notes.add(f.describe()));
+            }
+        }
         if (json) {
             out.print(TruthTableJson.write(probed, notes));
         } else if (html) {
@@ -136,8 +159,12 @@ final class LabProbe implements Subcommand {
             if (!diff.isEmpty()) {
                 out.print(TruthTableDiff.render(diff));
             }
+            if (denials) {
+                out.println("denial records of the dropped cells:");
+                findings.forEach(f -> out.println(f.describe()));
+            }
             notes.forEach(n -> out.println("# " + n));
         }
-        return diff.isEmpty() ? 0 : 1;
+        return diff.isEmpty() && DeniedCells.problems(findings).isEmpty() ? 0 : 1;
     }
 }

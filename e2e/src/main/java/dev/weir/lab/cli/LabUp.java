@@ -6,6 +6,7 @@ import dev.weir.lab.LabDaemon;
 import dev.weir.lab.LabFiles;
 import dev.weir.lab.LabRequest;
 import dev.weir.lab.LabTeardown;
+import dev.weir.lab.denials.DenialLogFiles;
 import dev.weir.lab.spec.Backend;
 import dev.weir.lab.spec.LabSpec;
 import dev.weir.lab.spec.ManifestSpecLoader;
@@ -119,6 +120,7 @@ final class LabUp implements Subcommand {
         }
         LabFiles.writeRequest(store, request);
         Files.deleteIfExists(store.log());
+        DenialLogFiles.deleteAll(store);
 
         long t0 = System.nanoTime();
         List<String> argv = new ArrayList<>(List.of("setsid"));

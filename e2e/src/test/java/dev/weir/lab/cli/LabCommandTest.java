@@ -20,7 +20,7 @@ class LabCommandTest {
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage: weir lab [-h] VERB", "--state-dir DIR");
-        for (String verb : List.of("up", "status", "probe", "demo", "kubeconfig", "kubectl", "apply", "delete",
+        for (String verb : List.of("up", "status", "probe", "denials", "demo", "kubeconfig", "kubectl", "apply", "delete",
                 "label", "down", "serve")) {
             assertThat(r.out()).containsPattern("(?m)^  " + verb + " +[A-Za-z]");
         }
@@ -34,7 +34,9 @@ class LabCommandTest {
                 "--state-dir=DIR");
         assertThat(weir("lab", "demo", "--help").out()).contains("--settle=D", "(default 15s)", "--save=DIR");
         assertThat(weir("lab", "probe", "--help").out()).contains("--timeout=D", "(default 1000ms)", "--compare",
-                "-o=text|json|html");
+                "-o=text|json|html", "--denials");
+        assertThat(weir("lab", "denials", "--help").out()).contains("-o=text|json", "--since=D", "--node=N",
+                "--state-dir=DIR");
     }
 
     @Test

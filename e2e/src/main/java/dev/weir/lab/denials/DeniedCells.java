@@ -1,0 +1,234 @@
+package dev.weir.lab.denials;
+
+import dev.weir.agent.denials.DenialRecord;
+import dev.weir.explain.PortProtocol;
+import dev.weir.explain.TruthTable;
+import dev.weir.graph.Decision;
+import dev.weir.lab.probe.ProbeResult;
+import dev.weir.lab.topology.LabPlan;
+import dev.weir.model.IpAddress;
+import dev.weir.model.ObjectKey;
+import dev.weir.model.PolicyType;
+import dev.weir.model.Protocol;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Probes checked against the denial records their packets produced: for every cell a probe found dropped, the record
+ * of that drop must name the decision {@code weir explain} gives the cell (its first denying side: the node judges the
+ * source's egress before the destination's ingress); a cell the probe found allowed at the first attempt must have no
+ * record. What {@code weir lab probe --denials} prints and the lab's conformance suites assert.
+ *
+ * <p>Records are matched to a cell by the source and destination address of its pods, the protocol and the port, and
+ * by time. The agent counts one flow's packets into one record per interval, dated by its first packet, so a probe's
+ * packets may be counted into a record dated by an earlier attempt. Hence a denied cell looks at every record of the
+ * cell from the first probe on and takes the latest: while the agents converged, earlier attempts may have been
+ * dropped by a ruleset they have since replaced, under another decision, but a ruleset never comes back, so the latest
+ * record is the current ruleset's. An allowed cell looks only at records dated within the last round of probes.
+ */
+public final class DeniedCells {
+
+    /**
+     * How long after the last probe a record may still be on its way for sure: the agent writes a new flow's first
+     * record at its next flush, every 250 ms ({@code docs/denials.md}, "Aggregation"), plus a margin.
+     */
+    public static final Duration SETTLE = Duration.ofMillis(400);
+
+    /** What one cell's check found. */
+    public enum Status {
+        /** Dropped, and the latest record names explain's decision. */
+        MATCHES,
+        /** Dropped, and no record. */
+        NO_RECORD,
+        /** Dropped, and the latest record names another decision or other pods, or explain allows the cell. */
+        DIFFERS,
+        /**
+         * Denied, but refused or unreachable: the packet was answered, so no policy dropped it (weir never rejects);
+         * wrong where explain denies the cell, a port nobody serves where it allows it.
+         */
+        NOT_DROPPED,
+        /** Allowed at the first attempt, and yet a record of the cell within the last round. */
+        ALLOWED_WITH_RECORD
+    }
+
+    /**
+     * The instants probing began ({@code firstProbe}), its last round began ({@code lastRound}, the same for a single
+     * round) and ended ({@code end}).
+     */
+    public record Window(Instant firstProbe, Instant lastRound, Instant end) {
+        public Window {
+            Objects.requireNonNull(firstProbe, "firstProbe");
+            Objects.requireNonNull(lastRound, "lastRound");
+            Objects.requireNonNull(end, "end");
+            if (lastRound.isBefore(firstProbe) || end.isBefore(lastRound)) {
+                throw new IllegalArgumentException("a window's instants come in order: " + firstProbe + ", "
+                        + lastRound + ", " + end);
+            }
+        }
+
+        /** One round of probes from {@code start} to {@code end}. */
+        public static Window of(Instant start, Instant end) {
+            return new Window(start, start, end);
+        }
+    }
+
+    /**
+     * One probed cell's check: explain's decision for a denied cell ({@code expected}, empty when explain allows it)
+     * and the record that decided the status (empty when none).
+     */
+    public record Finding(ProbeResult probe, Status status, Optional<Decision> expected,
+            Optional<DenialRecord> record) {
+
+        /** What the log promises: a dropped cell recorded as explain decides it, or a cell nobody dropped. */
+        public boolean ok() {
+            return status == Status.MATCHES || status == Status.NOT_DROPPED && expected.isEmpty();
+        }
+
+        public PortProtocol target() {
+            return new PortProtocol(probe.port(), probe.protocol());
+        }
+
+        /** One line: the cell, the status, and the record and explain's decision in words. */
+        public String describe() {
+            String cell = probe.from() + " -> " + probe.to() + " " + target() + ": ";
+            String explain = expected.map(d -> "explain: " + DenialText.decision(d,
+                    d.direction() == PolicyType.INGRESS ? probe.to() : probe.from())).orElse("explain allows the cell");
+            String recorded = record.map(r -> r.node() + ": " + DenialText.decision(r.decision(),
+                    DenialText.end(r.protectedEnd())) + " (" + DenialText.packets(r.count()) + ")").orElse("");
+            return cell + switch (status) {
+                case MATCHES -> "recorded by " + recorded;
+                case NO_RECORD -> "NO RECORD; " + explain;
+                case DIFFERS -> "DIFFERS: recorded by " + recorded + podsNamed() + "; " + explain;
+                case NOT_DROPPED -> expected.isEmpty() ? "not dropped (" + probe.detail() + "): no record expected"
+                        : "NOT DROPPED (" + probe.detail() + ") though " + explain;
+                case ALLOWED_WITH_RECORD -> "ALLOWED, yet recorded by " + recorded;
+            };
+        }
+
+        private String podsNamed() {
+            DenialRecord r = record.orElseThrow();
+            String from = DenialText.end(r.source());
+            String to = DenialText.end(r.destination());
+            return from.equals(probe.from()) && to.equals(probe.to()) ? ""
+                    : " (the record names " + from + " -> " + to + ")";
+        }
+    }
+
+    private DeniedCells() {
+    }
+
+    /**
+     * Checks every probed cell of {@code probes} against {@code records}: denied cells against {@code explained}'s
+     * decision, allowed ones for the absence of records. Cells in the order of {@code probes}.
+     */
+    public static List<Finding> check(LabPlan plan, List<ProbeResult> probes, TruthTable explained,
+            List<DenialRecord> records, Window window) {
+        Function<String, IpAddress> ip = key -> IpAddress.parse(plan.pod(key)
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + key + " in the lab")).ip());
+        Map<Cell, List<DenialRecord>> byCell = records.stream().collect(Collectors.groupingBy(Cell::of));
+        Instant from = window.firstProbe().truncatedTo(ChronoUnit.MILLIS);
+        Instant lastRound = window.lastRound().truncatedTo(ChronoUnit.MILLIS);
+        List<Finding> out = new ArrayList<>();
+        for (ProbeResult p : probes) {
+            Cell cell = new Cell(ip.apply(p.from()), ip.apply(p.to()), number(p.protocol()), p.port());
+            List<DenialRecord> ofCell = byCell.getOrDefault(cell, List.of());
+            if (p.allowed()) {
+                if (p.attempts() == 1) {
+                    ofCell.stream().filter(r -> within(r, lastRound, window.end())).findFirst().ifPresent(r -> out.add(
+                            new Finding(p, Status.ALLOWED_WITH_RECORD, Optional.empty(), Optional.of(r))));
+                }
+                continue;
+            }
+            Optional<Decision> expected = explained.cell(p.from(), p.to(), new PortProtocol(p.port(), p.protocol()))
+                    .filter(c -> !c.allowed())
+                    .flatMap(c -> c.decisions().stream().filter(d -> !d.allows()).findFirst());
+            if (!dropped(p)) {
+                out.add(new Finding(p, Status.NOT_DROPPED, expected, Optional.empty()));
+                continue;
+            }
+            Optional<DenialRecord> latest = ofCell.stream().filter(r -> within(r, from, window.end()))
+                    .max(Comparator.comparing(DenialRecord::time));
+            Status status = latest.isEmpty() ? Status.NO_RECORD
+                    : expected.isPresent() && expected.get().equals(latest.get().decision())
+                            && namesPods(latest.get(), p) ? Status.MATCHES : Status.DIFFERS;
+            out.add(new Finding(p, status, expected, latest));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #check} once every dropped cell has the record explain expects, or once {@code within} of the window's
+     * end has passed; never before {@link #SETTLE} has passed, the agent's flush tick and a margin, so that a record
+     * of an allowed cell had its chance to show. Reads {@code tail} every 100 ms.
+     */
+    public static List<Finding> await(DenialLogTail tail, LabPlan plan, List<ProbeResult> probes,
+            TruthTable explained, Window window, Duration within) throws InterruptedException {
+        List<DenialRecord> records = new ArrayList<>();
+        Instant settled = window.end().plus(SETTLE);
+        Instant deadline = window.end().plus(within);
+        while (true) {
+            tail.poll().forEach(e -> records.add(e.record()));
+            List<Finding> findings = check(plan, probes, explained, records, window);
+            Instant now = Instant.now();
+            boolean allRecorded = findings.stream().allMatch(f -> f.ok() || f.status() == Status.ALLOWED_WITH_RECORD
+                    || f.status() == Status.NOT_DROPPED);
+            if (!now.isBefore(deadline) || allRecorded && !now.isBefore(settled)) {
+                return findings;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The findings that are not {@link Finding#ok()}. */
+    public static List<Finding> problems(List<Finding> findings) {
+        return findings.stream().filter(f -> !f.ok()).toList();
+    }
+
+    /** {@code 12 denied cells: 11 recorded as explain decides, 1 without a record, ...}. */
+    public static String summary(List<Finding> findings) {
+        Map<Status, Long> n = findings.stream().collect(Collectors.groupingBy(Finding::status, Collectors.counting()));
+        long denied = findings.stream().filter(f -> f.status() != Status.ALLOWED_WITH_RECORD).count();
+        return denied + " denied cells: " + n.getOrDefault(Status.MATCHES, 0L) + " recorded with explain's decision, "
+                + n.getOrDefault(Status.NO_RECORD, 0L) + " without a record, " + n.getOrDefault(Status.DIFFERS, 0L)
+                + " recorded otherwise, " + n.getOrDefault(Status.NOT_DROPPED, 0L) + " not dropped; "
+                + n.getOrDefault(Status.ALLOWED_WITH_RECORD, 0L) + " allowed cells with a record";
+    }
+
+    /** A timeout (or an INIT that never arrived) is a drop; a refusal or an unreachable is an answer. */
+    private static boolean dropped(ProbeResult p) {
+        return p.detail().startsWith("timed out") || p.detail().startsWith("INIT did not arrive");
+    }
+
+    private static boolean within(DenialRecord r, Instant from, Instant to) {
+        return !r.time().isBefore(from) && !r.time().isAfter(to);
+    }
+
+    private static boolean namesPods(DenialRecord r, ProbeResult p) {
+        return r.source().pod().map(ObjectKey::namespacedName).filter(p.from()::equals).isPresent()
+                && r.destination().pod().map(ObjectKey::namespacedName).filter(p.to()::equals).isPresent();
+    }
+
+    private static int number(Protocol p) {
+        return switch (p) {
+            case TCP -> 6;
+            case UDP -> 17;
+            case SCTP -> 132;
+        };
+    }
+
+    /** What ties a record to a probed cell. */
+    private record Cell(IpAddress source, IpAddress destination, int protocol, int port) {
+        static Cell of(DenialRecord r) {
+            return new Cell(r.source().ip(), r.destination().ip(), r.protocol(), r.port());
+        }
+    }
+}
