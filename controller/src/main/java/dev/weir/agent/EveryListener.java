@@ -1,5 +1,7 @@
 package dev.weir.agent;
 
+import dev.weir.graph.PolicyGraph;
+import dev.weir.iptables.render.Ruleset;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,17 @@ final class EveryListener implements AppliedRulesetListener {
                 l.applied(applied);
             } catch (RuntimeException e) {
                 LOG.warn("{} could not take the applied ruleset: {}", l, e.toString(), e);
+            }
+        }
+    }
+
+    @Override
+    public void applying(PolicyGraph graph, Ruleset ruleset) {
+        for (AppliedRulesetListener l : listeners) {
+            try {
+                l.applying(graph, ruleset);
+            } catch (RuntimeException e) {
+                LOG.warn("{} could not take the ruleset being applied: {}", l, e.toString(), e);
             }
         }
     }

@@ -89,7 +89,7 @@ public final class NodeAgent implements AutoCloseable {
         Watch watch = new Watch(informers, discovery, local, denials, report);
         List<AppliedRulesetListener> told = new ArrayList<>();
         if (denials != null) {
-            told.add(applied -> denials.applied(applied.graph(), applied.ruleset()));
+            told.add(denials);
         }
         if (report != null) {
             told.add(report);

@@ -143,6 +143,7 @@ public final class SyncWorker {
         Dataplane.Revocation revoked = Dataplane.Revocation.NONE;
         if (!skip) {
             logChangedRules(desired);
+            tellApplying(graph, desired);
             summary = dataplane.apply(desired).summary();
             metrics.applyDuration.observe(Unit.nanosToSeconds(ticker.getAsLong() - applyStart));
             revoked = revoke(graph);
@@ -188,6 +189,15 @@ public final class SyncWorker {
         } catch (RuntimeException e) {
             LOG.warn("cannot tell the node's pod interfaces, rendering with the last known: {}", e.toString(), e);
             return lastLocal != null ? lastLocal : LocalNetwork.none();
+        }
+    }
+
+    /** The listener's failure is not the sync's. */
+    private void tellApplying(PolicyGraph graph, Ruleset desired) {
+        try {
+            appliedListener.applying(graph, desired);
+        } catch (RuntimeException e) {
+            LOG.warn("could not hand the ruleset being applied to the denied-traffic log: {}", e.toString(), e);
         }
     }
 

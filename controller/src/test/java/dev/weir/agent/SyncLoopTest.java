@@ -87,6 +87,63 @@ class SyncLoopTest {
     }
 
     @Test
+    void theDenialLogHearsOfARulesetBeforeTheKernelTakesItAndOfTheSyncOnceItIsDone() {
+        List<String> told = new ArrayList<>();
+        Dataplane recording = new Dataplane() {
+            @Override
+            public ApplyResult apply(dev.weir.iptables.render.Ruleset desired) throws Exception {
+                told.add("kernel takes " + desired.hashCode());
+                return dataplane.apply(desired);
+            }
+
+            @Override
+            public DriftReport check(dev.weir.iptables.render.Ruleset desired) {
+                return dataplane.check(desired);
+            }
+
+            @Override
+            public Revocation revoke(dev.weir.graph.PolicyGraph graph, String node) {
+                told.add("revoke");
+                return dataplane.revoke(graph, node);
+            }
+        };
+        AppliedRulesetListener listener = new AppliedRulesetListener() {
+            @Override
+            public void applied(AppliedSync applied) {
+                told.add("applied " + applied.ruleset().hashCode());
+            }
+
+            @Override
+            public void failed(String error) {
+                told.add("failed");
+            }
+
+            @Override
+            public void applying(dev.weir.graph.PolicyGraph graph, dev.weir.iptables.render.Ruleset ruleset) {
+                told.add("applying " + ruleset.hashCode());
+            }
+        };
+        SyncWorker w = new SyncWorker("n1", pending, new ClusterState(), () -> List.copyOf(cache),
+                (g, n, l) -> renderer.render(g, n, l), recording, reported::add, metrics, now::get,
+                LocalNetworkSource.NONE, listener);
+        cache.add(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))));
+        cache.add(new Change.Event(new ClusterEvent.Upserted(policy("web", "web", "db"))));
+
+        assertThat(w.run(SyncKind.FULL)).isTrue();
+        int first = dataplane.last().hashCode();
+        assertThat(told).containsExactly("applying " + first, "kernel takes " + first, "revoke", "applied " + first);
+
+        told.clear();
+        dataplane.failNext(1);
+        pending.record(new Change.Event(new ClusterEvent.Upserted(pod("web-1", "10.1.0.1", "web"))));
+        assertThat(w.run(SyncKind.CHANGES)).isFalse();
+        assertThat(told).as("a ruleset that failed to apply is announced, never applied").hasSize(3)
+                .satisfies(t -> assertThat(t.get(0)).startsWith("applying "))
+                .satisfies(t -> assertThat(t.get(1)).startsWith("kernel takes "))
+                .satisfies(t -> assertThat(t.get(2)).isEqualTo("failed"));
+    }
+
+    @Test
     void everyApplyIsFollowedByARevocationAndAFailedOneLeavesTheSyncSuccessful() {
         cache.add(new Change.Event(new ClusterEvent.Upserted(new Namespace("dev", Map.of()))));
         cache.add(new Change.Event(new ClusterEvent.Upserted(policy("web", "web", "db"))));

@@ -1,5 +1,7 @@
 package dev.weir.agent.denials;
 
+import dev.weir.agent.AppliedRulesetListener;
+import dev.weir.agent.AppliedSync;
 import dev.weir.agent.DenialLogSettings;
 import dev.weir.agent.LogKeys;
 import dev.weir.agent.metrics.AgentMetrics;
@@ -27,7 +29,7 @@ import org.slf4j.MDC;
  * starts reading. Nothing here touches enforcement or readiness: a reader that cannot bind its group is logged,
  * counted and retried, and the agent goes on applying rules.
  */
-public final class DenialLog implements AutoCloseable {
+public final class DenialLog implements AppliedRulesetListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DenialLog.class);
     static final Duration MAX_TICK = Duration.ofMillis(250);
@@ -99,6 +101,18 @@ public final class DenialLog implements AutoCloseable {
     /** The sync thread applied {@code ruleset}, rendered from {@code graph}: later packets are read against them. */
     public void applied(PolicyGraph graph, Ruleset ruleset) {
         recorder.applied(graph, ruleset);
+    }
+
+    /** The sync thread applied a sync: later packets are read against its ruleset and graph. */
+    @Override
+    public void applied(AppliedSync applied) {
+        applied(applied.graph(), applied.ruleset());
+    }
+
+    /** The sync thread is handing {@code ruleset} to the kernel: its prefixes are read from now on too. */
+    @Override
+    public void applying(PolicyGraph graph, Ruleset ruleset) {
+        recorder.applying(graph, ruleset);
     }
 
     /** The reader's state and counters; empty when it could not be started. */

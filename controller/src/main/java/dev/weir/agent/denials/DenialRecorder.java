@@ -23,10 +23,15 @@ import org.slf4j.LoggerFactory;
  * current when it arrives, counts it and aggregates it; {@link #flush} (the flusher's thread) hands back the records
  * due. Clocks are injected: {@code ticker} (nanos) paces the aggregation, {@code clock} stamps records.
  *
+ * <p>The kernel drops by a new ruleset's rules from the moment it takes them, and the sync ends a while later (the
+ * revocation of flows the new rules deny takes a few hundred milliseconds): {@link #applying}, told before the apply,
+ * announces the ruleset on its way in, and a prefix the applied snapshot does not have is read through it, with its
+ * graph's pods, until {@link #applied} replaces both. Without it the drops of a just-applied policy went unrecorded.
+ *
  * <p>A packet that is not a denial weir can name is counted in {@code weir_denial_log_unmapped_total} and skipped:
- * another prefix on the group ({@code not-weir}), a weir prefix the applied ruleset does not have ({@code
- * unknown-rule}: logged by rules an apply has just replaced, or before the first apply), or one that fails to become a
- * record ({@code error}). Nothing it meets escapes {@link #accept}.
+ * another prefix on the group ({@code not-weir}), a weir prefix neither the applied nor the announced ruleset has
+ * ({@code unknown-rule}: logged by rules an apply has just replaced, or before the first apply), or one that fails to
+ * become a record ({@code error}). Nothing it meets escapes {@link #accept}.
  */
 public final class DenialRecorder {
 
@@ -44,6 +49,8 @@ public final class DenialRecorder {
     private final Clock clock;
     private final AtomicLong errors = new AtomicLong();
     private volatile Applied applied = new Applied(null, null, PodAddresses.NONE);
+    /** The ruleset the sync thread is applying, until it is applied; null when none is on its way in. */
+    private volatile Applied applying;
 
     /**
      * @param tick     how often the caller will {@link #flush}
@@ -69,11 +76,27 @@ public final class DenialRecorder {
         if (graph == last.graph() && ruleset == last.ruleset()) {
             return;
         }
-        PodAddresses pods = graph == last.graph() ? last.pods() : PodAddresses.of(graph);
+        Applied next = applying;
+        PodAddresses pods = graph == last.graph() ? last.pods()
+                : next != null && graph == next.graph() ? next.pods() : PodAddresses.of(graph);
         applied = new Applied(graph, ruleset, pods);
+        applying = null;
         if (ruleset != last.ruleset()) {
             series.retain(ruleset.decisions().values());
         }
+    }
+
+    /**
+     * The sync thread is about to hand {@code ruleset}, rendered from {@code graph}, to the kernel: packets its rules
+     * log are read through it until {@link #applied}. Announcing the applied ruleset again changes nothing.
+     */
+    public void applying(PolicyGraph graph, Ruleset ruleset) {
+        Applied last = applied;
+        if (graph == last.graph() && ruleset == last.ruleset()) {
+            applying = null;
+            return;
+        }
+        applying = new Applied(graph, ruleset, graph == last.graph() ? last.pods() : PodAddresses.of(graph));
     }
 
     /** One logged packet; returns the records to write at once (none, unless the flow table was full). */
@@ -84,7 +107,12 @@ public final class DenialRecorder {
                 return List.of();
             }
             Applied a = applied;
-            Optional<Decision> decision = a.ruleset() == null ? Optional.empty() : a.ruleset().decision(p.prefix());
+            Optional<Decision> decision = decision(a, p.prefix());
+            Applied next = applying;
+            if (decision.isEmpty() && next != null) {
+                a = next; // dropped by the rules of the ruleset being applied
+                decision = decision(a, p.prefix());
+            }
             if (decision.isEmpty()) {
                 unmapped("unknown-rule", p);
                 return List.of();
@@ -113,6 +141,10 @@ public final class DenialRecorder {
     /** Every pending record, due or not (closing). */
     public List<DenialRecord> drain() {
         return aggregator.drain();
+    }
+
+    private static Optional<Decision> decision(Applied a, String prefix) {
+        return a.ruleset() == null ? Optional.empty() : a.ruleset().decision(prefix);
     }
 
     private void unmapped(String reason, NflogPacket p) {

@@ -225,6 +225,33 @@ class DenialRecorderTest {
     }
 
     @Test
+    void aPacketTheNewRulesDropBeforeTheSyncEndsIsReadThroughTheRulesetBeingApplied() {
+        applyTheUsualDecisions();
+        PolicyGraph withNewPod = PolicyCompiler.compile(new ClusterSnapshot(
+                List.of(new Namespace("dev", Map.of("kubernetes.io/metadata.name", "dev"))),
+                List.of(pod("dev", "web", "10.0.0.1", false), pod("dev", "new", "10.0.0.9", false)), List.of()));
+        String denyNew = "weir:33333333";
+        Decision newDeny = Decision.defaultDeny(PolicyType.INGRESS, List.of(ObjectKey.networkPolicy("dev", "fresh")));
+        Ruleset next = ruleset(Map.of(DENY_WEB, WEB_DEFAULT_DENY, denyNew, newDeny));
+
+        recorder.applying(withNewPod, next); // the kernel has the new rules; the sync goes on (revocation)
+        at(0, tcp(denyNew, "10.0.0.9", "10.0.0.1", 80));
+        at(1, tcp(DENY_METADATA, "10.0.0.2", "169.254.169.254", 80)); // still the applied ruleset's
+
+        assertThat(flushAt(250)).satisfiesExactly(
+                l -> assertThat(l).contains("\"src\":{\"ip\":\"10.0.0.9\",\"pod\":\"dev/new\"}",
+                        "\"decision\":" + DecisionJson.write(newDeny)),
+                l -> assertThat(l).contains("\"pod\":\"dev/db\"", "\"deny-cloud-metadata\""));
+        assertThat(metrics.denialUnmapped.labelValues("unknown-rule").get()).isZero();
+
+        recorder.applied(withNewPod, next);
+        at(300, tcp(DENY_METADATA, "10.0.0.2", "169.254.169.254", 443)); // replaced: no longer in the kernel
+        at(301, tcp(denyNew, "10.0.0.9", "10.0.0.1", 81));
+        assertThat(flushAt(500)).singleElement().asString().contains("\"port\":81");
+        assertThat(metrics.denialUnmapped.labelValues("unknown-rule").get()).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownWeirPrefixAForeignPrefixAndAPacketBeforeTheFirstApplyAreCountedAndSkipped() {
         at(0, tcp(DENY_WEB, "10.0.0.2", "10.0.0.1", 80)); // nothing applied yet
         applyTheUsualDecisions();
