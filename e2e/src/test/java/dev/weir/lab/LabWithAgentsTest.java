@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The point of the lab: real agents program the nodes, and real packets then agree with what explain computes from
- * the same objects, cell by cell, on both topologies and with both ways of running agents.
+ * the same objects, cell by cell, on both topologies and with both ways of running agents; and both ways of running
+ * agents log each drop to the node's file with explain's decision ({@code probe --denials}, {@code lab denials}).
  */
 class LabWithAgentsTest {
 
@@ -60,7 +61,7 @@ class LabWithAgentsTest {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             compare = lab.weir(List.of("lab", "probe", "--state-dir", stateDir.toString(), "--ports", "80,81",
-                    "--protocols", "tcp", "--timeout", "500ms", "--compare"));
+                    "--protocols", "tcp", "--timeout", "500ms", "--compare", "--denials"));
             rounds++;
             if (compare.code() == 0) {
                 break;
@@ -71,7 +72,16 @@ class LabWithAgentsTest {
         System.out.printf("%s/%s: probes agree with explain after %d ms, %d rounds%n", topology, agents,
                 (System.nanoTime() - t0) / 1_000_000, rounds);
         assertThat(compare.code()).as(compare.output()).isZero();
-        assertThat(compare.output()).contains("agrees with explain in every cell");
+        assertThat(compare.output()).contains("agrees with explain in every cell")
+                .containsPattern("# denial records: ([1-9]\\d*) denied cells: \\1 recorded with explain's decision, "
+                        + "0 without a record, 0 recorded otherwise, 0 not dropped; 0 allowed cells with a record");
+        String node = lab.state().plan().pod("x/a").orElseThrow().node();
+        LabFixture.Run denials = lab.weir(List.of("lab", "denials", "--state-dir", stateDir.toString(), "--node", node,
+                "-o", "json"));
+        assertThat(denials.output().lines().filter(l -> l.contains("\"src\":{\"ip\":\"" + lab.state().plan()
+                .pod("y/c").orElseThrow().ip() + "\",\"pod\":\"y/c\"}") && l.contains("\"port\":80,")
+                && l.contains("{\"kind\":\"NetworkPolicy\",\"namespace\":\"x\",\"name\":\"only-from-b\"}")))
+                .as("%s's records of y/c -> x/a 80/TCP:%n%s", node, denials.output()).isNotEmpty();
         // and the policy really bites (agreeing with an explain that allows everything would prove nothing)
         LabFixture.Run probed = lab.weir(List.of("lab", "probe", "--state-dir", stateDir.toString(), "--ports",
                 "80,81", "--protocols", "tcp", "--timeout", "500ms", "-o", "json"));

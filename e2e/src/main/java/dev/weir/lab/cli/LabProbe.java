@@ -97,6 +97,10 @@ final class LabProbe implements Subcommand {
         }
 
         compare |= denials;
+        DenialLogTail tail = new DenialLogTail(store, Clock.systemUTC(), p -> err.println("weir lab probe: " + p));
+        if (denials) {
+            tail.poll(); // what the agents wrote before: read now, so that only records read from here on count
+        }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<ProbeResult> results;
@@ -104,7 +108,7 @@ final class LabProbe implements Subcommand {
             results = prober.probeAll(ports, protocols);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        DeniedCells.Window window = DeniedCells.Window.of(started, Instant.now());
+        DeniedCells.Window window = new DeniedCells.Window(started, Instant.now());
         List<String> pods = plan.pods().stream().map(LabPlan.PodPlan::key).toList();
         TruthTable probed = ProbeTable.of(pods, results);
         boolean json = format.equals("json");
@@ -136,7 +140,6 @@ final class LabProbe implements Subcommand {
                 : diff.size() + " cells differ between explain (expected) and the probes (actual)");
         List<DeniedCells.Finding> findings = List.of();
         if (denials) {
-            DenialLogTail tail = new DenialLogTail(store, Clock.systemUTC(), p -> err.println("weir lab probe: " + p));
             findings = DeniedCells.await(tail, plan, results, explained, window, RECORDS_WITHIN);
             notes.add("denial records: " + DeniedCells.summary(findings));
             if (json || html) {

@@ -1,6 +1,7 @@
 package dev.weir.lab.denials;
 
 import dev.weir.agent.denials.DenialRecord;
+import dev.weir.explain.DecisionJson;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.graph.Decision;
@@ -29,19 +30,24 @@ import java.util.stream.Collectors;
  * record. What {@code weir lab probe --denials} prints and the lab's conformance suites assert.
  *
  * <p>Records are matched to a cell by the source and destination address of its pods, the protocol and the port, and
- * by time. The agent counts one flow's packets into one record per interval, dated by its first packet, so a probe's
- * packets may be counted into a record dated by an earlier attempt. Hence a denied cell looks at every record of the
- * cell from the first probe on and takes the latest: while the agents converged, earlier attempts may have been
- * dropped by a ruleset they have since replaced, under another decision, but a ruleset never comes back, so the latest
- * record is the current ruleset's. An allowed cell looks only at records dated within the last round of probes.
+ * by time. The agent counts one flow's packets into one record per interval ({@code docs/denials.md},
+ * "Aggregation"): a record is dated by its first packet and written at a flush up to an interval and a tick later,
+ * counting every packet of its flow until then. So the packets of the round of probes checked ({@link Window}) are
+ * in records dated before the round ends and read after it began, possibly dated by an earlier round's packet.
+ * Among those a dropped cell takes the latest: while the agents converged, earlier attempts may have been dropped by
+ * a ruleset since replaced, under another decision, but a ruleset never comes back, so the latest record is the
+ * current ruleset's. A record dated within the round is a packet of the round the node logged, which no cell allowed
+ * at the first attempt may have.
  */
 public final class DeniedCells {
 
     /**
-     * How long after the last probe a record may still be on its way for sure: the agent writes a new flow's first
-     * record at its next flush, every 250 ms ({@code docs/denials.md}, "Aggregation"), plus a margin.
+     * How long after a packet its record may still be on its way when its flow is new: the agent writes a new flow's
+     * first record at its next flush, every 250 ms ({@code docs/denials.md}, "Aggregation"); plus a margin.
      */
     public static final Duration SETTLE = Duration.ofMillis(400);
+    /** How far around the round a report looks for a cell's records. */
+    private static final Duration NEARBY = Duration.ofSeconds(3);
 
     /** What one cell's check found. */
     public enum Status {
@@ -60,33 +66,28 @@ public final class DeniedCells {
         ALLOWED_WITH_RECORD
     }
 
-    /**
-     * The instants probing began ({@code firstProbe}), its last round began ({@code lastRound}, the same for a single
-     * round) and ended ({@code end}).
-     */
-    public record Window(Instant firstProbe, Instant lastRound, Instant end) {
+    /** When the round of probes checked began and ended. */
+    public record Window(Instant start, Instant end) {
         public Window {
-            Objects.requireNonNull(firstProbe, "firstProbe");
-            Objects.requireNonNull(lastRound, "lastRound");
+            Objects.requireNonNull(start, "start");
             Objects.requireNonNull(end, "end");
-            if (lastRound.isBefore(firstProbe) || end.isBefore(lastRound)) {
-                throw new IllegalArgumentException("a window's instants come in order: " + firstProbe + ", "
-                        + lastRound + ", " + end);
+            if (end.isBefore(start)) {
+                throw new IllegalArgumentException("a window ends after it starts: " + start + ", " + end);
             }
-        }
-
-        /** One round of probes from {@code start} to {@code end}. */
-        public static Window of(Instant start, Instant end) {
-            return new Window(start, start, end);
         }
     }
 
     /**
-     * One probed cell's check: explain's decision for a denied cell ({@code expected}, empty when explain allows it)
-     * and the record that decided the status (empty when none).
+     * One probed cell's check: explain's decision for a denied cell ({@code expected}, empty when explain allows it),
+     * the record that decided the status (empty when none) and the cell's records read around the round, for a
+     * report.
      */
     public record Finding(ProbeResult probe, Status status, Optional<Decision> expected,
-            Optional<DenialRecord> record) {
+            Optional<DenialRecord> record, List<DenialLogTail.Entry> nearby) {
+
+        public Finding {
+            nearby = List.copyOf(nearby);
+        }
 
         /** What the log promises: a dropped cell recorded as explain decides it, or a cell nobody dropped. */
         public boolean ok() {
@@ -121,30 +122,42 @@ public final class DeniedCells {
             return from.equals(probe.from()) && to.equals(probe.to()) ? ""
                     : " (the record names " + from + " -> " + to + ")";
         }
+
+        /** The cell's records read around the round: when dated, when read, the node, the count and the decision. */
+        public String nearbyRecords() {
+            return nearby.stream().map(e -> e.record().time() + " read " + e.seen() + " " + e.record().node() + " "
+                    + DenialText.packets(e.record().count()) + " " + DecisionJson.write(e.record().decision()))
+                    .collect(Collectors.joining("; ", "[", "]"));
+        }
     }
 
     private DeniedCells() {
     }
 
     /**
-     * Checks every probed cell of {@code probes} against {@code records}: denied cells against {@code explained}'s
-     * decision, allowed ones for the absence of records. Cells in the order of {@code probes}.
+     * Checks every probed cell of {@code probes} against the records read, {@code entries}: denied cells against
+     * {@code explained}'s decision, allowed ones for the absence of records. Cells in the order of {@code probes}.
      */
     public static List<Finding> check(LabPlan plan, List<ProbeResult> probes, TruthTable explained,
-            List<DenialRecord> records, Window window) {
+            List<DenialLogTail.Entry> entries, Window window) {
         Function<String, IpAddress> ip = key -> IpAddress.parse(plan.pod(key)
                 .orElseThrow(() -> new IllegalArgumentException("no pod " + key + " in the lab")).ip());
-        Map<Cell, List<DenialRecord>> byCell = records.stream().collect(Collectors.groupingBy(Cell::of));
-        Instant from = window.firstProbe().truncatedTo(ChronoUnit.MILLIS);
-        Instant lastRound = window.lastRound().truncatedTo(ChronoUnit.MILLIS);
+        Map<Cell, List<DenialLogTail.Entry>> byCell = entries.stream()
+                .collect(Collectors.groupingBy(e -> Cell.of(e.record())));
+        Instant start = window.start().truncatedTo(ChronoUnit.MILLIS);
+        Instant end = window.end();
         List<Finding> out = new ArrayList<>();
         for (ProbeResult p : probes) {
             Cell cell = new Cell(ip.apply(p.from()), ip.apply(p.to()), number(p.protocol()), p.port());
-            List<DenialRecord> ofCell = byCell.getOrDefault(cell, List.of());
+            List<DenialLogTail.Entry> ofCell = byCell.getOrDefault(cell, List.of());
+            List<DenialLogTail.Entry> nearby = ofCell.stream().filter(e -> !e.seen().isBefore(start.minus(NEARBY))
+                    && !e.record().time().isAfter(end.plus(NEARBY))).toList();
             if (p.allowed()) {
                 if (p.attempts() == 1) {
-                    ofCell.stream().filter(r -> within(r, lastRound, window.end())).findFirst().ifPresent(r -> out.add(
-                            new Finding(p, Status.ALLOWED_WITH_RECORD, Optional.empty(), Optional.of(r))));
+                    ofCell.stream().map(DenialLogTail.Entry::record)
+                            .filter(r -> !r.time().isBefore(start) && !r.time().isAfter(end)).findFirst()
+                            .ifPresent(r -> out.add(new Finding(p, Status.ALLOWED_WITH_RECORD, Optional.empty(),
+                                    Optional.of(r), nearby)));
                 }
                 continue;
             }
@@ -152,15 +165,17 @@ public final class DeniedCells {
                     .filter(c -> !c.allowed())
                     .flatMap(c -> c.decisions().stream().filter(d -> !d.allows()).findFirst());
             if (!dropped(p)) {
-                out.add(new Finding(p, Status.NOT_DROPPED, expected, Optional.empty()));
+                out.add(new Finding(p, Status.NOT_DROPPED, expected, Optional.empty(), nearby));
                 continue;
             }
-            Optional<DenialRecord> latest = ofCell.stream().filter(r -> within(r, from, window.end()))
-                    .max(Comparator.comparing(DenialRecord::time));
+            // the records that may count packets of the round: dated before it ended, written after it began
+            Optional<DenialRecord> latest = ofCell.stream()
+                    .filter(e -> !e.record().time().isAfter(end) && !e.seen().isBefore(start))
+                    .map(DenialLogTail.Entry::record).max(Comparator.comparing(DenialRecord::time));
             Status status = latest.isEmpty() ? Status.NO_RECORD
                     : expected.isPresent() && expected.get().equals(latest.get().decision())
                             && namesPods(latest.get(), p) ? Status.MATCHES : Status.DIFFERS;
-            out.add(new Finding(p, status, expected, latest));
+            out.add(new Finding(p, status, expected, latest, nearby));
         }
         return out;
     }
@@ -172,20 +187,24 @@ public final class DeniedCells {
      */
     public static List<Finding> await(DenialLogTail tail, LabPlan plan, List<ProbeResult> probes,
             TruthTable explained, Window window, Duration within) throws InterruptedException {
-        List<DenialRecord> records = new ArrayList<>();
+        List<DenialLogTail.Entry> entries = new ArrayList<>();
         Instant settled = window.end().plus(SETTLE);
         Instant deadline = window.end().plus(within);
         while (true) {
-            tail.poll().forEach(e -> records.add(e.record()));
-            List<Finding> findings = check(plan, probes, explained, records, window);
+            entries.addAll(tail.poll());
+            List<Finding> findings = check(plan, probes, explained, entries, window);
             Instant now = Instant.now();
-            boolean allRecorded = findings.stream().allMatch(f -> f.ok() || f.status() == Status.ALLOWED_WITH_RECORD
-                    || f.status() == Status.NOT_DROPPED);
-            if (!now.isBefore(deadline) || allRecorded && !now.isBefore(settled)) {
+            if (!now.isBefore(deadline) || !now.isBefore(settled) && waitingForNone(findings)) {
                 return findings;
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Whether no dropped cell still waits for its record: every one has it, or was not dropped, or is allowed. */
+    public static boolean waitingForNone(List<Finding> findings) {
+        return findings.stream().allMatch(f -> f.status() == Status.MATCHES || f.status() == Status.NOT_DROPPED
+                || f.status() == Status.ALLOWED_WITH_RECORD);
     }
 
     /** The findings that are not {@link Finding#ok()}. */
@@ -206,10 +225,6 @@ public final class DeniedCells {
     /** A timeout (or an INIT that never arrived) is a drop; a refusal or an unreachable is an answer. */
     private static boolean dropped(ProbeResult p) {
         return p.detail().startsWith("timed out") || p.detail().startsWith("INIT did not arrive");
-    }
-
-    private static boolean within(DenialRecord r, Instant from, Instant to) {
-        return !r.time().isBefore(from) && !r.time().isAfter(to);
     }
 
     private static boolean namesPods(DenialRecord r, ProbeResult p) {

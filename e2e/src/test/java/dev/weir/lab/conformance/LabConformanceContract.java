@@ -15,6 +15,10 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +42,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on both topologies, about 95 s each on the 2-core reference machine; {@code half} every scenario on flannel and the
  * even-numbered half on canal (should CI time get short); {@code sample} every {@value #SAMPLE_EVERY}th on both. SCTP is probed with raw INIT packets where the kernel has no SCTP sockets. After
  * the class the lab goes down and nothing may be left: namespaces, links in this namespace, the daemon.
+ *
+ * <p>After each scenario the agents' denial records are checked against its observations ({@link LabDenialChecks}):
+ * every dropped probe has its record with explain's decision, no allowed one has any. It adds about 4 s per topology.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LabConformanceContract {
@@ -101,7 +108,7 @@ abstract class LabConformanceContract {
                 String.valueOf(agentHttpBase()), "-f", clusterManifest(stateDir.resolve("cluster.yaml")).toString());
         client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(Path.of(state.kubeconfig())))).build();
-        cluster = new LabScenarioCluster(state.plan(), client, !state.sctp());
+        cluster = new LabScenarioCluster(state.plan(), client, !state.sctp(), lab.store());
     }
 
     /**
@@ -124,6 +131,7 @@ abstract class LabConformanceContract {
 
     @AfterAll
     void down() throws Exception {
+        List<String> unsettled = cluster == null ? List.of() : cluster.denials().unsettledProblems();
         if (cluster != null) {
             cluster.close();
         }
@@ -136,8 +144,9 @@ abstract class LabConformanceContract {
             try (var files = Files.walk(stateDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
-            System.out.printf("conformance on %s: %d scenarios, %d ms including up and down%n", topology(),
-                    scenarios().size(), (System.nanoTime() - started) / 1_000_000);
+            System.out.printf("conformance on %s: %d scenarios, %d ms including up and down; denial records: %s%n",
+                    topology(), scenarios().size(), (System.nanoTime() - started) / 1_000_000,
+                    cluster == null ? "-" : cluster.denials().stats());
             assertThat(down.code()).as(down.output()).isZero();
             assertThat(LabFixture.leftoverNetns()).as("lab namespaces after down").isEmpty();
             Set<String> newLinks = new TreeSet<>(hostLinks());
@@ -146,6 +155,35 @@ abstract class LabConformanceContract {
                     .noneMatch(l -> l.matches("(veth|cali|n)\\d+|cni0|flannel\\.1|br0|eth0"));
             assertThat(ProcessHandle.of(daemon).filter(ProcessHandle::isAlive)).as("lab daemon").isEmpty();
         }
+        assertThat(unsettled).as("allowed cells of the last scenario with a denial record").isEmpty();
+    }
+
+    /**
+     * Each agent's {@code weir_denial_log_*} and {@code weir_denied_*} metric lines and the counters of its node's
+     * NFLOG and DROP rules that counted packets, for a failure message: whether the kernel logged what it dropped,
+     * and what the agent made of it.
+     */
+    String denialLogMetrics() {
+        StringBuilder b = new StringBuilder();
+        for (LabState.AgentInfo a : state.agents()) {
+            try {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + a.httpPort() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                r.body().lines().filter(l -> l.startsWith("weir_denial_log") || l.startsWith("weir_denied"))
+                        .forEach(l -> b.append(a.node()).append(' ').append(l).append('\n'));
+            } catch (Exception e) {
+                b.append(a.node()).append(": ").append(e).append('\n');
+            }
+            try {
+                LabFixture.sh("ip", "netns", "exec", a.node(), "iptables-save", "-c").lines()
+                        .filter(l -> (l.contains("NFLOG") || l.contains("DROP")) && !l.startsWith("[0:0]"))
+                        .forEach(l -> b.append(a.node()).append(' ').append(l).append('\n'));
+            } catch (Exception e) {
+                b.append(a.node()).append(": ").append(e).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -162,5 +200,8 @@ abstract class LabConformanceContract {
         if (packetsMustAgreeWithExplain()) {
             assertThat(cluster.disagreements()).as("%s: packets vs explain", scenario.name()).isEmpty();
         }
+        List<String> denialProblems = cluster.denials().problems(scenario.name());
+        assertThat(denialProblems).as("%s: the denial records vs explain's decisions; the agents' log metrics:%n%s",
+                scenario.name(), denialProblems.isEmpty() ? "" : denialLogMetrics()).isEmpty();
     }
 }

@@ -6,10 +6,12 @@ import dev.weir.conformance.ScenarioCluster;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableDiff;
+import dev.weir.lab.denials.DeniedCells;
 import dev.weir.lab.probe.LabExplain;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.ProbeTable;
 import dev.weir.lab.probe.Prober;
+import dev.weir.lab.state.StateStore;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +31,9 @@ import java.util.Map;
  * packets agree with what explain computes from the lab's current objects (the state the agents converge to), or a
  * deadline passes, and returns the last probed table; the runner then compares it with the scenario's expectation,
  * which is independent of both.
+ *
+ * <p>Each observation that agreed with explain also goes, with its last round of probes and when that round ran, to
+ * {@link LabDenialChecks}, which checks the agents' denial records against it.
  */
 final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
@@ -38,12 +44,19 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
     private final KubernetesClient client;
     private final Prober prober;
     private final List<String> disagreements = new ArrayList<>();
+    private final LabDenialChecks denials;
 
-    LabScenarioCluster(LabPlan plan, KubernetesClient client, boolean rawSctp) {
+    /**
+     * @param store the lab's state directory, where its agents write their denial records
+     */
+    LabScenarioCluster(LabPlan plan, KubernetesClient client, boolean rawSctp, StateStore store) {
         this.plan = plan;
         this.client = client;
-        // short timeouts: a denied cell costs 2 x 400 ms; an allowed one answers in about a millisecond
+        // short timeouts: a denied cell costs 2 x 400 ms; an allowed one answers in about a millisecond. At most 32
+        // probes in flight of which each dropped one takes 400 ms: at most 80 dropped packets a second for both
+        // nodes together, within the agents' NFLOG rate limit (100/s per node, bursts of 200), so none goes unlogged
         this.prober = new Prober(plan, 32, Duration.ofMillis(400), 2, rawSctp);
+        this.denials = new LabDenialChecks(plan, store);
     }
 
     @Override
@@ -115,6 +128,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
         deleteAllPolicies();
         deleteAllClusterPolicies();
         disagreements.clear();
+        denials.reset();
         for (LabPlan.PodPlan p : plan.pods()) {
             client.pods().inNamespace(p.namespace()).withName(p.name()).edit(pod -> {
                 pod.getMetadata().setLabels(new HashMap<>(p.labels()));
@@ -135,17 +149,27 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
         TruthTable probed;
         List<TruthTableDiff.Difference> diff;
         do {
-            probed = probe(pods, target);
+            Instant round = Instant.now();
+            List<ProbeResult> results = probe(pods, target);
+            Instant end = Instant.now();
+            probed = ProbeTable.of(pods, results);
             TruthTable explained = LabExplain.table(client, pods, List.of(target), d -> {
             });
             diff = TruthTableDiff.between(explained, probed);
             if (diff.isEmpty()) {
+                denials.observed(target, results, explained, new DeniedCells.Window(round, end));
                 return probed;
             }
             sleep(200);
         } while (System.nanoTime() < deadline);
         disagreements.add(target + " after " + CONVERGE.toSeconds() + " s:\n" + TruthTableDiff.render(diff));
+        denials.unconverged();
         return probed;
+    }
+
+    /** The check of the agents' denial records against the observations. */
+    LabDenialChecks denials() {
+        return denials;
     }
 
     /**
@@ -161,9 +185,9 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
         return prober.probe(plan.pod(from).orElseThrow(), plan.pod(to).orElseThrow(), port, protocol);
     }
 
-    private TruthTable probe(List<String> pods, PortProtocol target) {
+    private List<ProbeResult> probe(List<String> pods, PortProtocol target) {
         try {
-            return ProbeTable.of(pods, prober.probeAmong(pods, target.port(), target.protocol()));
+            return prober.probeAmong(pods, target.port(), target.protocol());
         } catch (Exception e) {
             throw new IllegalStateException("probing " + target + ": " + e, e);
         }
@@ -171,6 +195,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     @Override
     public void close() {
+        denials.close();
         prober.close();
     }
 

@@ -25,8 +25,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Probed cells against records: the record of a dropped cell must name explain's decision; the latest record counts
- * (rulesets replaced while the probes ran); allowed cells must have none; a refusal is no drop.
+ * Probed cells against records: the record of a dropped cell must name explain's decision; of the records that may
+ * count the round's packets the latest counts (rulesets replaced while the probes ran, packets counted into a record
+ * of an earlier round); allowed cells must have none; a refusal is no drop.
  */
 class DeniedCellsTest {
 
@@ -35,7 +36,7 @@ class DeniedCellsTest {
     private static final List<String> PODS = List.of("x/a", "y/a", "z/a");
     private static final PortProtocol TCP80 = PortProtocol.tcp(80);
     private static final Instant START = Instant.parse("2026-12-08T10:15:00.000Z");
-    private static final DeniedCells.Window ONE_ROUND = DeniedCells.Window.of(START, START.plusMillis(900));
+    private static final DeniedCells.Window ROUND = new DeniedCells.Window(START, START.plusMillis(900));
 
     private static final Decision ADMIN_DENY_Y = Decision.clusterPolicyRule(PolicyType.INGRESS,
             Decision.Outcome.DENY, PolicyTier.ADMIN, "deny-y-to-x", new Decision.RuleRef(0, "deny-y"));
@@ -58,9 +59,18 @@ class DeniedCellsTest {
         return new ProbeResult(from, to, 80, Protocol.TCP, true, "answered by " + to + " in 1 ms", attempts);
     }
 
-    private static DenialRecord record(String from, String to, Decision d, long millis) {
-        return new DenialRecord(START.plusMillis(millis), PLAN.pod(to).orElseThrow().node(), end(from), end(to), 6,
-                80, d, 1);
+    /** A record of {@code from -> to} 80/TCP dated {@code dated} ms after {@link #START}, read 250 ms later. */
+    private static DenialLogTail.Entry record(String from, String to, Decision d, long dated) {
+        return record(from, to, d, dated, dated + 250);
+    }
+
+    private static DenialLogTail.Entry record(String from, String to, Decision d, long dated, long read) {
+        return entry(new DenialRecord(START.plusMillis(dated), PLAN.pod(to).orElseThrow().node(), end(from), end(to), 6,
+                80, d, 1), read);
+    }
+
+    private static DenialLogTail.Entry entry(DenialRecord r, long read) {
+        return new DenialLogTail.Entry(r, "{}", START.plusMillis(read));
     }
 
     private static DenialRecord.End end(String key) {
@@ -69,15 +79,14 @@ class DeniedCellsTest {
                 Optional.of(ObjectKey.pod(k[0], k[1])));
     }
 
-    private static List<Finding> check(List<ProbeResult> probes, List<DenialRecord> records,
-            DeniedCells.Window window) {
-        return DeniedCells.check(PLAN, probes, EXPLAINED, records, window);
+    private static List<Finding> check(List<ProbeResult> probes, List<DenialLogTail.Entry> records) {
+        return DeniedCells.check(PLAN, probes, EXPLAINED, records, ROUND);
     }
 
     @Test
     void aDroppedCellWhoseRecordNamesExplainsDecisionMatches() {
         List<Finding> f = check(List.of(denied("y/a", "x/a"), denied("z/a", "x/a"), allowed("x/a", "y/a", 1)),
-                List.of(record("y/a", "x/a", ADMIN_DENY_Y, 3), record("z/a", "x/a", X_DEFAULT_DENY, 5)), ONE_ROUND);
+                List.of(record("y/a", "x/a", ADMIN_DENY_Y, 3), record("z/a", "x/a", X_DEFAULT_DENY, 5)));
 
         assertThat(f).extracting(Finding::status).containsExactly(Status.MATCHES, Status.MATCHES);
         assertThat(DeniedCells.problems(f)).isEmpty();
@@ -88,24 +97,32 @@ class DeniedCellsTest {
     }
 
     @Test
-    void aDroppedCellWithoutARecordInTheWindowHasNone() {
-        List<Finding> f = check(List.of(denied("y/a", "x/a")),
-                List.of(record("y/a", "x/a", ADMIN_DENY_Y, -5), record("y/a", "x/a", ADMIN_DENY_Y, 901),
-                        new DenialRecord(START.plusMillis(3), "wl-n1", end("y/a"), end("x/a"), 6, 81, ADMIN_DENY_Y,
-                                1),
-                        new DenialRecord(START.plusMillis(3), "wl-n1", end("y/a"), end("x/a"), 17, 80, ADMIN_DENY_Y,
-                                1)),
-                ONE_ROUND);
+    void onlyARecordThatMayCountTheRoundsPacketsCounts() {
+        List<Finding> f = check(List.of(denied("y/a", "x/a")), List.of(
+                record("y/a", "x/a", ADMIN_DENY_Y, -1500, -300), // written before the round began
+                record("y/a", "x/a", ADMIN_DENY_Y, 901), // dated after it ended
+                entry(new DenialRecord(START.plusMillis(3), "wl-n1", end("y/a"), end("x/a"), 6, 81, ADMIN_DENY_Y, 1),
+                        250), // another port
+                entry(new DenialRecord(START.plusMillis(3), "wl-n1", end("y/a"), end("x/a"), 17, 80, ADMIN_DENY_Y, 1),
+                        250))); // another protocol
 
         assertThat(f).extracting(Finding::status).containsExactly(Status.NO_RECORD);
         assertThat(f.get(0).describe()).isEqualTo("y/a -> x/a 80/TCP: NO RECORD; explain: ingress: denied by "
                 + "ClusterNetworkPolicy deny-y-to-x ingress[0] \"deny-y\" (Admin)");
+        assertThat(f.get(0).nearbyRecords()).startsWith("[2026-12-08T10:14:58.500Z read 2026-12-08T10:14:59.700Z "
+                + "wl-n1 1 packet {\"direction\":\"ingress\"");
+    }
+
+    @Test
+    void aRecordDatedByAnEarlierRoundButWrittenDuringThisOneCounts() {
+        // the agent counted this round's packets into the record its previous packet began
+        assertThat(check(List.of(denied("y/a", "x/a")), List.of(record("y/a", "x/a", ADMIN_DENY_Y, -700, 300))))
+                .extracting(Finding::status).containsExactly(Status.MATCHES);
     }
 
     @Test
     void aRecordOfAnotherDecisionDiffers() {
-        List<Finding> f = check(List.of(denied("y/a", "x/a")), List.of(record("y/a", "x/a", X_DEFAULT_DENY, 3)),
-                ONE_ROUND);
+        List<Finding> f = check(List.of(denied("y/a", "x/a")), List.of(record("y/a", "x/a", X_DEFAULT_DENY, 3)));
 
         assertThat(f).extracting(Finding::status).containsExactly(Status.DIFFERS);
         assertThat(f.get(0).describe()).isEqualTo("y/a -> x/a 80/TCP: DIFFERS: recorded by wl-n1: ingress: x/a is "
@@ -118,7 +135,7 @@ class DeniedCellsTest {
         DenialRecord unnamed = new DenialRecord(START.plusMillis(3), "wl-n1",
                 new DenialRecord.End(end("y/a").ip(), Optional.empty()), end("x/a"), 6, 80, ADMIN_DENY_Y, 1);
 
-        List<Finding> f = check(List.of(denied("y/a", "x/a")), List.of(unnamed), ONE_ROUND);
+        List<Finding> f = check(List.of(denied("y/a", "x/a")), List.of(entry(unnamed, 250)));
 
         assertThat(f).extracting(Finding::status).containsExactly(Status.DIFFERS);
         assertThat(f.get(0).describe()).contains("(the record names " + PLAN.pod("y/a").orElseThrow().ip()
@@ -127,8 +144,7 @@ class DeniedCellsTest {
 
     @Test
     void aDroppedCellThatExplainAllowsDiffersAndShowsWhyTheNodeDroppedIt() {
-        List<Finding> f = check(List.of(denied("x/a", "y/a")), List.of(record("x/a", "y/a", X_DEFAULT_DENY, 3)),
-                ONE_ROUND);
+        List<Finding> f = check(List.of(denied("x/a", "y/a")), List.of(record("x/a", "y/a", X_DEFAULT_DENY, 3)));
 
         assertThat(f).extracting(Finding::status).containsExactly(Status.DIFFERS);
         assertThat(f.get(0).describe()).endsWith("; explain allows the cell");
@@ -136,27 +152,21 @@ class DeniedCellsTest {
 
     @Test
     void theLatestRecordCountsSoAnAttemptDroppedByAReplacedRulesetDoesNot() {
-        DeniedCells.Window rounds = new DeniedCells.Window(START, START.plusMillis(1200), START.plusMillis(2100));
-
         assertThat(check(List.of(denied("y/a", "x/a")), List.of(record("y/a", "x/a", X_DEFAULT_DENY, 10),
-                record("y/a", "x/a", ADMIN_DENY_Y, 700)), rounds)).extracting(Finding::status)
+                record("y/a", "x/a", ADMIN_DENY_Y, 410)))).extracting(Finding::status)
                 .containsExactly(Status.MATCHES);
-        // an earlier round's record of the same flow counts: its packets are counted into one record per interval
-        assertThat(check(List.of(denied("y/a", "x/a")), List.of(record("y/a", "x/a", ADMIN_DENY_Y, 400)), rounds))
-                .extracting(Finding::status).containsExactly(Status.MATCHES);
         assertThat(check(List.of(denied("y/a", "x/a")), List.of(record("y/a", "x/a", ADMIN_DENY_Y, 10),
-                record("y/a", "x/a", X_DEFAULT_DENY, 1300)), rounds)).extracting(Finding::status)
+                record("y/a", "x/a", X_DEFAULT_DENY, 410)))).extracting(Finding::status)
                 .containsExactly(Status.DIFFERS);
     }
 
     @Test
-    void anAllowedCellWithARecordInTheLastRoundIsFlaggedUnlessItsFirstAttemptFailed() {
-        DeniedCells.Window rounds = new DeniedCells.Window(START, START.plusMillis(1200), START.plusMillis(2100));
-        List<DenialRecord> records = List.of(record("x/a", "y/a", X_DEFAULT_DENY, 1300),
-                record("x/a", "z/a", X_DEFAULT_DENY, 1300), record("y/a", "z/a", X_DEFAULT_DENY, 500));
+    void anAllowedCellWithARecordDatedInTheRoundIsFlaggedUnlessItsFirstAttemptFailed() {
+        List<DenialLogTail.Entry> records = List.of(record("x/a", "y/a", X_DEFAULT_DENY, 100),
+                record("x/a", "z/a", X_DEFAULT_DENY, 100), record("y/a", "z/a", X_DEFAULT_DENY, -500, 100));
 
         List<Finding> f = check(List.of(allowed("x/a", "y/a", 1), allowed("x/a", "z/a", 2), allowed("y/a", "z/a", 1)),
-                records, rounds);
+                records);
 
         assertThat(f).extracting(Finding::status, x -> x.probe().to())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Status.ALLOWED_WITH_RECORD, "y/a"));
@@ -168,7 +178,7 @@ class DeniedCellsTest {
     void aRefusedProbeWasAnsweredSoNothingDroppedItWhichIsWrongWhereExplainDeniesTheCell() {
         List<Finding> f = check(List.of(new ProbeResult("y/a", "x/a", 80, Protocol.TCP, false,
                 "refused (2 attempts)", 2), new ProbeResult("x/a", "y/a", 80, Protocol.TCP, false,
-                "refused (2 attempts)", 2)), List.of(), ONE_ROUND);
+                "refused (2 attempts)", 2)), List.of());
 
         assertThat(f).extracting(Finding::status).containsExactly(Status.NOT_DROPPED, Status.NOT_DROPPED);
         assertThat(DeniedCells.problems(f)).containsExactly(f.get(0));
@@ -176,5 +186,6 @@ class DeniedCellsTest {
                 + "explain: ingress: denied by ClusterNetworkPolicy deny-y-to-x ingress[0] \"deny-y\" (Admin)");
         assertThat(f.get(1).describe()).isEqualTo("x/a -> y/a 80/TCP: not dropped (refused (2 attempts)): no record "
                 + "expected");
+        assertThat(DeniedCells.waitingForNone(f)).isTrue();
     }
 }
