@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes one network namespace's weir chains, hooks and ipsets equal a {@link Ruleset}, touching nothing else.
  *
- * <p>Order: (1) one {@code ipset restore} creates new sets and refills changed ones through a scratch set and
+ * <p>Order: (1) one {@code ipset restore} creates new sets, deletes and adds the changed members of sets whose
+ * content this applier installed itself ({@code -exist}), and refills the other changed sets through a scratch set and
  * {@code ipset swap}; (2) one {@code iptables-restore --noflush --wait} per family rewrites only the chains whose
  * rule hashes changed, fixes hooks and deletes stale chains, atomically; (3) one {@code ipset restore} destroys stale
  * sets, which by then no rule references; (4) one {@code ebtables-restore --noflush} writes the changed layer-2 chains
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The installed state is read from the kernel on the first apply (one {@code iptables-save -t filter} per family,
  * one {@code ebtables-save}, {@code ipset list -n}, and {@code ipset save} only for sets whose content is needed) and
- * afterwards taken from the last successful apply, so a membership-only change costs one {@code ipset restore}. When no
+ * afterwards taken from the last successful apply, so a membership-only change costs one {@code ipset restore} of the
+ * changed members. When no
  * ebtables runs on the node ({@link EbtablesTool}), the bridge table is left alone and every report says the
  * layer-2 rules were skipped. Any failure makes the next apply
  * read the kernel again; drift found by {@link #checkDrift} makes it plan against what the check read. Not
@@ -84,7 +86,7 @@ public final class DataplaneApplier {
         long ruleNanos = 0;
         if (plan.changesSets()) {
             long s = System.nanoTime();
-            exec(List.of("ipset", "restore"), IpsetScript.restore().create(plan.setsToCreate()).refill(plan.setsToRefill()).text());
+            exec(List.of("ipset", "restore"), plan.setScript());
             setNanos += System.nanoTime() - s;
         }
         for (FamilyPlan fp : List.of(plan.v4(), plan.v6())) {
@@ -114,7 +116,9 @@ public final class DataplaneApplier {
         }
         ApplyReport report = new ApplyReport(
                 plan.setsToCreate().stream().map(IpSetSpec::name).toList(),
-                plan.setsToRefill().stream().map(IpSetSpec::name).toList(),
+                updated(plan), plan.setsToRefill().stream().map(IpSetSpec::name).toList(),
+                plan.setsToUpdate().stream().mapToInt(c -> c.added().size()).sum(),
+                plan.setsToUpdate().stream().mapToInt(c -> c.removed().size()).sum(),
                 plan.setsToDestroy(), changes(plan.v4()), changes(plan.v6()), plan.bridge().changes(), bridgeSkipped,
                 readKernel, commands,
                 Duration.ofNanos(t1 - t0), Duration.ofNanos(setNanos), Duration.ofNanos(ruleNanos),
@@ -245,6 +249,15 @@ public final class DataplaneApplier {
         commands++;
         LOG.debug("running {} ({} bytes of input)", argv, stdin == null ? 0 : stdin.length());
         return runner.run(argv, stdin).orThrow();
+    }
+
+    /** Every set whose members changed, in place or by a swap, in name order. */
+    private static List<String> updated(ApplyPlan plan) {
+        List<String> names = new ArrayList<>();
+        plan.setsToUpdate().forEach(c -> names.add(c.name()));
+        plan.setsToRefill().forEach(s -> names.add(s.name()));
+        names.sort(null);
+        return names;
     }
 
     private static ApplyReport.FamilyChanges changes(FamilyPlan fp) {

@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * The one writer of {@code ipset restore} input: {@code weir render} prints it, the golden files hold it and the
  * applier sends it. Sizes are fixed so that {@code create … -exist} of an existing set never meets different options
- * (which ipset refuses). A changed set is filled into a scratch set of the same type and swapped in, so a packet
- * always sees the old or the new membership, never a half-filled set.
+ * (which ipset refuses). A set is changed in one of two ways: filled into a scratch set of the same type and swapped
+ * in ({@link #refill}), so a packet sees the old or the new membership, never a half-filled set; or, when a few of its
+ * members changed, by deleting and adding just those ({@link #update}), which costs what the change costs rather than
+ * what the set holds.
  */
 public final class IpsetScript {
 
@@ -43,6 +45,23 @@ public final class IpsetScript {
             text.append("swap ").append(tmp).append(' ').append(s.name()).append('\n');
             text.append("destroy ").append(tmp).append('\n');
         }
+        return this;
+    }
+
+    /**
+     * Deletes {@code removed} from the existing set {@code name} and adds {@code added} to it, each with
+     * {@code -exist}, so a member already gone or already there is no error (the kernel may have been changed behind
+     * weir's back). Deletes come first and name only the element (ipset refuses options such as {@code nomatch} on
+     * {@code del}): a member whose options change is deleted and added again, and an add of the same element
+     * afterwards is not undone.
+     */
+    public IpsetScript update(String name, Collection<String> removed, Collection<String> added) {
+        for (String m : removed) {
+            int options = m.indexOf(' ');
+            text.append("del ").append(name).append(' ').append(options < 0 ? m : m.substring(0, options))
+                    .append(" -exist\n");
+        }
+        added.forEach(m -> text.append("add ").append(name).append(' ').append(m).append(" -exist\n"));
         return this;
     }
 

@@ -75,20 +75,88 @@ class DataplaneApplierTest {
     }
 
     @Test
-    void aMembershipChangeOnlyRefillsAndSwapsThatSet() {
-        applier.apply(web("10.0.0.1"));
+    void aMembershipChangeDeletesAndAddsOnlyTheChangedMembersOfThatSet() {
+        applier.apply(web("10.0.0.1", "10.0.0.2"));
         runner.clear();
 
-        ApplyReport report = applier.apply(web("10.0.0.1", "10.0.0.2"));
+        ApplyReport report = applier.apply(web("10.0.0.2", "10.0.0.3"));
 
         assertThat(runner.lines()).containsExactly("ipset restore");
+        assertThat(runner.calls().get(0).stdin()).isEqualTo("""
+                del weir-clients 10.0.0.1 -exist
+                add weir-clients 10.0.0.3 -exist
+                """);
+        assertThat(report.setsUpdated()).containsExactly("weir-clients");
+        assertThat(report.setsSwapped()).isEmpty();
+        assertThat(report.membersAdded()).isEqualTo(1);
+        assertThat(report.membersRemoved()).isEqualTo(1);
+        assertThat(report.v4().isEmpty()).isTrue();
+        assertThat(report.summary()).startsWith("sets +0 ~1 (members +1 -1, swapped 0) -0,");
+    }
+
+    @Test
+    void aNewSetAndMemberChangesGoInOneBatchBeforeTheRulesThatNameItAndStaleSetsAreDestroyedAfter() {
+        applier.apply(plusSet(web("10.0.0.1"), set("weir-old", "10.9.9.9")));
+        runner.clear();
+        Ruleset next = plusSet(plusChain(web("10.0.0.1", "10.0.0.5"),
+                chain("WEIR-NEW", rule("-m set --match-set weir-new src", "ACCEPT", "new"))), set("weir-new", "10.7.7.7"));
+
+        applier.apply(next);
+
+        assertThat(runner.lines()).containsExactly("ipset restore", "iptables-nft-restore --noflush --wait",
+                "ipset restore");
+        assertThat(runner.calls().get(0).stdin()).isEqualTo("""
+                create weir-new hash:ip family inet hashsize 1024 maxelem 1048576 -exist
+                flush weir-new
+                add weir-new 10.7.7.7
+                add weir-clients 10.0.0.5 -exist
+                """);
+        assertThat(runner.calls().get(2).stdin()).isEqualTo("destroy weir-old\n");
+    }
+
+    @Test
+    void aChangeLargerThanTheSetItLeavesRefillsAndSwapsTheSet() {
+        String[] before = new String[ApplyPlan.IN_PLACE_FLOOR + 1];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = "10.0.1." + i;
+        }
+        applier.apply(web(before));
+        runner.clear();
+
+        ApplyReport report = applier.apply(web("10.0.0.1"));
+
         String tmp = Names.tempSet("weir-clients");
         assertThat(runner.calls().get(0).stdin()).isEqualTo(
                 "create " + tmp + " hash:ip family inet hashsize 1024 maxelem 1048576 -exist\n"
-                        + "flush " + tmp + "\nadd " + tmp + " 10.0.0.1\nadd " + tmp + " 10.0.0.2\n"
+                        + "flush " + tmp + "\nadd " + tmp + " 10.0.0.1\n"
                         + "swap " + tmp + " weir-clients\ndestroy " + tmp + "\n");
+        assertThat(report.setsSwapped()).containsExactly("weir-clients");
         assertThat(report.setsUpdated()).containsExactly("weir-clients");
-        assertThat(report.v4().isEmpty()).isTrue();
+        assertThat(report.membersAdded()).isZero();
+    }
+
+    @Test
+    void aFailedMemberBatchMakesTheNextApplyReadTheSetAndSwapInExactlyTheWantedMembers() {
+        applier.apply(web("10.0.0.1", "10.0.0.2"));
+        runner.clear();
+        runner.failNext(1, "ipset v7.17: Error in line 2: Element cannot be added to the set");
+
+        assertThatThrownBy(() -> applier.apply(web("10.0.0.2", "10.0.0.3")))
+                .isInstanceOfSatisfying(ApplyException.class, e -> assertThat(e.exitCode()).isEqualTo(1));
+        assertThat(runner.lines()).as("no rule is written after a failed set batch").containsExactly("ipset restore");
+
+        // the kernel holds whatever part of the batch got in: here its first line, the del
+        kernel.put("ipset list -n", "weir-clients\n");
+        kernel.put("ipset save weir-clients", "create weir-clients hash:ip family inet hashsize 1024 maxelem 1048576\n"
+                + "add weir-clients 10.0.0.2\n");
+        runner.clear();
+        ApplyReport repair = applier.apply(web("10.0.0.2", "10.0.0.3"));
+
+        assertThat(repair.readKernel()).isTrue();
+        assertThat(repair.setsSwapped()).containsExactly("weir-clients");
+        String tmp = Names.tempSet("weir-clients");
+        assertThat(only("ipset restore").stdin()).contains("add " + tmp + " 10.0.0.2\nadd " + tmp + " 10.0.0.3\n",
+                "swap " + tmp + " weir-clients\n");
     }
 
     @Test
@@ -221,6 +289,8 @@ class DataplaneApplierTest {
         ApplyReport repair = applier.apply(desired);
         assertThat(runner.lines()).containsExactly("ipset restore");
         assertThat(repair.setsUpdated()).containsExactly("weir-clients");
+        assertThat(repair.setsSwapped()).as("drift is repaired by a swap, not in place").containsExactly("weir-clients");
+        assertThat(runner.calls().get(0).stdin()).contains("swap " + Names.tempSet("weir-clients") + " weir-clients");
         runner.clear();
         assertThat(applier.checkDrift(web("10.0.0.66")).alteredSets()).as("a member weir wants is no drift").isEmpty();
     }

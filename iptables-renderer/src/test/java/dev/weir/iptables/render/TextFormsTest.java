@@ -99,6 +99,17 @@ class TextFormsTest {
                 """);
     }
 
+    @Test
+    void anInPlaceUpdateDeletesByElementAloneFirstThenAddsEachWithExist() {
+        // a member whose nomatch flag changes is deleted and added again; ipset refuses options on del
+        assertThat(IpsetScript.restore().update("weir-b4-0011", List.of("10.1.0.0/16", "10.1.2.0/24 nomatch"),
+                List.of("10.1.0.0/16 nomatch")).text()).isEqualTo("""
+                del weir-b4-0011 10.1.0.0/16 -exist
+                del weir-b4-0011 10.1.2.0/24 -exist
+                add weir-b4-0011 10.1.0.0/16 nomatch -exist
+                """);
+    }
+
     static List<String> renderedChains() {
         return GoldenCases.CASES.keySet().stream().toList();
     }
