@@ -14,6 +14,7 @@ import dev.weir.iptables.apply.DataplaneApplier;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
 import dev.weir.iptables.render.IptablesRenderer;
 import dev.weir.iptables.render.Ruleset;
+import dev.weir.iptables.render.SetMemo;
 import dev.weir.iptables.sys.NetworkNamespace;
 import java.util.List;
 import java.util.Locale;
@@ -49,8 +50,10 @@ final class StandardParts {
         InterfaceDiscovery interfaces = config.localNetwork().antiSpoofing()
                 ? new HostInterfaceDiscovery(runner, new CniResultCache(config.localNetwork().cniCacheDir()))
                 : InterfaceDiscovery.NONE;
+        // the sync thread renders one node after each batch: peer sets whose groups did not change are reused
+        SetMemo sets = new SetMemo();
         return new AgentParts(ObjectTranslator.standard(),
-                (graph, node, local) -> IptablesRenderer.render(graph, node, config.renderOptions(), local),
+                (graph, node, local) -> IptablesRenderer.render(graph, node, config.renderOptions(), local, sets),
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend()),
                         config.revokeDeniedFlows() ? new ConntrackTable(runner) : null),
                 RejectionReporter.NONE, System::nanoTime, interfaces,

@@ -6,7 +6,9 @@ import java.util.function.BiFunction;
 
 /**
  * A live group of an {@link IncrementalGraph}: its selector, its current members in order, the references policies hold
- * on it, and the immutable snapshot a graph shows, rebuilt only after the members changed. Pod groups and node groups
+ * on it, and the immutable snapshot a graph shows, rebuilt only after the members changed or one of them was
+ * readdressed. So a snapshot instance that two graphs share stands for the same members at the same addresses and
+ * ports, which lets a renderer reuse what it built from it ({@code SetMemo} in the iptables renderer). Pod groups and node groups
  * differ in what selects and in how a change finds the groups it may touch, not in this.
  *
  * @param <S> the selector
@@ -42,6 +44,11 @@ final class LiveGroup<S, V> {
             snapshot = null;
         }
         return removed;
+    }
+
+    /** A member stayed but its addresses or ports changed: the next snapshot is a new instance. */
+    void readdressed() {
+        snapshot = null;
     }
 
     V snapshot() {

@@ -96,6 +96,7 @@ final class LiveGroups<S, V> {
         } else if (!was && is) {
             add(g, member);
         } else if (was && readdressed) {
+            g.readdressed();
             sink.readdressed(g, member);
         }
     }

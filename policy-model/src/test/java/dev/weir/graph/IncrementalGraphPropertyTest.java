@@ -105,6 +105,46 @@ class IncrementalGraphPropertyTest {
                 .forEach(id -> seen.merge("node group created", 1, Integer::sum));
     }
 
+    /**
+     * A renderer reuses what it built from a group snapshot while the next graph holds the very same instance
+     * ({@code SetMemo}), so a shared instance must mean the same members at the same addresses and ports, for pod and
+     * node groups alike.
+     */
+    @Test
+    void aGroupSnapshotSharedByTwoGraphsHasTheSameMembersAtTheSameAddresses() {
+        int shared = 0;
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            RandomCluster random = new RandomCluster(seed);
+            IncrementalGraph incremental = new IncrementalGraph();
+            PolicyGraph previous = incremental.graph();
+            for (int i = 0; i < EVENTS; i++) {
+                ClusterEvent event = random.nextEvent();
+                incremental.apply(event);
+                PolicyGraph now = incremental.graph();
+                String where = "seed " + seed + " event " + i + " " + event;
+                for (var e : now.groups().entrySet()) {
+                    if (previous.groups().get(e.getKey()) == e.getValue()) {
+                        shared++;
+                        assertThat(addressed(now.members(e.getKey()))).as(where)
+                                .isEqualTo(addressed(previous.members(e.getKey())));
+                    }
+                }
+                for (var e : now.nodeGroups().entrySet()) {
+                    if (previous.nodeGroups().get(e.getKey()) == e.getValue()) {
+                        assertThat(now.nodeMembers(e.getKey())).as(where).isEqualTo(previous.nodeMembers(e.getKey()));
+                    }
+                }
+                previous = now;
+            }
+        }
+        assertThat(shared).as("snapshots shared between graphs").isGreaterThan(1000);
+    }
+
+    /** What a set is built from: each member's addresses and ports. */
+    private static java.util.List<String> addressed(java.util.List<Endpoint> members) {
+        return members.stream().map(m -> m.key() + " " + m.ips() + " " + m.ports()).toList();
+    }
+
     @Test
     void repeatingAnyEventYieldsAnEmptyDelta() {
         for (long seed = 1; seed <= 50; seed++) {

@@ -50,7 +50,18 @@ public final class IptablesRenderer {
      * whether unprogrammed local addresses are dropped ({@code docs/dataplane.md}).
      */
     public static Ruleset render(PolicyGraph graph, String node, RenderOptions options, LocalNetwork localNetwork) {
+        return render(graph, node, options, localNetwork, SetMemo.none());
+    }
+
+    /**
+     * As above, taking each pod and node group set from {@code memo} when the graph holds the same group snapshot the
+     * last render with it built that set from ({@link SetMemo}): the agent renders its node after every batch of
+     * events, and most of them leave most sets as they were. The ruleset is equal to one rendered without a memo.
+     */
+    public static Ruleset render(PolicyGraph graph, String node, RenderOptions options, LocalNetwork localNetwork,
+            SetMemo memo) {
         Objects.requireNonNull(localNetwork, "localNetwork");
+        Objects.requireNonNull(memo, "memo");
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(options, "options");
@@ -65,15 +76,17 @@ public final class IptablesRenderer {
             }
         }
         live.sort(Comparator.comparing(Endpoint::key));
-        SetCatalog sets = new SetCatalog(graph, node);
+        SetCatalog sets = new SetCatalog(graph, node, memo);
         DenialLogRules log = new DenialLogRules(options.denialLog(), graph, sets, local);
         PodGuardChains guards = new PodGuardChains(localNetwork, live, log);
         FamilyRuleset v4 = family(graph, local, IpFamily.V4, sets, options, guards, log);
         boolean anyV6 = local.stream().anyMatch(e -> e.ip(IpFamily.V6).isPresent()) || guards.rendered(IpFamily.V6);
         FamilyRuleset v6 = anyV6 ? family(graph, local, IpFamily.V6, sets, options, guards, log)
                 : new FamilyRuleset(IpFamily.V6, List.of(), List.of());
-        return new Ruleset(node, List.copyOf(sets.sets()), v4, v6, BridgeRules.render(graph, node, localNetwork),
-                log.decisions());
+        Ruleset ruleset = new Ruleset(node, List.copyOf(sets.sets()), v4, v6,
+                BridgeRules.render(graph, node, localNetwork), log.decisions());
+        sets.done();
+        return ruleset;
     }
 
     public static Ruleset render(PolicyGraph graph, String node) {

@@ -3,6 +3,8 @@ package dev.weir.iptables.render;
 import dev.weir.graph.CompiledPolicy;
 import dev.weir.graph.CompiledRule;
 import dev.weir.graph.IpBlockSet;
+import dev.weir.graph.NodeGroup;
+import dev.weir.graph.PeerGroup;
 import dev.weir.graph.PeerRef;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.model.Cidr;
@@ -27,11 +29,24 @@ final class SetCatalog {
 
     private final PolicyGraph graph;
     private final String node;
+    private final SetMemo memo;
     private final SortedMap<String, IpSetSpec> sets = new TreeMap<>();
 
     SetCatalog(PolicyGraph graph, String node) {
+        this(graph, node, SetMemo.none());
+    }
+
+    /** A catalog that takes pod and node group sets from {@code memo} while their group snapshots are the same. */
+    SetCatalog(PolicyGraph graph, String node, SetMemo memo) {
         this.graph = graph;
         this.node = node;
+        this.memo = memo;
+        memo.renderStarting();
+    }
+
+    /** This render is complete: the memo keeps its group sets for the next. */
+    void done() {
+        memo.renderDone();
     }
 
     /** Every set referenced so far, by name. */
@@ -43,11 +58,17 @@ final class SetCatalog {
     String group(IpFamily family, String groupId) {
         String name = Names.groupSet(family, groupId);
         if (!sets.containsKey(name)) {
-            List<String> members = new ArrayList<>();
-            for (Endpoint e : graph.members(groupId)) {
-                e.ip(family).ifPresent(ip -> members.add(ip.toString()));
+            PeerGroup group = graph.group(groupId);
+            IpSetSpec spec = memo.get(name, group);
+            if (spec == null) {
+                List<String> members = new ArrayList<>();
+                for (Endpoint e : graph.members(groupId)) {
+                    e.ip(family).ifPresent(ip -> members.add(ip.toString()));
+                }
+                spec = new IpSetSpec(name, IpSetSpec.Type.HASH_IP, family, members);
+                memo.put(name, group, spec);
             }
-            sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP, family, members));
+            sets.put(name, spec);
         }
         return name;
     }
@@ -59,11 +80,17 @@ final class SetCatalog {
     String nodes(IpFamily family, String nodeGroupId) {
         String name = Names.nodeSet(family, nodeGroupId);
         if (!sets.containsKey(name)) {
-            List<String> members = new ArrayList<>();
-            for (Node n : graph.nodeMembers(nodeGroupId)) {
-                n.addresses(family).forEach(ip -> members.add(ip.toString()));
+            NodeGroup group = graph.nodeGroup(nodeGroupId);
+            IpSetSpec spec = memo.get(name, group);
+            if (spec == null) {
+                List<String> members = new ArrayList<>();
+                for (Node n : graph.nodeMembers(nodeGroupId)) {
+                    n.addresses(family).forEach(ip -> members.add(ip.toString()));
+                }
+                spec = new IpSetSpec(name, IpSetSpec.Type.HASH_IP, family, members);
+                memo.put(name, group, spec);
             }
-            sets.put(name, new IpSetSpec(name, IpSetSpec.Type.HASH_IP, family, members));
+            sets.put(name, spec);
         }
         return name;
     }

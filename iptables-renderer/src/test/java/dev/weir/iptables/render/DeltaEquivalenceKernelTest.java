@@ -40,9 +40,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * network namespace ({@code wdx-…}):
  *
  * <ul>
- *   <li><b>delta</b>: the events applied one by one to an {@link IncrementalGraph}, its node rendered, and applied by
- *       one long-lived {@link DataplaneApplier}, which diffs against what it applied last and changes members of
- *       existing sets in place ({@code ipset add}/{@code del});
+ *   <li><b>delta</b>: as the agent does it — the events applied one by one to an {@link IncrementalGraph}, its node
+ *       rendered with one {@link SetMemo} throughout (sets of unchanged groups reused), and applied by one long-lived
+ *       {@link DataplaneApplier}, which diffs against what it applied last and changes members of existing sets in
+ *       place ({@code ipset add}/{@code del});
  *   <li><b>full</b>: the cluster the events lead to compiled from scratch ({@link PolicyCompiler}), rendered, and
  *       applied by a new applier each step, which reads the kernel and rewrites and swaps every set that differs.
  * </ul>
@@ -101,6 +102,7 @@ class DeltaEquivalenceKernelTest {
         CommandRunner deltaNs = runner("delta");
         CommandRunner fullNs = runner("full");
         DataplaneApplier delta = new DataplaneApplier(deltaNs, backend);
+        SetMemo memo = new SetMemo();
         RandomEvents events = new RandomEvents(seed);
         IncrementalGraph graph = new IncrementalGraph();
         events.start().forEach(graph::apply);
@@ -108,7 +110,8 @@ class DeltaEquivalenceKernelTest {
         for (int step = 0; step <= STEPS; step++) {
             List<ClusterEvent> batch = step == 0 ? List.of() : events.nextBatch();
             batch.forEach(graph::apply);
-            ApplyReport d = delta.apply(IptablesRenderer.render(graph.graph(), NODE));
+            ApplyReport d = delta.apply(IptablesRenderer.render(graph.graph(), NODE, RenderOptions.defaults(),
+                    LocalNetwork.none(), memo));
             new DataplaneApplier(fullNs, backend)
                     .apply(IptablesRenderer.render(PolicyCompiler.compile(events.snapshot()), NODE));
             inPlace += d.membersAdded() + d.membersRemoved();
