@@ -19,7 +19,8 @@ import java.util.TreeMap;
 /**
  * The API objects that describe a lab exactly as its network namespaces are: Nodes (InternalIP, podCIDR), Namespaces
  * (with {@code kubernetes.io/metadata.name}, as a real API server adds), and Running Pods with their IP, node and
- * container ports. Pure builders plus one {@link #create} that writes them.
+ * container ports; a hostNetwork pod has {@code spec.hostNetwork: true} and its node's address as its IP, as the
+ * kubelet reports it. Pure builders plus one {@link #create} that writes them.
  */
 public final class ClusterObjects {
 
@@ -69,7 +70,8 @@ public final class ClusterObjects {
                 .withNewMetadata().withNamespace(p.namespace()).withName(p.name())
                 .withLabels(new LinkedHashMap<>(new TreeMap<>(p.labels())))
                 .addToAnnotations("weir.dev/lab-netns", p.netns()).endMetadata()
-                .withNewSpec().withNodeName(p.node()).withContainers(c.build()).endSpec()
+                .withNewSpec().withNodeName(p.node()).withHostNetwork(p.hostNetwork() ? true : null)
+                .withContainers(c.build()).endSpec()
                 .withNewStatus().withPhase("Running").withPodIP(p.ip()).addNewPodIP().withIp(p.ip()).endPodIP()
                 .withHostIP(plan.node(p.node()).underlayIp()).endStatus()
                 .build();

@@ -130,7 +130,7 @@ final class LabProbe implements Subcommand {
         List<String> rejected = new ArrayList<>();
         Config config = Config.fromKubeconfig(Files.readString(store.kubeconfig()));
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            explained = LabExplain.table(client, pods, probed.targets(), d -> {
+            explained = LabExplain.table(client, plan, pods, probed.targets(), d -> {
                 err.println("weir lab probe: " + d);
                 rejected.add(d.toString());
             });

@@ -7,6 +7,7 @@ import dev.weir.explain.TruthTable;
 import dev.weir.graph.PolicyCompiler;
 import dev.weir.graph.Reachability;
 import dev.weir.k8s.ModelTranslator;
+import dev.weir.lab.topology.LabPlan;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
 import dev.weir.model.ClusterPolicy;
@@ -37,6 +38,21 @@ public final class LabExplain {
 
     public static TruthTable table(KubernetesClient client, List<String> pods, List<PortProtocol> targets,
             Consumer<Diagnostic> diagnostics) {
+        return Explainer.table(reachability(client, diagnostics), pods, targets);
+    }
+
+    /**
+     * The same for a lab's pods, judging each packet by the source address it really carries: where a hostNetwork
+     * pod's packet leaves over VXLAN from {@code flannel.1}'s address, that address ({@link PacketSources}).
+     */
+    public static TruthTable table(KubernetesClient client, LabPlan plan, List<String> pods,
+            List<PortProtocol> targets, Consumer<Diagnostic> diagnostics) {
+        Reachability r = reachability(client, diagnostics);
+        return PacketSources.asSent(Explainer.table(r, pods, targets), r, plan);
+    }
+
+    /** The lab API server's objects, translated and compiled as the agents do. */
+    public static Reachability reachability(KubernetesClient client, Consumer<Diagnostic> diagnostics) {
         List<Namespace> namespaces = new ArrayList<>();
         client.namespaces().list().getItems()
                 .forEach(n -> keep(ModelTranslator.namespace(n), namespaces, diagnostics));
@@ -51,9 +67,8 @@ public final class LabExplain {
         List<ClusterPolicy> clusterPolicies = new ArrayList<>();
         clusterNetworkPolicies(client)
                 .forEach(c -> keep(ClusterPolicyTranslator.translate(c), clusterPolicies, diagnostics));
-        Reachability r = new Reachability(PolicyCompiler.compile(new ClusterSnapshot(namespaces, endpoints,
-                policies, clusterPolicies, nodes)));
-        return Explainer.table(r, pods, targets);
+        return new Reachability(PolicyCompiler.compile(new ClusterSnapshot(namespaces, endpoints, policies,
+                clusterPolicies, nodes)));
     }
 
     /** None where the API server does not serve the kind (a kind cluster without the CRD), as the agents see it. */

@@ -95,14 +95,20 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
     /**
      * A pod: labels, declared container ports, a 1-based node index (0 = let the planner choose) and the IP it asks
      * for ({@code null} = the planner's next free one; otherwise it must lie in node {@code node}'s pod CIDR, which
-     * {@link ManifestSpecLoader} makes sure of).
+     * {@link ManifestSpecLoader} makes sure of). A {@code hostNetwork} pod has no network namespace of its own: it
+     * lives in its node's, serves its ports there and its IP is the node's, so it asks for none.
      */
     public record PodSpec(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
-            int node, String ip) {
+            int node, String ip, boolean hostNetwork) {
 
         public PodSpec(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
                 int node) {
             this(namespace, name, labels, ports, node, null);
+        }
+
+        public PodSpec(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
+                int node, String ip) {
+            this(namespace, name, labels, ports, node, ip, false);
         }
 
         public PodSpec {
@@ -113,6 +119,10 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
             if (node < 0) {
                 throw new IllegalArgumentException("node index " + node + " of pod " + namespace + "/" + name);
             }
+            if (ip != null && hostNetwork) {
+                throw new IllegalArgumentException("hostNetwork pod " + namespace + "/" + name + " asks for " + ip
+                        + ", but its IP is its node's");
+            }
             if (ip != null && node == 0) {
                 throw new IllegalArgumentException("pod " + namespace + "/" + name + " asks for " + ip
                         + " but not for a node");
@@ -121,6 +131,11 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
 
         public String key() {
             return namespace + "/" + name;
+        }
+
+        /** The same pod on its node's network ({@code spec.hostNetwork: true}). */
+        public PodSpec onHostNetwork() {
+            return new PodSpec(namespace, name, labels, ports, node, null, true);
         }
     }
 }

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * {@code weir lab up -f cluster.yaml}: Namespace and Pod manifests (multi-document YAML or a {@code List}) become a
  * {@link LabSpec}. Pods keep their labels and container ports; {@code spec.nodeName} ending in {@code n<i>}
  * ({@code wl-n2}, {@code n2}) pins a pod to node i, anything else lets the planner spread it. Namespaces used by pods
- * but not declared are added without labels. Other kinds are ignored (apply policies with kubectl after {@code up}).
+ * but not declared are added without labels. {@code spec.hostNetwork: true} makes a pod live in its node's network
+ * namespace with its node's address. Other kinds are ignored (apply policies with kubectl after {@code up}).
  */
 public final class ManifestSpecLoader {
 
@@ -64,9 +65,12 @@ public final class ManifestSpecLoader {
                 namespaces.putIfAbsent(ns, new LabSpec.NamespaceSpec(ns, Map.of()));
                 String key = ns + "/" + p.getMetadata().getName();
                 int node = node(p);
+                boolean hostNetwork = p.getSpec() != null && Boolean.TRUE.equals(p.getSpec().getHostNetwork());
                 String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
                 String wanted = null;
-                if (ip != null) {
+                if (ip != null && hostNetwork) {
+                    notes.accept("pod " + key + " is hostNetwork: its IP is its node's, not " + ip);
+                } else if (ip != null) {
                     var fit = dev.weir.lab.topology.AddressPlanner.nodeAndHost(ip, nodes);
                     if (fit.isEmpty()) {
                         notes.accept("pod " + key + ": its IP " + ip + " is in no node's pod CIDR (10.244.1-" + nodes
@@ -88,7 +92,8 @@ public final class ManifestSpecLoader {
                             + "; the planner places it");
                     node = 0;
                 }
-                pods.add(new LabSpec.PodSpec(ns, p.getMetadata().getName(), labels(p), ports(p), node, wanted));
+                pods.add(new LabSpec.PodSpec(ns, p.getMetadata().getName(), labels(p), ports(p), node, wanted,
+                        hostNetwork));
             }
         }
         return new LabSpec(nodes, topology, backend, List.copyOf(namespaces.values()), pods);

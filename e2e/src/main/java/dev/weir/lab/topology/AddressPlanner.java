@@ -2,6 +2,7 @@ package dev.weir.lab.topology;
 
 import dev.weir.lab.spec.LabSpec;
 import dev.weir.lab.spec.Topology;
+import dev.weir.model.ContainerPort;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +20,9 @@ import java.util.Set;
  * pods get Calico's {@code cali} + the first 11 hex digits of SHA-1 of {@code <namespace>.<pod>}, flannel pods the
  * bridge plugin's {@code veth} + 8 hex digits, random there and a hash of the pod's namespace name here, so nothing
  * about the pod can be read from it (the agent must find it, as on a real node). A pod's MAC is {@code 0a:58} + its
- * IPv4 address, as the bridge plugin used to derive it.
+ * IPv4 address, as the bridge plugin used to derive it. A hostNetwork pod takes its node's namespace and underlay
+ * address and no pod address; two on one node may not declare the same port and protocol (the scheduler would not
+ * place them together).
  */
 public final class AddressPlanner {
 
@@ -53,9 +56,25 @@ public final class AddressPlanner {
         List<LabPlan.PodPlan> pods = new ArrayList<>();
         int spread = 0;
         Set<String> netns = new HashSet<>();
+        Map<String, String> hostPorts = new HashMap<>();
         for (int k = 0; k < spec.pods().size(); k++) {
             LabSpec.PodSpec p = spec.pods().get(k);
             int node = p.node() > 0 ? p.node() : (spread++ % spec.nodes()) + 1;
+            if (p.hostNetwork()) {
+                LabPlan.NodePlan on = nodes.get(node - 1);
+                for (ContainerPort port : p.ports()) {
+                    String other = hostPorts.putIfAbsent(on.name() + " " + port.port() + "/" + port.protocol(),
+                            p.key());
+                    if (other != null && !other.equals(p.key())) {
+                        // the scheduler's NodePorts filter: a hostNetwork pod's container ports are host ports
+                        throw new IllegalArgumentException("hostNetwork pods " + other + " and " + p.key()
+                                + " both serve " + port.port() + "/" + port.protocol() + " on node " + node);
+                    }
+                }
+                pods.add(new LabPlan.PodPlan(p.namespace(), p.name(), p.labels(), p.ports(), on.name(), on.netns(),
+                        on.underlayIp(), null, true));
+                continue;
+            }
             int host;
             if (p.ip() != null) {
                 host = hostIn(p.ip(), node);

@@ -35,7 +35,7 @@ public final class CniResultCache {
             return out;
         }
         LabPlan.NodePlan n = plan.node(node);
-        for (LabPlan.PodPlan p : plan.podsOn(node)) {
+        for (LabPlan.PodPlan p : plan.podNetworkPodsOn(node)) {
             String containerId = Ids.hex("sandbox:" + p.netns());
             out.put(NETWORK + "-" + containerId + "-eth0", JSON.writeValueAsString(entry(p, n, containerId)));
         }

@@ -23,13 +23,18 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
         pods = List.copyOf(pods);
     }
 
-    /** Every network namespace of the lab, in creation order (underlay, nodes, pods). */
+    /** Every network namespace of the lab, in creation order (underlay, nodes, pods; hostNetwork pods have none). */
     public List<String> netnsNames() {
         List<String> out = new ArrayList<>();
         out.add(underlayNetns);
         nodes.forEach(n -> out.add(n.netns()));
-        pods.forEach(p -> out.add(p.netns()));
+        podNetworkPods().forEach(p -> out.add(p.netns()));
         return out;
+    }
+
+    /** The pods with a network namespace of their own (not hostNetwork), in plan order. */
+    public List<PodPlan> podNetworkPods() {
+        return pods.stream().filter(p -> !p.hostNetwork()).toList();
     }
 
     public NodePlan node(String name) {
@@ -41,8 +46,14 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
         return pods.stream().filter(p -> p.key().equals(key)).findFirst();
     }
 
+    /** Every pod on {@code node}, hostNetwork pods included. */
     public List<PodPlan> podsOn(String node) {
         return pods.stream().filter(p -> p.node().equals(node)).toList();
+    }
+
+    /** The pods on {@code node} that have their own network namespace and veth (not hostNetwork). */
+    public List<PodPlan> podNetworkPodsOn(String node) {
+        return pods.stream().filter(p -> p.node().equals(node) && !p.hostNetwork()).toList();
     }
 
     /**
@@ -61,13 +72,24 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
 
     /**
      * A pod: its network namespace, its IP, the node it runs on and the host side of its veth ({@code eth0} inside).
+     * A {@code hostNetwork} pod's namespace is its node's, its IP the node's underlay address (what the kubelet reports
+     * as {@code status.podIP}) and it has no veth ({@code hostVeth} is {@code null}).
      */
     public record PodPlan(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
-            String node, String netns, String ip, String hostVeth) {
+            String node, String netns, String ip, String hostVeth, boolean hostNetwork) {
+
+        public PodPlan(String namespace, String name, Map<String, String> labels, List<ContainerPort> ports,
+                String node, String netns, String ip, String hostVeth) {
+            this(namespace, name, labels, ports, node, netns, ip, hostVeth, false);
+        }
 
         public PodPlan {
             labels = Map.copyOf(labels);
             ports = List.copyOf(ports);
+            if (hostNetwork != (hostVeth == null)) {
+                throw new IllegalArgumentException("pod " + namespace + "/" + name
+                        + ": a pod has a veth exactly when it is not hostNetwork");
+            }
         }
 
         public String key() {

@@ -26,6 +26,10 @@ public sealed interface Step {
         }
     }
 
+    /** {@code iptables-restore --noflush} inside NETNS with this input: rules other software keeps on a node. */
+    record IptablesRestore(String netns, String text) implements Step {
+    }
+
     /** Values written under /proc/sys inside NETNS (per network namespace for everything under net/). */
     record Sysctl(String netns, Map<String, String> values) implements Step {
         public Sysctl {

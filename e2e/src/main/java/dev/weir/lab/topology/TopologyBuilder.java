@@ -39,6 +39,9 @@ public final class TopologyBuilder {
             runner.check(List.of("ip", "-n", b.netns(), "-batch", "-"), String.join("\n", b.lines()) + "\n");
         } else if (step instanceof Step.BridgeBatch b) {
             runner.check(List.of("bridge", "-n", b.netns(), "-batch", "-"), String.join("\n", b.lines()) + "\n");
+        } else if (step instanceof Step.IptablesRestore r) {
+            runner.check(List.of("ip", "netns", "exec", r.netns(), "iptables-restore", "--noflush", "--wait"),
+                    r.text());
         } else if (step instanceof Step.Sysctl s) {
             // written through /proc by a shell inside the namespace: no dependency on procps' sysctl binary
             StringBuilder script = new StringBuilder("set -e");

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The steps that build a {@link LabPlan} with {@code ip}, in an order where every reference already exists: all
  * namespaces, then the underlay bridge (it creates each node's {@code eth0}), then each node (it creates each pod's
- * {@code eth0}), then each pod, then sysctls. Nothing is created in the caller's own namespace: every veth is made
+ * {@code eth0}), then each pod, then sysctls, then flannel's own iptables rules on each node
+ * ({@link FlannelRules}). Nothing is created in the caller's own namespace: every veth is made
  * with both ends already inside lab namespaces, so deleting the namespaces removes every link.
  */
 public final class TopologyScript {
@@ -36,8 +37,9 @@ public final class TopologyScript {
                 steps.add(new Step.BridgeBatch(n.netns(), fdb));
             }
         }
-        plan.pods().forEach(p -> steps.add(new Step.IpBatch(p.netns(), pod(plan, p))));
+        plan.podNetworkPods().forEach(p -> steps.add(new Step.IpBatch(p.netns(), pod(plan, p))));
         plan.nodes().forEach(n -> steps.add(new Step.Sysctl(n.netns(), nodeSysctls(plan, n))));
+        plan.nodes().forEach(n -> steps.add(new Step.IptablesRestore(n.netns(), FlannelRules.restoreText(n))));
         return steps;
     }
 
@@ -90,7 +92,7 @@ public final class TopologyScript {
                 l.add("route add " + r.podCidr() + " via " + r.underlayIp() + " dev eth0");
             }
         }
-        for (LabPlan.PodPlan p : plan.podsOn(n.name())) {
+        for (LabPlan.PodPlan p : plan.podNetworkPodsOn(n.name())) {
             l.add("link add " + p.hostVeth() + " mtu " + mtu + " type veth peer name eth0 mtu " + mtu + " address "
                     + p.mac() + " netns " + p.netns());
             if (plan.topology() == Topology.FLANNEL) {
@@ -142,7 +144,7 @@ public final class TopologyScript {
             // pod-to-pod traffic on cni0 is bridged; only br_netfilter shows it to iptables (per netns since 5.3)
             s.put("net.bridge.bridge-nf-call-iptables", "1");
         } else {
-            for (LabPlan.PodPlan p : plan.podsOn(n.name())) {
+            for (LabPlan.PodPlan p : plan.podNetworkPodsOn(n.name())) {
                 s.put("net.ipv4.conf." + p.hostVeth() + ".proxy_arp", "1");
                 s.put("net.ipv4.neigh." + p.hostVeth() + ".proxy_delay", "0"); // else the first ARP waits ~0.8 s
             }

@@ -153,7 +153,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
             List<ProbeResult> results = probe(pods, target);
             Instant end = Instant.now();
             probed = ProbeTable.of(pods, results);
-            TruthTable explained = LabExplain.table(client, pods, List.of(target), d -> {
+            TruthTable explained = LabExplain.table(client, plan, pods, List.of(target), d -> {
             });
             diff = TruthTableDiff.between(explained, probed);
             if (diff.isEmpty()) {

@@ -90,4 +90,26 @@ class ManifestSpecLoaderTest {
         assertThat(pod.ip()).isEqualTo(kept);
         assertThat(notes).hasSize(kept == null || node != 1 ? 1 : 0);
     }
+
+    @Test
+    void aHostNetworkPodKeepsItsNodeAndLeavesItsIpToTheNode(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("cluster.yaml");
+        Files.writeString(f, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: agent, namespace: kube-system, labels: {app: agent}}
+                spec:
+                  hostNetwork: true
+                  nodeName: node-2
+                  containers: [{name: c, image: x, ports: [{containerPort: 9100}]}]
+                status: {podIP: 10.244.1.7}
+                """);
+        java.util.List<String> notes = new java.util.ArrayList<>();
+
+        LabSpec spec = ManifestSpecLoader.load(f, 2, Topology.FLANNEL, Backend.VXLAN, notes::add);
+
+        assertThat(spec.pods()).containsExactly(new LabSpec.PodSpec("kube-system", "agent", Map.of("app", "agent"),
+                java.util.List.of(new ContainerPort(null, 9100, Protocol.TCP)), 2).onHostNetwork());
+        assertThat(notes).containsExactly("pod kube-system/agent is hostNetwork: its IP is its node's, not 10.244.1.7");
+    }
 }

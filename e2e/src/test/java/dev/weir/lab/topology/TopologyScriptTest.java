@@ -44,6 +44,8 @@ class TopologyScriptTest {
             return b.netns();
         } else if (s instanceof Step.Sysctl c) {
             return c.netns();
+        } else if (s instanceof Step.IptablesRestore r) {
+            return r.netns();
         }
         throw new AssertionError(s);
     }
@@ -100,5 +102,70 @@ class TopologyScriptTest {
                 .satisfies(v -> assertThat(v).containsEntry("net.ipv4.conf.cali456b416f2bf.proxy_arp", "1")
                         .containsEntry("net.ipv4.neigh.cali456b416f2bf.proxy_delay", "0")
                         .doesNotContainKey("net.bridge.bridge-nf-call-iptables"));
+    }
+    @Test
+    void everyNodeCarriesFlannelsForwardAcceptsAndMasqueradeAfterItsAddresses() {
+        for (Topology t : Topology.values()) {
+            List<Step> steps = TopologyScript.steps(plan(t, Backend.VXLAN));
+            List<Step.IptablesRestore> rules = steps.stream().filter(s -> s instanceof Step.IptablesRestore)
+                    .map(s -> (Step.IptablesRestore) s).toList();
+
+            assertThat(rules).extracting(Step.IptablesRestore::netns).containsExactly("wl-n1", "wl-n2");
+            assertThat(steps.indexOf(rules.get(0))).isGreaterThan(steps.stream()
+                    .filter(s -> s instanceof Step.Sysctl).map(steps::indexOf).max(Integer::compare).orElseThrow());
+            assertThat(rules.get(1).text().lines().toList()).contains(
+                    "-A FORWARD -m comment --comment \"flanneld forward\" -j FLANNEL-FWD",
+                    "-A FLANNEL-FWD -s 10.244.0.0/16 -m comment --comment \"flanneld forward\" -j ACCEPT",
+                    "-A FLANNEL-FWD -d 10.244.0.0/16 -m comment --comment \"flanneld forward\" -j ACCEPT",
+                    "-A POSTROUTING -m comment --comment \"flanneld masq\" -j FLANNEL-POSTRTG",
+                    "-A FLANNEL-POSTRTG -s 10.244.2.0/24 -d 10.244.0.0/16 -m comment --comment \"flanneld masq\" "
+                            + "-j RETURN",
+                    "-A FLANNEL-POSTRTG ! -s 10.244.0.0/16 -d 10.244.0.0/16 -m comment --comment \"flanneld masq\" "
+                            + "-j MASQUERADE --random-fully");
+        }
+    }
+
+    @Test
+    void aHostNetworkPodGetsNoNamespaceNoVethAndNoAddressOfItsOwn() {
+        LabSpec base = LabSpec.defaultCluster(2, Topology.FLANNEL, Backend.VXLAN);
+        List<LabSpec.PodSpec> pods = new java.util.ArrayList<>(base.pods());
+        pods.add(new LabSpec.PodSpec("x", "h", java.util.Map.of("pod", "h"), LabSpec.servePorts(List.of(80)), 2)
+                .onHostNetwork());
+        LabPlan p = AddressPlanner.plan(new LabSpec(2, Topology.FLANNEL, Backend.VXLAN, base.namespaces(), pods),
+                "wl-");
+        LabPlan.PodPlan h = p.pod("x/h").orElseThrow();
+
+        assertThat(h.hostNetwork()).isTrue();
+        assertThat(h.netns()).isEqualTo("wl-n2");
+        assertThat(h.ip()).isEqualTo("192.168.222.12");
+        assertThat(h.hostVeth()).isNull();
+        assertThat(p.netnsNames()).doesNotContain("wl-x-h").containsOnlyOnce("wl-n2");
+        List<Step> steps = TopologyScript.steps(p);
+        assertThat(lines(steps, "wl-n2")).hasSize(lines(TopologyScript.steps(plan(Topology.FLANNEL, Backend.VXLAN)),
+                "wl-n2").size());
+        assertThat(CniResultCache.files(p, "wl-n2")).hasSize(4);
+        assertThat(dev.weir.lab.api.ClusterObjects.pods(p)).filteredOn(o -> o.getMetadata().getName().equals("h"))
+                .singleElement().satisfies(o -> {
+                    assertThat(o.getSpec().getHostNetwork()).isTrue();
+                    assertThat(o.getStatus().getPodIP()).isEqualTo("192.168.222.12");
+                    assertThat(o.getStatus().getHostIP()).isEqualTo("192.168.222.12");
+                });
+    }
+
+    @Test
+    void twoHostNetworkPodsOnOneNodeMayNotServeTheSamePort() {
+        LabSpec.PodSpec a = new LabSpec.PodSpec("x", "h1", java.util.Map.of(), LabSpec.servePorts(List.of(80)), 1)
+                .onHostNetwork();
+        LabSpec.PodSpec b = new LabSpec.PodSpec("x", "h2", java.util.Map.of(), LabSpec.servePorts(List.of(80)), 1)
+                .onHostNetwork();
+        LabSpec.PodSpec c = new LabSpec.PodSpec("x", "h3", java.util.Map.of(), LabSpec.servePorts(List.of(80)), 2)
+                .onHostNetwork();
+        List<LabSpec.NamespaceSpec> ns = List.of(new LabSpec.NamespaceSpec("x", java.util.Map.of()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AddressPlanner.plan(
+                new LabSpec(2, Topology.CANAL, Backend.VXLAN, ns, List.of(a, b)), "wl-"))
+                .hasMessageContaining("hostNetwork pods x/h1 and x/h2 both serve 80/TCP on node 1");
+        assertThat(AddressPlanner.plan(new LabSpec(2, Topology.CANAL, Backend.VXLAN, ns, List.of(a, c)), "wl-")
+                .pods()).extracting(LabPlan.PodPlan::ip).containsExactly("192.168.222.11", "192.168.222.12");
     }
 }
