@@ -6,6 +6,7 @@ import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.graph.Decision;
 import dev.weir.lab.probe.ProbeResult;
+import dev.weir.lab.probe.PacketSources;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.model.IpAddress;
 import dev.weir.model.ObjectKey;
@@ -140,15 +141,19 @@ public final class DeniedCells {
      */
     public static List<Finding> check(LabPlan plan, List<ProbeResult> probes, TruthTable explained,
             List<DenialLogTail.Entry> entries, Window window) {
-        Function<String, IpAddress> ip = key -> IpAddress.parse(plan.pod(key)
-                .orElseThrow(() -> new IllegalArgumentException("no pod " + key + " in the lab")).ip());
+        Function<String, LabPlan.PodPlan> pod = key -> plan.pod(key)
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + key + " in the lab"));
+        Function<String, IpAddress> ip = key -> IpAddress.parse(pod.apply(key).ip());
         Map<Cell, List<DenialLogTail.Entry>> byCell = entries.stream()
                 .collect(Collectors.groupingBy(e -> Cell.of(e.record())));
         Instant start = window.start().truncatedTo(ChronoUnit.MILLIS);
         Instant end = window.end();
         List<Finding> out = new ArrayList<>();
         for (ProbeResult p : probes) {
-            Cell cell = new Cell(ip.apply(p.from()), ip.apply(p.to()), number(p.protocol()), p.port());
+            // a hostNetwork pod's packet may leave with another address (flannel.1's over VXLAN); the record has it
+            IpAddress source = PacketSources.rewritten(plan, pod.apply(p.from()), pod.apply(p.to()))
+                    .map(IpAddress::parse).orElseGet(() -> ip.apply(p.from()));
+            Cell cell = new Cell(source, ip.apply(p.to()), number(p.protocol()), p.port());
             List<DenialLogTail.Entry> ofCell = byCell.getOrDefault(cell, List.of());
             List<DenialLogTail.Entry> nearby = ofCell.stream().filter(e -> !e.seen().isBefore(start.minus(NEARBY))
                     && !e.record().time().isAfter(end.plus(NEARBY))).toList();
@@ -174,7 +179,8 @@ public final class DeniedCells {
                     .map(DenialLogTail.Entry::record).max(Comparator.comparing(DenialRecord::time));
             Status status = latest.isEmpty() ? Status.NO_RECORD
                     : expected.isPresent() && expected.get().equals(latest.get().decision())
-                            && namesPods(latest.get(), p) ? Status.MATCHES : Status.DIFFERS;
+                            && namesPods(latest.get(), p, pod.apply(p.from()).hostNetwork()) ? Status.MATCHES
+                            : Status.DIFFERS;
             out.add(new Finding(p, status, expected, latest, nearby));
         }
         return out;
@@ -227,8 +233,15 @@ public final class DeniedCells {
         return p.detail().startsWith("timed out") || p.detail().startsWith("INIT did not arrive");
     }
 
-    private static boolean namesPods(DenialRecord r, ProbeResult p) {
-        return r.source().pod().map(ObjectKey::namespacedName).filter(p.from()::equals).isPresent()
+    /**
+     * Whether the record names the cell's pods. A hostNetwork source shares its node's address (or sends from
+     * flannel.1's), which the agent cannot tie to one pod, so its record names no source pod.
+     */
+    private static boolean namesPods(DenialRecord r, ProbeResult p, boolean hostNetworkSource) {
+        boolean source = hostNetworkSource ? r.source().pod().isEmpty()
+                || r.source().pod().map(ObjectKey::namespacedName).filter(p.from()::equals).isPresent()
+                : r.source().pod().map(ObjectKey::namespacedName).filter(p.from()::equals).isPresent();
+        return source
                 && r.destination().pod().map(ObjectKey::namespacedName).filter(p.to()::equals).isPresent();
     }
 

@@ -190,6 +190,11 @@ abstract class LabNodeTrafficContract {
         TruthTable byPod = LabExplain.table(client, PODS, List.of(TCP80), d -> {
         });
         assertThat(byPod.cell("host/h2", "y/a", TCP80).orElseThrow().allowed()).isTrue();
+        // every dropped cell, the hostNetwork pods' included, has its denial record with explain's decision
+        LabFixture.Run denials = lab.weir(List.of("lab", "probe", "--state-dir", stateDir.toString(), "--ports",
+                "80", "--protocols", "tcp", "--timeout", "400ms", "--denials"));
+        assertThat(denials.code()).as(denials.output()).isZero();
+        assertThat(denials.output()).contains("0 without a record, 0 recorded otherwise");
 
         // with the nodes' flannel.1 addresses in the policy too, every node reaches y over every backend
         apply(ipBlockPolicy(List.of("192.168.222.0/24", "10.244.1.0/32", "10.244.2.0/32")));

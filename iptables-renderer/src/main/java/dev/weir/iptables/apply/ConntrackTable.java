@@ -58,7 +58,8 @@ public final class ConntrackTable {
     /**
      * Parses {@code conntrack -L} text: one flow a line, {@code proto protonum [timeout] [state] src= dst= sport= dport=
      * [flags] src= dst= sport= dport= ...}; the first address/port group is the original tuple, the second the reply.
-     * Other protocols (ICMP, GRE, ...) and lines without both tuples are skipped.
+     * Other protocols (ICMP, GRE, ...), lines without both tuples and TCP connections that have ended ({@link #closed})
+     * are skipped.
      */
     public static List<TrackedFlow> parse(String text) {
         List<TrackedFlow> flows = new ArrayList<>();
@@ -70,7 +71,7 @@ public final class ConntrackTable {
                 case "sctp" -> Protocol.SCTP;
                 default -> null;
             };
-            if (protocol == null) {
+            if (protocol == null || protocol == Protocol.TCP && closed(words)) {
                 continue;
             }
             List<String> src = new ArrayList<>();
@@ -98,6 +99,24 @@ public final class ConntrackTable {
             flows.add(new TrackedFlow(protocol, tuple(src, dst, sport, dport, 0), tuple(src, dst, sport, dport, 1)));
         }
         return flows;
+    }
+
+    /**
+     * Whether a TCP entry's state (the word before the first tuple) is {@code TIME_WAIT} or {@code CLOSE}: the
+     * connection has ended, nothing flows on it, and a SYN that reuses its tuple makes conntrack drop the entry and
+     * track the packet as NEW, so policy judges it. Such entries are most of a busy node's table (each lingers 120 s
+     * after its connection closed); revoking them would cost two {@code conntrack -D} processes each and change nothing.
+     */
+    private static boolean closed(String[] words) {
+        for (String w : words) {
+            if (w.indexOf('=') >= 0) {
+                return false;
+            }
+            if (w.equals("TIME_WAIT") || w.equals("CLOSE")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static TrackedFlow.Tuple tuple(List<String> src, List<String> dst, List<String> sport, List<String> dport,

@@ -43,6 +43,19 @@ class ConntrackTableTest {
     }
 
     @Test
+    void tcpConnectionsThatHaveEndedAreNotListed() {
+        List<TrackedFlow> flows = ConntrackTable.parse("""
+                tcp      6 117 TIME_WAIT src=10.244.1.2 dst=10.244.2.3 sport=40000 dport=80 src=10.244.2.3 \
+                dst=10.244.1.2 sport=80 dport=40000 [ASSURED] mark=0 use=1
+                tcp      6 9 CLOSE src=10.244.1.2 dst=10.244.2.3 sport=40001 dport=80 src=10.244.2.3 \
+                dst=10.244.1.2 sport=80 dport=40001 mark=0 use=1
+                tcp      6 59 CLOSE_WAIT src=10.244.1.2 dst=10.244.2.3 sport=40002 dport=80 src=10.244.2.3 \
+                dst=10.244.1.2 sport=80 dport=40002 [ASSURED] mark=0 use=1
+                """);
+        assertThat(flows).containsExactly(TrackedFlow.of(Protocol.TCP, ip("10.244.1.2"), 40002, ip("10.244.2.3"), 80));
+    }
+
+    @Test
     void anEmptyTableHasNoFlows() {
         assertThat(ConntrackTable.parse("")).isEmpty();
     }
