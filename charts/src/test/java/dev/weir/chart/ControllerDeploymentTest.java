@@ -68,7 +68,7 @@ class ControllerDeploymentTest {
                 Map.entry("WEIR_LEASE_DURATION", "15s"),
                 Map.entry("WEIR_LEASE_RENEW_DEADLINE", "10s"),
                 Map.entry("WEIR_LEASE_RETRY_PERIOD", "2s"),
-                Map.entry("WEIR_STALE_AFTER", "60s"),
+                Map.entry("WEIR_STALE_AFTER", "3m"),
                 Map.entry("WEIR_RESYNC_INTERVAL", "5m"),
                 Map.entry("WEIR_HTTP_PORT", "9098"),
                 Map.entry("WEIR_LOG_FORMAT", "text"),

@@ -47,9 +47,11 @@ class RbacTest {
     }
 
     static final List<PolicyRule> CONTROLLER = List.of(
-            rule(List.of("networking.k8s.io"), List.of("networkpolicies"), List.of("get", "list", "watch")),
+            rule(List.of(""), List.of("pods", "namespaces", "nodes"), List.of("get", "list", "watch")),
+            rule(List.of("networking.k8s.io"), List.of("networkpolicies"), List.of("get", "list", "watch", "patch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies"), List.of("get", "list", "watch")),
             rule(List.of("policy.networking.k8s.io"), List.of("clusternetworkpolicies/status"), List.of("update")),
+            rule(List.of("weir.dev"), List.of("nodepolicyreports"), List.of("get", "list", "watch")),
             rule(List.of(""), List.of("events"), List.of("create")));
 
     static final List<PolicyRule> CONTROLLER_LEASE = List.of(

@@ -27,12 +27,34 @@ public final class ClusterPolicyDiscovery implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Consumer<InstalledCrd> crdFound;
+    private final String apiVersion;
+    private final String kind;
+    private final String whenServed;
+    private final String whenAbsent;
     private volatile boolean closed;
 
     /** {@code crdFound}: told which CRD it is once discovery has answered; null: the CRD is not read at all. */
     public ClusterPolicyDiscovery(KubernetesClient client, Consumer<InstalledCrd> crdFound) {
+        this(client, crdFound, API_VERSION, KIND, "watching it beside NetworkPolicy", "NetworkPolicy only");
+    }
+
+    private ClusterPolicyDiscovery(KubernetesClient client, Consumer<InstalledCrd> crdFound, String apiVersion,
+            String kind, String whenServed, String whenAbsent) {
         this.client = client;
         this.crdFound = crdFound;
+        this.apiVersion = apiVersion;
+        this.kind = kind;
+        this.whenServed = whenServed;
+        this.whenAbsent = whenAbsent;
+    }
+
+    /**
+     * The same asking for another kind of a CRD (the controller's NodePolicyReports), without reading the CRD;
+     * {@code whenServed} and {@code whenAbsent} end the log line of the answer.
+     */
+    public static ClusterPolicyDiscovery of(KubernetesClient client, String apiVersion, String kind, String whenServed,
+            String whenAbsent) {
+        return new ClusterPolicyDiscovery(client, null, apiVersion, kind, whenServed, whenAbsent);
     }
 
     /** Asks in the background (discovery blocks, and an unreachable API server must not hold up the start). */
@@ -44,9 +66,9 @@ public final class ClusterPolicyDiscovery implements AutoCloseable {
         while (!closed) {
             boolean installed;
             try {
-                installed = client.supports(API_VERSION, KIND);
+                installed = client.supports(apiVersion, kind);
             } catch (RuntimeException e) {
-                LOG.warn("cannot ask the API server whether it serves {} yet, retrying: {}", KIND, e.toString());
+                LOG.warn("cannot ask the API server whether it serves {} yet, retrying: {}", kind, e.toString());
                 try {
                     Thread.sleep(RETRY_MILLIS);
                 } catch (InterruptedException ie) {
@@ -55,10 +77,9 @@ public final class ClusterPolicyDiscovery implements AutoCloseable {
                 continue;
             }
             if (installed) {
-                LOG.info("{} ({}) is served: watching it beside NetworkPolicy", KIND, API_VERSION);
+                LOG.info("{} ({}) is served: {}", kind, apiVersion, whenServed);
             } else {
-                LOG.warn("{} ({}) is not served by the API server (CRD absent); NetworkPolicy only", KIND,
-                        API_VERSION);
+                LOG.warn("{} ({}) is not served by the API server (CRD absent); {}", kind, apiVersion, whenAbsent);
             }
             served.accept(installed);
             if (crdFound != null) {

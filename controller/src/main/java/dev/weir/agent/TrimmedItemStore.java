@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * ({@link ClusterInformers#cached()}) and the deletes a re-list or the watchdog infers. Both translate the same
  * ({@link ObjectTrimmer}'s contract).
  */
-final class TrimmedItemStore<T extends HasMetadata> implements ItemStore<T> {
+public final class TrimmedItemStore<T extends HasMetadata> implements ItemStore<T> {
 
     private final BasicItemStore<T> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
     private final UnaryOperator<T> trim;
@@ -31,23 +31,23 @@ final class TrimmedItemStore<T extends HasMetadata> implements ItemStore<T> {
         this.trim = trim;
     }
 
-    static ItemStore<Namespace> namespaces() {
+    public static ItemStore<Namespace> namespaces() {
         return new TrimmedItemStore<>(ObjectTrimmer::namespace);
     }
 
-    static ItemStore<Pod> pods() {
+    public static ItemStore<Pod> pods() {
         return new TrimmedItemStore<>(ObjectTrimmer::pod);
     }
 
-    static ItemStore<NetworkPolicy> networkPolicies() {
+    public static ItemStore<NetworkPolicy> networkPolicies() {
         return new TrimmedItemStore<>(ObjectTrimmer::networkPolicy);
     }
 
-    static ItemStore<Node> nodes() {
+    public static ItemStore<Node> nodes() {
         return new TrimmedItemStore<>(ObjectTrimmer::node);
     }
 
-    static ItemStore<dev.weir.crd.ClusterNetworkPolicy> clusterPolicies() {
+    public static ItemStore<dev.weir.crd.ClusterNetworkPolicy> clusterPolicies() {
         return new TrimmedItemStore<>(ObjectTrimmer::clusterPolicy);
     }
 

@@ -71,7 +71,7 @@ public final class ControllerCommand implements Subcommand {
     private Duration retryPeriod;
 
     @Option(names = "--stale-after", paramLabel = "D", converter = AgentCommand.PositiveDuration.class,
-            defaultValue = "${env:WEIR_STALE_AFTER:-60s}",
+            defaultValue = "${env:WEIR_STALE_AFTER:-3m}",
             description = "a node whose report is older is named stale and not counted as enforcing "
                     + "[WEIR_STALE_AFTER; ${DEFAULT-VALUE}]")
     private Duration staleAfter;

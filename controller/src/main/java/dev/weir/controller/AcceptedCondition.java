@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The {@code Accepted} condition a ClusterNetworkPolicy's status carries: what the agents' translation makes of the
- * policy's generation (the controller translates it with the same code, {@link PolicyBook}). Pure.
+ * policy's generation (the controller translates it with the same code, {@link ClusterView}). Pure.
  */
 final class AcceptedCondition {
 

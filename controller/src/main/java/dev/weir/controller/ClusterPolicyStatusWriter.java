@@ -5,9 +5,7 @@ import dev.weir.crd.ClusterNetworkPolicyStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,7 +14,7 @@ import java.util.Optional;
  * informer cached it and writes only when {@link Conditions#merge} says something differs; {@code updateStatus}
  * carries the cached resourceVersion, so a stale cache costs a 409 (the informer then brings the newer object and
  * the policy is reconciled again), never a lost update of another writer's conditions. Until the informer brings a
- * write back, the cache still holds the version written over, and the same content is not written twice.
+ * write back, the cache holds an older version, and the same content is not written again ({@link OwnWrites}).
  */
 final class ClusterPolicyStatusWriter {
 
@@ -30,11 +28,8 @@ final class ClusterPolicyStatusWriter {
     }
 
     private final KubernetesClient client;
-    /** Per policy name: the resourceVersion last written over, and the conditions written (without times). */
-    private final Map<String, Written> written = new HashMap<>();
-
-    private record Written(String baseVersion, List<Condition> desired) {
-    }
+    /** Per policy name: the conditions last written (without times) and the versions older than that write. */
+    private final OwnWrites<List<Condition>> written = new OwnWrites<>();
 
     ClusterPolicyStatusWriter(KubernetesClient client) {
         this.client = client;
@@ -47,14 +42,12 @@ final class ClusterPolicyStatusWriter {
     Outcome write(ClusterNetworkPolicy cached, List<Condition> desired, String now) {
         String name = cached.getMetadata().getName();
         String version = cached.getMetadata().getResourceVersion();
-        Written last = written.get(name);
-        if (last != null && last.baseVersion().equals(version) && last.desired().equals(desired)) {
-            return Outcome.UNCHANGED; // written over this very version already; the informer has not caught up yet
+        if (written.behind(name, version, desired)) {
+            return Outcome.UNCHANGED; // written already; the informer has not brought the write back yet
         }
         List<Condition> existing = cached.getStatus() == null ? List.of() : cached.getStatus().getConditions();
         Optional<List<Condition>> merged = Conditions.merge(existing, desired, now);
         if (merged.isEmpty()) {
-            written.remove(name);
             return Outcome.UNCHANGED;
         }
         ClusterNetworkPolicy copy = client.getKubernetesSerialization().clone(cached); // the cache's object stays as is
@@ -62,8 +55,9 @@ final class ClusterPolicyStatusWriter {
                 : copy.getStatus();
         status.setConditions(merged.get());
         copy.setStatus(status);
+        ClusterNetworkPolicy result;
         try {
-            client.resource(copy).updateStatus();
+            result = client.resource(copy).updateStatus();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Outcome.CONFLICT;
@@ -73,17 +67,18 @@ final class ClusterPolicyStatusWriter {
             }
             throw e;
         }
-        written.put(name, new Written(version, List.copyOf(desired)));
+        written.wrote(name, version, result == null ? null : result.getMetadata().getResourceVersion(),
+                List.copyOf(desired));
         return Outcome.WRITTEN;
     }
 
     /** The policy is gone: nothing to remember of it. */
     void forget(String name) {
-        written.remove(name);
+        written.forget(name);
     }
 
     /** A new leader starts from what the caches show, not from what this replica wrote when it led before. */
     void reset() {
-        written.clear();
+        written.reset();
     }
 }

@@ -9,14 +9,15 @@ import java.util.Optional;
 /**
  * The controller's settings ({@code weir controller}'s flags and their environment variables fill it in
  * {@code cli/ControllerCommand}; the table is in {@code docs/controller.md}). {@code kubeconfig} is null for the
- * in-cluster config. {@code staleAfter}: a node whose report is older is named stale and not counted as enforcing.
+ * in-cluster config. {@code staleAfter}: a node whose report is older is named stale and not counted as enforcing
+ * (3 minutes: three of the agents' 60 s heartbeats, as {@code weir status} judges).
  * {@code resyncInterval}: every policy is reconciled again this often even without events (a write that failed, an
  * object changed behind a watch). {@code httpPort} 0 picks a free port, -1 disables the HTTP server.
  */
 public record ControllerConfig(Path kubeconfig, LeaseSettings lease, Duration staleAfter, Duration resyncInterval,
         int httpPort, AgentConfig.LogFormat logFormat, String logLevel) {
 
-    public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(3);
     public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofMinutes(5);
     public static final int DEFAULT_HTTP_PORT = 9098;
 

@@ -2,11 +2,17 @@ package dev.weir.controller;
 
 import dev.weir.agent.SyncTrigger;
 import dev.weir.model.ObjectKey;
+import dev.weir.status.Enforcement;
+import dev.weir.status.NodeReport;
+import dev.weir.status.NodeReports;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import dev.weir.status.PolicyEnforcement;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,43 +22,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's one worker thread: it takes what the informers left ({@link PendingObjects}) into the
- * {@link PolicyBook} and reconciles the policies that changed — all of them when this replica becomes the leader,
- * when the caches have first synced, and every resync interval. It wakes on the trigger or every {@link #TICK} for
- * retries. Nothing is written before the caches have synced, nor while this replica is not the leader (the book is
- * kept current all the same, so a new leader starts at once). A reconcile whose write failed is tried again after
- * {@link #RETRY}. The loop never dies of an exception.
+ * The controller's one worker thread. It takes what the informers left ({@link PendingObjects}) into the
+ * {@link ClusterView}, works out which nodes enforce which policy ({@link Enforcement}: after a change at most every
+ * {@link #ENFORCEMENT_MIN_INTERVAL}, and every {@link #ENFORCEMENT_TICK} anyway, since a node goes stale without any
+ * event), and reconciles the policies whose verdict or enforcement changed — all of them when this replica becomes
+ * the leader, when the caches have first synced, and every resync interval. Nothing is written before the caches have
+ * synced, nor while this replica is not the leader (the view is kept current all the same, so a new leader starts at
+ * once). A reconcile whose write failed is tried again after {@link #RETRY}. The loop never dies of an exception.
  */
 final class ReconcileLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
     static final Duration TICK = Duration.ofSeconds(1);
     static final Duration RETRY = Duration.ofSeconds(5);
+    static final Duration ENFORCEMENT_MIN_INTERVAL = Duration.ofMillis(500);
+    static final Duration ENFORCEMENT_TICK = Duration.ofSeconds(5);
 
     private final PendingObjects pending;
-    private final PolicyBook book;
+    private final ClusterView view;
     private final PolicyReconciler reconciler;
-    private final PolicyInformers informers;
+    private final ControllerInformers informers;
     private final SyncTrigger trigger;
-    private final Duration resync;
+    private final ControllerConfig config;
     private final ControllerMetrics metrics;
     private final BooleanSupplier leading;
     private final Thread thread;
     private final Map<ObjectKey, Long> retryAt = new HashMap<>();
+    /** The enforcement of each policy as last computed (and reconciled). */
+    private Map<ObjectKey, EnforcementSummary> summaries = Map.of();
     private volatile boolean reconcileAll;
     private volatile long heartbeat = System.nanoTime();
     private volatile boolean closed;
     private boolean wasSynced;
+    private boolean warnedStaleLimit;
+    private boolean enforcementChanged = true;
+    /** When enforcement was last computed (nanos); null before the first time. */
+    private Long lastEnforcement;
     private long lastResync = System.nanoTime();
 
-    ReconcileLoop(PendingObjects pending, PolicyBook book, PolicyReconciler reconciler, PolicyInformers informers,
-            SyncTrigger trigger, Duration resync, ControllerMetrics metrics, BooleanSupplier leading) {
+    ReconcileLoop(PendingObjects pending, ClusterView view, PolicyReconciler reconciler, ControllerInformers informers,
+            SyncTrigger trigger, ControllerConfig config, ControllerMetrics metrics, BooleanSupplier leading) {
         this.pending = pending;
-        this.book = book;
+        this.view = view;
         this.reconciler = reconciler;
         this.informers = informers;
         this.trigger = trigger;
-        this.resync = resync;
+        this.config = config;
         this.metrics = metrics;
         this.leading = leading;
         this.thread = new Thread(this::run, "weir-controller-reconcile");
@@ -70,11 +85,12 @@ final class ReconcileLoop implements AutoCloseable {
     }
 
     private void run() {
+        long wait = TICK.toNanos();
         while (!closed) {
             try {
-                trigger.await(TICK.toNanos());
+                trigger.await(Math.max(wait, 1_000_000));
                 heartbeat = System.nanoTime();
-                iterate(heartbeat);
+                wait = iterate(heartbeat);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | AssertionError e) {
@@ -84,35 +100,33 @@ final class ReconcileLoop implements AutoCloseable {
         }
     }
 
-    private void iterate(long now) {
-        PendingObjects.Drained drained = pending.drain();
+    /** One round at {@code now} (nanos); returns how long to wait for the next one at most. */
+    private long iterate(long now) {
         Set<ObjectKey> dirty = new TreeSet<>();
-        for (Map.Entry<ObjectKey, Optional<HasMetadata>> e : drained.policies().entrySet()) {
-            e.getValue().ifPresentOrElse(book::upsert, () -> book.delete(e.getKey()));
-            dirty.add(e.getKey());
-        }
+        take(pending.drain(), dirty);
         boolean synced = informers.synced();
         if (synced && !wasSynced) {
             wasSynced = true;
             reconcileAll = true;
-            LOG.info("caches synced: {} policies", book.size());
+            LOG.info("caches synced: {} policies", view.size());
         }
-        if (now - lastResync >= resync.toNanos()) {
+        if (now - lastResync >= config.resyncInterval().toNanos()) {
             lastResync = now;
-            dirty.addAll(resyncBook());
+            resync();
             reconcileAll = true;
         }
-        metrics.policies.set(book.size());
-        metrics.policiesRejected.set(book.rejected());
+        metrics.policies.set(view.size());
+        metrics.policiesRejected.set(view.rejected());
         if (!synced || !leading.getAsBoolean()) {
             retryAt.clear(); // a leader reconciles everything when it starts
-            return;
+            return TICK.toNanos();
         }
         if (reconcileAll) {
             reconcileAll = false;
             reconciler.leadershipGained();
-            dirty.addAll(book.keys());
+            dirty.addAll(view.keys());
         }
+        long untilEnforcement = enforcement(now, dirty);
         retryAt.entrySet().removeIf(e -> {
             if (e.getValue() - now <= 0) {
                 dirty.add(e.getKey());
@@ -120,16 +134,107 @@ final class ReconcileLoop implements AutoCloseable {
             }
             return false;
         });
-        if (dirty.isEmpty()) {
-            return;
+        if (!dirty.isEmpty()) {
+            reconcile(dirty);
         }
+        return Math.min(TICK.toNanos(), untilEnforcement);
+    }
+
+    /** The drained changes into the view; changed policies are dirty, and any change may move enforcement. */
+    private void take(PendingObjects.Drained drained, Set<ObjectKey> dirty) {
+        for (Map.Entry<ObjectKey, Optional<HasMetadata>> e : drained.objects().entrySet()) {
+            e.getValue().ifPresentOrElse(view::upsert, () -> view.delete(e.getKey()));
+            if (e.getKey().kind() == ObjectKey.Kind.NETWORK_POLICY
+                    || e.getKey().kind() == ObjectKey.Kind.CLUSTER_NETWORK_POLICY) {
+                dirty.add(e.getKey());
+            }
+        }
+        for (Map.Entry<String, Optional<HasMetadata>> e : drained.reports().entrySet()) {
+            view.report(e.getKey(), e.getValue().flatMap(this::read));
+        }
+        enforcementChanged |= !drained.isEmpty();
+    }
+
+    /** A report read into the shared model; one that cannot be read counts as none (said at WARN). */
+    private Optional<NodeReport> read(HasMetadata report) {
+        try {
+            return Optional.of(NodeReports.read((GenericKubernetesResource) report));
+        } catch (RuntimeException e) {
+            LOG.warn("the report of node {} cannot be read, counting it as none: {}", report.getMetadata().getName(),
+                    e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Computes which nodes enforce which policy when due, and marks dirty every policy whose summary changed, and
+     * every NetworkPolicy not in force (its warning waits for a grace time). Returns the nanos until it is due again.
+     */
+    private long enforcement(long now, Set<ObjectKey> dirty) {
+        if (!informers.reportsWatched()) {
+            return TICK.toNanos();
+        }
+        long since = lastEnforcement == null ? Long.MAX_VALUE : now - lastEnforcement;
+        // a policy new or of a new generation is computed at once: one write carries its verdict and enforcement
+        boolean due = since >= ENFORCEMENT_TICK.toNanos()
+                || (enforcementChanged && since >= ENFORCEMENT_MIN_INTERVAL.toNanos())
+                || dirty.stream().anyMatch(this::notComputed);
+        if (!due) {
+            return enforcementChanged ? ENFORCEMENT_MIN_INTERVAL.toNanos() - since : ENFORCEMENT_TICK.toNanos() - since;
+        }
+        lastEnforcement = now;
+        enforcementChanged = false;
+        Duration staleLimit = config.staleAfter();
+        warnIfStaleLimitTooShort(staleLimit);
+        Enforcement e = view.enforcement(Instant.now(), staleLimit);
+        Map<ObjectKey, EnforcementSummary> next = new HashMap<>();
+        for (PolicyEnforcement p : e.policies()) {
+            EnforcementSummary s = EnforcementSummary.of(p, staleLimit);
+            ObjectKey key = p.policy().key();
+            next.put(key, s);
+            if (!s.equals(summaries.get(key))
+                    || (key.kind() == ObjectKey.Kind.NETWORK_POLICY && !s.enforced())) {
+                dirty.add(key);
+            }
+        }
+        summaries = next;
+        return ENFORCEMENT_MIN_INTERVAL.toNanos();
+    }
+
+    /**
+     * Once: a stale limit under one and a half heartbeat intervals of the agents calls healthy nodes stale between
+     * two heartbeats (an agent whose policies do not change writes its report only at the heartbeat).
+     */
+    private void warnIfStaleLimitTooShort(Duration staleLimit) {
+        Duration heartbeat = view.longestHeartbeat();
+        if (!warnedStaleLimit && staleLimit.compareTo(heartbeat.plus(heartbeat.dividedBy(2))) < 0) {
+            warnedStaleLimit = true;
+            LOG.warn("--stale-after {} is shorter than 1.5 x the agents' heartbeat interval ({}): nodes whose "
+                    + "policies do not change will show as stale between heartbeats; raise it (3 heartbeats is a "
+                    + "fair limit)", dev.weir.agent.Durations.format(staleLimit),
+                    dev.weir.agent.Durations.format(heartbeat));
+        }
+    }
+
+    /** Whether the policy exists and its enforcement was not computed for its current generation. */
+    private boolean notComputed(ObjectKey key) {
+        Optional<ClusterView.Verdict> v = view.verdict(key);
+        EnforcementSummary s = summaries.get(key);
+        return v.isPresent() && (s == null
+                || !java.util.Objects.equals(s.generation(), v.get().object().getMetadata().getGeneration()));
+    }
+
+    private void reconcile(Set<ObjectKey> dirty) {
         long start = System.nanoTime();
+        PolicyReconciler.Moment at = new PolicyReconciler.Moment(Instant.now(), start, config.staleAfter());
         int failed = 0;
         for (ObjectKey key : dirty) {
             if (!leading.getAsBoolean()) {
                 break;
             }
-            if (!reconciler.reconcile(key)) {
+            Optional<EnforcementSummary> summary = informers.reportsWatched()
+                    ? Optional.ofNullable(summaries.get(key)) : Optional.empty();
+            if (!reconciler.reconcile(key, summary, at)) {
                 retryAt.put(key, System.nanoTime() + RETRY.toNanos());
                 failed++;
             }
@@ -139,18 +244,20 @@ final class ReconcileLoop implements AutoCloseable {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /**
-     * The book made equal to the caches (a missed event is repaired): every cached policy translated again, the
-     * ones the caches no longer hold deleted. Returns the keys deleted.
-     */
-    private Set<ObjectKey> resyncBook() {
-        Set<ObjectKey> before = new HashSet<>(book.keys());
-        for (HasMetadata o : informers.cachedPolicies()) {
-            book.upsert(o);
-            before.remove(dev.weir.agent.ChangeTranslator.keyOf(o));
+    /** The view made equal to the caches (a missed event is repaired). */
+    private void resync() {
+        List<HasMetadata> cached = informers.cached();
+        Map<String, NodeReport> reports = new HashMap<>();
+        List<HasMetadata> objects = new java.util.ArrayList<>();
+        for (HasMetadata o : cached) {
+            if (o instanceof GenericKubernetesResource) {
+                read(o).ifPresent(r -> reports.put(o.getMetadata().getName(), r));
+            } else {
+                objects.add(o);
+            }
         }
-        before.forEach(book::delete);
-        return before;
+        view.replaceAll(objects, reports);
+        enforcementChanged = true;
     }
 
     /** Whether the loop has come round within {@code limit}. */

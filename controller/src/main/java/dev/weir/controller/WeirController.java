@@ -26,13 +26,13 @@ public final class WeirController implements AutoCloseable {
 
     private final ControllerConfig config;
     private final ControllerMetrics metrics;
-    private final PolicyInformers informers;
+    private final ControllerInformers informers;
     private final LeaderLease lease;
     private final ReconcileLoop loop;
     private final AgentHttpServer http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private WeirController(ControllerConfig config, ControllerMetrics metrics, PolicyInformers informers,
+    private WeirController(ControllerConfig config, ControllerMetrics metrics, ControllerInformers informers,
             LeaderLease lease, ReconcileLoop loop, AgentHttpServer http) {
         this.config = config;
         this.metrics = metrics;
@@ -52,8 +52,8 @@ public final class WeirController implements AutoCloseable {
         ControllerMetrics metrics = new ControllerMetrics();
         SyncTrigger trigger = new SyncTrigger();
         PendingObjects pending = new PendingObjects(trigger);
-        PolicyInformers informers = new PolicyInformers(client, pending, trigger, watchStallLimit);
-        PolicyBook book = new PolicyBook();
+        ControllerInformers informers = new ControllerInformers(client, pending, trigger, watchStallLimit);
+        ClusterView view = new ClusterView();
         LeaderLease[] lease = new LeaderLease[1];
         ReconcileLoop[] loop = new ReconcileLoop[1];
         lease[0] = new LeaderLease(client, config.lease(), leading -> {
@@ -63,9 +63,10 @@ public final class WeirController implements AutoCloseable {
                 loop[0].leadershipGained();
             }
         });
-        PolicyReconciler reconciler = new PolicyReconciler(book, new ClusterPolicyStatusWriter(client),
-                new KubeEventReporter(client, config.lease().identity()), metrics, lease[0]::leading);
-        loop[0] = new ReconcileLoop(pending, book, reconciler, informers, trigger, config.resyncInterval(), metrics,
+        PolicyReconciler reconciler = new PolicyReconciler(view, new ClusterPolicyStatusWriter(client),
+                new EnforcedAnnotationWriter(client), new PolicyEvents(client, config.lease().identity()), metrics,
+                lease[0]::leading);
+        loop[0] = new ReconcileLoop(pending, view, reconciler, informers, trigger, config, metrics,
                 lease[0]::leading);
         AgentHttpServer http = null;
         try {
@@ -93,7 +94,7 @@ public final class WeirController implements AutoCloseable {
     }
 
     /** Live while the reconcile loop comes round; ready once the caches have synced, leader or not. */
-    private static Health health(PolicyInformers informers, ReconcileLoop loop) {
+    private static Health health(ControllerInformers informers, ReconcileLoop loop) {
         boolean live = loop.alive(STALL_LIMIT);
         if (!informers.synced()) {
             return new Health(live, false, "informer caches not synced yet: "

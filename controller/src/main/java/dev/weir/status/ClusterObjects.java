@@ -33,7 +33,7 @@ public record ClusterObjects(List<Namespace> namespaces, List<Pod> pods, List<No
     static final long PAGE = 500;
 
     /** The report CRD's coordinates (weir.dev/v1alpha1 NodePolicyReport, cluster-scoped). */
-    static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder().withGroup("weir.dev")
+    public static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder().withGroup("weir.dev")
             .withVersion("v1alpha1").withKind("NodePolicyReport").withPlural("nodepolicyreports")
             .withNamespaced(false).build();
     static final ResourceDefinitionContext CLUSTER_POLICIES = new ResourceDefinitionContext.Builder()

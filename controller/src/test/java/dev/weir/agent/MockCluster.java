@@ -89,10 +89,15 @@ public final class MockCluster implements AutoCloseable {
 
     /**
      * Makes the server serve weir's NodePolicyReport as its installed CRD does: cluster-scoped, with a status
-     * subresource (a create drops the status, only a status write sets it). Without this call the mock stores the
-     * objects all the same, as plain resources.
+     * subresource (a create drops the status, only a status write sets it), and listed by discovery (the controller
+     * asks before it watches). Without this call the mock stores the objects all the same, as plain resources.
      */
-    void serveNodeReports() {
+    public void serveNodeReports() {
+        String list = "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\""
+                + NodePolicyReport.API_VERSION + "\",\"resources\":[{\"name\":\"" + NodePolicyReport.PLURAL
+                + "\",\"singularName\":\"nodepolicyreport\",\"namespaced\":false,\"kind\":\""
+                + NodePolicyReport.KIND + "\",\"verbs\":[\"create\",\"get\",\"list\",\"update\",\"watch\"]}]}";
+        server.expect().get().withPath("/apis/" + NodePolicyReport.API_VERSION).andReturn(200, list).always();
         server.expectCustomResource(new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder()
                 .withGroup(NodePolicyReport.GROUP).withVersion(NodePolicyReport.VERSION)
                 .withPlural(NodePolicyReport.PLURAL).withKind(NodePolicyReport.KIND).withScope("Cluster")

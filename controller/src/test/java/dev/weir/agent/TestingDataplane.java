@@ -55,7 +55,7 @@ public final class TestingDataplane implements Dataplane {
         return revoked.size();
     }
 
-    void failNext(int times) {
+    public void failNext(int times) {
         failuresToInject.set(times);
     }
 

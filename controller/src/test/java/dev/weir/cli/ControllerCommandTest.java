@@ -37,7 +37,7 @@ class ControllerCommandTest {
         assertThat(List.of(lease.duration(), lease.renewDeadline(), lease.retryPeriod()))
                 .containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
         assertThat(c).isEqualTo(ControllerConfig.defaults("from-client", lease.identity()));
-        assertThat(c.staleAfter()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.staleAfter()).isEqualTo(Duration.ofMinutes(3));
         assertThat(c.resyncInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.httpPort()).isEqualTo(9098);
     }
@@ -99,6 +99,6 @@ class ControllerCommandTest {
 
         assertThat(run.exit()).isZero();
         assertThat(VARIABLES).allSatisfy(v -> assertThat(run.out()).contains(v));
-        assertThat(run.out()).contains("[WEIR_LEASE_DURATION; 15s]", "[WEIR_STALE_AFTER; 60s]");
+        assertThat(run.out()).contains("[WEIR_LEASE_DURATION; 15s]", "[WEIR_STALE_AFTER; 3m]");
     }
 }

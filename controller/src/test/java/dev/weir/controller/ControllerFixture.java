@@ -6,6 +6,7 @@ import dev.weir.agent.MockCluster;
 import dev.weir.agent.NodeAgent;
 import dev.weir.agent.ObjectTranslator;
 import dev.weir.agent.RejectionReporter;
+import dev.weir.agent.ReportSettings;
 import dev.weir.agent.TestingDataplane;
 import dev.weir.agent.TestingRenderer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,12 +36,17 @@ final class ControllerFixture implements AutoCloseable {
         kube = cluster.newClient();
     }
 
-    /** A node agent for {@code node} applying to {@code dataplane} (no kernel). */
+    /** A node agent for {@code node} applying to {@code dataplane} (no kernel), with the default report settings. */
     NodeAgent agent(String node, TestingDataplane dataplane) throws Exception {
+        return agent(node, dataplane, ReportSettings.defaults());
+    }
+
+    /** A node agent for {@code node} applying to {@code dataplane}, reporting as {@code report} says. */
+    NodeAgent agent(String node, TestingDataplane dataplane, ReportSettings report) throws Exception {
         KubernetesClient client = cluster.newClient();
         open.add(client);
         AgentConfig config = AgentConfig.defaults(node).withHttpPort(-1)
-                .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1));
+                .withIntervals(Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1)).withReport(report);
         NodeAgent agent = NodeAgent.start(config, client, new AgentParts(ObjectTranslator.standard(),
                 new TestingRenderer(), dataplane, RejectionReporter.NONE, System::nanoTime));
         open.add(agent);
@@ -52,12 +58,18 @@ final class ControllerFixture implements AutoCloseable {
      * too, to cut it off).
      */
     Replica controller(String identity) throws Exception {
+        return controller(identity, c -> c);
+    }
+
+    /** As above, with {@code settings} applied to the test's configuration. */
+    Replica controller(String identity, java.util.function.UnaryOperator<ControllerConfig> settings)
+            throws Exception {
         CuttableProxy proxy = new CuttableProxy(cluster.port());
         open.add(proxy);
         KubernetesClient client = cluster.newClientVia(proxy.port());
         open.add(client);
-        ControllerConfig config = ControllerConfig.defaults("kube-system", identity).withHttpPort(-1)
-                .withLease(LeaseSettings.defaults("kube-system", identity).withTiming(LEASE, RENEW, RETRY));
+        ControllerConfig config = settings.apply(ControllerConfig.defaults("kube-system", identity).withHttpPort(-1)
+                .withLease(LeaseSettings.defaults("kube-system", identity).withTiming(LEASE, RENEW, RETRY)));
         WeirController controller = WeirController.start(config, client);
         open.add(controller);
         return new Replica(controller, proxy);

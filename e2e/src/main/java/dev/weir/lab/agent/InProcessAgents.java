@@ -23,6 +23,13 @@ public final class InProcessAgents implements AgentLauncher {
 
     /** Short enough that a test sees a policy enforced within a second of applying it. */
     static final Duration MIN_SYNC = Duration.ofMillis(100);
+    /**
+     * The lab's agents report at most every second (the flags' floor) and at least every 10 s, and its controller
+     * calls a node stale after three heartbeats: a lab answers "enforced on 2/2" within seconds of an apply.
+     */
+    public static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration REPORT_HEARTBEAT = Duration.ofSeconds(10);
+    public static final Duration STALE_AFTER = Duration.ofSeconds(30);
 
     @Override
     public Handle start(String node, Path kubeconfig, KubernetesClient shared, int httpPort, NodeFiles files)
@@ -31,7 +38,8 @@ public final class InProcessAgents implements AgentLauncher {
         AgentConfig config = defaults.withNetns(node).withHttpPort(httpPort)
                 .withIntervals(Duration.ofMinutes(5), MIN_SYNC, Duration.ofSeconds(60))
                 .withLocalNetwork(defaults.localNetwork().withCniCacheDir(files.cniCacheDir()))
-                .withDenialLog(defaults.denialLog().withFile(files.denialLog()));
+                .withDenialLog(defaults.denialLog().withFile(files.denialLog()))
+                .withReport(defaults.report().withIntervals(REPORT_INTERVAL, REPORT_HEARTBEAT));
         KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
         NetworkNamespace netns = NetworkNamespace.named(node);
@@ -59,7 +67,7 @@ public final class InProcessAgents implements AgentLauncher {
         WeirController controller;
         try {
             controller = WeirController.start(ControllerConfig.defaults(CONTROLLER_LEASE_NAMESPACE,
-                    "lab-" + ProcessHandle.current().pid()).withHttpPort(httpPort), client);
+                    "lab-" + ProcessHandle.current().pid()).withHttpPort(httpPort).withStaleAfter(STALE_AFTER), client);
         } catch (Exception | Error e) {
             client.close();
             throw e;

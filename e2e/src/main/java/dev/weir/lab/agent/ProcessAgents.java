@@ -1,5 +1,6 @@
 package dev.weir.lab.agent;
 
+import dev.weir.agent.Durations;
 import dev.weir.lab.state.LabState;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.File;
@@ -33,7 +34,9 @@ public final class ProcessAgents implements AgentLauncher {
             throws Exception {
         Process p = launch(List.of("agent", "--node", node, "--netns", node, "--kubeconfig", kubeconfig.toString(),
                 "--http-port", String.valueOf(httpPort), "--min-sync-interval", "100ms", "--cni-cache-dir",
-                files.cniCacheDir().toString(), "--denial-log-file", files.denialLog().toString()),
+                files.cniCacheDir().toString(), "--denial-log-file", files.denialLog().toString(),
+                "--report-interval", Durations.format(InProcessAgents.REPORT_INTERVAL),
+                "--report-heartbeat-interval", Durations.format(InProcessAgents.REPORT_HEARTBEAT)),
                 "agent-" + node + ".log");
         LabState.AgentInfo info = new LabState.AgentInfo(node, "process", p.pid(), httpPort);
         return new Handle(info, p::destroy);
@@ -42,7 +45,8 @@ public final class ProcessAgents implements AgentLauncher {
     @Override
     public Handle startController(Path kubeconfig, int httpPort) throws Exception {
         Process p = launch(List.of("controller", "--kubeconfig", kubeconfig.toString(), "--lease-namespace",
-                CONTROLLER_LEASE_NAMESPACE, "--identity", "lab", "--http-port", String.valueOf(httpPort)),
+                CONTROLLER_LEASE_NAMESPACE, "--identity", "lab", "--http-port", String.valueOf(httpPort),
+                "--stale-after", Durations.format(InProcessAgents.STALE_AFTER)),
                 "controller.log");
         LabState.AgentInfo info = new LabState.AgentInfo(CONTROLLER, "process", p.pid(), httpPort);
         return new Handle(info, p::destroy);

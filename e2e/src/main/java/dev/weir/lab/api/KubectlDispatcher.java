@@ -32,7 +32,8 @@ final class KubectlDispatcher extends KubernetesMixedDispatcher {
             "/apis/networking.k8s.io/v1", "networking-v1.json",
             "/apis/policy.networking.k8s.io/v1alpha2", "policy-v1alpha2.json",
             "/apis/apiextensions.k8s.io/v1", "apiextensions-v1.json",
-            "/apis/events.k8s.io/v1", "events-v1.json");
+            "/apis/events.k8s.io/v1", "events-v1.json",
+            "/apis/weir.dev/v1alpha1", "weir-v1alpha1.json");
     static final String VERSION = "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-weir-lab\","
             + "\"platform\":\"linux/amd64\"}";
 

@@ -1,6 +1,7 @@
 package dev.weir.lab.api;
 
 import dev.weir.crd.ClusterNetworkPolicy;
+import dev.weir.crd.report.NodePolicyReport;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -46,6 +47,11 @@ public final class LabApiServer implements AutoCloseable {
         dispatcher.expectCustomResource(new CustomResourceDefinitionContext.Builder()
                 .withGroup("policy.networking.k8s.io").withVersion("v1alpha2").withPlural("clusternetworkpolicies")
                 .withKind("ClusterNetworkPolicy").withScope("Cluster").build());
+        // the agents' reports, read by the controller and weir status: cluster-scoped, written through /status
+        dispatcher.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                .withGroup(NodePolicyReport.GROUP).withVersion(NodePolicyReport.VERSION)
+                .withPlural(NodePolicyReport.PLURAL).withKind(NodePolicyReport.KIND).withScope("Cluster")
+                .withStatusSubresource(true).build());
         KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
                 new MockWebServer(), responses, dispatcher, false);
         try {
@@ -54,19 +60,20 @@ public final class LabApiServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         LabApiServer lab = new LabApiServer(server, server.getPort());
-        lab.installClusterNetworkPolicyCrd();
+        lab.installCrd(ClusterNetworkPolicy.CRD_RESOURCE);
+        lab.installCrd(NodePolicyReport.CRD_RESOURCE);
         return lab;
     }
 
     /**
-     * Stores weir's ClusterNetworkPolicy CRD, as {@code helm install} would on a real cluster, so that agents find the
-     * CRD object they report (channel, bundle version); serving the resource is the dispatcher's part above.
+     * Stores one of weir's CRDs (ClusterNetworkPolicy, NodePolicyReport), as {@code helm install} would on a real
+     * cluster, so that agents find the CRD object they report (channel, bundle version); serving the resources is
+     * the dispatcher's part above.
      */
-    private void installClusterNetworkPolicyCrd() {
-        try (InputStream yaml = ClusterNetworkPolicy.class.getClassLoader()
-                .getResourceAsStream(ClusterNetworkPolicy.CRD_RESOURCE)) {
+    private void installCrd(String resource) {
+        try (InputStream yaml = ClusterNetworkPolicy.class.getClassLoader().getResourceAsStream(resource)) {
             if (yaml == null) {
-                throw new IllegalStateException(ClusterNetworkPolicy.CRD_RESOURCE + " is missing from the crds jar");
+                throw new IllegalStateException(resource + " is missing from the crds jar");
             }
             client.apiextensions().v1().customResourceDefinitions().load(yaml).create();
         } catch (IOException e) {
