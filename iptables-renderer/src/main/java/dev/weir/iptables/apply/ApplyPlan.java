@@ -54,13 +54,19 @@ record ApplyPlan(List<IpSetSpec> setsToCreate, List<SetChange> setsToUpdate, Lis
                 throw new IllegalStateException("set " + s.name() + " exists as " + have.type() + " " + have.family()
                         + " but is wanted as " + s.type().ipsetName() + " " + IpsetScript.familyWord(s.family())
                         + "; ipset cannot swap sets of different types (run weir cleanup)");
-            } else if (!have.matches(s)) {
-                SetChange change = have.applied() == null ? null : SetChange.between(have.applied(), s);
-                if (change != null && (change.size() <= IN_PLACE_FLOOR || change.size() <= s.members().size())) {
+            } else if (have.applied() != null) {
+                // one merge says whether and how it changed (a render that reused the set hands the same object)
+                SetChange change = have.applied() == s ? null : SetChange.between(have.applied(), s);
+                if (change == null || change.size() == 0) {
+                    continue;
+                }
+                if (change.size() <= IN_PLACE_FLOOR || change.size() <= s.members().size()) {
                     update.add(change);
                 } else {
                     refill.add(s);
                 }
+            } else if (!have.matches(s)) {
+                refill.add(s);
             }
         }
         Set<String> temps = new HashSet<>();

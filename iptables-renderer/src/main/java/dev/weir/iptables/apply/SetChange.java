@@ -26,7 +26,7 @@ record SetChange(IpSetSpec spec, List<String> added, List<String> removed) {
         int i = 0;
         int j = 0;
         while (i < have.size() || j < want.size()) {
-            int c = i == have.size() ? 1 : j == want.size() ? -1 : have.get(i).compareTo(want.get(j));
+            int c = i == have.size() ? 1 : j == want.size() ? -1 : compare(have.get(i), want.get(j));
             if (c == 0) {
                 i++;
                 j++;
@@ -37,6 +37,11 @@ record SetChange(IpSetSpec spec, List<String> added, List<String> removed) {
             }
         }
         return new SetChange(spec, added, removed);
+    }
+
+    /** The same instance (a member string a render carried over) is equal without reading it. */
+    private static int compare(String a, String b) {
+        return a == b ? 0 : a.compareTo(b);
     }
 
     String name() {
