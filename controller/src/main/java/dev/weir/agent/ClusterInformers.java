@@ -50,7 +50,7 @@ final class ClusterInformers implements AutoCloseable {
     /** Starts the informers without waiting for them to sync (the pacer holds every apply until they have). */
     void start() {
         namespaces = watched(WatchedInformer.paged(client::namespaces, TrimmedItemStore::namespaces), null);
-        pods = watched(WatchedInformer.paged(() -> client.pods().inAnyNamespace(), TrimmedItemStore::pods), null);
+        pods = watched(WatchedInformer.paged(() -> client.pods().inAnyNamespace(), CompactPodStore::new), null);
         policies = watched(WatchedInformer.paged(() -> client.network().v1().networkPolicies().inAnyNamespace(),
                 TrimmedItemStore::networkPolicies), null);
         nodes = watched(WatchedInformer.paged(client::nodes, TrimmedItemStore::nodes), this::listForbidden);

@@ -179,18 +179,23 @@ final class ObjectTrimmer {
                 out.add(null);
                 continue;
             }
-            Container kept = new Container();
-            kept.setPorts(c.getPorts());
-            kept.setArgs(null);
-            kept.setCommand(null);
-            kept.setEnv(null);
-            kept.setEnvFrom(null);
-            kept.setResizePolicy(null);
-            kept.setRestartPolicyRules(null);
-            kept.setVolumeDevices(null);
-            kept.setVolumeMounts(null);
-            out.add(kept);
+            out.add(container(c));
         }
         return out;
+    }
+
+    /** A container with its ports only. */
+    static Container container(Container c) {
+        Container kept = new Container();
+        kept.setPorts(c.getPorts());
+        kept.setArgs(null);
+        kept.setCommand(null);
+        kept.setEnv(null);
+        kept.setEnvFrom(null);
+        kept.setResizePolicy(null);
+        kept.setRestartPolicyRules(null);
+        kept.setVolumeDevices(null);
+        kept.setVolumeMounts(null);
+        return kept;
     }
 }

@@ -71,11 +71,14 @@ public final class WatchedInformer<T extends HasMetadata> {
     /**
      * How every informer of weir is made, the watchdog's replacements too: it lists in pages of {@link #LIST_PAGE},
      * so a (re-)list never holds every full object of a kind at once, and caches into a fresh {@code store} (the
-     * agent's trimmed copies; full objects took ~90% of its heap).
+     * agent's trimmed and compact copies; full objects took ~90% of its heap).
      */
     public static <T extends HasMetadata> Supplier<SharedIndexInformer<T>> paged(
             Supplier<? extends Informable<T>> kind, Supplier<ItemStore<T>> store) {
-        return () -> kind.get().withLimit(LIST_PAGE).runnableInformer(0).itemStore(store.get());
+        // No namespace index: nothing of weir looks objects up by namespace in the caches, and the index held a second
+        // key string and a set entry for every object (≈ 120 bytes a pod; docs/benchmarks.md, "Agent memory").
+        return () -> kind.get().withLimit(LIST_PAGE).runnableInformer(0).removeNamespaceIndex()
+                .itemStore(store.get());
     }
 
     public SharedIndexInformer<T> informer() {

@@ -30,24 +30,31 @@ import java.util.function.Supplier;
  *
  * <p>A {@code main}, not a JMH benchmark and not part of {@code mvn test}: {@code java -cp
  * controller/target/test-classes:controller/target/classes:<test classpath> dev.weir.agent.AgentMemoryBenchmark
- * [full|trimmed]}, one mode per JVM so that the two do not share a heap.
+ * [full|trimmed|compact]}, one mode per JVM so that they do not share a heap ({@code compact}: the agent's caches now,
+ * pods in {@link CompactPodStore}, no namespace index). Sizes: {@code -Dweir.bench.pods=N}, {@code .policies},
+ * {@code .namespaces}, {@code .nodes}; {@code -Dweir.bench.histogram=N} prints the N classes with the most live bytes
+ * after the caches are filled and after the syncs.
  */
 public final class AgentMemoryBenchmark {
 
-    static final int NAMESPACES = 100;
-    static final int PODS = 10_000;
-    static final int POLICIES = 1_000;
-    static final int NODES = 100;
+    static final int NAMESPACES = Integer.getInteger("weir.bench.namespaces", 100);
+    static final int PODS = Integer.getInteger("weir.bench.pods", 10_000);
+    static final int POLICIES = Integer.getInteger("weir.bench.policies", 1_000);
+    static final int NODES = Integer.getInteger("weir.bench.nodes", 100);
     static final int CLUSTER_POLICIES = 10;
     private static final double MIB = 1024.0 * 1024.0;
+    private static boolean compact;
 
     public static void main(String[] args) throws Exception {
-        boolean trimmed = args.length > 0 && args[0].equals("trimmed");
-        System.out.printf("mode %s, JVM %s, max heap %.0f MiB, GC %s%n", trimmed ? "trimmed" : "full",
+        String mode = args.length > 0 ? args[0] : "full";
+        boolean trimmed = !mode.equals("full");
+        compact = mode.equals("compact");
+        System.out.printf("mode %s, JVM %s, max heap %.0f MiB, GC %s%n", mode,
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / MIB,
                 ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
         // Load and warm every class on the path first, so that class statics do not count as cache.
         fill(new CacheImpl<>(), 3, i -> RealisticObjects.pod(i, NAMESPACES, NODES), trimmed ? TrimmedItemStore.pods() : null);
+        fill(new CacheImpl<>(), 3, i -> RealisticObjects.pod(i, NAMESPACES, NODES), new CompactPodStore());
         long start = usedAfterGc();
         System.out.printf("baseline (classes loaded, nothing cached): %.1f MiB%n", start / MIB);
 
@@ -56,7 +63,7 @@ public final class AgentMemoryBenchmark {
                 i -> RealisticObjects.parse(RealisticObjects.namespaceJson(i), Namespace.class),
                 trimmed ? TrimmedItemStore.namespaces() : null);
         CacheImpl<Pod> pods = measure("Pod", PODS, keep, i -> RealisticObjects.pod(i, NAMESPACES, NODES),
-                trimmed ? TrimmedItemStore.pods() : null);
+                compact ? new CompactPodStore() : trimmed ? TrimmedItemStore.pods() : null);
         CacheImpl<NetworkPolicy> policies = measure("NetworkPolicy", POLICIES, keep,
                 i -> RealisticObjects.policy(i, NAMESPACES), trimmed ? TrimmedItemStore.networkPolicies() : null);
         CacheImpl<Node> nodes = measure("Node", NODES, keep,
@@ -67,6 +74,7 @@ public final class AgentMemoryBenchmark {
                         dev.weir.crd.ClusterNetworkPolicy.class),
                 trimmed ? TrimmedItemStore.clusterPolicies() : null);
         long cached = usedAfterGc();
+        histogram("caches");
         System.out.printf("%-22s %8.1f MiB%n", "all informer caches", (cached - start) / MIB);
 
         // Full syncs as the agent's sync thread runs them: everything in the caches translated into the cluster state
@@ -96,6 +104,7 @@ public final class AgentMemoryBenchmark {
                     + " n1: %d sets, %d v4 chains)%n", "model side after sync " + round, (synced - cached) / MIB, ms,
                     dataplane.last.sets().size(), dataplane.last.v4().chains().size());
         }
+        histogram("after sync");
         System.out.printf("%-22s %8.1f MiB  (caches %.0f%% of it)%n", "total used after GC", synced / MIB,
                 100.0 * (cached - start) / synced);
         if (keep.size() != 5 || worker.lastApplied() == null) {
@@ -122,11 +131,34 @@ public final class AgentMemoryBenchmark {
         if (store != null) {
             cache.setItemStore(store);
         }
+        if (compact) { // as the agent's informers: no namespace index
+            cache.removeIndexer(CacheImpl.NAMESPACE_INDEX);
+        }
         for (int i = 0; i < count; i++) {
             cache.put(object.apply(i));
         }
         if (cache.list().size() != count) {
             throw new AssertionError("keys collide: " + cache.list().size() + " of " + count);
+        }
+    }
+
+    /** With {@code -Dweir.bench.histogram=N}: the N classes with most live bytes (jcmd's GC.class_histogram). */
+    static void histogram(String when) {
+        int top = Integer.getInteger("weir.bench.histogram", 0);
+        if (top == 0) {
+            return;
+        }
+        try {
+            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            String[] lines = text.split("\n");
+            System.out.println("class histogram, " + when + ":");
+            for (int i = 0; i < Math.min(lines.length, top + 3); i++) {
+                System.out.println(lines[i]);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -32,7 +32,7 @@ class ObjectTrimmerTest {
 
     // ---- pods
 
-    static Stream<Named<Pod>> pods() {
+    static Stream<Named<Pod>> pods() { // CompactPodStoreTest reads them too
         List<Named<Pod>> out = new ArrayList<>();
         // realistic Deployment pods; every 100th is hostNetwork (index 99, 199, ...)
         IntStream.of(0, 1, 2, 3, 99, 199).forEach(i -> out.add(Named.of("realistic pod " + i,
