@@ -2,6 +2,7 @@ package dev.weir.agent;
 
 import dev.weir.agent.denials.DenialLog;
 import dev.weir.agent.metrics.AgentMetrics;
+import dev.weir.agent.metrics.HeapWatch;
 import dev.weir.agent.report.ReportPublisher;
 import dev.weir.iptables.nflog.NflogReader;
 import dev.weir.iptables.sys.NetworkNamespace;
@@ -120,10 +121,11 @@ public final class NodeAgent implements AutoCloseable {
             throw e;
         }
         NodeAgent agent = new NodeAgent(config, metrics, watch, loop, worker, http);
-        LOG.info("agent started for node {} (netns {}, http port {}, min sync {}, resync {}, drift check {})",
-                config.node(), config.netnsName().orElse("host"), agent.httpPort(),
+        LOG.info("agent started for node {} (netns {}, http port {}, min sync {}, resync {}, drift check {}, max heap "
+                + "{} MiB, {} MiB in use after GC)", config.node(), config.netnsName().orElse("host"), agent.httpPort(),
                 Durations.format(config.minSyncInterval()), Durations.format(config.resyncInterval()),
-                Durations.format(config.driftCheckInterval()));
+                Durations.format(config.driftCheckInterval()), HeapWatch.process().maxBytes() >> 20,
+                HeapWatch.process().usedAfterGcBytes() >> 20);
         return agent;
     }
 

@@ -99,6 +99,24 @@ class AgentHttpServerTest {
     }
 
     @Test
+    void metricsTellHowCloseTheHeapIsToItsLimit() throws Exception {
+        System.gc(); // one collection at least, so that the after-GC figure is one
+        String body = get("/metrics").body();
+
+        long max = gaugeValue(body, "weir_heap_max_bytes");
+        long used = gaugeValue(body, "weir_heap_used_after_gc_bytes");
+        assertThat(max).isEqualTo(Runtime.getRuntime().maxMemory());
+        assertThat(used).isPositive().isLessThan(max);
+        assertThat(body).containsPattern("\nweir_heap_used_after_gc_ratio 0\\.[0-9]");
+    }
+
+    private static long gaugeValue(String body, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\n" + name + " ([0-9.E+-]+)\n").matcher(body);
+        assertThat(m.find()).as(name).isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    @Test
     void unknownPathsAre404() throws Exception {
         assertThat(get("/nope").statusCode()).isEqualTo(404);
     }
