@@ -11,8 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's informers and their caches — the one copy of the cluster's objects the agent keeps (trimmed, see
- * {@link TrimmedItemStore}) — with the watchdog that replaces an informer left without a live watch
+ * The agent's informers and their caches — the one copy of the cluster's objects the agent keeps (trimmed, and held
+ * compact: pods as {@link CompactPod}s, namespaces, policies and nodes as JSON bytes ({@link SerializedItemStore}),
+ * ClusterNetworkPolicies as trimmed objects ({@link TrimmedItemStore})) — with the watchdog that replaces an informer
+ * left without a live watch
  * ({@link WatchedInformer}), and the rule that a refused (403) list of Nodes counts as no nodes. Pods (all namespaces),
  * Namespaces, NetworkPolicies and Nodes from {@link #start}; ClusterNetworkPolicies once discovery says they are
  * served ({@link #clusterPoliciesServed}). Every event goes to the {@link WatchedInformer.Handler} on fabric8's
@@ -49,11 +51,11 @@ final class ClusterInformers implements AutoCloseable {
 
     /** Starts the informers without waiting for them to sync (the pacer holds every apply until they have). */
     void start() {
-        namespaces = watched(WatchedInformer.paged(client::namespaces, TrimmedItemStore::namespaces), null);
+        namespaces = watched(WatchedInformer.paged(client::namespaces, SerializedItemStore::namespaces), null);
         pods = watched(WatchedInformer.paged(() -> client.pods().inAnyNamespace(), CompactPodStore::new), null);
         policies = watched(WatchedInformer.paged(() -> client.network().v1().networkPolicies().inAnyNamespace(),
-                TrimmedItemStore::networkPolicies), null);
-        nodes = watched(WatchedInformer.paged(client::nodes, TrimmedItemStore::nodes), this::listForbidden);
+                SerializedItemStore::networkPolicies), null);
+        nodes = watched(WatchedInformer.paged(client::nodes, SerializedItemStore::nodes), this::listForbidden);
         started = true;
         watchdog = new InformerWatchdog(this::all, stallLimit);
     }

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * <p>A {@code main}, not a JMH benchmark and not part of {@code mvn test}: {@code java -cp
  * controller/target/test-classes:controller/target/classes:<test classpath> dev.weir.agent.AgentMemoryBenchmark
  * [full|trimmed|compact]}, one mode per JVM so that they do not share a heap ({@code compact}: the agent's caches now,
- * pods in {@link CompactPodStore}, no namespace index). Sizes: {@code -Dweir.bench.pods=N}, {@code .policies},
+ * pods in {@link CompactPodStore}, namespaces, policies and nodes in {@link SerializedItemStore}, no namespace index). Sizes: {@code -Dweir.bench.pods=N}, {@code .policies},
  * {@code .namespaces}, {@code .nodes}; {@code -Dweir.bench.histogram=N} prints the N classes with the most live bytes
  * after the caches are filled and after the syncs.
  */
@@ -61,14 +61,15 @@ public final class AgentMemoryBenchmark {
         List<CacheImpl<?>> keep = new ArrayList<>();
         CacheImpl<Namespace> namespaces = measure("Namespace", NAMESPACES, keep,
                 i -> RealisticObjects.parse(RealisticObjects.namespaceJson(i), Namespace.class),
-                trimmed ? TrimmedItemStore.namespaces() : null);
+                compact ? SerializedItemStore.namespaces() : trimmed ? TrimmedItemStore.namespaces() : null);
         CacheImpl<Pod> pods = measure("Pod", PODS, keep, i -> RealisticObjects.pod(i, NAMESPACES, NODES),
                 compact ? new CompactPodStore() : trimmed ? TrimmedItemStore.pods() : null);
         CacheImpl<NetworkPolicy> policies = measure("NetworkPolicy", POLICIES, keep,
-                i -> RealisticObjects.policy(i, NAMESPACES), trimmed ? TrimmedItemStore.networkPolicies() : null);
+                i -> RealisticObjects.policy(i, NAMESPACES), compact ? SerializedItemStore.networkPolicies()
+                        : trimmed ? TrimmedItemStore.networkPolicies() : null);
         CacheImpl<Node> nodes = measure("Node", NODES, keep,
                 i -> RealisticObjects.parse(RealisticObjects.nodeJson(i), Node.class),
-                trimmed ? TrimmedItemStore.nodes() : null);
+                compact ? SerializedItemStore.nodes() : trimmed ? TrimmedItemStore.nodes() : null);
         CacheImpl<dev.weir.crd.ClusterNetworkPolicy> cnps = measure("ClusterNetworkPolicy", CLUSTER_POLICIES, keep,
                 i -> RealisticObjects.parse(RealisticObjects.clusterPolicyJson(i),
                         dev.weir.crd.ClusterNetworkPolicy.class),
