@@ -15,9 +15,12 @@ import java.util.stream.Stream;
  * FULL resync (every pod once) and each watch event (the previous version, for its resourceVersion) pay. Keys are
  * fabric8's ({@code namespace/name}).
  */
-final class CompactPodStore implements ItemStore<Pod> {
+public final class CompactPodStore implements ItemStore<Pod> {
 
     private final Map<String, Object> items = new ConcurrentHashMap<>();
+
+    public CompactPodStore() {
+    }
 
     @Override
     public String getKey(Pod obj) {

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * each watch event (the previous version, for its resourceVersion). Pods have their own, cheaper form
  * ({@link CompactPodStore}). Keys are fabric8's ({@code namespace/name}, or {@code name}).
  */
-final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
+public final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
 
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
@@ -37,15 +37,15 @@ final class SerializedItemStore<T extends HasMetadata> implements ItemStore<T> {
         this.trim = trim;
     }
 
-    static ItemStore<Namespace> namespaces() {
+    public static ItemStore<Namespace> namespaces() {
         return new SerializedItemStore<>(Namespace.class, ObjectTrimmer::namespace);
     }
 
-    static ItemStore<NetworkPolicy> networkPolicies() {
+    public static ItemStore<NetworkPolicy> networkPolicies() {
         return new SerializedItemStore<>(NetworkPolicy.class, ObjectTrimmer::networkPolicy);
     }
 
-    static ItemStore<Node> nodes() {
+    public static ItemStore<Node> nodes() {
         return new SerializedItemStore<>(Node.class, ObjectTrimmer::node);
     }
 

@@ -5,7 +5,8 @@ import static dev.weir.status.ClusterObjects.REPORTS;
 import dev.weir.agent.ClusterPolicyDiscovery;
 import dev.weir.agent.InformerWatchdog;
 import dev.weir.agent.SyncTrigger;
-import dev.weir.agent.TrimmedItemStore;
+import dev.weir.agent.CompactPodStore;
+import dev.weir.agent.SerializedItemStore;
 import dev.weir.agent.WatchedInformer;
 import dev.weir.crd.ClusterNetworkPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -60,9 +61,9 @@ final class ControllerInformers implements AutoCloseable {
     synchronized void start() {
         core.add(watched(WatchedInformer.paged(() -> client.network().v1().networkPolicies().inAnyNamespace(),
                 ControllerInformers::wholeObjects)));
-        core.add(watched(WatchedInformer.paged(() -> client.pods().inAnyNamespace(), TrimmedItemStore::pods)));
-        core.add(watched(WatchedInformer.paged(client::namespaces, TrimmedItemStore::namespaces)));
-        core.add(watched(WatchedInformer.paged(client::nodes, TrimmedItemStore::nodes)));
+        core.add(watched(WatchedInformer.paged(() -> client.pods().inAnyNamespace(), CompactPodStore::new)));
+        core.add(watched(WatchedInformer.paged(client::namespaces, SerializedItemStore::namespaces)));
+        core.add(watched(WatchedInformer.paged(client::nodes, SerializedItemStore::nodes)));
         started = true;
         watchdog = new InformerWatchdog(this::all, stallLimit);
         policyDiscovery.start(served -> {
