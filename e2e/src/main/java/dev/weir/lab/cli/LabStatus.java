@@ -69,7 +69,8 @@ final class LabStatus implements Subcommand {
         for (LabPlan.PodPlan pod : p.pods()) {
             List<String> ports = new ArrayList<>();
             pod.ports().forEach(cp -> ports.add(cp.port() + "/" + cp.protocol()));
-            out.printf("%s\t%s\t%s\t%s\t%s%n", pod.key(), pod.ip(), pod.node(), pod.netns(), String.join(",", ports));
+            out.printf("%s\t%s\t%s\t%s\t%s%n", pod.key(), pod.ip(), pod.node(),
+                    pod.hostNetwork() ? pod.netns() + " (hostNetwork)" : pod.netns(), String.join(",", ports));
         }
         if (s.sctpNote() != null) {
             out.println("note: " + s.sctpNote());

@@ -124,6 +124,13 @@ abstract class LabNodeTrafficContract {
         // the hostNetwork pods answer on their node's address, from inside the node's namespace
         assertThat(answer(plan.nodes().get(0), "192.168.222.11")).isEqualTo("host/h1");
         assertThat(plan.pod("host/h2").orElseThrow().ip()).isEqualTo("192.168.222.12");
+        String n2 = LabFixture.PREFIX + "n2";
+        assertThat(lab.weir(List.of("lab", "status", "--state-dir", stateDir.toString())).output())
+                .contains("host/h2\t192.168.222.12\t" + n2 + "\t" + n2 + " (hostNetwork)\t80/TCP,80/UDP");
+        assertThat(client.pods().inNamespace("host").withName("h2").get()).satisfies(p -> {
+            assertThat(p.getSpec().getHostNetwork()).isTrue();
+            assertThat(p.getStatus().getPodIP()).isEqualTo("192.168.222.12");
+        });
 
         for (LabPlan.NodePlan n : plan.nodes()) {
             List<String> forward = chain(n, "filter", "FORWARD");
