@@ -133,16 +133,16 @@ abstract class LabNodeTrafficContract {
         });
 
         for (LabPlan.NodePlan n : plan.nodes()) {
+            // connections are tracked before any policy (weir's ruleset then has no conntrack rule of its own)
+            String tracked = LabFixture.sh("ip", "netns", "exec", n.netns(), "conntrack", "-L", "-p", "tcp",
+                    "--dport", "80");
+            assertThat(tracked).as("%s conntrack", n.name()).contains("dport=80");
             List<String> forward = chain(n, "filter", "FORWARD");
             assertThat(forward).as("%s FORWARD", n.name()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(forward.get(0)).as("weir's jump first").contains("-j WEIR-FORWARD");
             assertThat(forward).anySatisfy(r -> assertThat(r).contains("-j FLANNEL-FWD"));
             assertThat(chain(n, "filter", "FLANNEL-FWD")).hasSize(2);
             assertThat(chain(n, "nat", "POSTROUTING")).anySatisfy(r -> assertThat(r).contains("-j FLANNEL-POSTRTG"));
-            // connections are tracked before any policy (weir's ruleset then has no conntrack rule of its own)
-            String tracked = LabFixture.sh("ip", "netns", "exec", n.netns(), "conntrack", "-L", "-p", "tcp",
-                    "--dport", "80");
-            assertThat(tracked).as("%s conntrack", n.name()).contains("dport=80");
         }
 
         // the CLI's comparison judges the same way
