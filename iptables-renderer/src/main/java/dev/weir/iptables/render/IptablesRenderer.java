@@ -100,7 +100,9 @@ public final class IptablesRenderer {
         List<IptablesRule> forward = new ArrayList<>();
         List<IptablesRule> input = new ArrayList<>();
         if (guards.rendered(family)) {
-            chains.put(Names.FROM_POD, guards.fromPod(family));
+            DispatchTree.Tree fromPod = guards.fromPod(family);
+            chains.put(Names.FROM_POD, fromPod.root());
+            chains.putAll(fromPod.branches());
             forward.add(IptablesRule.of("forward", "", Names.FROM_POD));
             input.add(IptablesRule.of("input", "", Names.FROM_POD));
             if (guards.failClosed(family)) {
@@ -113,8 +115,8 @@ public final class IptablesRenderer {
         chains.put(Names.FORWARD, forward);
         chains.put(Names.INPUT, input);
         chains.put(Names.OUTPUT, base.output());
-        List<IptablesRule> egressDispatch = new ArrayList<>();
-        List<IptablesRule> ingressDispatch = new ArrayList<>();
+        List<DispatchTree.Entry> egressDispatch = new ArrayList<>();
+        List<DispatchTree.Entry> ingressDispatch = new ArrayList<>();
         // every policy chain an endpoint chain jumps to: its policy and direction
         SortedMap<String, Map.Entry<CompiledPolicy, PolicyType>> policyChains = new TreeMap<>();
         for (Endpoint e : local) {
@@ -137,8 +139,8 @@ public final class IptablesRenderer {
                 String match = direction == PolicyType.EGRESS
                         ? "-s " + cidr + guards.boundTo(e).map(m -> " " + m).orElse("")
                         : "-d " + cidr;
-                (direction == PolicyType.EGRESS ? egressDispatch : ingressDispatch)
-                        .add(IptablesRule.of("pod:" + e.key().namespacedName(), match, chain));
+                (direction == PolicyType.EGRESS ? egressDispatch : ingressDispatch).add(new DispatchTree.Entry(
+                        ip.get(), IptablesRule.of("pod:" + e.key().namespacedName(), match, chain)));
                 if (!chains.containsKey(chain)) {
                     // NetworkPolicies are namespaced: a chain isolated by some holds pods of one namespace only
                     List<ObjectKey> isolating = ordered.stream()
@@ -156,8 +158,12 @@ public final class IptablesRenderer {
                 }
             }
         }
-        chains.put(Names.EGRESS, egressDispatch);
-        chains.put(Names.INGRESS, ingressDispatch);
+        for (PolicyType direction : PolicyType.values()) {
+            DispatchTree.Tree tree = DispatchTree.of(direction,
+                    direction == PolicyType.EGRESS ? egressDispatch : ingressDispatch);
+            chains.put(direction == PolicyType.EGRESS ? Names.EGRESS : Names.INGRESS, tree.root());
+            chains.putAll(tree.branches());
+        }
         PolicyChainRenderer policies = new PolicyChainRenderer(graph, sets, options, log);
         policyChains.forEach((chain, p) -> chains.put(chain, policies.render(p.getKey(), p.getValue(), family)));
         List<Chain> out = new ArrayList<>();

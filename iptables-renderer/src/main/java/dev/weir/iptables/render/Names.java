@@ -2,6 +2,7 @@ package dev.weir.iptables.render;
 
 import dev.weir.graph.Decision;
 import dev.weir.graph.Ids;
+import dev.weir.model.Cidr;
 import dev.weir.model.IpFamily;
 import dev.weir.model.ObjectKey;
 import dev.weir.model.PolicyType;
@@ -70,6 +71,22 @@ public final class Names {
      */
     public static String endpointChain(PolicyType direction, List<String> policyKeys) {
         return CHAIN_PREFIX + "E" + letter(direction) + "-" + Ids.hex(String.join("\n", policyKeys)).substring(0, 12);
+    }
+
+    /**
+     * {@code WEIR-DI-<12 hex>} / {@code WEIR-DE-<12 hex>}: a branch of the ingress or egress dispatch tree, holding the
+     * dispatch of the local pods whose address lies in {@code cidr} ({@link DispatchTree}).
+     */
+    public static String dispatchChain(PolicyType direction, Cidr cidr) {
+        return CHAIN_PREFIX + "D" + letter(direction) + "-" + Ids.hex(cidr.toString()).substring(0, 12);
+    }
+
+    /**
+     * {@code WEIR-FP-<12 hex>}: a branch of the anti-spoofing tree, holding the checks of the local pods whose
+     * interface name starts with {@code prefix}, routed ({@code -i}) or bridge ports ({@code --physdev-in}).
+     */
+    public static String fromPodChain(PodInterface.Attachment attachment, String prefix) {
+        return CHAIN_PREFIX + "FP-" + Ids.hex(attachment + "|" + prefix).substring(0, 12);
     }
 
     /**

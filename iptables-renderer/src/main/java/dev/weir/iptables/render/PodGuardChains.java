@@ -54,27 +54,37 @@ final class PodGuardChains {
         return Optional.ofNullable(network.interfaces().get(pod.key())).map(PodInterface::inMatch);
     }
 
-    List<IptablesRule> fromPod(IpFamily family) {
+    /**
+     * {@link Names#FROM_POD}'s rules and, past {@link DispatchTree#LEAF} pods with known interfaces, the branch chains
+     * of their {@link InterfaceTree}.
+     */
+    DispatchTree.Tree fromPod(IpFamily family) {
         List<IptablesRule> out = new ArrayList<>();
         boolean failClosed = failClosed(family);
         if (failClosed) {
             // the node's own traffic to itself (e.g. to the bridge's gateway address) enters on lo
             out.add(IptablesRule.of("from-pod", "-i lo", "RETURN"));
         }
+        List<InterfaceTree.Entry> bound = new ArrayList<>();
         for (Endpoint pod : pods) {
-            Optional<String> in = boundTo(pod);
-            if (in.isEmpty()) {
+            PodInterface pi = network.interfaces().get(pod.key());
+            if (pi == null) {
                 continue;
             }
+            String in = pi.inMatch();
             String owner = owner(pod);
-            pod.ip(family).ifPresent(ip -> out.add(IptablesRule.of(owner, "-s " + host(ip) + " " + in.get(), "RETURN")));
+            List<IptablesRule> checks = new ArrayList<>();
+            pod.ip(family).ifPresent(ip -> checks.add(IptablesRule.of(owner, "-s " + host(ip) + " " + in, "RETURN")));
             if (family == IpFamily.V6) {
-                out.add(IptablesRule.of(owner, "-s " + LINK_LOCAL_V6 + " " + in.get(), "RETURN"));
-                out.add(IptablesRule.of(owner, "-s " + UNSPECIFIED_V6 + " " + in.get(), "RETURN"));
+                checks.add(IptablesRule.of(owner, "-s " + LINK_LOCAL_V6 + " " + in, "RETURN"));
+                checks.add(IptablesRule.of(owner, "-s " + UNSPECIFIED_V6 + " " + in, "RETURN"));
             }
-            log.forNamespace(owner, in.get(), Decision.spoofedSource(pod.key()), pod.namespace()).ifPresent(out::add);
-            out.add(IptablesRule.of(owner, in.get(), "DROP"));
+            log.forNamespace(owner, in, Decision.spoofedSource(pod.key()), pod.namespace()).ifPresent(checks::add);
+            checks.add(IptablesRule.of(owner, in, "DROP"));
+            bound.add(new InterfaceTree.Entry(pi, checks));
         }
+        DispatchTree.Tree tree = InterfaceTree.of(bound);
+        out.addAll(tree.root());
         if (failClosed) {
             // programmed pods whose interface is unknown are judged by address alone; after every bound pod's DROP,
             // so a bound pod cannot pass with such an address
@@ -91,7 +101,7 @@ final class PodGuardChains {
                 out.add(IptablesRule.of("unprogrammed", "-s " + cidr, "DROP"));
             }
         }
-        return out;
+        return new DispatchTree.Tree(out, tree.branches());
     }
 
     List<IptablesRule> toPod(IpFamily family) {

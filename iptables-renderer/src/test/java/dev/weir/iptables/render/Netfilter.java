@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Test-only model of the netfilter features weir's rules use (addresses, protocol, dport, set (also negated), mark,
- * conntrack with every packet NEW, hashlimit always under its limit, MARK/ACCEPT/DROP/RETURN/jump, and NFLOG, which
+ * conntrack with every packet NEW or every packet ESTABLISHED, hashlimit always under its limit, MARK/ACCEPT/DROP/RETURN/jump, and NFLOG, which
  * goes on to the next rule and records its prefix: {@link #logged()}), executing a rendered {@link Ruleset} for one
  * packet. Unknown syntax fails loudly, so a renderer change that this model does not understand cannot pass by
  * accident.
@@ -46,6 +46,9 @@ final class Netfilter {
     private final Map<String, String[]> tokens = new HashMap<>();
     private int mark;
     private final List<String> logged = new ArrayList<>();
+    private boolean established;
+    private int evaluated;
+    private int jumps;
 
     Netfilter(Ruleset ruleset) {
         this.ruleset = ruleset;
@@ -57,9 +60,20 @@ final class Netfilter {
 
     /** Runs the packet through the hook of {@code builtin} (FORWARD, INPUT, OUTPUT) of the packet's family. */
     Outcome traverse(String builtin, Packet packet) {
+        return traverse(builtin, packet, false);
+    }
+
+    /**
+     * As {@link #traverse(String, Packet)}, with conntrack seeing the packet as {@code ESTABLISHED} (a reply, or a later
+     * packet of an allowed connection) instead of {@code NEW}.
+     */
+    Outcome traverse(String builtin, Packet packet, boolean established) {
         FamilyRuleset fr = packet.src().family() == IpFamily.V4 ? ruleset.v4() : ruleset.v6();
         mark = 0;
         logged.clear();
+        this.established = established;
+        evaluated = 0;
+        jumps = 0;
         for (Hook h : fr.hooks()) {
             if (h.builtinChain().equals(builtin)) {
                 Outcome o = run(fr, h.target(), packet, 0);
@@ -67,6 +81,16 @@ final class Netfilter {
             }
         }
         return Outcome.RETURN;
+    }
+
+    /** How many rules the last {@link #traverse} examined, in every chain it entered (matched or not). */
+    int evaluated() {
+        return evaluated;
+    }
+
+    /** How many jumps into a weir chain the last {@link #traverse} made, the hook's jump included. */
+    int jumps() {
+        return jumps;
     }
 
     /** The NFLOG prefixes the last {@link #traverse} hit, in order. */
@@ -82,7 +106,9 @@ final class Netfilter {
         if (chain == null) {
             throw new IllegalStateException("jump to undeclared chain " + chainName);
         }
+        jumps++;
         for (IptablesRule rule : chain.rules()) {
+            evaluated++;
             String[] t = tokens.computeIfAbsent(rule.spec(), spec -> spec.split(" "));
             int i = 0;
             boolean matches = true;
@@ -91,7 +117,7 @@ final class Netfilter {
                     case "-s" -> matches &= Cidr.parse(t[++i]).contains(p.src());
                     case "-d" -> matches &= Cidr.parse(t[++i]).contains(p.dst());
                     case "-p" -> matches &= Protocol.parse(t[++i]) == p.protocol();
-                    case "-i" -> matches &= t[++i].equals(p.inInterface());
+                    case "-i" -> matches &= named(t[++i], p.inInterface());
                     case "-m" -> {
                         String module = t[++i];
                         if (module.equals("hashlimit")) {
@@ -191,16 +217,22 @@ final class Netfilter {
                 return (mark & Integer.decode(vm[1])) == Integer.decode(vm[0]);
             }
             case "conntrack" -> {
-                return List.of(value.split(",")).contains("NEW");
+                return List.of(value.split(",")).contains(established ? "ESTABLISHED" : "NEW");
             }
             case "physdev" -> {
                 if (!option.equals("--physdev-in")) {
                     throw new IllegalStateException("bad physdev match");
                 }
-                return value.equals(p.physIn());
+                return named(value, p.physIn());
             }
             default -> throw new IllegalStateException("unknown match module " + module);
         }
+    }
+
+    /** An interface match: the name, or with a trailing {@code +} every name that starts with what precedes it. */
+    private static boolean named(String match, String name) {
+        return name != null && (match.endsWith("+") ? name.startsWith(match.substring(0, match.length() - 1))
+                : match.equals(name));
     }
 
     private static boolean inSet(IpSetSpec set, String dirs, Packet p) {
