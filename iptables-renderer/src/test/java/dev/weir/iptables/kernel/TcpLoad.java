@@ -115,6 +115,28 @@ final class TcpLoad {
     }
 
     /**
+     * Writes 128 KiB buffers to {@code address:port} until {@code deadline} (nanoTime), then closes; {@code done} is
+     * the bytes written.
+     */
+    static Count stream(String address, int port, long deadline) {
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        byte[] buf = new byte[128 * 1024];
+        long written = 0;
+        long failed = 0;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), 2000);
+            var out = s.getOutputStream();
+            while (System.nanoTime() < deadline) {
+                out.write(buf);
+                written += buf.length;
+            }
+        } catch (IOException e) {
+            failed++;
+        }
+        return new Count(written, failed, THREADS.getCurrentThreadCpuTime() - cpu);
+    }
+
+    /**
      * A TCP server on one address: {@code threads} threads each accept a connection, read until the peer has gone (end
      * of stream or reset) and close it. A connect completes before the server accepts, so clients run ahead of a
      * server that gets less CPU than they do (one selector thread did, against four clients), and once its accept
@@ -126,8 +148,16 @@ final class TcpLoad {
         private final ServerSocket listener;
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean open = true;
+        private final int readBuffer;
 
         Server(NetworkNamespace ns, String address, int port, int threads, int backlog) throws Exception {
+            this(ns, address, port, threads, backlog, 512);
+        }
+
+        /** {@code readBuffer}: the bytes one read takes (large for a bulk stream, where each read is a system call). */
+        Server(NetworkNamespace ns, String address, int port, int threads, int backlog, int readBuffer)
+                throws Exception {
+            this.readBuffer = readBuffer;
             this.listener = ns.call(() -> {
                 ServerSocket l = new ServerSocket();
                 l.setReuseAddress(true);
@@ -143,7 +173,7 @@ final class TcpLoad {
         }
 
         private void serve() {
-            byte[] buf = new byte[512];
+            byte[] buf = new byte[readBuffer];
             while (open) {
                 try (Socket c = listener.accept()) {
                     InputStream in = c.getInputStream();

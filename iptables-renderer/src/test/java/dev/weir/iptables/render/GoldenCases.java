@@ -177,7 +177,30 @@ final class GoldenCases {
                             List.of(cnpRule("", RuleAction.DENY, networks("10.96.0.10/32"), port(Protocol.UDP, 53)))))),
             // anti-spoofing on routed interfaces with fail-closed: every drop of the guard chains is logged
             Map.entry("denial-log-fail-closed", () -> base()
-                    .policy("prod/deny", p -> p.select("app=db").types(PolicyType.INGRESS)))));
+                    .policy("prod/deny", p -> p.select("app=db").types(PolicyType.INGRESS))),
+            // 14 pods on routed interfaces, dual-stack: dispatch and anti-spoofing past DispatchTree.LEAF as trees
+            Map.entry("dispatch-tree", GoldenCases::dispatchTree)));
+
+    private static Cluster dispatchTree() {
+        Cluster c = base();
+        for (int i = 0; i < 12; i++) {
+            c = c.pod("prod/w" + i, "n1", "10.0.1." + (20 + i) + ",fd00:1::" + (20 + i), "app=w");
+        }
+        return c.policy("prod/deny", p -> p.types(PolicyType.INGRESS))
+                .policy("prod/w-out", p -> p.select("app=w").types(PolicyType.EGRESS)
+                        .egress(rule(peers(pods("app=db")), tcp(5432))));
+    }
+
+    /** Routed interfaces for every pod of n1 in {@code dispatch-tree}, named so their tree has two levels. */
+    private static LocalNetwork dispatchTreeInterfaces() {
+        Map<ObjectKey, PodInterface> interfaces = new TreeMap<>();
+        interfaces.put(ObjectKey.pod("prod", "web"), PodInterface.routed("cali5e1a0b2c9d"));
+        interfaces.put(ObjectKey.pod("prod", "db"), PodInterface.routed("cali7f3c9d1000"));
+        for (int i = 0; i < 12; i++) {
+            interfaces.put(ObjectKey.pod("prod", "w" + i), PodInterface.routed(String.format("cali%d%02dx", i % 3, i)));
+        }
+        return new LocalNetwork(interfaces, List.of(), false);
+    }
 
     /** The render options of the cases that need other than the defaults. */
     private static final Map<String, RenderOptions> OPTIONS = Map.of(
@@ -200,7 +223,8 @@ final class GoldenCases {
             "denial-log-fail-closed", new LocalNetwork(Map.of(
                     ObjectKey.pod("prod", "web"), PodInterface.routed("cali5e1a0b2c9d"),
                     ObjectKey.pod("prod", "db"), PodInterface.routed("cali7f3c9d1000")),
-                    List.of(Cidr.parse("10.0.1.0/24")), true));
+                    List.of(Cidr.parse("10.0.1.0/24")), true),
+            "dispatch-tree", dispatchTreeInterfaces());
 
     static LocalNetwork localNetwork(String name) {
         return LOCAL_NETWORKS.getOrDefault(name, LocalNetwork.none());

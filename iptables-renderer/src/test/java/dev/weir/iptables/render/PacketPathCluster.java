@@ -50,6 +50,8 @@ public final class PacketPathCluster {
     public static final String CLIENT = "10.248.1.10";
     public static final String SERVER = "10.248.2.10";
     public static final int PORT = 8080;
+    /** Where the benchmark's bulk stream goes; the client's policy admits it too. */
+    public static final int STREAM_PORT = 5001;
     public static final ObjectKey CLIENT_KEY = ObjectKey.pod("clients", "client");
     public static final ObjectKey SERVER_KEY = ObjectKey.pod("t0", "p0");
 
@@ -152,7 +154,7 @@ public final class PacketPathCluster {
             out.add(new NetworkPolicy("t0", "zz-clients", LabelSelector.matchLabel("app", "a0"),
                     List.of(PolicyType.INGRESS), List.of(new Rule(List.of(new Peer.Pods(
                             LabelSelector.matchLabel("team", "clients"), LabelSelector.matchLabel("app", "client"))),
-                            List.of(tcp(PORT)))), List.of()));
+                            List.of(tcp(PORT), tcp(STREAM_PORT)))), List.of()));
             int rest = policies - out.size();
             for (int j = 0; j < rest; j++) {
                 int i = 1 + j % (localPods - 1);
