@@ -223,11 +223,12 @@ class PacketPathBenchmarkTest {
         String set = "-m set --match-set bench-peers src";
         String[] names = {"nothing", "-p udp (first match fails)", "-p tcp, set misses, --dport",
             "-p tcp --dport, then set misses", "jump to an empty chain + accept check",
-            "policy: jump, set rule, accept check"};
+            "policy: jump, set rule, accept check", "once: list:set of the copies' sets (all miss)",
+            "policy per copy, each its own set (all miss)"};
         String[][] pieces = {{}, {"-p udp -j RETURN"}, {"-p tcp " + set + " -m tcp --dport 8080 -j RETURN"},
             {"-p tcp -m tcp --dport 8080 " + set + " -j RETURN"},
             {"-j BENCH-EMPTY", "-m mark --mark 0x10000000/0x10000000 -j RETURN"},
-            {"-j BENCH-POLICY", "-m mark --mark 0x10000000/0x10000000 -j RETURN"}};
+            {"-j BENCH-POLICY", "-m mark --mark 0x10000000/0x10000000 -j RETURN"}, {}, {}};
         List<List<TcpLoad.Count>> counts = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
             counts.add(new ArrayList<>());
@@ -241,6 +242,15 @@ class PacketPathBenchmarkTest {
             for (int i = 0; i < 200; i++) {
                 members.append("add bench-peers 10.250.").append(i / 100).append('.').append(i % 100).append('\n');
             }
+            members.append("create bench-list list:set\n");
+            for (int c = 0; c < copies; c++) {
+                members.append("create bench-p").append(c).append(" hash:ip family inet hashsize 1024 maxelem 1048576\n");
+                for (int i = 0; i < 4; i++) {
+                    members.append("add bench-p").append(c).append(" 10.251.").append(c).append('.').append(i)
+                            .append('\n');
+                }
+                members.append("add bench-list bench-p").append(c).append('\n');
+            }
             node.run(List.of("ipset", "restore"), members.toString()).orThrow();
             measureDetour(nodes, 1);
             for (int round = 1; round <= ROUNDS; round++) {
@@ -250,9 +260,23 @@ class PacketPathBenchmarkTest {
                             + ":BENCH-POLICY - [0:0]\n-A BENCH-POLICY -p tcp " + set
                             + " -m tcp --dport 8080 -j MARK --set-xmark 0x10000000/0x10000000\n");
                     for (int c = 0; c < copies; c++) {
+                        script.append(":BENCH-P").append(c).append(" - [0:0]\n");
+                    }
+                    for (int c = 0; c < copies; c++) {
                         for (String piece : pieces[v]) {
                             script.append("-A BENCH-DETOUR ").append(piece).append('\n');
                         }
+                        if (v == 7) {
+                            script.append("-A BENCH-P").append(c)
+                                    .append(" -p tcp -m set --match-set bench-p").append(c)
+                                    .append(" src -m tcp --dport 8080 -j MARK --set-xmark 0x10000000/0x10000000\n")
+                                    .append("-A BENCH-DETOUR -j BENCH-P").append(c).append('\n')
+                                    .append("-A BENCH-DETOUR -m mark --mark 0x10000000/0x10000000 -j RETURN\n");
+                        }
+                    }
+                    if (v == 6) {
+                        script.append("-A BENCH-DETOUR -p tcp -m set --match-set bench-list src -m tcp --dport 8080 "
+                                + "-j RETURN\n");
                     }
                     script.append("COMMIT\n");
                     node.run(List.of("iptables-nft", "-w", "-D", "FORWARD", "-s", CLIENT + "/32", "-m", "conntrack",
