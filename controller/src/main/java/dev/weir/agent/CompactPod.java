@@ -90,13 +90,12 @@ final class CompactPod {
         if (!fits(key, trimmed)) {
             return null;
         }
-        CompactPod c;
         try {
-            c = new CompactPod(trimmed);
+            CompactPod c = new CompactPod(trimmed);
+            return trimmed.equals(c.pod(key)) ? c : null;
         } catch (RuntimeException notCanonical) { // a uid, resourceVersion or time outside the canonical forms
             return null;
         }
-        return trimmed.equals(c.pod(key)) ? c : null;
     }
 
     private static boolean fits(String key, Pod p) {

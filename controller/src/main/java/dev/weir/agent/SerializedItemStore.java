@@ -57,9 +57,17 @@ public final class SerializedItemStore<T extends HasMetadata> implements ItemSto
     @Override
     public T put(String key, T obj) {
         T trimmed = trim.apply(obj);
-        byte[] bytes = JSON.asJson(trimmed).getBytes(StandardCharsets.UTF_8);
-        Object held = trimmed.equals(parse(bytes)) ? bytes : trimmed;
-        return read(items.put(key, held));
+        return read(items.put(key, compact(trimmed)));
+    }
+
+    /** The bytes of {@code trimmed} when they read back equal to it, else {@code trimmed} itself. */
+    private Object compact(T trimmed) {
+        try {
+            byte[] bytes = JSON.asJson(trimmed).getBytes(StandardCharsets.UTF_8);
+            return trimmed.equals(parse(bytes)) ? bytes : trimmed;
+        } catch (RuntimeException e) { // whatever a malformed object does to the serializer: keep it as it is
+            return trimmed;
+        }
     }
 
     @Override
