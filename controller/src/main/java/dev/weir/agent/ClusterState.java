@@ -1,6 +1,7 @@
 package dev.weir.agent;
 
 import dev.weir.graph.ClusterEvent;
+import dev.weir.graph.GraphDelta;
 import dev.weir.graph.IncrementalGraph;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.model.ClusterObject;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +42,7 @@ public final class ClusterState {
     private final SortedMap<ObjectKey, PolicyVersion> versions = new TreeMap<>();
     private PolicyGraph graph;
     private SortedMap<ObjectKey, PolicyVersion> versionsSnapshot;
+    private Consumer<GraphDelta> graphChanges = d -> { };
 
     /** Applies one change; returns false when it changed nothing (the same record again). */
     public boolean apply(Change change) {
@@ -104,10 +107,17 @@ public final class ClusterState {
                         + "enforced"))));
     }
 
+    /** Tells {@code listener} what each later event changed in the graph (the agent's renderer patches sets from it). */
+    public void onGraphChange(Consumer<GraphDelta> listener) {
+        this.graphChanges = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
     private boolean apply(ClusterEvent event) {
-        if (incremental.apply(event).isEmpty()) {
+        GraphDelta delta = incremental.apply(event);
+        if (delta.isEmpty()) {
             return false;
         }
+        graphChanges.accept(delta);
         graph = null;
         return true;
     }

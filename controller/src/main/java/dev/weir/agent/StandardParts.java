@@ -6,6 +6,7 @@ import dev.weir.agent.local.HostInterfaceDiscovery;
 import dev.weir.agent.local.InterfaceDiscovery;
 import dev.weir.iptables.apply.ApplyReport;
 import dev.weir.graph.FlowRevocation;
+import dev.weir.graph.GraphDelta;
 import dev.weir.graph.PolicyGraph;
 import dev.weir.graph.TrackedFlow;
 import dev.weir.iptables.apply.BackendSelection;
@@ -13,6 +14,8 @@ import dev.weir.iptables.apply.ConntrackTable;
 import dev.weir.iptables.apply.DataplaneApplier;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
 import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.render.LocalNetwork;
+import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.render.Ruleset;
 import dev.weir.iptables.render.SetMemo;
 import dev.weir.iptables.sys.NetworkNamespace;
@@ -50,14 +53,34 @@ final class StandardParts {
         InterfaceDiscovery interfaces = config.localNetwork().antiSpoofing()
                 ? new HostInterfaceDiscovery(runner, new CniResultCache(config.localNetwork().cniCacheDir()))
                 : InterfaceDiscovery.NONE;
-        // the sync thread renders one node after each batch: peer sets whose groups did not change are reused
-        SetMemo sets = new SetMemo();
-        return new AgentParts(ObjectTranslator.standard(),
-                (graph, node, local) -> IptablesRenderer.render(graph, node, config.renderOptions(), local, sets),
+        return new AgentParts(ObjectTranslator.standard(), new MemoizedRenderer(config.renderOptions()),
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend()),
                         config.revokeDeniedFlows() ? new ConntrackTable(runner) : null),
                 RejectionReporter.NONE, System::nanoTime, interfaces,
                 DeniedPacketSource.in(netns));
+    }
+
+    /**
+     * The iptables renderer with the agent's {@link SetMemo}: the sync thread renders one node after each batch, and
+     * peer sets whose groups did not change are reused, those whose did are patched from the events' deltas.
+     */
+    static final class MemoizedRenderer implements RulesetRenderer {
+        private final RenderOptions options;
+        private final SetMemo sets = new SetMemo();
+
+        MemoizedRenderer(RenderOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public Ruleset render(PolicyGraph graph, String node, LocalNetwork localNetwork) {
+            return IptablesRenderer.render(graph, node, options, localNetwork, sets);
+        }
+
+        @Override
+        public void graphChanged(GraphDelta delta) {
+            sets.changed(delta);
+        }
     }
 
     /** The agent's dataplane seam over the applier; {@code conntrack} is null when revocation is off. */

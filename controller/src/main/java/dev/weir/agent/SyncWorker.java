@@ -81,6 +81,7 @@ public final class SyncWorker {
         this.node = node;
         this.pending = pending;
         this.state = state;
+        state.onGraphChange(renderer::graphChanged);
         this.everything = everything;
         this.renderer = renderer;
         this.dataplane = dataplane;

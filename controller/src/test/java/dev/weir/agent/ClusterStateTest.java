@@ -47,6 +47,24 @@ class ClusterStateTest {
     }
 
     @Test
+    void theRendererHearsWhatEachChangingEventDidToTheGraphAndNothingOfTheOthers() {
+        ClusterState state = new ClusterState();
+        List<dev.weir.graph.GraphDelta> heard = new ArrayList<>();
+        state.onGraphChange(heard::add);
+        Namespace dev = new Namespace("dev", Map.of());
+        NetworkPolicy all = new NetworkPolicy("dev", "all", LabelSelector.all(), List.of(), List.of(), List.of());
+
+        state.apply(new Change.Event(new ClusterEvent.Upserted(dev)));
+        state.apply(new Change.Event(new ClusterEvent.Upserted(all)));
+        state.apply(new Change.Event(new ClusterEvent.Upserted(dev)));
+        state.replaceAll(List.of(new Change.Event(new ClusterEvent.Upserted(dev))));
+
+        assertThat(heard).hasSize(3);
+        assertThat(heard.get(1).policiesAdded()).containsExactly("dev/all");
+        assertThat(heard.get(2).policiesRemoved()).as("the resync deleted it").containsExactly("dev/all");
+    }
+
+    @Test
     void aRejectedPolicyIsLeftOutUntilAValidVersionOrADeleteEndsTheRejection() {
         ObjectKey ref = ObjectKey.networkPolicy("dev", "web");
         Rejection rejection = new Rejection(ref, "uid-1", "g2", List.of(new Diagnostic(ref, "spec", "invalid")));

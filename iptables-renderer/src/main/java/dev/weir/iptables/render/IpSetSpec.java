@@ -21,7 +21,7 @@ public record IpSetSpec(String name, Type type, IpFamily family, List<String> me
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("ipset name \"" + name + "\" must be 1-31 characters");
         }
-        members = members.stream().distinct().sorted().toList();
+        members = SortedMembers.of(members);
     }
 
     /** The ipset types weir uses. */

@@ -41,7 +41,7 @@ final class SetCatalog {
         this.graph = graph;
         this.node = node;
         this.memo = memo;
-        memo.renderStarting();
+        memo.renderStarting(graph);
     }
 
     /** This render is complete: the memo keeps its group sets for the next. */
@@ -60,6 +60,9 @@ final class SetCatalog {
         if (!sets.containsKey(name)) {
             PeerGroup group = graph.group(groupId);
             IpSetSpec spec = memo.get(name, group);
+            if (spec == null) {
+                spec = memo.patchGroup(name, family, group);
+            }
             if (spec == null) {
                 List<String> members = new ArrayList<>();
                 for (Endpoint e : graph.members(groupId)) {

@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <ul>
  *   <li><b>delta</b>: as the agent does it — the events applied one by one to an {@link IncrementalGraph}, its node
- *       rendered with one {@link SetMemo} throughout (sets of unchanged groups reused), and applied by one long-lived
+ *       rendered with one {@link SetMemo} throughout, told every event's delta (sets of unchanged groups reused, of
+ *       changed groups patched), and applied by one long-lived
  *       {@link DataplaneApplier}, which diffs against what it applied last and changes members of existing sets in
  *       place ({@code ipset add}/{@code del});
  *   <li><b>full</b>: the cluster the events lead to compiled from scratch ({@link PolicyCompiler}), rendered, and
@@ -109,7 +110,7 @@ class DeltaEquivalenceKernelTest {
         int inPlace = 0;
         for (int step = 0; step <= STEPS; step++) {
             List<ClusterEvent> batch = step == 0 ? List.of() : events.nextBatch();
-            batch.forEach(graph::apply);
+            batch.forEach(e -> memo.changed(graph.apply(e)));
             ApplyReport d = delta.apply(IptablesRenderer.render(graph.graph(), NODE, RenderOptions.defaults(),
                     LocalNetwork.none(), memo));
             new DataplaneApplier(fullNs, backend)
