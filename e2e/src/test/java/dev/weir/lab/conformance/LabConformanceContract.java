@@ -59,6 +59,11 @@ abstract class LabConformanceContract {
 
     abstract int agentHttpBase();
 
+    /** {@code vxlan} (the default) or {@code host-gw}. */
+    String backend() {
+        return "vxlan";
+    }
+
     /**
      * Whether every observation must also agree with explain within {@code LabScenarioCluster}'s deadline, beyond
      * matching the scenario's expectation (the ClusterNetworkPolicy classes ask it; the catalogue classes keep their
@@ -104,8 +109,9 @@ abstract class LabConformanceContract {
         linksBefore = hostLinks();
         stateDir = Files.createTempDirectory("weir-lab-conformance");
         lab = new LabFixture(stateDir);
-        state = lab.up("--nodes", "2", "--topology", topology(), "--agents", "in-process", "--agent-http-base",
-                String.valueOf(agentHttpBase()), "-f", clusterManifest(stateDir.resolve("cluster.yaml")).toString());
+        state = lab.up("--nodes", "2", "--topology", topology(), "--backend", backend(), "--agents", "in-process",
+                "--agent-http-base", String.valueOf(agentHttpBase()),
+                "-f", clusterManifest(stateDir.resolve("cluster.yaml")).toString());
         client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(Path.of(state.kubeconfig())))).build();
         cluster = new LabScenarioCluster(state.plan(), client, !state.sctp(), lab.store());
@@ -144,8 +150,8 @@ abstract class LabConformanceContract {
             try (var files = Files.walk(stateDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
-            System.out.printf("conformance on %s: %d scenarios, %d ms including up and down; denial records: %s%n",
-                    topology(), scenarios().size(), (System.nanoTime() - started) / 1_000_000,
+            System.out.printf("conformance on %s/%s: %d scenarios, %d ms including up and down; denial records: %s%n",
+                    topology(), backend(), scenarios().size(), (System.nanoTime() - started) / 1_000_000,
                     cluster == null ? "-" : cluster.denials().stats());
             assertThat(down.code()).as(down.output()).isZero();
             assertThat(LabFixture.leftoverNetns()).as("lab namespaces after down").isEmpty();
