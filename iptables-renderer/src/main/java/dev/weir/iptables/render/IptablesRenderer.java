@@ -39,6 +39,9 @@ import java.util.TreeMap;
  */
 public final class IptablesRenderer {
 
+    /** ICMPv6 neighbour solicitation and advertisement (RFC 4861), as ip6tables-save prints their types. */
+    private static final List<String> NEIGHBOUR_DISCOVERY = List.of("135", "136");
+
     private IptablesRenderer() {
     }
 
@@ -110,6 +113,17 @@ public final class IptablesRenderer {
             if (guards.failClosed(family)) {
                 chains.put(Names.TO_POD, guards.toPod(family));
                 forward.add(IptablesRule.of("forward", "", Names.TO_POD));
+            }
+        }
+        if (family == IpFamily.V6) {
+            // neighbour discovery is how IPv6 finds a next hop (ARP's part), not traffic a policy speaks of: an
+            // isolated pod whose solicitations or advertisements were judged could answer nobody, not even the peers
+            // its policies allow. After the anti-spoofing chains, so a pod still solicits only with its own addresses
+            for (String type : NEIGHBOUR_DISCOVERY) {
+                forward.add(IptablesRule.of("neighbour-discovery", "-p ipv6-icmp -m icmp6 --icmpv6-type " + type,
+                        "RETURN"));
+                input.add(IptablesRule.of("neighbour-discovery", "-p ipv6-icmp -m icmp6 --icmpv6-type " + type,
+                        "RETURN"));
             }
         }
         forward.addAll(base.forward());

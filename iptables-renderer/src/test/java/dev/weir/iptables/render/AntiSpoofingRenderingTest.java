@@ -116,4 +116,17 @@ class AntiSpoofingRenderingTest {
         assertThat(from.rules()).allSatisfy(r -> assertThat(r.comment()).startsWith("pod:prod/"));
         assertThat(from.rules()).allSatisfy(r -> assertThat(r.hashMatchesSpec()).isTrue());
     }
+
+    @Test
+    void ipv6NeighbourDiscoveryPassesAfterTheGuardsAndBeforeAnyPolicy() {
+        Ruleset rs = IptablesRenderer.render(graph(), "n1", NO_LOG, bound(false));
+        List<String> nd = List.of("-p ipv6-icmp -m icmp6 --icmpv6-type 135 -j RETURN",
+                "-p ipv6-icmp -m icmp6 --icmpv6-type 136 -j RETURN");
+        for (String chain : List.of(Names.FORWARD, Names.INPUT)) {
+            List<String> v6 = specs(rs.v6(), chain);
+            assertThat(v6.subList(0, 3)).as(chain).containsExactly("-j " + Names.FROM_POD, nd.get(0), nd.get(1));
+            assertThat(v6.indexOf("-j " + Names.EGRESS)).as(chain).isGreaterThan(2);
+            assertThat(specs(rs.v4(), chain)).as(chain + ", IPv4").noneMatch(r -> r.contains("icmp"));
+        }
+    }
 }

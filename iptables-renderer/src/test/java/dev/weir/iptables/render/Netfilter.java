@@ -116,7 +116,8 @@ final class Netfilter {
                 switch (t[i]) {
                     case "-s" -> matches &= Cidr.parse(t[++i]).contains(p.src());
                     case "-d" -> matches &= Cidr.parse(t[++i]).contains(p.dst());
-                    case "-p" -> matches &= Protocol.parse(t[++i]) == p.protocol();
+                    // the packets modelled here are TCP, UDP or SCTP: never ICMPv6 (neighbour discovery)
+                    case "-p" -> matches &= !t[++i].equals("ipv6-icmp") && Protocol.parse(t[i]) == p.protocol();
                     case "-i" -> matches &= named(t[++i], p.inInterface());
                     case "-m" -> {
                         String module = t[++i];
@@ -199,6 +200,12 @@ final class Netfilter {
                     throw new IllegalStateException("rule references missing or wrong-family set " + value);
                 }
                 return inSet(set, t[i + 1], p);
+            }
+            case "icmp6" -> {
+                if (!option.equals("--icmpv6-type")) {
+                    throw new IllegalStateException("bad icmp6 match");
+                }
+                return false;
             }
             case "tcp", "udp", "sctp" -> {
                 if (!option.equals("--dport")) {
