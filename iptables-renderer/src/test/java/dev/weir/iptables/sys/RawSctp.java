@@ -10,20 +10,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * SCTP probes without kernel SCTP sockets: a {@link Sender} writes an {@link SctpInit} to a raw IPv4 socket (protocol
- * 132) and a {@link Receiver} reads raw SCTP packets and records which INITs arrived. Netfilter's SCTP conntrack and
+ * SCTP probes without kernel SCTP sockets: a {@link Sender} writes an {@link SctpInit} to a raw IPv4 or IPv6 socket
+ * (protocol 132) and a {@link Receiver} reads raw SCTP packets of one family and records which INITs arrived (an IPv4
+ * raw socket reads the IP header too, an IPv6 one only the payload; SCTP's checksum has no pseudo-header, so the INIT
+ * is the same bytes in both). Netfilter's SCTP conntrack and
  * {@code -m sctp} need no SCTP socket support, so these packets are judged exactly as a client's first packet is.
  * Each socket is created on a {@link NetworkNamespace}'s thread and so belongs to that namespace; it may then be used
  * from any thread. Allowed = the INIT arrived within the timeout (there is no reply: nothing answers it).
  */
 public final class RawSctp {
 
+    /** Linux's {@code AF_INET6}. */
+    static final int AF_INET6 = 10;
+
     private RawSctp() {
     }
 
-    private static int rawSocket(NetworkNamespace ns) throws Exception {
+    private static int rawSocket(NetworkNamespace ns, boolean ipv6) throws Exception {
         return ns.call(() -> {
-            int fd = LibC.get().socket(LibC.AF_INET, LibC.SOCK_RAW, SctpInit.PROTOCOL);
+            int fd = LibC.get().socket(ipv6 ? AF_INET6 : LibC.AF_INET, LibC.SOCK_RAW, SctpInit.PROTOCOL);
             if (fd < 0) {
                 int errno = LibC.errno();
                 throw new IllegalStateException("raw SCTP socket in " + ns + ": " + LibC.get().strerror(errno));
@@ -40,23 +45,37 @@ public final class RawSctp {
             this.fd = fd;
         }
 
+        /** An IPv4 sender. */
         public static Sender open(NetworkNamespace ns) throws Exception {
-            return new Sender(rawSocket(ns));
+            return open(ns, false);
         }
 
-        public void send(String ipv4, SctpInit init) throws Exception {
-            sendBytes(ipv4, init.encode());
+        public static Sender open(NetworkNamespace ns, boolean ipv6) throws Exception {
+            return new Sender(rawSocket(ns, ipv6));
+        }
+
+        /** To an address of the socket's family. */
+        public void send(String address, SctpInit init) throws Exception {
+            sendBytes(address, init.encode());
         }
 
         /** Any SCTP packet (the kernel adds the IP header); tests use it to send damaged ones. */
-        void sendBytes(String ipv4, byte[] packet) throws Exception {
-            byte[] a = InetAddress.getByName(ipv4).getAddress();
-            byte[] sockaddr = new byte[16];
-            sockaddr[0] = (byte) LibC.AF_INET; // sa_family_t, host order (little endian)
-            System.arraycopy(a, 0, sockaddr, 4, 4);
+        void sendBytes(String address, byte[] packet) throws Exception {
+            byte[] a = InetAddress.getByName(address).getAddress();
+            byte[] sockaddr;
+            if (a.length == 4) {
+                sockaddr = new byte[16]; // struct sockaddr_in
+                sockaddr[0] = (byte) LibC.AF_INET; // sa_family_t, host order (little endian)
+                System.arraycopy(a, 0, sockaddr, 4, 4);
+            } else {
+                // struct sockaddr_in6: family, port 0 (a raw socket's protocol), flow info, address, scope id
+                sockaddr = new byte[28];
+                sockaddr[0] = (byte) AF_INET6;
+                System.arraycopy(a, 0, sockaddr, 8, 16);
+            }
             long n = LibC.get().sendto(fd, packet, packet.length, 0, sockaddr, sockaddr.length);
             if (n != packet.length) {
-                throw new IllegalStateException("sendto " + ipv4 + ": " + LibC.get().strerror(LibC.errno()));
+                throw new IllegalStateException("sendto " + address + ": " + LibC.get().strerror(LibC.errno()));
             }
         }
 
@@ -74,10 +93,12 @@ public final class RawSctp {
         private final int fd;
         private final Map<Long, CompletableFuture<Void>> arrivals = new ConcurrentHashMap<>();
         private final Thread reader;
+        private final boolean ipv6;
         private volatile boolean open = true;
 
-        private Receiver(int fd, String name) {
+        private Receiver(int fd, String name, boolean ipv6) {
             this.fd = fd;
+            this.ipv6 = ipv6;
             byte[] timeval = new byte[16]; // struct timeval {tv_sec; tv_usec}: 100 ms, so close() is noticed
             java.nio.ByteBuffer.wrap(timeval).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0).putLong(100_000);
             LibC.get().setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval, timeval.length);
@@ -86,8 +107,13 @@ public final class RawSctp {
             reader.start();
         }
 
+        /** An IPv4 receiver. */
         public static Receiver open(NetworkNamespace ns) throws Exception {
-            return new Receiver(rawSocket(ns), ns.toString());
+            return open(ns, false);
+        }
+
+        public static Receiver open(NetworkNamespace ns, boolean ipv6) throws Exception {
+            return new Receiver(rawSocket(ns, ipv6), ns.toString(), ipv6);
         }
 
         private void read() {
@@ -95,7 +121,7 @@ public final class RawSctp {
             while (open) {
                 long n = LibC.get().recvfrom(fd, buf, buf.length, 0, null, null);
                 if (n > 0) {
-                    SctpInit.fromIpv4(buf, (int) n).ifPresent(i -> slot(i.destinationPort(), i.initiateTag())
+                    (ipv6 ? SctpInit.fromSctp(buf, 0, (int) n) : SctpInit.fromIpv4(buf, (int) n)).ifPresent(i -> slot(i.destinationPort(), i.initiateTag())
                             .complete(null));
                 }
             }

@@ -57,7 +57,14 @@ public record SctpInit(int sourcePort, int destinationPort, int initiateTag) {
         if (len < 20 || (buf[0] >> 4 & 0xf) != 4 || (buf[9] & 0xff) != PROTOCOL) {
             return Optional.empty();
         }
-        int ihl = (buf[0] & 0xf) * 4;
+        return fromSctp(buf, (buf[0] & 0xf) * 4, len);
+    }
+
+    /**
+     * The INIT in an SCTP packet starting at {@code ihl} of {@code buf} (0 for what an IPv6 raw socket receives: the
+     * payload alone), if it is one: an INIT chunk and a correct checksum.
+     */
+    public static Optional<SctpInit> fromSctp(byte[] buf, int ihl, int len) {
         if (len < ihl + LENGTH || buf[ihl + 12] != CHUNK_INIT) {
             return Optional.empty();
         }
