@@ -12,6 +12,7 @@ import dev.weir.lab.probe.Prober;
 import dev.weir.lab.serve.PodServers;
 import dev.weir.lab.serve.SctpServers;
 import dev.weir.lab.serve.SctpSupport;
+import dev.weir.lab.spec.IpStack;
 import dev.weir.lab.spec.LabSpec;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.state.StateStore;
@@ -21,6 +22,7 @@ import dev.weir.lab.topology.LabPlan;
 import dev.weir.lab.topology.CniResultCache;
 import dev.weir.lab.topology.TopologyBuilder;
 import dev.weir.model.ContainerPort;
+import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
 import java.io.File;
 import java.nio.file.Files;
@@ -171,14 +173,17 @@ public final class LabDaemon implements AutoCloseable {
         }
         LabPlan.PodPlan from = plan.pods().get(0);
         List<String> failures = new ArrayList<>();
-        try (Prober prober = new Prober(plan, 8, Duration.ofSeconds(1), 2)) {
-            for (LabPlan.PodPlan to : plan.pods().subList(1, plan.pods().size())) {
-                Optional<ContainerPort> port = to.ports().stream().filter(p -> p.protocol() == Protocol.TCP)
-                        .findFirst();
-                if (port.isPresent()) {
-                    ProbeResult r = prober.probe(from, to, port.get().port(), Protocol.TCP);
-                    if (!r.allowed()) {
-                        failures.add(from.key() + " -> " + to.key() + ":" + port.get().port() + ": " + r.detail());
+        for (IpFamily family : plan.families()) {
+            try (Prober prober = new Prober(plan, 8, Duration.ofSeconds(1), 2, false, family)) {
+                for (LabPlan.PodPlan to : plan.pods().subList(1, plan.pods().size())) {
+                    Optional<ContainerPort> port = to.ports().stream().filter(p -> p.protocol() == Protocol.TCP)
+                            .findFirst();
+                    if (port.isPresent()) {
+                        ProbeResult r = prober.probe(from, to, port.get().port(), Protocol.TCP);
+                        if (!r.allowed()) {
+                            failures.add(from.key() + " -> " + to.key() + ":" + port.get().port() + " over "
+                                    + IpStack.label(family) + ": " + r.detail());
+                        }
                     }
                 }
             }
@@ -187,7 +192,8 @@ public final class LabDaemon implements AutoCloseable {
             throw new IllegalStateException("the lab's wiring is broken, pods cannot reach each other: "
                     + String.join("; ", failures));
         }
-        log("self-check: " + from.key() + " reaches every other pod");
+        log("self-check: " + from.key() + " reaches every other pod"
+                + (plan.families().size() > 1 ? " over IPv4 and IPv6" : ""));
     }
 
     /** Each node's CNI runtime cache, where its agent finds bridged pods' ports ({@link CniResultCache}). */

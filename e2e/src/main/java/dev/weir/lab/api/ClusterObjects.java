@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,15 +37,20 @@ public final class ClusterObjects {
         pods(plan).forEach(p -> client.pods().inNamespace(p.getMetadata().getNamespace()).resource(p).create());
     }
 
+    /** Nodes with an {@code InternalIP} and a pod CIDR per family of the lab, primary first, as a dual-stack node has. */
     public static List<Node> nodes(LabPlan plan) {
-        return plan.nodes().stream().map(n -> new NodeBuilder()
-                .withNewMetadata().withName(n.name())
-                .addToLabels("kubernetes.io/hostname", n.name()).addToLabels("kubernetes.io/os", "linux")
-                .endMetadata()
-                .withNewSpec().withPodCIDR(n.podCidr()).withPodCIDRs(n.podCidr()).endSpec()
-                .withNewStatus().addNewAddress().withType("InternalIP").withAddress(n.underlayIp()).endAddress()
-                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-                .build()).toList();
+        return plan.nodes().stream().map(n -> {
+            List<String> cidrs = plan.podCidrs(n);
+            NodeBuilder b = new NodeBuilder()
+                    .withNewMetadata().withName(n.name())
+                    .addToLabels("kubernetes.io/hostname", n.name()).addToLabels("kubernetes.io/os", "linux")
+                    .endMetadata()
+                    .withNewSpec().withPodCIDR(cidrs.get(0)).withPodCIDRs(cidrs).endSpec();
+            var status = b.withNewStatus();
+            plan.underlayAddresses(n).forEach(a -> status.addNewAddress().withType("InternalIP").withAddress(a)
+                    .endAddress());
+            return status.addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+        }).toList();
     }
 
     public static List<Namespace> namespaces(Map<String, Map<String, String>> nsLabels) {
@@ -72,8 +78,10 @@ public final class ClusterObjects {
                 .addToAnnotations("weir.dev/lab-netns", p.netns()).endMetadata()
                 .withNewSpec().withNodeName(p.node()).withHostNetwork(p.hostNetwork() ? true : null)
                 .withContainers(c.build()).endSpec()
-                .withNewStatus().withPhase("Running").withPodIP(p.ip()).addNewPodIP().withIp(p.ip()).endPodIP()
-                .withHostIP(plan.node(p.node()).underlayIp()).endStatus()
+                // status.podIPs: one per family, primary first, status.podIP the first (as the kubelet writes them)
+                .withNewStatus().withPhase("Running").withPodIP(plan.addresses(p).get(0))
+                .withPodIPs(plan.addresses(p).stream().map(PodIP::new).toList())
+                .withHostIP(plan.underlayAddresses(plan.node(p.node())).get(0)).endStatus()
                 .build();
     }
 }

@@ -14,10 +14,12 @@ import dev.weir.lab.probe.LabExplain;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.ProbeTable;
 import dev.weir.lab.probe.Prober;
+import dev.weir.lab.spec.IpStack;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.state.StateStore;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.model.ContainerPort;
+import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -67,6 +69,10 @@ final class LabProbe implements Subcommand {
             + "must name explain's decision for the cell; exit 1 when one has none or another")
     boolean denials;
 
+    @Option(names = "--family", paramLabel = "ipv4|ipv6", description = "probe with packets of this family only "
+            + "(default: every family the lab has, one after the other; explain is asked for the same family)")
+    String familyName;
+
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "24",
             description = "probes at once (default ${DEFAULT-VALUE})")
     int parallel;
@@ -96,15 +102,42 @@ final class LabProbe implements Subcommand {
             ports.addAll(declared.isEmpty() ? List.of(80) : declared);
         }
 
+        List<IpFamily> families = plan.families();
+        if (familyName != null) {
+            IpFamily f = switch (familyName.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "ipv4", "v4", "4" -> IpFamily.V4;
+                case "ipv6", "v6", "6" -> IpFamily.V6;
+                default -> throw new Main.UsageException("--family wants ipv4 or ipv6, got \"" + familyName + "\"");
+            };
+            Main.UsageException.check(plan.has(f), "the lab has no %s addresses (it is %s)", IpStack.label(f),
+                    plan.ipStack().lower());
+            families = List.of(f);
+        }
+        Main.UsageException.check(families.size() == 1 || format.equals("text"),
+                "-o %s prints one family: add --family ipv4 or --family ipv6 (this lab is dual-stack)", format);
         compare |= denials;
         DenialLogTail tail = new DenialLogTail(store, Clock.systemUTC(), p -> err.println("weir lab probe: " + p));
         if (denials) {
             tail.poll(); // what the agents wrote before: read now, so that only records read from here on count
         }
+        int code = 0;
+        for (IpFamily family : families) {
+            if (families.size() > 1) {
+                out.println("# " + IpStack.label(family) + " packets");
+            }
+            code = Math.max(code, probe(out, err, store, s, family, tail));
+        }
+        return code;
+    }
+
+    /** Probes every pair with packets of {@code family}; with {@code --compare} against explain's table for them. */
+    private int probe(PrintStream out, PrintStream err, StateStore store, LabState s, IpFamily family,
+            DenialLogTail tail) throws Exception {
+        LabPlan plan = s.plan();
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<ProbeResult> results;
-        try (Prober prober = new Prober(plan, parallel, timeout, 2, !s.sctp())) {
+        try (Prober prober = new Prober(plan, parallel, timeout, 2, !s.sctp(), family)) {
             results = prober.probeAll(ports, protocols);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -114,7 +147,8 @@ final class LabProbe implements Subcommand {
         boolean json = format.equals("json");
         boolean html = format.equals("html");
         List<String> notes = new ArrayList<>();
-        notes.add(results.size() + " probes in " + millis + " ms");
+        notes.add(results.size() + " probes in " + millis + " ms"
+                + (plan.families().size() > 1 ? " over " + IpStack.label(family) : ""));
         if (s.sctpNote() != null) {
             notes.add(s.sctpNote());
         }
@@ -130,7 +164,7 @@ final class LabProbe implements Subcommand {
         List<String> rejected = new ArrayList<>();
         Config config = Config.fromKubeconfig(Files.readString(store.kubeconfig()));
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            explained = LabExplain.table(client, plan, pods, probed.targets(), d -> {
+            explained = LabExplain.table(client, plan, pods, probed.targets(), family, d -> {
                 err.println("weir lab probe: " + d);
                 rejected.add(d.toString());
             });
@@ -140,7 +174,7 @@ final class LabProbe implements Subcommand {
                 : diff.size() + " cells differ between explain (expected) and the probes (actual)");
         List<DeniedCells.Finding> findings = List.of();
         if (denials) {
-            findings = DeniedCells.await(tail, plan, results, explained, window, RECORDS_WITHIN);
+            findings = DeniedCells.await(tail, plan, family, results, explained, window, RECORDS_WITHIN);
             notes.add("denial records: " + DeniedCells.summary(findings));
             if (json || html) {
                 DeniedCells.problems(findings).forEach(f -> notes.add(f.describe()));

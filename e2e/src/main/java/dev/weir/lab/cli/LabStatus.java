@@ -1,6 +1,7 @@
 package dev.weir.lab.cli;
 
 import dev.weir.cli.Subcommand;
+import dev.weir.lab.spec.IpStack;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.state.StateStore;
 import dev.weir.lab.topology.LabPlan;
@@ -57,11 +58,14 @@ final class LabStatus implements Subcommand {
             out.println("  " + s.message());
         }
         LabPlan p = s.plan();
-        out.printf("topology %s, backend %s, API server http://127.0.0.1:%d, kubeconfig %s%n",
-                p.topology().lower(), p.backend().lower(), s.apiPort(), s.kubeconfig());
+        out.printf("topology %s, backend %s, %sAPI server http://127.0.0.1:%d, kubeconfig %s%n",
+                p.topology().lower(), p.backend().lower(),
+                p.ipStack() == IpStack.IPV4 ? "" : "ip family " + p.ipStack().lower() + ", ", s.apiPort(),
+                s.kubeconfig());
         out.println("NODE\tUNDERLAY-IP\tPOD-CIDR\tAGENT");
         for (LabPlan.NodePlan n : p.nodes()) {
-            out.printf("%s\t%s\t%s\t%s%n", n.name(), n.underlayIp(), n.podCidr(),
+            out.printf("%s\t%s\t%s\t%s%n", n.name(), String.join(",", p.underlayAddresses(n)),
+                    String.join(",", p.podCidrs(n)),
                     agentHealth.getOrDefault(n.name(), "none"));
         }
         out.println("controller: " + controllerHealth);
@@ -69,7 +73,7 @@ final class LabStatus implements Subcommand {
         for (LabPlan.PodPlan pod : p.pods()) {
             List<String> ports = new ArrayList<>();
             pod.ports().forEach(cp -> ports.add(cp.port() + "/" + cp.protocol()));
-            out.printf("%s\t%s\t%s\t%s\t%s%n", pod.key(), pod.ip(), pod.node(),
+            out.printf("%s\t%s\t%s\t%s\t%s%n", pod.key(), String.join(",", p.addresses(pod)), pod.node(),
                     pod.hostNetwork() ? pod.netns() + " (hostNetwork)" : pod.netns(), String.join(",", ports));
         }
         if (s.sctpNote() != null) {

@@ -8,6 +8,7 @@ import dev.weir.lab.LabRequest;
 import dev.weir.lab.LabTeardown;
 import dev.weir.lab.denials.DenialLogFiles;
 import dev.weir.lab.spec.Backend;
+import dev.weir.lab.spec.IpStack;
 import dev.weir.lab.spec.LabSpec;
 import dev.weir.lab.spec.ManifestSpecLoader;
 import dev.weir.lab.spec.Topology;
@@ -64,6 +65,11 @@ final class LabUp implements Subcommand {
                 description = "vxlan or host-gw (default ${DEFAULT-VALUE})")
         String backend;
 
+        @Option(names = "--ip-family", paramLabel = "F", defaultValue = "ipv4",
+                description = "ipv4, ipv6 or dual: the addresses of pods and nodes (dual: both, IPv4 first; "
+                        + "default ${DEFAULT-VALUE})")
+        String ipFamily;
+
         @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "" + LabRequest.DEFAULT_API_PORT,
                 description = "the API server's port (default ${DEFAULT-VALUE})")
         int apiPort;
@@ -79,7 +85,8 @@ final class LabUp implements Subcommand {
         String prefix;
 
         List<String> args() {
-            return List.of("--topology", topology, "--backend", backend, "--api-port", String.valueOf(apiPort),
+            return List.of("--topology", topology, "--backend", backend, "--ip-family", ipFamily,
+                    "--api-port", String.valueOf(apiPort),
                     "--agent-http-base", String.valueOf(agentHttpBase), "--prefix", prefix);
         }
     }
@@ -89,9 +96,11 @@ final class LabUp implements Subcommand {
         LabSupport.requireRoot();
         Topology topology;
         Backend backend;
+        IpStack stack;
         try {
             topology = Topology.parse(wiring.topology);
             backend = Backend.parse(wiring.backend);
+            stack = IpStack.parse(wiring.ipFamily);
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -99,6 +108,7 @@ final class LabUp implements Subcommand {
         LabSpec spec = file != null
                 ? ManifestSpecLoader.load(file, nodes, topology, backend, notes::add)
                 : LabSpec.defaultCluster(nodes, topology, backend);
+        spec = spec.withIpStack(stack);
         LabRequest request = new LabRequest(spec, wiring.prefix, wiring.apiPort, agents, wiring.agentHttpBase);
 
         StateStore store = state.store();
@@ -142,8 +152,9 @@ final class LabUp implements Subcommand {
             new LabTeardown(store, new ProcessRunner()).down(request.prefix()).forEach(l -> err.println("  " + l));
             return 1;
         }
-        out.printf("lab up in %d ms (daemon %d ms): %d nodes (%s, %s), %d pods; API server http://127.0.0.1:%d%n",
+        out.printf("lab up in %d ms (daemon %d ms): %d nodes (%s, %s%s), %d pods; API server http://127.0.0.1:%d%n",
                 millis, s.upMillis(), s.plan().nodes().size(), topology.lower(), backend.lower(),
+                stack == IpStack.IPV4 ? "" : ", " + stack.lower(),
                 s.plan().pods().size(), s.apiPort());
         out.println("kubeconfig: " + s.kubeconfig());
         notes.forEach(n -> out.println("note: " + n));

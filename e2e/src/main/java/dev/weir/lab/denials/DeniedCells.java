@@ -5,6 +5,7 @@ import dev.weir.explain.DecisionJson;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.graph.Decision;
+import dev.weir.model.IpFamily;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.PacketSources;
 import dev.weir.lab.topology.LabPlan;
@@ -141,9 +142,15 @@ public final class DeniedCells {
      */
     public static List<Finding> check(LabPlan plan, List<ProbeResult> probes, TruthTable explained,
             List<DenialLogTail.Entry> entries, Window window) {
+        return check(plan, plan.ipStack().primary(), probes, explained, entries, window);
+    }
+
+    /** The same for probes of {@code family}: a record is a cell's when it names the pods' addresses of that family. */
+    public static List<Finding> check(LabPlan plan, IpFamily family, List<ProbeResult> probes, TruthTable explained,
+            List<DenialLogTail.Entry> entries, Window window) {
         Function<String, LabPlan.PodPlan> pod = key -> plan.pod(key)
                 .orElseThrow(() -> new IllegalArgumentException("no pod " + key + " in the lab"));
-        Function<String, IpAddress> ip = key -> IpAddress.parse(pod.apply(key).ip());
+        Function<String, IpAddress> ip = key -> IpAddress.parse(pod.apply(key).ip(family));
         Map<Cell, List<DenialLogTail.Entry>> byCell = entries.stream()
                 .collect(Collectors.groupingBy(e -> Cell.of(e.record())));
         Instant start = window.start().truncatedTo(ChronoUnit.MILLIS);
@@ -151,7 +158,7 @@ public final class DeniedCells {
         List<Finding> out = new ArrayList<>();
         for (ProbeResult p : probes) {
             // a hostNetwork pod's packet may leave with another address (flannel.1's over VXLAN); the record has it
-            IpAddress source = PacketSources.rewritten(plan, pod.apply(p.from()), pod.apply(p.to()))
+            IpAddress source = PacketSources.rewritten(plan, pod.apply(p.from()), pod.apply(p.to()), family)
                     .map(IpAddress::parse).orElseGet(() -> ip.apply(p.from()));
             Cell cell = new Cell(source, ip.apply(p.to()), number(p.protocol()), p.port());
             List<DenialLogTail.Entry> ofCell = byCell.getOrDefault(cell, List.of());
@@ -193,12 +200,18 @@ public final class DeniedCells {
      */
     public static List<Finding> await(DenialLogTail tail, LabPlan plan, List<ProbeResult> probes,
             TruthTable explained, Window window, Duration within) throws InterruptedException {
+        return await(tail, plan, plan.ipStack().primary(), probes, explained, window, within);
+    }
+
+    /** The same for probes of {@code family}. */
+    public static List<Finding> await(DenialLogTail tail, LabPlan plan, IpFamily family, List<ProbeResult> probes,
+            TruthTable explained, Window window, Duration within) throws InterruptedException {
         List<DenialLogTail.Entry> entries = new ArrayList<>();
         Instant settled = window.end().plus(SETTLE);
         Instant deadline = window.end().plus(within);
         while (true) {
             entries.addAll(tail.poll());
-            List<Finding> findings = check(plan, probes, explained, entries, window);
+            List<Finding> findings = check(plan, family, probes, explained, entries, window);
             Instant now = Instant.now();
             if (!now.isBefore(deadline) || !now.isBefore(settled) && waitingForNone(findings)) {
                 return findings;

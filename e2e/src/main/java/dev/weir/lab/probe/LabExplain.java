@@ -14,6 +14,7 @@ import dev.weir.model.ClusterPolicy;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
+import dev.weir.model.IpFamily;
 import dev.weir.model.Namespace;
 import dev.weir.model.NetworkPolicy;
 import dev.weir.model.Node;
@@ -47,8 +48,17 @@ public final class LabExplain {
      */
     public static TruthTable table(KubernetesClient client, LabPlan plan, List<String> pods,
             List<PortProtocol> targets, Consumer<Diagnostic> diagnostics) {
+        return table(client, plan, pods, targets, null, diagnostics);
+    }
+
+    /**
+     * The same for packets of {@code family} ({@code weir explain --family}): what a prober of that family must see
+     * ({@code null}: each pair in the first family both pods have).
+     */
+    public static TruthTable table(KubernetesClient client, LabPlan plan, List<String> pods,
+            List<PortProtocol> targets, IpFamily family, Consumer<Diagnostic> diagnostics) {
         Reachability r = reachability(client, diagnostics);
-        return PacketSources.asSent(Explainer.table(r, pods, targets), r, plan);
+        return PacketSources.asSent(Explainer.table(r, pods, targets, family), r, plan, family);
     }
 
     /** The lab API server's objects, translated and compiled as the agents do. */

@@ -8,6 +8,7 @@ import dev.weir.lab.spec.Backend;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
+import dev.weir.model.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,11 +32,22 @@ public final class PacketSources {
 
     /** The source address the packet {@code from → to} carries when it is not {@code from}'s IP, else empty. */
     public static Optional<String> rewritten(LabPlan plan, LabPlan.PodPlan from, LabPlan.PodPlan to) {
+        return rewritten(plan, from, to, IpFamily.V4);
+    }
+
+    /**
+     * The same for a packet of {@code family}: over IPv6 the route to a remote pod subnet goes out
+     * {@code flannel-v6.1}, whose address the kernel picks likewise (the lab installs no IPv6 masquerade, so only a
+     * socket left unbound gets it, as the prober's are).
+     */
+    public static Optional<String> rewritten(LabPlan plan, LabPlan.PodPlan from, LabPlan.PodPlan to,
+            IpFamily family) {
         if (plan.backend() != Backend.VXLAN || !from.hostNetwork() || to.hostNetwork()
                 || from.node().equals(to.node())) {
             return Optional.empty();
         }
-        return Optional.of(plan.node(from.node()).vtepIp());
+        LabPlan.NodePlan node = plan.node(from.node());
+        return Optional.of(family == IpFamily.V6 ? node.vtepIpv6() : node.vtepIp());
     }
 
     /**
@@ -43,6 +55,12 @@ public final class PacketSources {
      * that address (as {@code weir explain --from ADDRESS --to POD} gives it), its first reason saying why.
      */
     public static TruthTable asSent(TruthTable table, Reachability reachability, LabPlan plan) {
+        return asSent(table, reachability, plan, null);
+    }
+
+    /** The same for packets of {@code family} ({@code null}: the lab's primary family). */
+    public static TruthTable asSent(TruthTable table, Reachability reachability, LabPlan plan, IpFamily family) {
+        IpFamily f = family == null ? plan.ipStack().primary() : family;
         TruthTable.Builder b = table.toBuilder();
         for (PortProtocol t : table.targets()) {
             for (String fromKey : table.pods()) {
@@ -53,7 +71,7 @@ public final class PacketSources {
                     if (from.isEmpty() || to.isEmpty() || dst == null) {
                         continue;
                     }
-                    Optional<String> source = rewritten(plan, from.get(), to.get());
+                    Optional<String> source = rewritten(plan, from.get(), to.get(), f);
                     if (source.isEmpty() || table.cell(fromKey, toKey, t).isEmpty()) {
                         continue;
                     }
@@ -62,7 +80,7 @@ public final class PacketSources {
                     List<String> reasons = new ArrayList<>();
                     reasons.add(fromKey + " is a hostNetwork pod on " + from.get().node() + ": its packets to pods on "
                             + "other nodes leave over VXLAN from flannel.1's " + source.get()
-                            + ", so that address is judged, not " + from.get().ip());
+                            + ", so that address is judged, not " + from.get().ip(f));
                     reasons.addAll(v.reasons());
                     b.set(fromKey, toKey, t, new TruthTable.Cell(v.allowed(), reasons, v.decisions()));
                 }

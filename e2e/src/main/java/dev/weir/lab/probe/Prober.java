@@ -4,6 +4,7 @@ import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.iptables.sys.RawSctp;
 import dev.weir.iptables.sys.SctpInit;
 import dev.weir.lab.topology.LabPlan;
+import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@link NetworkNamespace} thread (so the packet leaves from that pod); the blocking connect/receive then runs on a
  * bounded pool, so at most {@code parallelism} probes are in flight. A dropped packet shows as a timeout; a failed
  * probe is tried once more before it counts as denied, so one lost packet does not flip a cell. The answer must
- * name the destination pod, so a misrouted packet is not mistaken for an allowed one.
+ * name the destination pod, so a misrouted packet is not mistaken for an allowed one. One prober sends packets of one IP
+ * family (the lab's primary one unless told): a dual-stack lab is probed once per family.
  */
 public final class Prober implements AutoCloseable {
 
@@ -40,6 +42,7 @@ public final class Prober implements AutoCloseable {
     private final int timeoutMillis;
     private final int attempts;
     private final boolean rawSctp;
+    private final IpFamily family;
     private final Map<String, RawSctp.Sender> sctpSenders = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, RawSctp.Receiver> sctpReceivers = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -52,6 +55,16 @@ public final class Prober implements AutoCloseable {
      * without SCTP sockets. A receiver per destination pod records arrivals; allowed = the INIT arrived in time.
      */
     public Prober(LabPlan plan, int parallelism, Duration timeout, int attempts, boolean rawSctp) {
+        this(plan, parallelism, timeout, attempts, rawSctp, plan.ipStack().primary());
+    }
+
+    /** Packets of {@code family}, which the lab must have. */
+    public Prober(LabPlan plan, int parallelism, Duration timeout, int attempts, boolean rawSctp, IpFamily family) {
+        if (!plan.has(family)) {
+            throw new IllegalArgumentException("the lab has no " + family + " addresses (it is " + plan.ipStack()
+                    .lower() + ")");
+        }
+        this.family = family;
         this.rawSctp = rawSctp;
         this.plan = plan;
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
@@ -127,9 +140,18 @@ public final class Prober implements AutoCloseable {
     private record Attempt(boolean ok, String detail) {
     }
 
+    /** The family this prober sends. */
+    public IpFamily family() {
+        return family;
+    }
+
+    private StandardProtocolFamily socketFamily() {
+        return family == IpFamily.V4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+    }
+
     private Attempt tcp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
-        try (SocketChannel ch = netns.get(from.key()).call(() -> SocketChannel.open(StandardProtocolFamily.INET))) {
-            ch.socket().connect(new InetSocketAddress(to.ip(), port), timeoutMillis);
+        try (SocketChannel ch = netns.get(from.key()).call(() -> SocketChannel.open(socketFamily()))) {
+            ch.socket().connect(new InetSocketAddress(to.ip(family), port), timeoutMillis);
             ch.socket().setSoTimeout(timeoutMillis);
             InputStream in = ch.socket().getInputStream();
             String answer = new String(in.readNBytes(256), StandardCharsets.UTF_8).strip();
@@ -143,8 +165,8 @@ public final class Prober implements AutoCloseable {
 
     private Attempt udp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
         try (DatagramChannel ch = netns.get(from.key())
-                .call(() -> DatagramChannel.open(StandardProtocolFamily.INET))) {
-            ch.connect(new InetSocketAddress(to.ip(), port));
+                .call(() -> DatagramChannel.open(socketFamily()))) {
+            ch.connect(new InetSocketAddress(to.ip(family), port));
             ch.socket().setSoTimeout(timeoutMillis);
             byte[] probe = "probe\n".getBytes(StandardCharsets.UTF_8);
             ch.socket().send(new DatagramPacket(probe, probe.length));
@@ -162,11 +184,12 @@ public final class Prober implements AutoCloseable {
 
     /** An INIT over a raw socket from the source pod; allowed when the destination pod's raw receiver saw it. */
     private Attempt rawSctp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
-        RawSctp.Receiver receiver = raw(sctpReceivers, to, RawSctp.Receiver::open);
-        RawSctp.Sender sender = raw(sctpSenders, from, RawSctp.Sender::open);
+        boolean v6 = family == IpFamily.V6;
+        RawSctp.Receiver receiver = raw(sctpReceivers, to, ns -> RawSctp.Receiver.open(ns, v6));
+        RawSctp.Sender sender = raw(sctpSenders, from, ns -> RawSctp.Sender.open(ns, v6));
         var random = java.util.concurrent.ThreadLocalRandom.current();
         int tag = random.nextInt(1, Integer.MAX_VALUE);
-        sender.send(to.ip(), new SctpInit(random.nextInt(32768, 61000), port, tag));
+        sender.send(to.ip(family), new SctpInit(random.nextInt(32768, 61000), port, tag));
         return receiver.await(port, tag, Duration.ofMillis(timeoutMillis)) ? new Attempt(true, null)
                 : new Attempt(false, "INIT did not arrive");
     }
@@ -189,7 +212,7 @@ public final class Prober implements AutoCloseable {
     /** SCTP through {@code ncat --sctp} started in the source pod (Java's SCTP needs libsctp). */
     private Attempt sctp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
         int seconds = Math.max(1, (timeoutMillis + 999) / 1000);
-        ProcessBuilder pb = new ProcessBuilder("ncat", "--sctp", "--recv-only", "-w", seconds + "s", to.ip(),
+        ProcessBuilder pb = new ProcessBuilder("ncat", "--sctp", "--recv-only", "-w", seconds + "s", to.ip(family),
                 String.valueOf(port)).redirectErrorStream(true);
         Process p = netns.get(from.key()).start(pb);
         if (!p.waitFor(timeoutMillis + 2000L, TimeUnit.MILLISECONDS)) {

@@ -3,6 +3,7 @@ package dev.weir.lab.serve;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.model.ContainerPort;
+import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,7 +43,7 @@ public final class PodServers implements AutoCloseable {
         this.loop.setDaemon(true);
     }
 
-    /** Binds every TCP and UDP port of every pod (in {@code netns}, keyed by pod key) and starts serving. */
+    /** Binds every TCP and UDP port of every pod, on each of its addresses (in {@code netns}, keyed by pod key) and starts serving. */
     public static PodServers start(LabPlan plan, Map<String, NetworkNamespace> netns) throws Exception {
         PodServers s = new PodServers(Selector.open());
         try {
@@ -50,17 +51,22 @@ public final class PodServers implements AutoCloseable {
                 NetworkNamespace ns = netns.get(pod.key());
                 ByteBuffer identity = ByteBuffer.wrap((pod.key() + "\n").getBytes(StandardCharsets.UTF_8));
                 for (ContainerPort p : distinct(pod.ports())) {
-                    InetSocketAddress at = new InetSocketAddress(pod.ip(), p.port());
-                    if (p.protocol() == Protocol.TCP) {
-                        ServerSocketChannel c = ns.call(() -> {
-                            ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.INET);
-                            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                            return ch.bind(at, 128);
-                        });
-                        s.register(c, SelectionKey.OP_ACCEPT, identity);
-                    } else if (p.protocol() == Protocol.UDP) {
-                        DatagramChannel c = ns.call(() -> DatagramChannel.open(StandardProtocolFamily.INET).bind(at));
-                        s.register(c, SelectionKey.OP_READ, identity);
+                    for (IpFamily f : plan.families()) {
+                        // one socket per address: an IPv6 socket bound to the pod's IPv6 address only
+                        InetSocketAddress at = new InetSocketAddress(pod.ip(f), p.port());
+                        StandardProtocolFamily family = f == IpFamily.V4 ? StandardProtocolFamily.INET
+                                : StandardProtocolFamily.INET6;
+                        if (p.protocol() == Protocol.TCP) {
+                            ServerSocketChannel c = ns.call(() -> {
+                                ServerSocketChannel ch = ServerSocketChannel.open(family);
+                                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                                return ch.bind(at, 128);
+                            });
+                            s.register(c, SelectionKey.OP_ACCEPT, identity);
+                        } else if (p.protocol() == Protocol.UDP) {
+                            DatagramChannel c = ns.call(() -> DatagramChannel.open(family).bind(at));
+                            s.register(c, SelectionKey.OP_READ, identity);
+                        }
                     }
                 }
             }

@@ -26,12 +26,14 @@ public final class SctpServers implements AutoCloseable {
                     if (p.protocol() != Protocol.SCTP) {
                         continue;
                     }
-                    ProcessBuilder pb = new ProcessBuilder("ncat", "--sctp", "-l", "-k", "--sh-exec",
-                            "echo " + pod.key(), pod.ip(), String.valueOf(p.port()))
-                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-                    Process proc = netns.get(pod.key()).start(pb);
-                    recordPid.accept(proc.pid());
-                    s.processes.add(proc);
+                    for (String address : plan.addresses(pod)) {
+                        ProcessBuilder pb = new ProcessBuilder("ncat", "--sctp", "-l", "-k", "--sh-exec",
+                                "echo " + pod.key(), address, String.valueOf(p.port()))
+                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                        Process proc = netns.get(pod.key()).start(pb);
+                        recordPid.accept(proc.pid());
+                        s.processes.add(proc);
+                    }
                 }
             }
         } catch (Exception e) {

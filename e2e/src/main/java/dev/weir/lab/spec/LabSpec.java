@@ -11,16 +11,23 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a lab should contain: how many nodes, how they are wired, and the namespaces and pods to create. A pod's node is
- * its 1-based node index, or 0 to let the planner spread it.
+ * What a lab should contain: how many nodes, how they are wired, which IP families they and the pods have, and the
+ * namespaces and pods to create. A pod's node is its 1-based node index, or 0 to let the planner spread it.
  */
 public record LabSpec(int nodes, Topology topology, Backend backend, List<NamespaceSpec> namespaces,
-        List<PodSpec> pods) {
+        List<PodSpec> pods, IpStack ipStack) {
 
     /** The most nodes a lab has: node addresses and pod CIDRs are {@code 10.244.<i>.0/24}, one byte each. */
     public static final int MAX_NODES = 200;
 
+    /** An IPv4 lab. */
+    public LabSpec(int nodes, Topology topology, Backend backend, List<NamespaceSpec> namespaces,
+            List<PodSpec> pods) {
+        this(nodes, topology, backend, namespaces, pods, IpStack.IPV4);
+    }
+
     public LabSpec {
+        ipStack = ipStack == null ? IpStack.IPV4 : ipStack; // a request.json written before there was a choice
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(backend, "backend");
         if (nodes < 1 || nodes > MAX_NODES) {
@@ -81,7 +88,11 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
     }
 
     public LabSpec withShape(int nodes, Topology topology, Backend backend) {
-        return new LabSpec(nodes, topology, backend, namespaces, pods);
+        return new LabSpec(nodes, topology, backend, namespaces, pods, ipStack);
+    }
+
+    public LabSpec withIpStack(IpStack stack) {
+        return new LabSpec(nodes, topology, backend, namespaces, pods, stack);
     }
 
     /** A namespace; the API server's {@code kubernetes.io/metadata.name} label is added when objects are made. */

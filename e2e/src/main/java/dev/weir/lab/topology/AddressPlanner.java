@@ -22,7 +22,9 @@ import java.util.Set;
  * about the pod can be read from it (the agent must find it, as on a real node). A pod's MAC is {@code 0a:58} + its
  * IPv4 address, as the bridge plugin used to derive it. A hostNetwork pod takes its node's namespace and underlay
  * address and no pod address; two on one node may not declare the same port and protocol (the scheduler would not
- * place them together).
+ * place them together). A lab with IPv6 ({@code --ip-family ipv6|dual}) gets each address's IPv6 twin from
+ * {@link Ipv6Plan}; an IPv6-only lab plans the IPv4 ones all the same (the MACs come from them) and configures none
+ * of them.
  */
 public final class AddressPlanner {
 
@@ -96,7 +98,7 @@ public final class AddressPlanner {
                             podNetns)));
         }
         return new LabPlan(prefix, spec.topology(), spec.backend(), prefix + "underlay", UNDERLAY_PREFIX + "1", nodes,
-                pods);
+                pods, spec.ipStack());
     }
 
     /** The last byte of {@code ip} if it is in node {@code node}'s {@code 10.244.<node>.0/24}, else -1. */

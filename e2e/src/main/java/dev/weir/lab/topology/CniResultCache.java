@@ -2,6 +2,7 @@ package dev.weir.lab.topology;
 
 import dev.weir.graph.Ids;
 import dev.weir.lab.spec.Topology;
+import dev.weir.model.IpFamily;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +38,12 @@ public final class CniResultCache {
         LabPlan.NodePlan n = plan.node(node);
         for (LabPlan.PodPlan p : plan.podNetworkPodsOn(node)) {
             String containerId = Ids.hex("sandbox:" + p.netns());
-            out.put(NETWORK + "-" + containerId + "-eth0", JSON.writeValueAsString(entry(p, n, containerId)));
+            out.put(NETWORK + "-" + containerId + "-eth0", JSON.writeValueAsString(entry(plan, p, n, containerId)));
         }
         return out;
     }
 
-    private static ObjectNode entry(LabPlan.PodPlan p, LabPlan.NodePlan n, String containerId) {
+    private static ObjectNode entry(LabPlan plan, LabPlan.PodPlan p, LabPlan.NodePlan n, String containerId) {
         String sandbox = "/var/run/netns/" + p.netns();
         ObjectNode e = JSON.createObjectNode();
         e.put("kind", "cniCacheV1");
@@ -65,11 +66,17 @@ public final class CniResultCache {
         interfaces.addObject().put("name", "cni0");
         interfaces.addObject().put("name", p.hostVeth());
         interfaces.addObject().put("name", "eth0").put("mac", p.mac()).put("sandbox", sandbox);
-        result.putArray("ips").addObject().put("version", "4").put("interface", 2)
-                .put("address", p.ip() + "/24").put("gateway", n.gateway());
+        ArrayNode ips = result.putArray("ips");
         ArrayNode routes = result.putArray("routes");
-        routes.addObject().put("dst", "10.244.0.0/16");
-        routes.addObject().put("dst", "0.0.0.0/0").put("gw", n.gateway());
+        for (IpFamily f : plan.families()) {
+            // one per family, as the bridge plugin with host-local ranges of both families returns them
+            boolean v4 = f == IpFamily.V4;
+            String gateway = v4 ? n.gateway() : n.gatewayV6();
+            ips.addObject().put("version", v4 ? "4" : "6").put("interface", 2)
+                    .put("address", p.ip(f) + (v4 ? "/24" : "/64")).put("gateway", gateway);
+            routes.addObject().put("dst", v4 ? "10.244.0.0/16" : Ipv6Plan.CLUSTER_CIDR);
+            routes.addObject().put("dst", v4 ? "0.0.0.0/0" : "::/0").put("gw", gateway);
+        }
         result.putObject("dns");
         return e;
     }

@@ -1,8 +1,10 @@
 package dev.weir.lab.topology;
 
 import dev.weir.lab.spec.Backend;
+import dev.weir.lab.spec.IpStack;
 import dev.weir.lab.spec.Topology;
 import dev.weir.model.ContainerPort;
+import dev.weir.model.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +17,17 @@ import java.util.Optional;
  * stores), so {@code weir lab down} and {@code status} need nothing but this.
  */
 public record LabPlan(String prefix, Topology topology, Backend backend, String underlayNetns, String underlayGateway,
-        List<NodePlan> nodes, List<PodPlan> pods) {
+        List<NodePlan> nodes, List<PodPlan> pods, IpStack ipStack) {
+
+    /** An IPv4 lab. */
+    public LabPlan(String prefix, Topology topology, Backend backend, String underlayNetns, String underlayGateway,
+            List<NodePlan> nodes, List<PodPlan> pods) {
+        this(prefix, topology, backend, underlayNetns, underlayGateway, nodes, pods, IpStack.IPV4);
+    }
 
     public LabPlan {
         Objects.requireNonNull(prefix, "prefix");
+        ipStack = ipStack == null ? IpStack.IPV4 : ipStack; // a state file written before there was a choice
         nodes = List.copyOf(nodes);
         pods = List.copyOf(pods);
     }
@@ -56,6 +65,34 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
         return pods.stream().filter(p -> p.node().equals(node) && !p.hostNetwork()).toList();
     }
 
+    /** The lab's IP families, primary first. */
+    public List<IpFamily> families() {
+        return ipStack.families();
+    }
+
+    public boolean has(IpFamily family) {
+        return ipStack.has(family);
+    }
+
+    /** A pod's addresses, primary family first: its {@code status.podIPs}. */
+    public List<String> addresses(PodPlan pod) {
+        return families().stream().map(f -> pod.ip(f)).toList();
+    }
+
+    /** A pod's address of {@code family}; empty when the lab has no such family. */
+    public Optional<String> address(PodPlan pod, IpFamily family) {
+        return has(family) ? Optional.of(pod.ip(family)) : Optional.empty();
+    }
+
+    /** A node's underlay addresses, primary family first: its {@code InternalIP}s. */
+    public List<String> underlayAddresses(NodePlan node) {
+        return families().stream().map(f -> f == IpFamily.V4 ? node.underlayIp() : node.underlayIpv6()).toList();
+    }
+
+    /** A node's pod CIDRs, primary family first: its {@code spec.podCIDRs}. */
+    public List<String> podCidrs(NodePlan node) {
+        return families().stream().map(f -> f == IpFamily.V4 ? node.podCidr() : node.podCidrV6()).toList();
+    }
     /**
      * A node: {@code name} is both its Kubernetes node name and its network namespace. {@code underlayIp} sits on its
      * {@code eth0}; {@code podCidr} is flannel's per-node subnet; {@code gateway} is the first address of it (on
@@ -67,6 +104,27 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
 
         public String netns() {
             return name;
+        }
+
+        /** The IPv6 twins of the addresses above ({@link Ipv6Plan}); used when the lab has IPv6. */
+        public String underlayIpv6() {
+            return Ipv6Plan.underlay(index);
+        }
+
+        public String podCidrV6() {
+            return Ipv6Plan.podCidr(index);
+        }
+
+        public String gatewayV6() {
+            return Ipv6Plan.gateway(index);
+        }
+
+        public String vtepIpv6() {
+            return Ipv6Plan.vtep(index);
+        }
+
+        public String vtepMacV6() {
+            return Ipv6Plan.vtepMac(index);
         }
     }
 
@@ -94,6 +152,14 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
 
         public String key() {
             return namespace + "/" + name;
+        }
+
+        /**
+         * The pod's address of {@code family}: {@link #ip} or its IPv6 twin ({@link Ipv6Plan#pod}), whether or not the
+         * lab has that family ({@link LabPlan#address} asks).
+         */
+        public String ip(IpFamily family) {
+            return family == IpFamily.V4 ? ip : Ipv6Plan.pod(ip);
         }
 
         /** The MAC of the pod's {@code eth0}: {@code 0a:58} and the four bytes of its IPv4 address. */
