@@ -26,4 +26,9 @@ class FlannelHostGwConformanceTest extends LabConformanceContract {
     int agentHttpBase() {
         return 20210;
     }
+
+    @Override
+    boolean widerMatrix() {
+        return true;
+    }
 }

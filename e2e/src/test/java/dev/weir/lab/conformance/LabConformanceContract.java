@@ -7,7 +7,9 @@ import dev.weir.conformance.Scenario;
 import dev.weir.conformance.ScenarioCatalogue;
 import dev.weir.conformance.ScenarioRunner;
 import dev.weir.lab.LabFixture;
+import dev.weir.lab.spec.IpStack;
 import dev.weir.lab.state.LabState;
+import dev.weir.model.IpFamily;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,6 +32,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on both topologies, about 95 s each on the 2-core reference machine; {@code half} every scenario on flannel and the
  * even-numbered half on canal (should CI time get short); {@code sample} every {@value #SAMPLE_EVERY}th on both. SCTP is probed with raw INIT packets where the kernel has no SCTP sockets. After
  * the class the lab goes down and nothing may be left: namespaces, links in this namespace, the daemon.
+ *
+ * <p>Subclasses choose the lab: topology, {@link #backend}, {@link #ipFamily} and the family of the probes
+ * ({@link #probedFamily}); the host-gw and dual-stack classes are the wider matrix ({@link #widerMatrix}).
  *
  * <p>After each scenario the agents' denial records are checked against its observations ({@link LabDenialChecks}):
  * every dropped probe has its record with explain's decision, no allowed one has any. It adds about 4 s per topology.
@@ -62,6 +68,16 @@ abstract class LabConformanceContract {
     /** {@code vxlan} (the default) or {@code host-gw}. */
     String backend() {
         return "vxlan";
+    }
+
+    /** The lab's {@code --ip-family}: {@code ipv4} (the default), {@code ipv6} or {@code dual}. */
+    String ipFamily() {
+        return "ipv4";
+    }
+
+    /** The family of the probes, which {@link #ipFamily} must have; the lab's primary one unless overridden. */
+    IpFamily probedFamily() {
+        return IpStack.parse(ipFamily()).primary();
     }
 
     /**
@@ -102,19 +118,30 @@ abstract class LabConformanceContract {
         return names;
     }
 
+    /**
+     * Whether this class belongs to the wider matrix (host-gw, dual-stack), beyond the two base suites; those skip
+     * with {@code -Dweir.lab.conformance.matrix=base}, should CI time get short (docs/lab.md gives the figures).
+     */
+    boolean widerMatrix() {
+        return false;
+    }
+
     @BeforeAll
     void up() throws Exception {
+        Assumptions.assumeFalse(widerMatrix() && "base".equals(System.getProperty("weir.lab.conformance.matrix")),
+                "-Dweir.lab.conformance.matrix=base: only the flannel and canal VXLAN IPv4 suites run");
         LabFixture.assumeLabCanRun();
         started = System.nanoTime();
         linksBefore = hostLinks();
         stateDir = Files.createTempDirectory("weir-lab-conformance");
         lab = new LabFixture(stateDir);
-        state = lab.up("--nodes", "2", "--topology", topology(), "--backend", backend(), "--agents", "in-process",
+        state = lab.up("--nodes", "2", "--topology", topology(), "--backend", backend(), "--ip-family", ipFamily(),
+                "--agents", "in-process",
                 "--agent-http-base", String.valueOf(agentHttpBase()),
                 "-f", clusterManifest(stateDir.resolve("cluster.yaml")).toString());
         client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(Path.of(state.kubeconfig())))).build();
-        cluster = new LabScenarioCluster(state.plan(), client, !state.sctp(), lab.store());
+        cluster = new LabScenarioCluster(state.plan(), client, !state.sctp(), lab.store(), probedFamily());
     }
 
     /**
@@ -150,15 +177,16 @@ abstract class LabConformanceContract {
             try (var files = Files.walk(stateDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
-            System.out.printf("conformance on %s/%s: %d scenarios, %d ms including up and down; denial records: %s%n",
-                    topology(), backend(), scenarios().size(), (System.nanoTime() - started) / 1_000_000,
+            System.out.printf("conformance on %s/%s/%s (%s probes): %d scenarios, %d ms including up and down; "
+                    + "denial records: %s%n", topology(), backend(), ipFamily(), IpStack.label(probedFamily()),
+                    scenarios().size(), (System.nanoTime() - started) / 1_000_000,
                     cluster == null ? "-" : cluster.denials().stats());
             assertThat(down.code()).as(down.output()).isZero();
             assertThat(LabFixture.leftoverNetns()).as("lab namespaces after down").isEmpty();
             Set<String> newLinks = new TreeSet<>(hostLinks());
             newLinks.removeAll(linksBefore);
             assertThat(newLinks).as("links the lab left in this namespace")
-                    .noneMatch(l -> l.matches("(veth|cali|n)\\d+|cni0|flannel\\.1|br0|eth0"));
+                    .noneMatch(l -> l.matches("(veth|cali|n)\\d+|cni0|flannel\\.1|flannel-v6\\.1|br0|eth0"));
             assertThat(ProcessHandle.of(daemon).filter(ProcessHandle::isAlive)).as("lab daemon").isEmpty();
         }
         assertThat(unsettled).as("allowed cells of the last scenario with a denial record").isEmpty();

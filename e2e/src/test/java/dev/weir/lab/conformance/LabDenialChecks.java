@@ -8,6 +8,7 @@ import dev.weir.lab.denials.DeniedCells;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.state.StateStore;
 import dev.weir.lab.topology.LabPlan;
+import dev.weir.model.IpFamily;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ final class LabDenialChecks implements AutoCloseable {
 
     /** What one observation saw in its last round, and when that round ran. */
     private record Observation(PortProtocol target, List<ProbeResult> probes, TruthTable explained,
-            DeniedCells.Window window) {
+            List<TruthTable> before, DeniedCells.Window window) {
     }
 
     /** Totals over the class, for its summary line. */
@@ -45,17 +46,21 @@ final class LabDenialChecks implements AutoCloseable {
         long allowedCells;
         long slowestMillis;
         long waitedMillis;
+        long lagging;
 
         @Override
         public String toString() {
             return observations + " observations checked (" + unconverged + " more never agreed with explain), "
                     + deniedCells + " dropped cells each recorded with explain's decision, " + allowedCells
                     + " cells allowed at the first attempt without a record; the slowest record showed " + slowestMillis
-                    + " ms after the packet it is dated by; waiting for records took " + waitedMillis + " ms in all";
+                    + " ms after the packet it is dated by; waiting for records took " + waitedMillis + " ms in all"
+                    + (lagging == 0 ? "" : "; " + lagging + " dropped cells recorded with the decision of the state "
+                    + "before (an agent still applying the step)");
         }
     }
 
     private final LabPlan plan;
+    private final IpFamily family;
     private final ScheduledExecutorService tailer;
     /** Every record read, and the lines of the agents' files that were none; guarded by {@code records}. */
     private final List<DenialLogTail.Entry> records = new ArrayList<>();
@@ -66,9 +71,10 @@ final class LabDenialChecks implements AutoCloseable {
     private final List<Map.Entry<String, Observation>> unsettled = new ArrayList<>();
     private final Stats stats = new Stats();
 
-    /** Starts reading the files of the agents of the lab in {@code store}. */
-    LabDenialChecks(LabPlan plan, StateStore store) {
+    /** Starts reading the files of the agents of the lab in {@code store}; the probes are of {@code family}. */
+    LabDenialChecks(LabPlan plan, StateStore store, IpFamily family) {
         this.plan = plan;
+        this.family = family;
         DenialLogTail tail = new DenialLogTail(store, Clock.systemUTC(), this::logProblem);
         this.tailer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lab-denials-tail");
@@ -93,9 +99,16 @@ final class LabDenialChecks implements AutoCloseable {
         }
     }
 
-    /** An observation agreed with explain: {@code probes} of its last round, which ran within {@code window}. */
-    void observed(PortProtocol target, List<ProbeResult> probes, TruthTable explained, DeniedCells.Window window) {
-        observations.add(new Observation(target, List.copyOf(probes), explained, window));
+    /**
+     * An observation agreed with explain: {@code probes} of its last round, which ran within {@code window}.
+     * {@code before} are explain's tables for the same cells over the states the objects went through since the
+     * previous observation: an agent still applying the latest write may drop a cell that such a state denies too
+     * with that state's decision, which then counts as recorded (the verdict was right; the decision was the one the
+     * agent enforced). Any other decision is a problem.
+     */
+    void observed(PortProtocol target, List<ProbeResult> probes, TruthTable explained, List<TruthTable> before,
+            DeniedCells.Window window) {
+        observations.add(new Observation(target, List.copyOf(probes), explained, before, window));
     }
 
     /** An observation never agreed with explain: nothing to check its records against. */
@@ -199,13 +212,38 @@ final class LabDenialChecks implements AutoCloseable {
         synchronized (records) {
             in = records.stream().filter(e -> !e.seen().isAfter(shown)).toList();
         }
-        return DeniedCells.check(plan, o.probes(), o.explained(), in, o.window());
+        List<DeniedCells.Finding> now = DeniedCells.check(plan, family, o.probes(), o.explained(), in, o.window());
+        if (now.stream().noneMatch(f -> f.status() == DeniedCells.Status.DIFFERS)) {
+            return now;
+        }
+        List<DeniedCells.Finding> out = new java.util.ArrayList<>(now);
+        for (TruthTable earlier : o.before()) {
+            List<DeniedCells.Finding> then = DeniedCells.check(plan, family, o.probes(), earlier, in, o.window());
+            for (int i = 0; i < out.size(); i++) {
+                if (out.get(i).status() == DeniedCells.Status.DIFFERS
+                        && then.get(i).status() == DeniedCells.Status.MATCHES) {
+                    out.set(i, then.get(i)); // lagging: see observed()
+                }
+            }
+        }
+        return out;
     }
 
     private void count(List<Observation> checked) {
         for (Observation o : checked) {
             stats.observations++;
-            for (DeniedCells.Finding f : findings(o)) {
+            List<DeniedCells.Finding> findings = findings(o);
+            if (!o.before().isEmpty()) {
+                List<DenialLogTail.Entry> in;
+                synchronized (records) {
+                    in = List.copyOf(records);
+                }
+                long matchesNow = DeniedCells.check(plan, family, o.probes(), o.explained(), in, o.window()).stream()
+                        .filter(f -> f.status() == DeniedCells.Status.MATCHES).count();
+                stats.lagging += findings.stream().filter(f -> f.status() == DeniedCells.Status.MATCHES).count()
+                        - matchesNow;
+            }
+            for (DeniedCells.Finding f : findings) {
                 if (f.status() == DeniedCells.Status.MATCHES) {
                     stats.deniedCells++;
                     DenialRecord r = f.record().orElseThrow();

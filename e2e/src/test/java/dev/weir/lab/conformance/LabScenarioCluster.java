@@ -3,16 +3,21 @@ package dev.weir.lab.conformance;
 import dev.weir.conformance.Scenario;
 import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.conformance.ScenarioCluster;
+import dev.weir.explain.Explainer;
 import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableDiff;
+import dev.weir.graph.Reachability;
 import dev.weir.lab.denials.DeniedCells;
 import dev.weir.lab.probe.LabExplain;
+import dev.weir.lab.probe.PacketSources;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.ProbeTable;
 import dev.weir.lab.probe.Prober;
 import dev.weir.lab.state.StateStore;
+import dev.weir.lab.spec.IpStack;
 import dev.weir.lab.topology.LabPlan;
+import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,21 +47,39 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     private final LabPlan plan;
     private final KubernetesClient client;
+    private final IpFamily family;
     private final Prober prober;
     private final List<String> disagreements = new ArrayList<>();
+    /**
+     * The states the objects went through since the last observation that agreed (that one's first, then one after
+     * each write), kept across scenarios: what the agents may still enforce while the latest write reaches them.
+     */
+    private final List<Reachability> earlierStates = new ArrayList<>();
     private final LabDenialChecks denials;
 
     /**
+     * Probes in the lab's primary family.
+     *
      * @param store the lab's state directory, where its agents write their denial records
      */
     LabScenarioCluster(LabPlan plan, KubernetesClient client, boolean rawSctp, StateStore store) {
+        this(plan, client, rawSctp, store, plan.ipStack().primary());
+    }
+
+    /**
+     * Probes with packets of {@code family} and compares them with explain's table for that family. IPv6 probes of
+     * scenarios written with IPv4 ipBlocks get each ipBlock's IPv6 twin added ({@link Ipv6IpBlocks}) as a dual-stack
+     * user would write it, so that the scenario's expectation holds for them too.
+     */
+    LabScenarioCluster(LabPlan plan, KubernetesClient client, boolean rawSctp, StateStore store, IpFamily family) {
         this.plan = plan;
         this.client = client;
+        this.family = family;
         // short timeouts: a denied cell costs 2 x 400 ms; an allowed one answers in about a millisecond. At most 32
         // probes in flight of which each dropped one takes 400 ms: at most 80 dropped packets a second for both
         // nodes together, within the agents' NFLOG rate limit (100/s per node, bursts of 200), so none goes unlogged
-        this.prober = new Prober(plan, 32, Duration.ofMillis(400), 2, rawSctp);
-        this.denials = new LabDenialChecks(plan, store);
+        this.prober = new Prober(plan, 32, Duration.ofMillis(400), 2, rawSctp, family);
+        this.denials = new LabDenialChecks(plan, store, family);
     }
 
     @Override
@@ -67,19 +90,26 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     @Override
     public void apply(NetworkPolicy policy) {
+        if (family == IpFamily.V6) {
+            policy = Ipv6IpBlocks.withTwins(policy, plan);
+        }
         policy.getMetadata().setResourceVersion(null);
         client.resource(policy).createOr(NonDeletingOperation::update);
+        remember();
     }
 
     @Override
     public void delete(String namespace, String name) {
         client.network().v1().networkPolicies().inNamespace(namespace).withName(name).delete();
+        remember();
     }
 
     @Override
     public void deleteAllPolicies() {
-        client.network().v1().networkPolicies().inAnyNamespace().list().getItems()
-                .forEach(p -> client.resource(p).delete());
+        client.network().v1().networkPolicies().inAnyNamespace().list().getItems().forEach(p -> {
+            client.resource(p).delete();
+            remember();
+        });
     }
 
     /** Through the lab API server as the typed CR the agents watch; {@code yaml} must hold one object named {@code name}. */
@@ -91,15 +121,26 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
         }
         cnp.getMetadata().setResourceVersion(null);
         client.resource(cnp).createOr(NonDeletingOperation::update);
+        remember();
     }
 
     @Override
     public void deleteClusterPolicy(String name) {
         client.resources(ClusterNetworkPolicy.class).withName(name).delete();
+        remember();
     }
 
     void deleteAllClusterPolicies() {
-        client.resources(ClusterNetworkPolicy.class).list().getItems().forEach(p -> client.resource(p).delete());
+        client.resources(ClusterNetworkPolicy.class).list().getItems().forEach(p -> {
+            client.resource(p).delete();
+            remember();
+        });
+    }
+
+    /** The objects as they are after a write, one of the {@link #earlierStates}. */
+    private void remember() {
+        earlierStates.add(LabExplain.reachability(client, d -> {
+        }));
     }
 
     @Override
@@ -111,6 +152,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
             p.getMetadata().setLabels(merged);
             return p;
         });
+        remember();
     }
 
     @Override
@@ -121,6 +163,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
             n.getMetadata().setLabels(merged);
             return n;
         });
+        remember();
     }
 
     /** Back to the lab as {@code up} made it: no policies (namespaced or cluster), the original labels. */
@@ -153,18 +196,34 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
             List<ProbeResult> results = probe(pods, target);
             Instant end = Instant.now();
             probed = ProbeTable.of(pods, results);
-            TruthTable explained = LabExplain.table(client, plan, pods, List.of(target), d -> {
+            Reachability state = LabExplain.reachability(client, d -> {
             });
+            TruthTable explained = asSent(state, pods, target);
             diff = TruthTableDiff.between(explained, probed);
             if (diff.isEmpty()) {
-                denials.observed(target, results, explained, new DeniedCells.Window(round, end));
+                // what the agents may have enforced until the last write reached them: the denial checks accept
+                // those states' decisions for cells they deny too
+                List<TruthTable> before = earlierStates.stream()
+                        .map(r -> asSent(r, pods, target)).toList();
+                earlierStates.clear();
+                earlierStates.add(state);
+                denials.observed(target, results, explained, before, new DeniedCells.Window(round, end));
                 return probed;
             }
             sleep(200);
         } while (System.nanoTime() < deadline);
-        disagreements.add(target + " after " + CONVERGE.toSeconds() + " s:\n" + TruthTableDiff.render(diff));
+        disagreements.add(target + " " + IpStack.label(family) + " after " + CONVERGE.toSeconds() + " s:\n"
+                + TruthTableDiff.render(diff));
         denials.unconverged();
         return probed;
+    }
+
+    /**
+     * Explain's table for packets of the probed family over {@code state}, each judged by the source address it
+     * carries ({@link PacketSources}), as {@code LabExplain.table} gives it for the lab's objects now.
+     */
+    private TruthTable asSent(Reachability state, List<String> pods, PortProtocol target) {
+        return PacketSources.asSent(Explainer.table(state, pods, List.of(target), family), state, plan, family);
     }
 
     /** The check of the agents' denial records against the observations. */
