@@ -146,13 +146,21 @@ final class ClusterInformers implements AutoCloseable {
         return started && counted().stream().allMatch(WatchedInformer::watching);
     }
 
-    /** Every object in the caches (trimmed copies): the input of a full resync. */
+    /** Every object in the caches (trimmed copies). */
     List<HasMetadata> cached() {
         List<HasMetadata> out = new ArrayList<>();
-        for (WatchedInformer<?> w : all()) {
-            out.addAll(w.list());
-        }
+        forEachCached(out::add);
         return out;
+    }
+
+    /**
+     * Every object in the caches, read back one at a time: the input of a full resync, which translates each as it
+     * comes, so that never more than one is held read back (a list of all would be ≈ 3 KB a pod).
+     */
+    void forEachCached(java.util.function.Consumer<HasMetadata> action) {
+        for (WatchedInformer<?> w : all()) {
+            w.forEach(action);
+        }
     }
 
     @Override

@@ -96,7 +96,11 @@ public final class NodeAgent implements AutoCloseable {
             told.add(report);
         }
         SyncWorker worker = new SyncWorker(config.node(), pending, new ClusterState(),
-                () -> informers.cached().stream().map(o -> translator.upsert(o).change()).toList(),
+                () -> {
+                    List<Change> all = new ArrayList<>();
+                    informers.forEachCached(o -> all.add(translator.upsert(o).change()));
+                    return all;
+                },
                 parts.renderer(), parts.dataplane(), parts.reporter(), metrics, parts.ticker(), local,
                 AppliedRulesetListener.all(told));
         Pacer pacer = new Pacer(config.minSyncInterval(), config.resyncInterval(), config.driftCheckInterval());

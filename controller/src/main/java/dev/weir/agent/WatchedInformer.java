@@ -107,6 +107,20 @@ public final class WatchedInformer<T extends HasMetadata> {
         return current.getStore().list();
     }
 
+    /**
+     * Hands each cached object to {@code action}, read one at a time: the caches hold compact forms
+     * ({@link CompactPodStore}, {@link SerializedItemStore}) and {@link #list()} would hold every object of the kind
+     * read back at once (≈ 3 KB a pod: 450 MiB at 150,000 pods).
+     */
+    public void forEach(java.util.function.Consumer<? super T> action) {
+        for (String key : current.getStore().listKeys()) {
+            T o = current.getStore().getByKey(key);
+            if (o != null) { // deleted since the keys were listed
+                action.accept(o);
+            }
+        }
+    }
+
     /** The cached object under fabric8's store key ({@code namespace/name}, or {@code name}), or null. */
     public T get(String key) {
         return current.getStore().getByKey(key);

@@ -142,9 +142,9 @@ class LimitsBenchmarkTest {
         SyncWorker worker = new SyncWorker("n0", pending, new ClusterState(), () -> {
             List<Change> all = new ArrayList<>();
             for (CacheImpl<?> cache : bulk) {
-                cache.list().forEach(o -> all.add(translator.upsert((HasMetadata) o).change()));
+                cache.listKeys().forEach(k -> all.add(translator.upsert((HasMetadata) cache.getByKey(k)).change()));
             }
-            informers.cached().forEach(o -> all.add(translator.upsert(o).change()));
+            informers.forEachCached(o -> all.add(translator.upsert(o).change()));
             return all;
         }, parts.renderer(), dataplane, r -> { }, metrics, System::nanoTime);
         loop = new SyncLoop("n0", new Pacer(config.minSyncInterval(), Duration.ofHours(1), Duration.ofHours(1)),
