@@ -1,12 +1,17 @@
 package dev.weir.lab;
 
 import dev.weir.iptables.sys.NetworkNamespace;
+import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.lab.agent.AgentLauncher;
+import dev.weir.lab.agent.ImageAgents;
 import dev.weir.lab.agent.InProcessAgents;
 import dev.weir.lab.agent.ProcessAgents;
 import dev.weir.lab.api.ClusterObjects;
 import dev.weir.lab.api.LabApiServer;
 import dev.weir.lab.denials.DenialLogFiles;
+import dev.weir.lab.image.ChartAgentSpec;
+import dev.weir.lab.image.ChartRender;
+import dev.weir.lab.image.ImageRoot;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.Prober;
 import dev.weir.lab.serve.PodServers;
@@ -20,6 +25,7 @@ import dev.weir.lab.sys.ProcessRunner;
 import dev.weir.lab.topology.AddressPlanner;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.lab.topology.CniResultCache;
+import dev.weir.lab.topology.NodeIptables;
 import dev.weir.lab.topology.TopologyBuilder;
 import dev.weir.model.ContainerPort;
 import dev.weir.model.IpFamily;
@@ -110,6 +116,18 @@ public final class LabDaemon implements AutoCloseable {
     public void start() throws Exception {
         long t0 = System.nanoTime();
         LabSpec spec = request.spec();
+        IptablesBackend nodeIptables = IptablesBackend.parse(request.nodeIptables());
+        // the image and the chart first: a missing build fails `up` before anything is created
+        ImageRoot image = null;
+        ChartAgentSpec chart = null;
+        if (agentMode(request.agents()) == AgentLauncher.Mode.IMAGE) {
+            image = ImageRoot.read(request.image() != null ? Path.of(request.image()) : inCheckout("images/target"));
+            chart = ChartRender.agent(request.chart() != null ? Path.of(request.chart()) : inCheckout("charts/weir"));
+            log("image " + image.rootfs() + " (entrypoint " + image.entrypoint() + "), run as the chart's agent: args "
+                    + chart.args() + ", capabilities " + chart.capabilities() + ", read-only root "
+                    + chart.readOnlyRoot() + ", " + chart.mounts().size() + " mounts, " + chart.env().size()
+                    + " environment variables");
+        }
         LabPlan plan = AddressPlanner.plan(spec, request.prefix());
         store.write(LabState.starting(ProcessHandle.current().pid(), request.prefix(), plan));
         log("building " + spec.nodes() + " nodes (" + spec.topology().lower() + ", " + spec.backend().lower() + "), "
@@ -127,6 +145,8 @@ public final class LabDaemon implements AutoCloseable {
         resources.add(() -> apiStart.thenAccept(LabApiServer::close));
         new TopologyBuilder(new ProcessRunner(), name -> store.update(s -> s.withNetns(name))).build(plan);
         log("network namespaces built in " + ms(t0) + " ms");
+        NodeIptables.mark(plan, nodeIptables, new ProcessRunner());
+        log("nodes use iptables-" + nodeIptables.word() + " (kubelet's hint chains left in it)");
         writeCniCaches(plan);
 
         Map<String, NetworkNamespace> podNetns = new HashMap<>();
@@ -157,7 +177,7 @@ public final class LabDaemon implements AutoCloseable {
         log("API server on " + api.url() + " with " + plan.nodes().size() + " nodes, " + nsLabels.size()
                 + " namespaces, " + plan.pods().size() + " pods");
 
-        startAgents(plan, api);
+        startAgents(plan, api, image, chart);
         long millis = ms(t0);
         store.update(s -> s.ready(millis));
         log("ready in " + millis + " ms");
@@ -212,15 +232,27 @@ public final class LabDaemon implements AutoCloseable {
         return store.dir().resolve("cni").resolve(node).resolve("results");
     }
 
-    private void startAgents(LabPlan plan, LabApiServer api) throws Exception {
+    private void startAgents(LabPlan plan, LabApiServer api, ImageRoot image, ChartAgentSpec chart)
+            throws Exception {
         AgentLauncher.Mode mode = agentMode(request.agents());
         if (mode == AgentLauncher.Mode.NONE) {
             log("no agents (" + request.agents() + "): nothing enforces policy in this lab");
             return;
         }
-        AgentLauncher launcher = mode == AgentLauncher.Mode.PROCESS
-                ? new ProcessAgents(javaCommand(), store.dir(), pid -> store.update(s -> s.withPid(pid)))
-                : new InProcessAgents();
+        AgentLauncher launcher;
+        if (mode == AgentLauncher.Mode.IMAGE) {
+            ImageAgents images = ImageAgents.start(image, chart, store.dir().resolve("image"), store.kubeconfig(),
+                    api.port(), plan.underlayNetns(), plan.underlayGateway(), pid -> store.update(s -> s.withPid(pid)),
+                    new InProcessAgents());
+            resources.add(images); // closed after the agents (resources close in reverse)
+            log("API server forwarded to " + plan.underlayGateway() + ":" + api.port() + " in " + plan.underlayNetns()
+                    + " for the image agents");
+            launcher = images;
+        } else if (mode == AgentLauncher.Mode.PROCESS) {
+            launcher = new ProcessAgents(javaCommand(), store.dir(), pid -> store.update(s -> s.withPid(pid)));
+        } else {
+            launcher = new InProcessAgents();
+        }
         for (LabPlan.NodePlan n : plan.nodes()) {
             AgentLauncher.Handle h = launcher.start(n.name(), store.kubeconfig(), api.client(),
                     request.agentHttpBase() + n.index(),
@@ -242,6 +274,24 @@ public final class LabDaemon implements AutoCloseable {
             return AgentLauncher.Mode.IN_PROCESS;
         }
         return AgentLauncher.Mode.parse(requested);
+    }
+
+    /**
+     * {@code relative} in the checkout this lab runs from: the first directory above this class's jar (or classes
+     * directory) that has it, else the working directory's.
+     */
+    static Path inCheckout(String relative) {
+        try {
+            Path code = Path.of(LabDaemon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path d = code; d != null; d = d.getParent()) {
+                if (Files.exists(d.resolve(relative))) {
+                    return d.resolve(relative);
+                }
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall through to the working directory
+        }
+        return Path.of(relative).toAbsolutePath();
     }
 
     /** The java binary and class path of this JVM (made absolute), to start sibling JVMs. */

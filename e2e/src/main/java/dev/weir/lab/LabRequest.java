@@ -11,8 +11,15 @@ import java.util.Objects;
  * @param agents        {@code none}, {@code process}, {@code in-process} or {@code auto} (process when
  *                      {@code weir agent} exists)
  * @param agentHttpBase agent on node i serves HTTP on 127.0.0.1:{@code agentHttpBase + i}
+ * @param nodeIptables  the nodes' iptables backend, {@code nft} or {@code legacy}: kubelet's hint chains are left in
+ *                      it ({@code NodeIptables}); null means nft
+ * @param image         with {@code --agents image}: the directory {@code images/build} wrote (null: the checkout's
+ *                      {@code images/target})
+ * @param chart         with {@code --agents image}: the Helm chart whose agent DaemonSet the lab follows (null: the
+ *                      checkout's {@code charts/weir})
  */
-public record LabRequest(LabSpec spec, String prefix, int apiPort, String agents, int agentHttpBase) {
+public record LabRequest(LabSpec spec, String prefix, int apiPort, String agents, int agentHttpBase,
+                         String nodeIptables, String image, String chart) {
 
     public static final String DEFAULT_PREFIX = "wl-";
     public static final int DEFAULT_API_PORT = 18443;
@@ -22,5 +29,10 @@ public record LabRequest(LabSpec spec, String prefix, int apiPort, String agents
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(agents, "agents");
+        nodeIptables = nodeIptables == null ? "nft" : nodeIptables;
+    }
+
+    public LabRequest(LabSpec spec, String prefix, int apiPort, String agents, int agentHttpBase) {
+        this(spec, prefix, apiPort, agents, agentHttpBase, null, null, null);
     }
 }

@@ -52,17 +52,21 @@ public interface AgentLauncher {
         }
     }
 
-    /** How agents run: not at all, as {@code weir agent} child processes, or inside the lab daemon's JVM. */
+    /**
+     * How agents run: not at all, as {@code weir agent} child processes, inside the lab daemon's JVM, or from the
+     * image as the chart runs it ({@link ImageAgents}).
+     */
     enum Mode {
-        NONE, PROCESS, IN_PROCESS;
+        NONE, PROCESS, IN_PROCESS, IMAGE;
 
         public static Mode parse(String text) {
             return switch (text.trim().toLowerCase(Locale.ROOT)) {
                 case "none" -> NONE;
                 case "process" -> PROCESS;
                 case "in-process", "inprocess" -> IN_PROCESS;
+                case "image" -> IMAGE;
                 default -> throw new IllegalArgumentException(
-                        "unknown agent mode \"" + text + "\" (want none, process or in-process)");
+                        "unknown agent mode \"" + text + "\" (want none, process, in-process or image)");
             };
         }
     }

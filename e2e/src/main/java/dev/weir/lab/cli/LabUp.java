@@ -2,10 +2,12 @@ package dev.weir.lab.cli;
 
 import dev.weir.cli.Main;
 import dev.weir.cli.Subcommand;
+import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.lab.LabDaemon;
 import dev.weir.lab.LabFiles;
 import dev.weir.lab.LabRequest;
 import dev.weir.lab.LabTeardown;
+import dev.weir.lab.agent.AgentLauncher;
 import dev.weir.lab.denials.DenialLogFiles;
 import dev.weir.lab.spec.Backend;
 import dev.weir.lab.spec.IpStack;
@@ -46,8 +48,18 @@ final class LabUp implements Subcommand {
     Path file;
 
     @Option(names = "--agents", paramLabel = "MODE", defaultValue = "auto",
-            description = "auto, none, process or in-process (default ${DEFAULT-VALUE})")
+            description = "auto, none, process, in-process or image (default ${DEFAULT-VALUE}); image: each node's "
+                    + "agent from the image's root filesystem, as the chart runs it")
     String agents;
+
+    @Option(names = "--image", paramLabel = "DIR",
+            description = "with --agents image: what images/build wrote (default: images/target of this checkout)")
+    Path image;
+
+    @Option(names = "--chart", paramLabel = "DIR",
+            description = "with --agents image: the chart whose agent DaemonSet is followed (default: charts/weir of "
+                    + "this checkout)")
+    Path chart;
 
     @Mixin
     Wiring wiring;
@@ -84,10 +96,16 @@ final class LabUp implements Subcommand {
                 description = "prefix of the lab's network namespaces (default ${DEFAULT-VALUE})")
         String prefix;
 
+        @Option(names = "--node-iptables", paramLabel = "B", defaultValue = "nft",
+                description = "the nodes' iptables backend, nft or legacy, as kubelet marks it (default "
+                        + "${DEFAULT-VALUE})")
+        String nodeIptables;
+
         List<String> args() {
             return List.of("--topology", topology, "--backend", backend, "--ip-family", ipFamily,
                     "--api-port", String.valueOf(apiPort),
-                    "--agent-http-base", String.valueOf(agentHttpBase), "--prefix", prefix);
+                    "--agent-http-base", String.valueOf(agentHttpBase), "--prefix", prefix, "--node-iptables",
+                    nodeIptables);
         }
     }
 
@@ -101,6 +119,8 @@ final class LabUp implements Subcommand {
             topology = Topology.parse(wiring.topology);
             backend = Backend.parse(wiring.backend);
             stack = IpStack.parse(wiring.ipFamily);
+            IptablesBackend.parse(wiring.nodeIptables);
+            AgentLauncher.Mode.parse("auto".equals(agents) ? "none" : agents);
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
@@ -109,7 +129,9 @@ final class LabUp implements Subcommand {
                 ? ManifestSpecLoader.load(file, nodes, topology, backend, notes::add)
                 : LabSpec.defaultCluster(nodes, topology, backend);
         spec = spec.withIpStack(stack);
-        LabRequest request = new LabRequest(spec, wiring.prefix, wiring.apiPort, agents, wiring.agentHttpBase);
+        LabRequest request = new LabRequest(spec, wiring.prefix, wiring.apiPort, agents, wiring.agentHttpBase,
+                wiring.nodeIptables, image == null ? null : image.toAbsolutePath().toString(),
+                chart == null ? null : chart.toAbsolutePath().toString());
 
         StateStore store = state.store();
         Files.createDirectories(store.dir());

@@ -80,6 +80,19 @@ abstract class LabConformanceContract {
         return IpStack.parse(ipFamily()).primary();
     }
 
+    /** How the lab runs its agents ({@code lab up} flags): in the daemon's JVM unless a subclass says otherwise. */
+    List<String> agentArgs() throws Exception {
+        return List.of("--agents", "in-process");
+    }
+
+    /** Called once the lab is up, before the first scenario: agents that start slowly are waited for here. */
+    void awaitAgents() throws Exception {
+    }
+
+    /** Adjusts the scenario cluster before the first scenario (nothing here). */
+    void configure(LabScenarioCluster cluster) {
+    }
+
     /**
      * Whether every observation must also agree with explain within {@code LabScenarioCluster}'s deadline, beyond
      * matching the scenario's expectation (the ClusterNetworkPolicy classes ask it; the catalogue classes keep their
@@ -131,17 +144,21 @@ abstract class LabConformanceContract {
         Assumptions.assumeFalse(widerMatrix() && "base".equals(System.getProperty("weir.lab.conformance.matrix")),
                 "-Dweir.lab.conformance.matrix=base: only the flannel and canal VXLAN IPv4 suites run");
         LabFixture.assumeLabCanRun();
+        List<String> agents = agentArgs();
         started = System.nanoTime();
         linksBefore = hostLinks();
         stateDir = Files.createTempDirectory("weir-lab-conformance");
         lab = new LabFixture(stateDir);
-        state = lab.up("--nodes", "2", "--topology", topology(), "--backend", backend(), "--ip-family", ipFamily(),
-                "--agents", "in-process",
-                "--agent-http-base", String.valueOf(agentHttpBase()),
-                "-f", clusterManifest(stateDir.resolve("cluster.yaml")).toString());
+        List<String> args = new ArrayList<>(List.of("--nodes", "2", "--topology", topology(), "--backend", backend(),
+                "--ip-family", ipFamily(), "--agent-http-base", String.valueOf(agentHttpBase()),
+                "-f", clusterManifest(stateDir.resolve("cluster.yaml")).toString()));
+        args.addAll(agents);
+        state = lab.up(args.toArray(String[]::new));
+        awaitAgents();
         client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(Path.of(state.kubeconfig())))).build();
         cluster = new LabScenarioCluster(state.plan(), client, !state.sctp(), lab.store(), probedFamily());
+        configure(cluster);
     }
 
     /**

@@ -56,6 +56,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
      */
     private final List<Reachability> earlierStates = new ArrayList<>();
     private final LabDenialChecks denials;
+    private AgentQuiescence quiescence;
 
     /**
      * Probes in the lab's primary family.
@@ -82,6 +83,17 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
         this.denials = new LabDenialChecks(plan, store, family);
     }
 
+    /** Slow agents: wait for them to apply each batch of writes before the next observation. */
+    void awaitAgentsAfterWrites(AgentQuiescence q) {
+        this.quiescence = q;
+    }
+
+    private void writing() {
+        if (quiescence != null) {
+            quiescence.beforeWrite();
+        }
+    }
+
     @Override
     public Scenario.Addresses addresses() {
         return key -> plan.pod(key).orElseThrow(() -> new IllegalArgumentException("no pod " + key + " in the lab"))
@@ -90,6 +102,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     @Override
     public void apply(NetworkPolicy policy) {
+        writing();
         if (family == IpFamily.V6) {
             policy = Ipv6IpBlocks.withTwins(policy, plan);
         }
@@ -100,12 +113,14 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     @Override
     public void delete(String namespace, String name) {
+        writing();
         client.network().v1().networkPolicies().inNamespace(namespace).withName(name).delete();
         remember();
     }
 
     @Override
     public void deleteAllPolicies() {
+        writing();
         client.network().v1().networkPolicies().inAnyNamespace().list().getItems().forEach(p -> {
             client.resource(p).delete();
             remember();
@@ -115,6 +130,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
     /** Through the lab API server as the typed CR the agents watch; {@code yaml} must hold one object named {@code name}. */
     @Override
     public void applyClusterPolicy(String name, String yaml) {
+        writing();
         ClusterNetworkPolicy cnp = YAML.unmarshal(yaml, ClusterNetworkPolicy.class);
         if (!name.equals(cnp.getMetadata().getName())) {
             throw new IllegalArgumentException("manifest names " + cnp.getMetadata().getName() + ", not " + name);
@@ -126,11 +142,13 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     @Override
     public void deleteClusterPolicy(String name) {
+        writing();
         client.resources(ClusterNetworkPolicy.class).withName(name).delete();
         remember();
     }
 
     void deleteAllClusterPolicies() {
+        writing();
         client.resources(ClusterNetworkPolicy.class).list().getItems().forEach(p -> {
             client.resource(p).delete();
             remember();
@@ -145,6 +163,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     @Override
     public void labelPod(String podKey, Map<String, String> labels) {
+        writing();
         String[] k = podKey.split("/");
         client.pods().inNamespace(k[0]).withName(k[1]).edit(p -> {
             Map<String, String> merged = new HashMap<>(p.getMetadata().getLabels());
@@ -157,6 +176,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     @Override
     public void labelNamespace(String namespace, Map<String, String> labels) {
+        writing();
         client.namespaces().withName(namespace).edit(n -> {
             Map<String, String> merged = new HashMap<>(n.getMetadata().getLabels());
             merged.putAll(labels);
@@ -188,6 +208,9 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
 
     @Override
     public TruthTable observe(List<String> pods, PortProtocol target) {
+        if (quiescence != null) {
+            quiescence.awaitApplied();
+        }
         long deadline = System.nanoTime() + CONVERGE.toNanos();
         TruthTable probed;
         List<TruthTableDiff.Difference> diff;
