@@ -143,10 +143,11 @@ public final class LabDaemon implements AutoCloseable {
                     return server;
                 });
         resources.add(() -> apiStart.thenAccept(LabApiServer::close));
-        new TopologyBuilder(new ProcessRunner(), name -> store.update(s -> s.withNetns(name))).build(plan);
+        new TopologyBuilder(new ProcessRunner(), name -> store.update(s -> s.withNetns(name)), nodeIptables)
+                .build(plan);
         log("network namespaces built in " + ms(t0) + " ms");
         NodeIptables.mark(plan, nodeIptables, new ProcessRunner());
-        log("nodes use iptables-" + nodeIptables.word() + " (kubelet's hint chains left in it)");
+        log("nodes use iptables-" + nodeIptables.word() + " (flannel's rules and kubelet's hint chains are in it)");
         writeCniCaches(plan);
 
         Map<String, NetworkNamespace> podNetns = new HashMap<>();

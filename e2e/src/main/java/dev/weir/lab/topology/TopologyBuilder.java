@@ -1,7 +1,9 @@
 package dev.weir.lab.topology;
 
+import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.lab.spec.Topology;
 import dev.weir.lab.sys.CommandRunner;
+import dev.weir.model.IpFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +18,16 @@ public final class TopologyBuilder {
 
     private final CommandRunner runner;
     private final Consumer<String> recordNetns;
+    private final IptablesBackend nodeIptables;
 
-    public TopologyBuilder(CommandRunner runner, Consumer<String> recordNetns) {
+    /**
+     * @param nodeIptables the iptables the nodes' own software uses: flannel's rules are written with it, as
+     *                     flanneld on such a node would write them
+     */
+    public TopologyBuilder(CommandRunner runner, Consumer<String> recordNetns, IptablesBackend nodeIptables) {
         this.runner = runner;
         this.recordNetns = recordNetns;
+        this.nodeIptables = nodeIptables;
     }
 
     public void build(LabPlan plan) {
@@ -40,7 +48,8 @@ public final class TopologyBuilder {
         } else if (step instanceof Step.BridgeBatch b) {
             runner.check(List.of("bridge", "-n", b.netns(), "-batch", "-"), String.join("\n", b.lines()) + "\n");
         } else if (step instanceof Step.IptablesRestore r) {
-            runner.check(List.of("ip", "netns", "exec", r.netns(), "iptables-restore", "--noflush", "--wait"),
+            runner.check(List.of("ip", "netns", "exec", r.netns(), nodeIptables.restoreBinary(IpFamily.V4),
+                    "--noflush", "--wait"),
                     r.text());
         } else if (step instanceof Step.Sysctl s) {
             // written through /proc by a shell inside the namespace: no dependency on procps' sysctl binary

@@ -57,9 +57,9 @@ class ChartRenderTest {
 
     @Test
     void theContainersLimitsBecomeTheJvmsView() {
-        assertThat(spec.memoryLimit()).isEqualTo(512L << 20);
+        assertThat(spec.memoryLimit()).isEqualTo(1L << 30);
         assertThat(spec.cpuLimit()).isEqualTo(1);
-        assertThat(ContainerScript.jvmLimits(spec)).isEqualTo("-XX:MaxRAM=536870912 -XX:ActiveProcessorCount=1");
+        assertThat(ContainerScript.jvmLimits(spec)).isEqualTo("-XX:MaxRAM=1073741824 -XX:ActiveProcessorCount=1");
     }
 
     @Test
