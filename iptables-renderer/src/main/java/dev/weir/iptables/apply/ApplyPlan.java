@@ -5,6 +5,7 @@ import dev.weir.iptables.render.IpsetScript;
 import dev.weir.iptables.render.Names;
 import dev.weir.iptables.render.Ruleset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,7 +53,7 @@ record ApplyPlan(List<IpSetSpec> setsToCreate, List<SetChange> setsToUpdate, Lis
                 throw new IllegalStateException("content of set " + s.name() + " must be read before planning");
             } else if (!have.swappableWith(s)) {
                 throw new IllegalStateException("set " + s.name() + " exists as " + have.type() + " " + have.family()
-                        + " but is wanted as " + s.type().ipsetName() + " " + IpsetScript.familyWord(s.family())
+                        + " but is wanted as " + s.type().ipsetName() + " " + IpsetScript.familyWord(s)
                         + "; ipset cannot swap sets of different types (run weir cleanup)");
             } else if (have.applied() != null) {
                 // one merge says whether and how it changed (a render that reused the set hands the same object)
@@ -71,8 +72,11 @@ record ApplyPlan(List<IpSetSpec> setsToCreate, List<SetChange> setsToUpdate, Lis
         }
         Set<String> temps = new HashSet<>();
         refill.forEach(s -> temps.add(Names.tempSet(s.name())));
+        // unions first: the kernel destroys no set while a list:set holds it
         List<String> destroy = installed.sets().keySet().stream()
-                .filter(n -> !wanted.contains(n) && !temps.contains(n)).sorted().toList();
+                .filter(n -> !wanted.contains(n) && !temps.contains(n))
+                .sorted(Comparator.comparing((String n) -> !Names.isUnionSet(n)).thenComparing(Comparator.naturalOrder()))
+                .toList();
         return new ApplyPlan(create, update, refill, FamilyPlan.between(desired.v4(), installed.v4()),
                 FamilyPlan.between(desired.v6(), installed.v6()), destroy,
                 BridgePlan.between(desired.bridge(), installed.bridge()));

@@ -35,7 +35,7 @@ record InstalledSet(String name, String type, String family, List<String> member
      * membership-only apply against 30,000 cached members well under a millisecond.
      */
     static InstalledSet of(IpSetSpec spec) {
-        return new InstalledSet(spec.name(), spec.type().ipsetName(), IpsetScript.familyWord(spec.family()), List.of(), spec);
+        return new InstalledSet(spec.name(), spec.type().ipsetName(), IpsetScript.familyWord(spec), List.of(), spec);
     }
 
     @Override
@@ -54,7 +54,7 @@ record InstalledSet(String name, String type, String family, List<String> member
         }
         return contentKnown()
                 && spec.type().ipsetName().equals(type)
-                && IpsetScript.familyWord(spec.family()).equals(family)
+                && IpsetScript.familyWord(spec).equals(family)
                 && wanted(spec, family).equals(members);
     }
 
@@ -81,7 +81,7 @@ record InstalledSet(String name, String type, String family, List<String> member
 
     /** Whether {@code spec} can be swapped with this set (ipset swaps only sets of the same type and family). */
     boolean swappableWith(IpSetSpec spec) {
-        return !contentKnown() || (spec.type().ipsetName().equals(type) && IpsetScript.familyWord(spec.family()).equals(family));
+        return !contentKnown() || (spec.type().ipsetName().equals(type) && IpsetScript.familyWord(spec).equals(family));
     }
 
     /** Parses {@code ipset save} output (any sets; only weir ones are kept). */

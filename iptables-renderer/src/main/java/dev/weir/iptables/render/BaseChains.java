@@ -63,16 +63,14 @@ final class BaseChains {
      * connections pass, invalid packets drop, then each policy chain may set the accept mark; none did, drop (after
      * {@code denyLog}, the NFLOG rule of that default deny, if it is logged).
      */
-    List<IptablesRule> endpoint(PolicyType direction, List<String> policyKeys, Optional<IptablesRule> denyLog) {
+    List<IptablesRule> endpoint(PolicyType direction, List<IptablesRule> networkPolicyTier,
+            Optional<IptablesRule> denyLog) {
         String role = direction == PolicyType.INGRESS ? "ingress" : "egress";
         List<IptablesRule> out = new ArrayList<>();
         out.add(rule(role, "", "MARK --set-xmark " + seen + "/" + seen));
         out.add(rule(role, "-m conntrack --ctstate RELATED,ESTABLISHED", "RETURN"));
         out.add(rule(role, "-m conntrack --ctstate INVALID", "DROP"));
-        for (String key : policyKeys) {
-            out.add(rule(key, "", Names.policyChain(direction, key)));
-            out.add(rule(key, "-m mark --mark " + accept + "/" + accept, "RETURN"));
-        }
+        networkPolicyTier(role, networkPolicyTier, out);
         denyLog.ifPresent(out::add);
         out.add(rule(role, "", "MARK --set-xmark " + drop + "/" + drop));
         return out;
@@ -88,9 +86,9 @@ final class BaseChains {
      * default deny.
      */
     List<IptablesRule> endpoint(PolicyType direction, List<String> admin, List<String> policyKeys,
-            List<String> baseline, Optional<IptablesRule> denyLog) {
+            List<IptablesRule> networkPolicyTier, List<String> baseline, Optional<IptablesRule> denyLog) {
         if (admin.isEmpty() && baseline.isEmpty()) {
-            return endpoint(direction, policyKeys, denyLog);
+            return endpoint(direction, networkPolicyTier, denyLog);
         }
         String role = direction == PolicyType.INGRESS ? "ingress" : "egress";
         List<IptablesRule> out = new ArrayList<>();
@@ -104,10 +102,7 @@ final class BaseChains {
             out.add(rule("admin", "", "MARK --set-xmark 0x0/" + pass));
         }
         if (!policyKeys.isEmpty()) {
-            for (String key : policyKeys) {
-                out.add(rule(key, "", Names.policyChain(direction, key)));
-                out.add(rule(key, "-m mark --mark " + accept + "/" + accept, "RETURN"));
-            }
+            networkPolicyTier(role, networkPolicyTier, out);
             denyLog.ifPresent(out::add);
             out.add(rule(role, "", "MARK --set-xmark " + drop + "/" + drop));
         } else if (!baseline.isEmpty()) {
@@ -116,6 +111,14 @@ final class BaseChains {
             out.add(rule("baseline", "", "MARK --set-xmark 0x0/" + pass));
         }
         return out;
+    }
+
+    /** The merged NetworkPolicy rules ({@link PolicyChainRenderer#networkPolicyTier}), then RETURN if one accepted. */
+    private void networkPolicyTier(String role, List<IptablesRule> rules, List<IptablesRule> out) {
+        if (!rules.isEmpty()) {
+            out.addAll(rules);
+            out.add(rule(role, "-m mark --mark " + accept + "/" + accept, "RETURN"));
+        }
     }
 
     private void tier(PolicyType direction, List<String> names, List<IptablesRule> out) {

@@ -26,7 +26,9 @@ public record IpSetSpec(String name, Type type, IpFamily family, List<String> me
 
     /** The ipset types weir uses. */
     public enum Type {
-        HASH_IP("hash:ip"), HASH_NET("hash:net"), HASH_IP_PORT("hash:ip,port");
+        HASH_IP("hash:ip"), HASH_NET("hash:net"), HASH_IP_PORT("hash:ip,port"),
+        /** An ordered union of other sets: its members are set names ({@code weir-u…}, see {@code SetCatalog#union}). */
+        LIST_SET("list:set");
 
         private final String ipsetName;
 

@@ -80,10 +80,24 @@ public final class IpsetScript {
         return family == IpFamily.V4 ? "inet" : "inet6";
     }
 
+    /**
+     * The family {@code ipset save} reads back for {@code spec}: a list:set has none (it holds sets of either family),
+     * and a save without one reads as {@code inet}.
+     */
+    public static String familyWord(IpSetSpec spec) {
+        return spec.type() == IpSetSpec.Type.LIST_SET ? "inet" : familyWord(spec.family());
+    }
+
     private void fill(String name, IpSetSpec spec) {
-        text.append("create ").append(name).append(' ').append(spec.type().ipsetName()).append(" family ")
-                .append(familyWord(spec.family())).append(" hashsize ").append(HASHSIZE).append(" maxelem ")
-                .append(MAXELEM).append(" -exist\n");
+        if (spec.type() == IpSetSpec.Type.LIST_SET) {
+            // no family, no sizes (a list's size is ignored since ipset 6.24); its member sets exist already: the
+            // sets are created in name order and weir-u… sorts after every other kind
+            text.append("create ").append(name).append(" list:set -exist\n");
+        } else {
+            text.append("create ").append(name).append(' ').append(spec.type().ipsetName()).append(" family ")
+                    .append(familyWord(spec.family())).append(" hashsize ").append(HASHSIZE).append(" maxelem ")
+                    .append(MAXELEM).append(" -exist\n");
+        }
         text.append("flush ").append(name).append('\n');
         spec.members().forEach(m -> text.append("add ").append(name).append(' ').append(m).append('\n'));
     }

@@ -24,9 +24,9 @@ import java.util.TreeMap;
  * equal graphs give equal rulesets, and every list is in a fixed order. The layout (see {@code docs/dataplane.md}):
  *
  * <pre>
- * FORWARD → WEIR-FORWARD ─┬─ WEIR-EGRESS  (-s local pod) → WEIR-EE-… → WEIR-CE-… (Admin), WEIR-PE-… (one per
- *                         │                                          policy), WEIR-CE-… (Baseline)
- *                         └─ WEIR-INGRESS (-d local pod) → WEIR-EI-… → WEIR-CI-…, WEIR-PI-…, WEIR-CI-…
+ * FORWARD → WEIR-FORWARD ─┬─ WEIR-EGRESS  (-s local pod) → WEIR-EE-… → WEIR-CE-… (Admin), the NetworkPolicies'
+ *                         │                                          rules merged per port, WEIR-CE-… (Baseline)
+ *                         └─ WEIR-INGRESS (-d local pod) → WEIR-EI-… → WEIR-CI-…, NetworkPolicy rules, WEIR-CI-…
  * INPUT   → WEIR-INPUT   ─── WEIR-EGRESS
  * OUTPUT  → WEIR-OUTPUT  (the node may always reach its pods)
  * </pre>
@@ -131,6 +131,7 @@ public final class IptablesRenderer {
         chains.put(Names.FORWARD, forward);
         chains.put(Names.INPUT, input);
         chains.put(Names.OUTPUT, base.output());
+        PolicyChainRenderer policies = new PolicyChainRenderer(graph, sets, options, log);
         List<DispatchTree.Entry> egressDispatch = new ArrayList<>();
         List<DispatchTree.Entry> ingressDispatch = new ArrayList<>();
         // every policy chain an endpoint chain jumps to: its policy and direction
@@ -164,10 +165,13 @@ public final class IptablesRenderer {
                     Optional<IptablesRule> denyLog = isolating.isEmpty() ? Optional.empty()
                             : log.forNamespace(direction == PolicyType.INGRESS ? "ingress" : "egress", "", Decision.defaultDeny(direction, isolating),
                                     e.namespace());
-                    chains.put(chain, base.endpoint(direction, admin, keys, baseline, denyLog));
+                    List<IptablesRule> networkPolicies = policies.networkPolicyTier(ordered.stream()
+                            .filter(p -> p.tier() == PolicyTier.NETWORK_POLICY).toList(), direction, family);
+                    chains.put(chain, base.endpoint(direction, admin, keys, networkPolicies, baseline, denyLog));
                     for (CompiledPolicy p : ordered) {
-                        // the Baseline tier is never reached when NetworkPolicy isolates the pod
-                        if (p.tier() != PolicyTier.BASELINE || keys.isEmpty()) {
+                        // NetworkPolicies are merged into the endpoint chain; the Baseline tier is never reached
+                        // when NetworkPolicy isolates the pod
+                        if (p.tier() == PolicyTier.ADMIN || (p.tier() == PolicyTier.BASELINE && keys.isEmpty())) {
                             policyChains.put(chainOf(p, direction), Map.entry(p, direction));
                         }
                     }
@@ -180,7 +184,6 @@ public final class IptablesRenderer {
             chains.put(direction == PolicyType.EGRESS ? Names.EGRESS : Names.INGRESS, tree.root());
             chains.putAll(tree.branches());
         }
-        PolicyChainRenderer policies = new PolicyChainRenderer(graph, sets, options, log);
         policyChains.forEach((chain, p) -> chains.put(chain, policies.render(p.getKey(), p.getValue(), family)));
         List<Chain> out = new ArrayList<>();
         chains.forEach((name, rules) -> out.add(new Chain(name, rules)));

@@ -120,6 +120,20 @@ public final class Names {
         return set("n", family, Ids.hex(meaning).substring(0, 16));
     }
 
+    /**
+     * {@code weir-u4-<16 hex>}: a list:set, the union of the sets named {@code members} (in that order), keyed by
+     * them: a different union is a different set, so a union is never refilled. {@code u} sorts after every other
+     * kind of set, so creating sets in name order creates a union after its members.
+     */
+    public static String unionSet(IpFamily family, List<String> members) {
+        return set("u", family, Ids.hex(String.join("\n", members)).substring(0, 16));
+    }
+
+    /** Whether {@code set} is a union ({@link #unionSet}): destroyed before any set it may hold. */
+    public static boolean isUnionSet(String set) {
+        return set.startsWith(SET_PREFIX + "u");
+    }
+
     /** The 8-hex content hash carried in a rule's comment: SHA-256 of the rule spec. */
     public static String ruleHash(String spec) {
         return Ids.hex(spec).substring(0, 8);

@@ -11,8 +11,10 @@ import dev.weir.model.IpFamily;
 import dev.weir.model.PolicyType;
 import dev.weir.model.PortMatch;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -71,6 +73,85 @@ final class PolicyChainRenderer {
             logged(policy, rule).flatMap(d -> log.forSubjects(policy.key(), guard, d, family))
                     .ifPresent(out::add);
         }
+        return out;
+    }
+
+    /**
+     * The NetworkPolicy tier of an endpoint chain, every policy of {@code policies} (NetworkPolicies, in order) at once:
+     * a packet is allowed when any rule of any of them matches it, so the rules are merged by port entry, one iptables
+     * rule per distinct port entry (a protocol and port range, a protocol alone, or none) whose peer match is the
+     * {@link SetCatalog#union union} of the peer sets of every API rule with that entry, or no peer match when one of
+     * those rules admits any peer. Named ports keep one rule per peer (their set holds the port too). Each rule sets
+     * the accept mark; the endpoint chain RETURNs on it after the last. Instead of a chain per policy entered in turn
+     * (a jump, a set test and a check per policy: the walk of a new connection grew with the policies selecting its
+     * pod, ≈ 0.2 µs each), one set test per port entry, the kernel walking the union's member sets (≈ 80 ns each).
+     */
+    List<IptablesRule> networkPolicyTier(List<CompiledPolicy> policies, PolicyType direction, IpFamily family) {
+        String peerSide = direction == PolicyType.INGRESS ? "src" : "dst";
+        // port entry (protocol match, port match) → peer sets in order of appearance; null: some rule admits any peer
+        Map<List<String>, Set<String>> byPort = new LinkedHashMap<>();
+        Set<String> named = new LinkedHashSet<>();
+        for (CompiledPolicy policy : policies) {
+            for (CompiledRule rule : policy.rules(direction)) {
+                boolean anyPeer = rule.peers().isEmpty();
+                List<String> peerSets = new ArrayList<>();
+                for (PeerRef ref : rule.peers()) {
+                    if (ref instanceof PeerRef.Group g) {
+                        peerSets.add(sets.group(family, g.id()));
+                    } else if (ref instanceof PeerRef.Block b) {
+                        if (graph.ipBlockSet(b.id()).block().cidr().family() == family) {
+                            peerSets.add(sets.block(graph.ipBlockSet(b.id())));
+                        }
+                    } else {
+                        throw new IllegalStateException("a NetworkPolicy has no " + ref + " peer");
+                    }
+                }
+                if (!anyPeer && peerSets.isEmpty()) {
+                    continue; // only ipBlocks of the other family: matches nothing in this one
+                }
+                List<List<String>> entries = new ArrayList<>();
+                if (rule.ports().isEmpty()) {
+                    entries.add(List.of("", ""));
+                }
+                for (PortMatch port : rule.ports()) {
+                    String proto = "-p " + port.protocol().lower();
+                    if (port instanceof PortMatch.AllPorts) {
+                        entries.add(List.of(proto, ""));
+                    } else if (port instanceof PortMatch.Range r) {
+                        entries.add(List.of(proto, "-m " + port.protocol().lower() + " --dport " + r.first()
+                                + (r.last() == r.first() ? "" : ":" + r.last())));
+                    } else if (port instanceof PortMatch.Named n && direction == PolicyType.INGRESS) {
+                        String set = "-m set --match-set " + sets.namedIngress(family, policy.appliedTo().id(), n)
+                                + " dst,dst";
+                        if (anyPeer) {
+                            named.add(join(proto, "", set));
+                        }
+                        peerSets.forEach(p -> named.add(join(proto, "-m set --match-set " + p + " " + peerSide, set)));
+                    } else if (port instanceof PortMatch.Named n) {
+                        named.add(join(proto, "", "-m set --match-set " + sets.namedEgress(family, rule.peers(), n)
+                                + " dst,dst"));
+                    } else {
+                        throw new AssertionError(port);
+                    }
+                }
+                for (List<String> entry : entries) {
+                    if (anyPeer) {
+                        byPort.put(entry, null);
+                    } else if (!byPort.containsKey(entry) || byPort.get(entry) != null) {
+                        byPort.computeIfAbsent(entry, e -> new LinkedHashSet<>()).addAll(peerSets);
+                    }
+                }
+            }
+        }
+        String owner = direction == PolicyType.INGRESS ? "ingress" : "egress";
+        String mark = "MARK --set-xmark " + RenderOptions.hex(options.acceptMark()) + "/"
+                + RenderOptions.hex(options.acceptMark());
+        List<IptablesRule> out = new ArrayList<>();
+        byPort.forEach((entry, peerSets) -> {
+            String peer = peerSets == null ? "" : "-m set --match-set " + sets.union(family, peerSets) + " " + peerSide;
+            out.add(IptablesRule.of(owner, join(entry.get(0), peer, entry.get(1)), mark));
+        });
+        named.forEach(m -> out.add(IptablesRule.of(owner, m, mark)));
         return out;
     }
 

@@ -54,6 +54,21 @@ final class SetCatalog {
         return sets.values();
     }
 
+    /**
+     * The one set that matches what any of {@code members} (sets of one family, already in this catalog) matches: the
+     * set itself when there is one, else a list:set holding them ({@link Names#unionSet}), which the kernel tests
+     * member by member, stopping at the first that matches.
+     */
+    String union(IpFamily family, Collection<String> members) {
+        List<String> names = members.stream().distinct().sorted().toList();
+        if (names.size() == 1) {
+            return names.get(0);
+        }
+        String name = Names.unionSet(family, names);
+        sets.putIfAbsent(name, new IpSetSpec(name, IpSetSpec.Type.LIST_SET, family, names));
+        return name;
+    }
+
     /** hash:ip of the group's members' addresses of one family. */
     String group(IpFamily family, String groupId) {
         String name = Names.groupSet(family, groupId);

@@ -142,7 +142,10 @@ class DeltaEquivalenceKernelTest {
             events.nextBatch().forEach(graph::apply);
             Ruleset wanted = IptablesRenderer.render(graph.graph(), NODE);
             applier.apply(wanted);
-            IpSetSpec victim = wanted.sets().stream().filter(s -> !s.members().isEmpty()).findFirst().orElse(null);
+            // a union (list:set) holds set names, not addresses: the drift cases below are about address sets
+            IpSetSpec victim = wanted.sets().stream()
+                    .filter(s -> !s.members().isEmpty() && s.type() != IpSetSpec.Type.LIST_SET).findFirst()
+                    .orElse(null);
             if (victim == null) {
                 continue;
             }
@@ -231,6 +234,7 @@ class DeltaEquivalenceKernelTest {
             case HASH_IP -> v;
             case HASH_NET -> v + (set.family() == IpFamily.V4 ? "/32" : "/128");
             case HASH_IP_PORT -> v + ",tcp:1";
+            case LIST_SET -> throw new IllegalArgumentException("a union holds set names: " + set.name());
         };
     }
 

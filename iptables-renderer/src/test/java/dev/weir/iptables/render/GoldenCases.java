@@ -178,6 +178,16 @@ final class GoldenCases {
             // anti-spoofing on routed interfaces with fail-closed: every drop of the guard chains is logged
             Map.entry("denial-log-fail-closed", () -> base()
                     .policy("prod/deny", p -> p.select("app=db").types(PolicyType.INGRESS))),
+            // three policies admit db on 5432 from three peer sets: one rule over their union (a list:set); one of
+            // them also on 9090, where the set is used alone; one admits any peer on UDP 53
+            Map.entry("union-peers", () -> base()
+                    .policy("prod/db-from-web", p -> p.select("app=db").ingress(rule(peers(pods("app=web")), tcp(5432),
+                            tcp(9090))))
+                    .policy("prod/db-from-dev", p -> p.select("app=db").ingress(rule(peers(nsPods("team=b", "")),
+                            tcp(5432))))
+                    .policy("prod/db-from-office", p -> p.select("app=db")
+                            .ingress(rule(peers(block("172.16.0.0/12", "172.16.5.0/24")), tcp(5432)))
+                            .ingress(rule(anyPeer(), port(Protocol.UDP, 53))))),
             // 14 pods on routed interfaces, dual-stack: dispatch and anti-spoofing past DispatchTree.LEAF as trees
             Map.entry("dispatch-tree", GoldenCases::dispatchTree)));
 

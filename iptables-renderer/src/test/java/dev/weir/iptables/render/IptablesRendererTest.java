@@ -101,9 +101,9 @@ class IptablesRendererTest {
             c.pod("prod/web-" + i, "n" + (2 + i % 50), "10.1." + (i / 250) + "." + (i % 250 + 1), "app=web");
         }
         Ruleset rs = IptablesRenderer.render(c.graph(), "n1");
-        // 8 forward + 3 input + 1 output + 1 dispatch + 7 endpoint-class (the default deny's NFLOG rule among them)
-        // + 1 policy rule, for 10 or 10,000 peers
-        assertThat(ruleCount(rs.v4())).isEqualTo(21);
+        // 8 forward + 3 input + 1 output + 1 dispatch + 7 endpoint-class (the policy's rule, merged into it, and the
+        // default deny's NFLOG rule among them), for 10 or 10,000 peers
+        assertThat(ruleCount(rs.v4())).isEqualTo(20);
         assertThat(rs.sets()).singleElement().extracting(s -> s.members().size()).isEqualTo(peers);
     }
 
@@ -152,7 +152,10 @@ class IptablesRendererTest {
                 .policy("prod/web", p -> p.ingress(rule(peers(block("192.0.2.0/24")))))
                 .graph();
         Ruleset rs = IptablesRenderer.render(g, "n1");
-        assertThat(specs(rs.v6(), Names.policyChain(PolicyType.INGRESS, "prod/web"))).isEmpty();
+        assertThat(specs(rs.v6(), Names.endpointChain(PolicyType.INGRESS, List.of("prod/web"))))
+                .isNotEmpty().noneMatch(spec -> spec.endsWith("-j MARK --set-xmark 0x100000/0x100000"));
+        assertThat(specs(rs.v4(), Names.endpointChain(PolicyType.INGRESS, List.of("prod/web"))))
+                .anyMatch(spec -> spec.endsWith("-j MARK --set-xmark 0x100000/0x100000"));
     }
 
     @Test

@@ -199,7 +199,7 @@ final class Netfilter {
                 if (set == null || set.family() != family || !option.equals("--match-set")) {
                     throw new IllegalStateException("rule references missing or wrong-family set " + value);
                 }
-                return inSet(set, t[i + 1], p);
+                return inSet(sets, set, t[i + 1], p);
             }
             case "icmp6" -> {
                 if (!option.equals("--icmpv6-type")) {
@@ -242,8 +242,21 @@ final class Netfilter {
                 : match.equals(name));
     }
 
-    private static boolean inSet(IpSetSpec set, String dirs, Packet p) {
+    private static boolean inSet(Map<String, IpSetSpec> sets, IpSetSpec set, String dirs, Packet p) {
         switch (set.type()) {
+            case LIST_SET -> {
+                // an ordered union: each member set with the match's directions, the first that matches answers
+                for (String member : set.members()) {
+                    IpSetSpec m = sets.get(member);
+                    if (m == null) {
+                        throw new IllegalStateException("list:set " + set.name() + " holds missing set " + member);
+                    }
+                    if (inSet(sets, m, dirs, p)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
             case HASH_IP -> {
                 return set.members().contains((dirs.equals("src") ? p.src() : p.dst()).toString());
             }
