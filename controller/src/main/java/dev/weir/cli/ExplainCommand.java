@@ -2,6 +2,7 @@ package dev.weir.cli;
 
 import dev.weir.explain.Explainer;
 import dev.weir.explain.PortProtocol;
+import dev.weir.explain.ServiceExplainer;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableHtml;
 import dev.weir.explain.TruthTableJson;
@@ -108,8 +109,10 @@ public final class ExplainCommand implements Subcommand {
         }
         Main.UsageException.check(List.of("text", "json", "html").contains(format),
                 "-o wants text, json or html, got \"%s\"", format);
+        boolean service = to != null && to.startsWith("svc/");
         boolean single = from != null || to != null;
-        Main.UsageException.check(!single || (from != null && to != null), "--from and --to go together");
+        Main.UsageException.check(service || !single || (from != null && to != null),
+                "--from and --to go together (only --to svc/NS/NAME may stand alone)");
         Main.UsageException.check(!single || !format.equals("html"), "-o html draws the whole table; leave out "
                 + "--from and --to (clicking a cell of the page shows that pair's reasons)");
         ports.forEach(n -> Main.UsageException.check(n >= 1 && n <= 65535, "port %d out of range 1-65535", n));
@@ -126,6 +129,9 @@ public final class ExplainCommand implements Subcommand {
         reachability.graph().displaced().forEach((pod, d) -> d.heldBy().forEach((address, holder) -> err.println(
                 "note: " + address + " is claimed by " + pod + " and " + holder + "; " + holder + " holds it, and "
                         + pod + " is judged without it")));
+        if (service) {
+            return explainService(reachability, loaded, out, err) | (loaded.hasRejections() ? 1 : 0);
+        }
         List<PortProtocol> targets = targets(reachability, ports, protocols, err);
         if (single) {
             Endpoint src = end(reachability, from, err);
@@ -168,6 +174,65 @@ public final class ExplainCommand implements Subcommand {
             }
         }
         return loaded.hasRejections() ? 1 : 0;
+    }
+
+    /**
+     * {@code --to svc/NS/NAME}: every endpoint kube-proxy's rules may send the client's packet to, with the verdict
+     * for the packet that endpoint receives ({@link ServiceExplainer}). {@code --from NS/POD} goes through the cluster
+     * IP, {@code --from IP} (a client outside the cluster) through each node's node port; without {@code --from}, the
+     * table of every pod through the cluster IP.
+     */
+    private int explainService(Reachability reachability, LoadResult loaded, PrintStream out, PrintStream err) {
+        String[] parts = to.substring("svc/".length()).split("/", -1);
+        Main.UsageException.check(parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty(),
+                "--to svc/NS/NAME names a Service, got \"%s\"", to);
+        String key = parts[0] + "/" + parts[1];
+        dev.weir.model.Service svc = loaded.services().stream().filter(x -> x.key().equals(key)).findFirst()
+                .orElseThrow(() -> new Main.UsageException("no Service " + key + " in the manifests (Services: "
+                        + String.join(", ", loaded.services().stream().map(dev.weir.model.Service::key).toList())
+                        + ")"));
+        List<ServiceExplainer.Client> clients;
+        if (from == null) {
+            clients = ServiceExplainer.podClients(reachability, Explainer.livePods(reachability.graph()));
+        } else if (reachability.graph().endpoint(from) != null) {
+            clients = ServiceExplainer.podClients(reachability, List.of(from));
+        } else {
+            Main.UsageException.check(!from.contains("/") && IpAddress.isValid(from),
+                    "no pod %s in the manifests, and not an IP address", from);
+            Main.UsageException.check(svc.type() == dev.weir.model.Service.Type.NODE_PORT,
+                    "%s is a ClusterIP Service: a client outside the cluster reaches a Service through a node port",
+                    key);
+            clients = ServiceExplainer.outsideClients(reachability, IpAddress.parse(from),
+                    loaded.snapshot().nodes().stream().map(dev.weir.model.Node::name).toList());
+        }
+        List<String> missing = loaded.snapshot().nodes().stream().map(dev.weir.model.Node::name)
+                .filter(n -> !loaded.masquerade().containsKey(n)).toList();
+        if (!missing.isEmpty()) {
+            err.println("note: no address is known that these nodes masquerade to (no InternalIP, and no flannel "
+                    + "VXLAN pod CIDR): " + String.join(", ", missing));
+        }
+        TruthTable table = ServiceExplainer.table(reachability, svc, loaded.masquerade(), clients);
+        if (format.equals("json")) {
+            out.print(TruthTableJson.write(table, loaded.notes()));
+        } else if (format.equals("html")) {
+            out.print(TruthTableHtml.explain(table, loaded.notes(),
+                    loaded.diagnostics().stream().map(Diagnostic::toString).toList()));
+        } else if (from == null) {
+            for (PortProtocol t : table.targets()) {
+                out.println(TruthTableText.renderPresent(table, t));
+                out.println();
+            }
+        } else {
+            for (TruthTable.Entry e : table.entries()) {
+                out.println(e.from() + " -> svc/" + key + " " + e.target() + " -> " + e.to() + ": "
+                        + (e.cell().allowed() ? "allowed" : "denied"));
+                e.cell().reasons().forEach(r -> out.println("  " + r));
+            }
+            if (table.entries().isEmpty()) {
+                out.println(from + " -> svc/" + key + ": no endpoint");
+            }
+        }
+        return 0;
     }
 
     /**

@@ -34,6 +34,26 @@ public final class TruthTableText {
         return title(target) + "\n" + matrix(table.pods(), (from, to) -> mark(table.cell(from, to, target)));
     }
 
+    /**
+     * One target's matrix with only the rows and columns that have a cell: a Service's table, whose rows are clients
+     * and whose columns are endpoints, reads without its empty cross.
+     */
+    public static String renderPresent(TruthTable table, PortProtocol target) {
+        List<String> rows = table.pods().stream()
+                .filter(f -> table.pods().stream().anyMatch(t -> table.cell(f, t, target).isPresent())).toList();
+        List<String> columns = table.pods().stream()
+                .filter(t -> table.pods().stream().anyMatch(f -> table.cell(f, t, target).isPresent())).toList();
+        StringBuilder sb = new StringBuilder(title(target)).append("\n-");
+        columns.forEach(c -> sb.append('\t').append(c));
+        for (String from : rows) {
+            sb.append('\n').append(from);
+            for (String to : columns) {
+                sb.append('\t').append(mark(table.cell(from, to, target)));
+            }
+        }
+        return sb.toString();
+    }
+
     /** The title line of one matrix; the lab's prober prints the same. */
     public static String title(PortProtocol target) {
         return "Reachability " + target + " (rows: from, columns: to; . allowed, X denied):";

@@ -148,6 +148,14 @@ public final class ManifestLoader {
                     Translated<Node> t = ModelTranslator.node(n);
                     c.accept(t, c.nodes, Node::name);
                     t.value().ifPresent(v -> c.hostIps.put(v.name(), NodeTranslator.hostIps(n)));
+                    t.value().ifPresent(v -> ServiceTranslator.masqueradeAddress(n)
+                            .ifPresent(a -> c.masquerade.put(v.name(), a)));
+                }
+                case "Service" -> {
+                    ServiceTranslator.Translation t = ServiceTranslator.translate(
+                            convert(node, io.fabric8.kubernetes.api.model.Service.class));
+                    t.service().ifPresent(s -> c.services.put(s.key(), s));
+                    t.skipped().ifPresent(c.notes::add);
                 }
                 case "NetworkPolicy" -> {
                     if (!"networking.k8s.io/v1".equals(apiVersion)) {
@@ -221,6 +229,8 @@ public final class ManifestLoader {
         final Map<String, ClusterPolicy> clusterPolicies = new TreeMap<>();
         final Map<String, Node> nodes = new TreeMap<>();
         final Map<String, List<IpAddress>> hostIps = new TreeMap<>();
+        final Map<String, dev.weir.model.Service> services = new TreeMap<>();
+        final Map<String, IpAddress> masquerade = new TreeMap<>();
 
         /** A rejected object's errors are diagnostics; an accepted one's warnings are notes. */
         <T> void accept(Translated<T> t, Map<String, T> into, java.util.function.Function<T, String> key) {
@@ -248,7 +258,8 @@ public final class ManifestLoader {
         LoadResult finish() {
             skippedKinds.forEach((kind, n) -> notes.add("ignored " + n + " object" + (n == 1 ? "" : "s")
                     + " of kind " + kind + " (weir explain reads Namespace, Pod, Node, networking.k8s.io/v1 "
-                    + "NetworkPolicy and policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy)"));
+                    + "NetworkPolicy, policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy and, for --to svc/NS/NAME, "
+                    + "Service)"));
             if (!replaced.isEmpty()) {
                 notes.add("given more than once, the last one counts: " + String.join(", ", replaced));
             }
@@ -270,7 +281,8 @@ public final class ManifestLoader {
             ClusterSnapshot snapshot = new ClusterSnapshot(new ArrayList<>(namespaces.values()), endpoints,
                     new ArrayList<>(policies.values()), new ArrayList<>(clusterPolicies.values()),
                     new ArrayList<>(nodes.values()));
-            return new LoadResult(snapshot, diagnostics, notes); // in the order found: file by file
+            return new LoadResult(snapshot, diagnostics, notes, new ArrayList<>(services.values()),
+                    masquerade); // notes in the order found: file by file
         }
     }
 }

@@ -166,17 +166,17 @@ class ManifestLoaderTest {
     void otherKindsAreSkippedWithANote() {
         LoadResult r = ManifestLoader.load(List.of("-"), stdin("""
                 apiVersion: v1
-                kind: Service
+                kind: ConfigMap
                 metadata: {name: s, namespace: x}
                 ---
                 apiVersion: v1
-                kind: Service
+                kind: ConfigMap
                 metadata: {name: t, namespace: x}
                 """));
         assertThat(r.diagnostics()).isEmpty();
-        assertThat(r.notes()).containsExactly("ignored 2 objects of kind Service (weir explain reads Namespace, Pod, "
-                + "Node, networking.k8s.io/v1 NetworkPolicy and policy.networking.k8s.io/v1alpha2 "
-                + "ClusterNetworkPolicy)");
+        assertThat(r.notes()).containsExactly("ignored 2 objects of kind ConfigMap (weir explain reads Namespace, "
+                + "Pod, Node, networking.k8s.io/v1 NetworkPolicy, policy.networking.k8s.io/v1alpha2 "
+                + "ClusterNetworkPolicy and, for --to svc/NS/NAME, Service)");
     }
 
     @Test

@@ -101,6 +101,22 @@ public final class Reachability {
     }
 
     /**
+     * A packet kube-proxy's rules rerouted ({@code dev.weir.service.ServiceRoutes}), judged as the filter hooks see it
+     * after the DNAT: {@code src}'s egress towards {@code dst}, and {@code dst}'s ingress from {@code seenSource} (the
+     * client, or the address a node masqueraded it to). Nothing is exempt: a pod its Service sends back to itself
+     * (hairpin) left the pod and is judged by both sides, as the dataplane judges it.
+     */
+    public Verdict evaluateRouted(Endpoint src, Endpoint seenSource, Endpoint dst, int port, Protocol protocol,
+            IpFamily family) {
+        src = held(src);
+        dst = held(dst);
+        seenSource = held(seenSource);
+        Verdict.Side egress = side(PolicyType.EGRESS, src, dst, dst.ip(family), port, protocol);
+        Verdict.Side ingress = side(PolicyType.INGRESS, dst, seenSource, seenSource.ip(family), port, protocol);
+        return Verdict.of(egress, ingress);
+    }
+
+    /**
      * One side: {@code subject} is the pod whose policies apply (the source for egress, the destination for ingress),
      * {@code peer} the pod at the other end, {@code peerIp} its address in the family evaluated. The side's
      * {@link Decision} names what decided: a ClusterNetworkPolicy rule (with its tier, policy and rule), the
