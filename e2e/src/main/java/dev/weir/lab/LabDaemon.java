@@ -12,6 +12,7 @@ import dev.weir.lab.denials.DenialLogFiles;
 import dev.weir.lab.image.ChartAgentSpec;
 import dev.weir.lab.image.ChartRender;
 import dev.weir.lab.image.ImageRoot;
+import dev.weir.lab.kubeproxy.KubeProxyFixture;
 import dev.weir.lab.probe.ProbeResult;
 import dev.weir.lab.probe.Prober;
 import dev.weir.lab.serve.PodServers;
@@ -139,7 +140,7 @@ public final class LabDaemon implements AutoCloseable {
         spec.namespaces().forEach(n -> nsLabels.put(n.name(), n.labels()));
         CompletableFuture<LabApiServer> apiStart = CompletableFuture.supplyAsync(() -> {
                     LabApiServer server = LabApiServer.start(request.apiPort());
-                    ClusterObjects.create(server.client(), plan, nsLabels);
+                    ClusterObjects.create(server.client(), plan, nsLabels, spec.services());
                     return server;
                 });
         resources.add(() -> apiStart.thenAccept(LabApiServer::close));
@@ -175,6 +176,7 @@ public final class LabDaemon implements AutoCloseable {
         store.writeAtomically(store.kubeconfig(), api.kubeconfig());
         store.update(s -> s.withApi(api.port(), store.kubeconfig().toString()));
         selfCheck(plan);
+        startKubeProxy(plan, api);
         log("API server on " + api.url() + " with " + plan.nodes().size() + " nodes, " + nsLabels.size()
                 + " namespaces, " + plan.pods().size() + " pods");
 
@@ -215,6 +217,20 @@ public final class LabDaemon implements AutoCloseable {
         }
         log("self-check: " + from.key() + " reaches every other pod"
                 + (plan.families().size() > 1 ? " over IPv4 and IPv6" : ""));
+    }
+
+    /**
+     * The lab's kube-proxy ({@link KubeProxyFixture}): its jumps go in before any agent runs, as on a node where
+     * kube-proxy ran first, and the Services' rules are written once before READY, so a declared Service answers as
+     * soon as {@code up} returns.
+     */
+    private void startKubeProxy(LabPlan plan, LabApiServer api) {
+        KubeProxyFixture kubeProxy = new KubeProxyFixture(plan, api.client(), new ProcessRunner());
+        kubeProxy.installHooks();
+        kubeProxy.sync();
+        kubeProxy.start();
+        resources.add(kubeProxy);
+        log("kube-proxy rules in every node (" + request.spec().services().size() + " declared Services)");
     }
 
     /** Each node's CNI runtime cache, where its agent finds bridged pods' ports ({@link CniResultCache}). */

@@ -1,5 +1,7 @@
 package dev.weir.lab.api;
 
+import dev.weir.k8s.ServiceTranslator;
+import dev.weir.lab.spec.LabSpec;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -9,8 +11,12 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +38,42 @@ public final class ClusterObjects {
     }
 
     public static void create(KubernetesClient client, LabPlan plan, Map<String, Map<String, String>> nsLabels) {
+        create(client, plan, nsLabels, List.of());
+    }
+
+    /** The same, and the declared Services (the lab's kube-proxy allocates what they leave out). */
+    public static void create(KubernetesClient client, LabPlan plan, Map<String, Map<String, String>> nsLabels,
+            List<LabSpec.ServiceSpec> services) {
         nodes(plan).forEach(n -> client.nodes().resource(n).create());
         namespaces(nsLabels).forEach(n -> client.namespaces().resource(n).create());
         pods(plan).forEach(p -> client.pods().inNamespace(p.getMetadata().getNamespace()).resource(p).create());
+        services.forEach(s -> client.services().inNamespace(s.namespace()).resource(service(s)).create());
+    }
+
+    /** A declared Service as the API object. */
+    public static Service service(LabSpec.ServiceSpec s) {
+        ServiceBuilder b = new ServiceBuilder().withNewMetadata().withNamespace(s.namespace()).withName(s.name())
+                .endMetadata();
+        var spec = b.withNewSpec().withType(s.type()).withSelector(new LinkedHashMap<>(new TreeMap<>(s.selector())));
+        if (s.clusterIp() != null && !s.clusterIp().isEmpty()) {
+            spec.withClusterIP(s.clusterIp()).withClusterIPs(s.clusterIp());
+        }
+        if (s.type().equals("NodePort")) {
+            spec.withExternalTrafficPolicy(s.externalTrafficPolicy());
+        }
+        for (LabSpec.ServicePortSpec p : s.ports()) {
+            ServicePortBuilder pb = new ServicePortBuilder().withName(p.name()).withPort(p.port())
+                    .withProtocol(p.protocol().name());
+            if (p.targetPort() != null) {
+                pb.withTargetPort(p.targetPort().matches("\\d+") ? new IntOrString(Integer.parseInt(p.targetPort()))
+                        : new IntOrString(p.targetPort()));
+            }
+            if (p.nodePort() != 0) {
+                pb.withNodePort(p.nodePort());
+            }
+            spec.addToPorts(pb.build());
+        }
+        return spec.endSpec().build();
     }
 
     /** Nodes with an {@code InternalIP} and a pod CIDR per family of the lab, primary first, as a dual-stack node has. */
@@ -44,6 +83,9 @@ public final class ClusterObjects {
             NodeBuilder b = new NodeBuilder()
                     .withNewMetadata().withName(n.name())
                     .addToLabels("kubernetes.io/hostname", n.name()).addToLabels("kubernetes.io/os", "linux")
+                    // what flanneld annotates: explain learns from it which address the node masquerades to
+                    .addToAnnotations(ServiceTranslator.FLANNEL_BACKEND, plan.backend().lower())
+                    .addToAnnotations("flannel.alpha.coreos.com/public-ip", n.underlayIp())
                     .endMetadata()
                     .withNewSpec().withPodCIDR(cidrs.get(0)).withPodCIDRs(cidrs).endSpec();
             var status = b.withNewStatus();

@@ -73,6 +73,11 @@ final class LabProbe implements Subcommand {
             + "(default: every family the lab has, one after the other; explain is asked for the same family)")
     String familyName;
 
+    @Option(names = "--to", paramLabel = "svc/NS/NAME", description = "probe a Service: every pod through its "
+            + "cluster IP and, for a NodePort Service, the client outside the cluster (" + LabPlan.CLIENT_IP
+            + ") through each node's node port; columns are the endpoints kube-proxy's rules may pick")
+    String to;
+
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "24",
             description = "probes at once (default ${DEFAULT-VALUE})")
     int parallel;
@@ -102,6 +107,21 @@ final class LabProbe implements Subcommand {
             ports.addAll(declared.isEmpty() ? List.of(80) : declared);
         }
 
+        if (to != null) {
+            Main.UsageException.check(to.startsWith("svc/"), "--to wants svc/NS/NAME, got \"%s\"", to);
+            Main.UsageException.check(!denials, "--denials goes with the pod table, not with --to");
+            List<String> rejected = new ArrayList<>();
+            Config config = Config.fromKubeconfig(Files.readString(store.kubeconfig()));
+            ServiceProbe.Result r;
+            try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+                r = ServiceProbe.run(plan, client, to, protocols, parallel, timeout, rejected);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UsageException(e.getMessage());
+            }
+            rejected.forEach(d -> err.println("weir lab probe: " + d));
+            ServiceProbe.print(r, format, compare, rejected, out);
+            return !compare || r.agrees() ? 0 : 1;
+        }
         List<IpFamily> families = plan.families();
         if (familyName != null) {
             IpFamily f = switch (familyName.trim().toLowerCase(java.util.Locale.ROOT)) {

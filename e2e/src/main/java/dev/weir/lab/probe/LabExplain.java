@@ -10,7 +10,12 @@ import dev.weir.k8s.ModelTranslator;
 import dev.weir.lab.topology.LabPlan;
 import dev.weir.k8s.Translated;
 import dev.weir.k8s.admin.ClusterPolicyTranslator;
+import dev.weir.k8s.ServiceTranslator;
 import dev.weir.model.ClusterPolicy;
+import dev.weir.model.IpAddress;
+import dev.weir.model.Service;
+import java.util.Map;
+import java.util.TreeMap;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.Endpoint;
@@ -41,6 +46,26 @@ public final class LabExplain {
             Consumer<Diagnostic> diagnostics) {
         return Explainer.table(reachability(client, diagnostics), pods, targets);
     }
+
+    /** A lab's Service as explain models it, and what it needs to route: the objects' reachability and nodes. */
+    public record ServiceView(Reachability reachability, Service service, Map<String, IpAddress> masquerade) {
+    }
+
+    /** The Service {@code namespace/name} of the lab API server, with the rest of what explain reads. */
+    public static ServiceView service(KubernetesClient client, String namespace, String name,
+            Consumer<Diagnostic> diagnostics) {
+        io.fabric8.kubernetes.api.model.Service svc = client.services().inNamespace(namespace).withName(name).get();
+        if (svc == null) {
+            throw new IllegalArgumentException("no Service " + namespace + "/" + name + " in the lab");
+        }
+        ServiceTranslator.Translation t = ServiceTranslator.translate(svc);
+        Service service = t.service().orElseThrow(() -> new IllegalArgumentException(t.skipped().orElseThrow()));
+        Map<String, IpAddress> masquerade = new TreeMap<>();
+        client.nodes().list().getItems().forEach(n -> ServiceTranslator.masqueradeAddress(n)
+                .ifPresent(a -> masquerade.put(n.getMetadata().getName(), a)));
+        return new ServiceView(reachability(client, diagnostics), service, masquerade);
+    }
+
 
     /**
      * The same for a lab's pods, judging each packet by the source address it really carries: where a hostNetwork

@@ -150,36 +150,60 @@ public final class Prober implements AutoCloseable {
     }
 
     private Attempt tcp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
-        try (SocketChannel ch = netns.get(from.key()).call(() -> SocketChannel.open(socketFamily()))) {
-            ch.socket().connect(new InetSocketAddress(to.ip(family), port), timeoutMillis);
-            ch.socket().setSoTimeout(timeoutMillis);
-            InputStream in = ch.socket().getInputStream();
-            String answer = new String(in.readNBytes(256), StandardCharsets.UTF_8).strip();
-            return answered(answer, to);
-        } catch (SocketTimeoutException e) {
-            return new Attempt(false, "timed out");
-        } catch (IOException e) {
-            return new Attempt(false, describe(e));
-        }
+        Answer a = ask(netns.get(from.key()), to.ip(family), port, Protocol.TCP, timeoutMillis);
+        return a.failure() != null ? new Attempt(false, a.failure()) : answered(a.answer(), to);
     }
 
     private Attempt udp(LabPlan.PodPlan from, LabPlan.PodPlan to, int port) throws Exception {
-        try (DatagramChannel ch = netns.get(from.key())
-                .call(() -> DatagramChannel.open(socketFamily()))) {
-            ch.connect(new InetSocketAddress(to.ip(family), port));
+        Answer a = ask(netns.get(from.key()), to.ip(family), port, Protocol.UDP, timeoutMillis);
+        return a.failure() != null ? new Attempt(false, a.failure()) : answered(a.answer(), to);
+    }
+
+    /** What came back: the text a pod's server answered with, or why nothing did ("timed out", "refused"). */
+    public record Answer(String answer, String failure) {
+    }
+
+    /**
+     * One TCP connection or UDP datagram from {@code from}'s namespace to {@code ip}:{@code port}, and the answer (the
+     * pod's servers answer with their {@code namespace/name}); a probe of a Service asks its address with this too.
+     */
+    public static Answer ask(NetworkNamespace from, String ip, int port, Protocol protocol, int timeoutMillis)
+            throws Exception {
+        if (protocol == Protocol.TCP) {
+            try (SocketChannel ch = from.call(() -> SocketChannel.open(socketFamily(ip)))) {
+                ch.socket().connect(new InetSocketAddress(ip, port), timeoutMillis);
+                ch.socket().setSoTimeout(timeoutMillis);
+                InputStream in = ch.socket().getInputStream();
+                return new Answer(new String(in.readNBytes(256), StandardCharsets.UTF_8).strip(), null);
+            } catch (SocketTimeoutException e) {
+                return new Answer(null, "timed out");
+            } catch (IOException e) {
+                return new Answer(null, describe(e));
+            }
+        }
+        if (protocol != Protocol.UDP) {
+            throw new IllegalArgumentException("ask speaks TCP and UDP, not " + protocol);
+        }
+        try (DatagramChannel ch = from.call(() -> DatagramChannel.open(socketFamily(ip)))) {
+            ch.connect(new InetSocketAddress(ip, port));
             ch.socket().setSoTimeout(timeoutMillis);
             byte[] probe = "probe\n".getBytes(StandardCharsets.UTF_8);
             ch.socket().send(new DatagramPacket(probe, probe.length));
             DatagramPacket reply = new DatagramPacket(new byte[256], 256);
             ch.socket().receive(reply);
-            return answered(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8).strip(), to);
+            return new Answer(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8).strip(), null);
         } catch (SocketTimeoutException e) {
-            return new Attempt(false, "timed out");
+            return new Answer(null, "timed out");
         } catch (PortUnreachableException e) {
-            return new Attempt(false, "port unreachable");
+            return new Answer(null, "port unreachable");
         } catch (IOException e) {
-            return new Attempt(false, describe(e));
+            return new Answer(null, describe(e));
         }
+    }
+
+    /** The socket family of an address's text. */
+    private static StandardProtocolFamily socketFamily(String ip) {
+        return ip.contains(":") ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 
     /** An INIT over a raw socket from the source pod; allowed when the destination pod's raw receiver saw it. */

@@ -15,7 +15,7 @@ import java.util.Set;
  * namespaces and pods to create. A pod's node is its 1-based node index, or 0 to let the planner spread it.
  */
 public record LabSpec(int nodes, Topology topology, Backend backend, List<NamespaceSpec> namespaces,
-        List<PodSpec> pods, IpStack ipStack) {
+        List<PodSpec> pods, IpStack ipStack, List<ServiceSpec> services) {
 
     /** The most nodes a lab has: node addresses and pod CIDRs are {@code 10.244.<i>.0/24}, one byte each. */
     public static final int MAX_NODES = 200;
@@ -23,7 +23,13 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
     /** An IPv4 lab. */
     public LabSpec(int nodes, Topology topology, Backend backend, List<NamespaceSpec> namespaces,
             List<PodSpec> pods) {
-        this(nodes, topology, backend, namespaces, pods, IpStack.IPV4);
+        this(nodes, topology, backend, namespaces, pods, IpStack.IPV4, List.of());
+    }
+
+    /** A lab of this IP stack without Services. */
+    public LabSpec(int nodes, Topology topology, Backend backend, List<NamespaceSpec> namespaces,
+            List<PodSpec> pods, IpStack ipStack) {
+        this(nodes, topology, backend, namespaces, pods, ipStack, List.of());
     }
 
     public LabSpec {
@@ -35,6 +41,7 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
         }
         namespaces = List.copyOf(namespaces);
         pods = List.copyOf(pods);
+        services = services == null ? List.of() : List.copyOf(services); // request.json written before Services
         Set<String> nsNames = new HashSet<>();
         namespaces.forEach(n -> {
             if (!nsNames.add(n.name())) {
@@ -52,6 +59,16 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
             if (p.node() > nodes) {
                 throw new IllegalArgumentException("pod " + p.key() + " is placed on node " + p.node()
                         + " but the lab has " + nodes);
+            }
+        }
+        Set<String> serviceKeys = new HashSet<>();
+        for (ServiceSpec s : services) {
+            if (!nsNames.contains(s.namespace())) {
+                throw new IllegalArgumentException("Service " + s.key() + " is in undeclared namespace "
+                        + s.namespace());
+            }
+            if (!serviceKeys.add(s.key())) {
+                throw new IllegalArgumentException("Service " + s.key() + " declared twice");
             }
         }
         if (pods.size() > nodes * 250) {
@@ -88,11 +105,51 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
     }
 
     public LabSpec withShape(int nodes, Topology topology, Backend backend) {
-        return new LabSpec(nodes, topology, backend, namespaces, pods, ipStack);
+        return new LabSpec(nodes, topology, backend, namespaces, pods, ipStack, services);
     }
 
     public LabSpec withIpStack(IpStack stack) {
-        return new LabSpec(nodes, topology, backend, namespaces, pods, stack);
+        return new LabSpec(nodes, topology, backend, namespaces, pods, stack, services);
+
+    /** The same lab with these Services. */
+    public LabSpec withServices(List<ServiceSpec> services) {
+        return new LabSpec(nodes, topology, backend, namespaces, pods, ipStack, services);
+    }
+
+    /**
+     * A Service as a cluster file declares it: {@code type} {@code ClusterIP} or {@code NodePort}, a selector, ports
+     * and {@code externalTrafficPolicy}. {@code clusterIp} and each port's {@code nodePort} may be left out (null,
+     * 0): the lab allocates them, as the API server does. {@code targetPort} is a number or a container port's name.
+     */
+    public record ServiceSpec(String namespace, String name, String type, String clusterIp,
+            Map<String, String> selector, List<ServicePortSpec> ports, String externalTrafficPolicy) {
+        public ServiceSpec {
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(name, "name");
+            type = type == null ? "ClusterIP" : type;
+            if (!type.equals("ClusterIP") && !type.equals("NodePort")) {
+                throw new IllegalArgumentException("Service " + namespace + "/" + name + ": type " + type
+                        + " (the lab has ClusterIP and NodePort Services)");
+            }
+            selector = Map.copyOf(selector);
+            ports = List.copyOf(ports);
+            externalTrafficPolicy = externalTrafficPolicy == null ? "Cluster" : externalTrafficPolicy;
+            if (!externalTrafficPolicy.equals("Cluster") && !externalTrafficPolicy.equals("Local")) {
+                throw new IllegalArgumentException("Service " + namespace + "/" + name
+                        + ": externalTrafficPolicy " + externalTrafficPolicy + " (want Cluster or Local)");
+            }
+        }
+
+        public String key() {
+            return namespace + "/" + name;
+        }
+    }
+
+    /** One Service port; {@code targetPort} null means the same number as {@code port}. */
+    public record ServicePortSpec(String name, int port, Protocol protocol, String targetPort, int nodePort) {
+        public ServicePortSpec {
+            Objects.requireNonNull(protocol, "protocol");
+        }
     }
 
     /** A namespace; the API server's {@code kubernetes.io/metadata.name} label is added when objects are made. */

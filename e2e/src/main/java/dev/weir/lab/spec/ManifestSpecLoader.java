@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * {@link LabSpec}. Pods keep their labels and container ports; {@code spec.nodeName} ending in {@code n<i>}
  * ({@code wl-n2}, {@code n2}) pins a pod to node i, anything else lets the planner spread it. Namespaces used by pods
  * but not declared are added without labels. {@code spec.hostNetwork: true} makes a pod live in its node's network
- * namespace with its node's address. Other kinds are ignored (apply policies with kubectl after {@code up}).
+ * namespace with its node's address. ClusterIP and NodePort Services are kept (the lab programs kube-proxy's rules
+ * for them). Other kinds are ignored (apply policies with kubectl after {@code up}).
  */
 public final class ManifestSpecLoader {
 
@@ -96,7 +97,31 @@ public final class ManifestSpecLoader {
                         hostNetwork));
             }
         }
-        return new LabSpec(nodes, topology, backend, List.copyOf(namespaces.values()), pods);
+        List<LabSpec.ServiceSpec> services = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof io.fabric8.kubernetes.api.model.Service svc) {
+                String ns = svc.getMetadata().getNamespace() == null ? "default" : svc.getMetadata().getNamespace();
+                namespaces.putIfAbsent(ns, new LabSpec.NamespaceSpec(ns, Map.of()));
+                services.add(service(ns, svc));
+            }
+        }
+        return new LabSpec(nodes, topology, backend, List.copyOf(namespaces.values()), pods, services);
+    }
+
+    /** A Service of the file as the lab declares it; its cluster IP and node ports are kept when given. */
+    static LabSpec.ServiceSpec service(String ns, io.fabric8.kubernetes.api.model.Service svc) {
+        var spec = svc.getSpec();
+        List<LabSpec.ServicePortSpec> ports = new ArrayList<>();
+        for (var p : spec.getPorts() == null ? List.<io.fabric8.kubernetes.api.model.ServicePort>of()
+                : spec.getPorts()) {
+            var t = p.getTargetPort();
+            String target = t == null ? null : t.getStrVal() != null ? t.getStrVal() : String.valueOf(t.getIntVal());
+            ports.add(new LabSpec.ServicePortSpec(p.getName(), p.getPort(),
+                    p.getProtocol() == null ? Protocol.TCP : Protocol.parse(p.getProtocol()), target,
+                    p.getNodePort() == null ? 0 : p.getNodePort()));
+        }
+        return new LabSpec.ServiceSpec(ns, svc.getMetadata().getName(), spec.getType(), spec.getClusterIP(),
+                spec.getSelector() == null ? Map.of() : spec.getSelector(), ports, spec.getExternalTrafficPolicy());
     }
 
     private static void collect(Object parsed, List<HasMetadata> out) {

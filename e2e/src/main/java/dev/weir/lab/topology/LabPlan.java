@@ -32,10 +32,19 @@ public record LabPlan(String prefix, Topology topology, Backend backend, String 
         pods = List.copyOf(pods);
     }
 
-    /** Every network namespace of the lab, in creation order (underlay, nodes, pods; hostNetwork pods have none). */
+    /** The address of the client outside the cluster, on the underlay (node ports are probed from it). */
+    public static final String CLIENT_IP = "192.168.222.200";
+
+    /** The network namespace of the client outside the cluster: a host on the underlay, neither node nor pod. */
+    public String clientNetns() {
+        return prefix + "client";
+    }
+
+    /** Every network namespace of the lab, in creation order (underlay, client, nodes, pods; hostNetwork pods have none). */
     public List<String> netnsNames() {
         List<String> out = new ArrayList<>();
         out.add(underlayNetns);
+        out.add(clientNetns());
         nodes.forEach(n -> out.add(n.netns()));
         podNetworkPods().forEach(p -> out.add(p.netns()));
         return out;

@@ -41,6 +41,7 @@ public final class TopologyScript {
                     "0", "net.ipv6.conf.all.accept_dad", "0"))));
         }
         steps.add(new Step.IpBatch(plan.underlayNetns(), underlay(plan)));
+        steps.add(new Step.IpBatch(plan.clientNetns(), client(plan)));
         for (LabPlan.NodePlan n : plan.nodes()) {
             steps.add(new Step.IpBatch(n.netns(), node(plan, n)));
             List<String> fdb = fdb(plan, n);
@@ -81,7 +82,15 @@ public final class TopologyScript {
             l.add("link set " + n.underlayPort() + " master br0");
             l.add("link set " + n.underlayPort() + " up");
         }
+        l.add("link add client type veth peer name eth0 netns " + plan.clientNetns());
+        l.add("link set client master br0");
+        l.add("link set client up");
         return l;
+    }
+
+    /** The client outside the cluster: one address on the underlay, no route beyond it (node ports are on it). */
+    static List<String> client(LabPlan plan) {
+        return List.of("link set lo up", "addr add " + LabPlan.CLIENT_IP + "/24 dev eth0", "link set eth0 up");
     }
 
     static List<String> node(LabPlan plan, LabPlan.NodePlan n) {
@@ -162,6 +171,8 @@ public final class TopologyScript {
                     + " address " + p.mac() + " netns " + p.netns());
             if (plan.topology() == Topology.FLANNEL) {
                 l.add("link set " + p.hostVeth() + " master cni0");
+                // flannel's CNI config sets hairpinMode: a pod its Service sends back to itself gets the packet
+                l.add("link set " + p.hostVeth() + " type bridge_slave hairpin on");
                 l.add("link set " + p.hostVeth() + " up");
             } else {
                 l.add("link set " + p.hostVeth() + " up");
