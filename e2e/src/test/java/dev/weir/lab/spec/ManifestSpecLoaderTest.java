@@ -112,4 +112,21 @@ class ManifestSpecLoaderTest {
                 java.util.List.of(new ContainerPort(null, 9100, Protocol.TCP)), 2).onHostNetwork());
         assertThat(notes).containsExactly("pod kube-system/agent is hostNetwork: its IP is its node's, not 10.244.1.7");
     }
+
+    @Test
+    void servicesAreKeptWithTheirPortsTargetsAndTrafficPolicy() throws Exception {
+        LabSpec spec = ManifestSpecLoader.load(Path.of("src/test/resources/dev/weir/lab/services/cluster.yaml"), 2,
+                Topology.FLANNEL, Backend.VXLAN);
+        assertThat(spec.services()).extracting(LabSpec.ServiceSpec::key)
+                .containsExactly("x/web", "x/web-local", "x/web-internal");
+        LabSpec.ServiceSpec web = spec.services().get(0);
+        assertThat(web.type()).isEqualTo("NodePort");
+        assertThat(web.clusterIp()).isNull();
+        assertThat(web.selector()).containsExactly(java.util.Map.entry("app", "web"));
+        assertThat(web.ports()).containsExactly(
+                new LabSpec.ServicePortSpec("http", 80, dev.weir.model.Protocol.TCP, "http", 30080),
+                new LabSpec.ServicePortSpec("echo", 81, dev.weir.model.Protocol.UDP, "8081", 30081));
+        assertThat(spec.services().get(1).externalTrafficPolicy()).isEqualTo("Local");
+        assertThat(spec.services().get(2).type()).isEqualTo("ClusterIP");
+    }
 }
