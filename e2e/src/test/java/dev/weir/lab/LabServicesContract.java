@@ -147,6 +147,21 @@ abstract class LabServicesContract {
                 + LabPlanRows.client(lab, 2) + "\t" + (masqueradesToUnderlay() ? "." : "X"));
     }
 
+    @Test
+    @Order(5)
+    void weirsJumpsStayInFrontOfKubeProxysInEveryHook() throws Exception {
+        for (var n : lab.state().plan().nodes()) {
+            for (String hook : List.of("FORWARD", "INPUT", "OUTPUT")) {
+                List<String> rules = LabFixture.sh("ip", "netns", "exec", n.netns(), "iptables", "-S", hook)
+                        .lines().filter(l -> l.startsWith("-A ")).toList();
+                assertThat(rules).as("%s %s", n.name(), hook).first()
+                        .isEqualTo("-A " + hook + " -j WEIR-" + hook);
+                assertThat(rules).as("%s %s: kube-proxy's jumps are there too", n.name(), hook)
+                        .anyMatch(r -> r.contains("-j KUBE-"));
+            }
+        }
+    }
+
     /** The two node port rows, cells given as "b c" with {@code .}, {@code X} or {@code ?}. */
     private String nodePortRows(String viaNode1, String viaNode2) {
         return "-\tx/b\tx/c\n" + LabPlanRows.client(lab, 1) + "\t" + viaNode1.replace(' ', '\t') + "\n"
