@@ -220,13 +220,12 @@ public final class LabDaemon implements AutoCloseable {
     }
 
     /**
-     * The lab's kube-proxy ({@link KubeProxyFixture}): its jumps go in before any agent runs, as on a node where
-     * kube-proxy ran first, and the Services' rules are written once before READY, so a declared Service answers as
-     * soon as {@code up} returns.
+     * The lab's kube-proxy ({@link KubeProxyFixture}): the declared Services' rules are written once before any agent
+     * runs (as on a node where kube-proxy ran first) and before READY, so a declared Service answers as soon as
+     * {@code up} returns.
      */
     private void startKubeProxy(LabPlan plan, LabApiServer api) {
         KubeProxyFixture kubeProxy = new KubeProxyFixture(plan, api.client(), new ProcessRunner());
-        kubeProxy.installHooks();
         kubeProxy.sync();
         kubeProxy.start();
         resources.add(kubeProxy);

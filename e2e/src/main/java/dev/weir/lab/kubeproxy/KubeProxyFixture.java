@@ -21,7 +21,7 @@ import java.util.Set;
  * millisecond), gives Services without one a cluster IP and node ports ({@link ServiceAllocator}, written back), and
  * rewrites a node's KUBE chains whenever its rules changed, in one {@code iptables-restore --noflush} per node (the
  * chains it declares are flushed and refilled atomically; chains it wrote before and no longer needs are deleted).
- * Nothing outside the KUBE chains is touched after {@link #installHooks}.
+ * Nothing outside the KUBE chains is touched but kube-proxy's jumps, added with the first Service.
  */
 public final class KubeProxyFixture implements AutoCloseable {
 
@@ -32,6 +32,7 @@ public final class KubeProxyFixture implements AutoCloseable {
     private final CommandRunner runner;
     private final Map<String, KubeProxyRules.NodeRules> applied = new HashMap<>();
     private volatile Thread thread;
+    private boolean hooked;
 
     public KubeProxyFixture(LabPlan plan, KubernetesClient client, CommandRunner runner) {
         this.plan = plan;
@@ -39,11 +40,15 @@ public final class KubeProxyFixture implements AutoCloseable {
         this.runner = runner;
     }
 
-    /** kube-proxy's jumps at the top of the built-in chains of every node, before weir's agent runs there. */
-    public void installHooks() {
+    /**
+     * kube-proxy's jumps from the built-in chains of every node ({@link KubeProxyRules#hooks}), once: with the first
+     * Service. A lab without Services carries no kube-proxy rule at all.
+     */
+    private void installHooks() {
         for (LabPlan.NodePlan n : plan.nodes()) {
             runner.check(restore(n.netns()), KubeProxyRules.hooks());
         }
+        hooked = true;
     }
 
     /** One pass: allocate, render, apply what changed. Returns the number of nodes rewritten. */
@@ -54,6 +59,12 @@ public final class KubeProxyFixture implements AutoCloseable {
         }
         List<Service> services = new ArrayList<>();
         listed.forEach(s -> ServiceTranslator.translate(s).service().ifPresent(services::add));
+        if (!hooked) {
+            if (listed.isEmpty()) {
+                return 0;
+            }
+            installHooks();
+        }
         List<Endpoint> pods = new ArrayList<>();
         client.pods().inAnyNamespace().list().getItems()
                 .forEach(p -> ModelTranslator.pod(p).value().ifPresent(pods::add));

@@ -57,9 +57,10 @@ public final class KubeProxyRules {
     }
 
     /**
-     * The hooks kube-proxy inserts at the top of the built-in chains, as {@code iptables-restore --noflush} text. The
-     * lab loads them once, before the agents start, so weir's agent finds them there as on a real node and must put
-     * its own jumps in front of them.
+     * The jumps from the built-in chains to kube-proxy's, as {@code iptables-restore --noflush} text. kube-proxy
+     * inserts them at the top; the lab appends them, so that where they arrive while weir's agents run (the first
+     * Service applied to a running lab) weir's jumps stay at position 1 without waiting for the agent's drift repair.
+     * Either way a node ends up as one where kube-proxy ran first and weir's agent then inserted its jumps.
      */
     public static String hooks() {
         return String.join("\n", List.of("*mangle",
@@ -68,20 +69,20 @@ public final class KubeProxyRules {
                 "COMMIT",
                 "*nat",
                 ":KUBE-SERVICES - [0:0]", ":KUBE-POSTROUTING - [0:0]",
-                "-I PREROUTING 1 -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-                "-I OUTPUT 1 -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-                "-I POSTROUTING 1 -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
+                "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+                "-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+                "-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
                 "COMMIT",
                 "*filter",
                 ":KUBE-FORWARD - [0:0]", ":KUBE-SERVICES - [0:0]", ":KUBE-EXTERNAL-SERVICES - [0:0]",
-                "-I INPUT 1 -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service "
+                "-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service "
                         + "portals\" -j KUBE-EXTERNAL-SERVICES",
-                "-I FORWARD 1 -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD",
-                "-I FORWARD 1 -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" "
+                "-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD",
+                "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" "
                         + "-j KUBE-SERVICES",
-                "-I FORWARD 1 -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible "
+                "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible "
                         + "service portals\" -j KUBE-EXTERNAL-SERVICES",
-                "-I OUTPUT 1 -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" "
+                "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" "
                         + "-j KUBE-SERVICES",
                 "COMMIT")) + "\n";
     }
