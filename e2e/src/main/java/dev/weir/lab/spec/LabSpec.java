@@ -110,6 +110,7 @@ public record LabSpec(int nodes, Topology topology, Backend backend, List<Namesp
 
     public LabSpec withIpStack(IpStack stack) {
         return new LabSpec(nodes, topology, backend, namespaces, pods, stack, services);
+    }
 
     /** The same lab with these Services. */
     public LabSpec withServices(List<ServiceSpec> services) {

@@ -105,7 +105,7 @@ public final class ManifestSpecLoader {
                 services.add(service(ns, svc));
             }
         }
-        return new LabSpec(nodes, topology, backend, List.copyOf(namespaces.values()), pods, services);
+        return new LabSpec(nodes, topology, backend, List.copyOf(namespaces.values()), pods, IpStack.IPV4, services);
     }
 
     /** A Service of the file as the lab declares it; its cluster IP and node ports are kept when given. */
