@@ -2,12 +2,12 @@ package dev.weir.lab.cli;
 
 import dev.weir.cli.Main;
 import dev.weir.cli.Subcommand;
+import dev.weir.lab.api.ObjectWrites;
 import dev.weir.lab.state.StateStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -110,8 +110,7 @@ final class LabObjects {
     static int apply(StateStore store, Path file, PrintStream out) throws Exception {
         try (KubernetesClient client = client(store)) {
             for (HasMetadata item : load(client, file)) {
-                item.getMetadata().setResourceVersion(null);
-                client.resource(item).createOr(NonDeletingOperation::update);
+                ObjectWrites.createOrReplace(client, item);
                 out.println(name(item) + " applied");
             }
         }

@@ -13,6 +13,8 @@ public final class Ipv6Plan {
 
     public static final String UNDERLAY_NET = "fd00:192:168:222::";
     public static final String UNDERLAY_GATEWAY = UNDERLAY_NET + "1";
+    /** The client outside the cluster, the twin of {@link LabPlan#CLIENT_IP}. */
+    public static final String CLIENT_IP = UNDERLAY_NET + "200";
     public static final String POD_PREFIX = "fd00:10:244:";
     /** The whole pod range, as the CNI result's route and the cluster's IPv6 cluster CIDR. */
     public static final String CLUSTER_CIDR = "fd00:10:244::/48";

@@ -88,9 +88,21 @@ public final class TopologyScript {
         return l;
     }
 
-    /** The client outside the cluster: one address on the underlay, no route beyond it (node ports are on it). */
+    /**
+     * The client outside the cluster: an address on the underlay per family the lab has, no route beyond it (node
+     * ports are on it).
+     */
     static List<String> client(LabPlan plan) {
-        return List.of("link set lo up", "addr add " + LabPlan.CLIENT_IP + "/24 dev eth0", "link set eth0 up");
+        List<String> l = new ArrayList<>();
+        l.add("link set lo up");
+        if (plan.has(IpFamily.V4)) {
+            l.add("addr add " + LabPlan.CLIENT_IP + "/24 dev eth0");
+        }
+        if (plan.has(IpFamily.V6)) {
+            l.add("addr add " + Ipv6Plan.CLIENT_IP + "/64 dev eth0 nodad");
+        }
+        l.add("link set eth0 up");
+        return l;
     }
 
     static List<String> node(LabPlan plan, LabPlan.NodePlan n) {

@@ -8,6 +8,7 @@ import dev.weir.explain.PortProtocol;
 import dev.weir.explain.TruthTable;
 import dev.weir.explain.TruthTableDiff;
 import dev.weir.graph.Reachability;
+import dev.weir.lab.api.ObjectWrites;
 import dev.weir.lab.denials.DeniedCells;
 import dev.weir.lab.probe.LabExplain;
 import dev.weir.lab.probe.PacketSources;
@@ -21,7 +22,6 @@ import dev.weir.model.IpFamily;
 import dev.weir.model.Protocol;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,8 +106,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
         if (family == IpFamily.V6) {
             policy = Ipv6IpBlocks.withTwins(policy, plan);
         }
-        policy.getMetadata().setResourceVersion(null);
-        client.resource(policy).createOr(NonDeletingOperation::update);
+        ObjectWrites.createOrReplace(client, policy);
         remember();
     }
 
@@ -135,8 +134,7 @@ final class LabScenarioCluster implements ScenarioCluster, AutoCloseable {
         if (!name.equals(cnp.getMetadata().getName())) {
             throw new IllegalArgumentException("manifest names " + cnp.getMetadata().getName() + ", not " + name);
         }
-        cnp.getMetadata().setResourceVersion(null);
-        client.resource(cnp).createOr(NonDeletingOperation::update);
+        ObjectWrites.createOrReplace(client, cnp);
         remember();
     }
 
