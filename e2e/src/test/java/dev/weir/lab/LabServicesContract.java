@@ -180,6 +180,12 @@ abstract class LabServicesContract {
      * prints it without its title.
      */
     private Map<PortProtocol, String> probe(String service, String... extra) throws Exception {
+        return probeService(lab, stateDir, service, extra);
+    }
+
+    /** {@link #probe} for any lab with Services (shared with {@code LabServiceHostNetworkTest}). */
+    static Map<PortProtocol, String> probeService(LabFixture lab, Path stateDir, String service, String... extra)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of("lab", "probe", "--state-dir", stateDir.toString(), "--to",
                 service, "--compare", "-o", "json", "--timeout", "300ms"));
         args.addAll(List.of(extra));
