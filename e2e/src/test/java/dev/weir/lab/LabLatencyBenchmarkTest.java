@@ -2,6 +2,7 @@ package dev.weir.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.lab.api.ObjectWrites;
 import dev.weir.lab.probe.Prober;
 import dev.weir.lab.state.LabState;
 import dev.weir.lab.topology.LabPlan;
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,13 +118,10 @@ class LabLatencyBenchmarkTest {
         }); // agents synced, path open
         List<Long> create = new ArrayList<>();
         for (int i = 0; i < ROUNDS; i++) {
-            create.add(until(false, () -> {
-                deny.getMetadata().setResourceVersion(null);
-                client.resource(deny).createOr(NonDeletingOperation::update);
-            }));
+            create.add(until(false, () -> ObjectWrites.createOrReplace(client, deny)));
             until(true, () -> client.resource(deny).delete());
         }
-        client.resource(fromB).createOr(NonDeletingOperation::update);
+        ObjectWrites.createOrReplace(client, fromB);
         until(true, () -> {
         });
         List<Long> label = new ArrayList<>();
