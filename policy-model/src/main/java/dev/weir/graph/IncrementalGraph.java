@@ -36,6 +36,7 @@ public final class IncrementalGraph {
     /** Every pod as policy sees it: reported, less the addresses newer pods hold ({@link AddressClaims}). */
     private final TreeMap<String, Endpoint> endpoints = new TreeMap<>();
     private final AddressClaims claims = new AddressClaims();
+    private final EndpointsByNode byNode = new EndpointsByNode();
     private final Map<String, TreeMap<String, Endpoint>> eligibleByNamespace = new HashMap<>();
     /** Compiled policies of every tier, by {@link CompiledPolicy#key}. */
     private final TreeMap<String, CompiledPolicy> policies = new TreeMap<>();
@@ -147,7 +148,7 @@ public final class IncrementalGraph {
             nodeGroupSnapshots.put(g.id, g.snapshot());
         }
         return new PolicyGraph(namespaces, endpoints, claims.displaced(), nodes, policies, groupSnapshots, blocks,
-                nodeGroupSnapshots, endpointPolicies);
+                nodeGroupSnapshots, endpointPolicies, byNode.snapshot());
     }
 
     private void nodeChanged(String name, Node now) {
@@ -182,6 +183,7 @@ public final class IncrementalGraph {
             return;
         }
         delta.endpointsChanged.add(key);
+        byNode.changed(before, now);
         Endpoint any = now != null ? now : before;
         Endpoint eligibleBefore = before != null && before.isPolicyEndpoint() ? before : null;
         Endpoint eligibleNow = now != null && now.isPolicyEndpoint() ? now : null;

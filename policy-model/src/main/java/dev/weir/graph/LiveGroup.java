@@ -53,7 +53,7 @@ final class LiveGroup<S, V> {
 
     V snapshot() {
         if (snapshot == null) {
-            snapshot = snapshotOf.apply(selector, List.copyOf(members));
+            snapshot = snapshotOf.apply(selector, SortedKeys.of(members));
         }
         return snapshot;
     }

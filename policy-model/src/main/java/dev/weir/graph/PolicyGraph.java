@@ -33,17 +33,19 @@ public final class PolicyGraph {
     private final SortedMap<String, IpBlockSet> ipBlockSets;
     private final SortedMap<String, NodeGroup> nodeGroups;
     private final SortedMap<String, EndpointPolicies> endpointPolicies;
+    private final Map<String, List<Endpoint>> byNode;
 
     /**
      * Built by {@link IncrementalGraph#graph()} only: namespaces, endpoints ({@code ns/name}, as policy sees them),
      * the pods that lost addresses to newer pods (by endpoint key) and nodes by name; compiled policies of every tier
      * by {@link CompiledPolicy#key}; pod groups, ipBlock sets and node groups by id; and for every endpoint some policy
-     * selects, its policy keys per direction in evaluation order.
+     * selects, its policy keys per direction in evaluation order; and the endpoints of each node in key order (those
+     * of {@code endpoints} with a node, as {@link EndpointsByNode} keeps them).
      */
     PolicyGraph(Map<String, Namespace> namespaces, Map<String, Endpoint> endpoints,
             Map<String, Displacement> displaced, Map<String, Node> nodes, Map<String, CompiledPolicy> policies,
             Map<String, PeerGroup> groups, Map<String, IpBlockSet> ipBlockSets, Map<String, NodeGroup> nodeGroups,
-            Map<String, EndpointPolicies> endpointPolicies) {
+            Map<String, EndpointPolicies> endpointPolicies, Map<String, List<Endpoint>> endpointsByNode) {
         this.namespaces = frozen(namespaces);
         this.endpoints = frozen(endpoints);
         this.displaced = frozen(displaced);
@@ -53,6 +55,7 @@ public final class PolicyGraph {
         this.ipBlockSets = frozen(ipBlockSets);
         this.nodeGroups = frozen(nodeGroups);
         this.endpointPolicies = frozen(endpointPolicies);
+        this.byNode = endpointsByNode;
     }
 
     private static <V> SortedMap<String, V> frozen(Map<String, V> m) {
@@ -218,7 +221,7 @@ public final class PolicyGraph {
 
     /** Endpoints scheduled on {@code node}, in key order. */
     public List<Endpoint> endpointsOn(String node) {
-        return byNode().getOrDefault(node, List.of());
+        return byNode.getOrDefault(node, List.of());
     }
 
     /**
@@ -230,7 +233,6 @@ public final class PolicyGraph {
     }
 
     // Derived indexes, built on first use: a pure function of the immutable fields above, so a race only builds twice.
-    private volatile Map<String, List<Endpoint>> byNode;
     private volatile Map<String, SortedSet<String>> spans;
     private volatile Map<IpAddress, List<String>> nodesByAddress;
 
@@ -245,21 +247,6 @@ public final class PolicyGraph {
             }
             built.replaceAll((k, v) -> List.copyOf(v));
             nodesByAddress = m = built;
-        }
-        return m;
-    }
-
-    private Map<String, List<Endpoint>> byNode() {
-        Map<String, List<Endpoint>> m = byNode;
-        if (m == null) {
-            Map<String, List<Endpoint>> built = new HashMap<>();
-            for (Endpoint e : endpoints.values()) { // key order, so each list is in key order
-                if (e.node() != null) {
-                    built.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(e);
-                }
-            }
-            built.replaceAll((k, v) -> List.copyOf(v));
-            byNode = m = built;
         }
         return m;
     }

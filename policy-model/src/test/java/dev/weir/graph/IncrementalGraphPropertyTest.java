@@ -38,6 +38,7 @@ class IncrementalGraphPropertyTest {
                 String where = "seed " + seed + " event " + i + " " + event;
                 assertThat(now).as(where).isEqualTo(PolicyCompiler.compile(mirror.snapshot()));
                 assertDeltaDescribes(delta, previous, now, where);
+                assertEndpointsByNode(now, where);
                 countNodeCoverage(event, delta, previous, now, nodeCoverage);
                 countClaimCoverage(event, previous, now, claimCoverage);
                 previous = now;
@@ -155,6 +156,21 @@ class IncrementalGraphPropertyTest {
                 incremental.apply(event);
                 assertThat(incremental.apply(event).isEmpty()).as("seed %d event %d %s", seed, i, event).isTrue();
             }
+        }
+    }
+
+    /** The per-node index the graph keeps up to date lists exactly the endpoints on each node, in key order. */
+    private static void assertEndpointsByNode(PolicyGraph g, String where) {
+        java.util.Map<String, java.util.List<dev.weir.model.Endpoint>> expected = new TreeMap<>();
+        g.endpoints().values().stream().filter(e -> e.node() != null)
+                .forEach(e -> expected.computeIfAbsent(e.node(), k -> new java.util.ArrayList<>()).add(e));
+        for (var e : expected.entrySet()) {
+            assertThat(g.endpointsOn(e.getKey())).as(where + ": endpoints on " + e.getKey())
+                    .containsExactlyElementsOf(e.getValue());
+        }
+        for (String node : java.util.List.of("n0", "n1", "n2", "n3", "n4", "n5", "node-a", "node-b", "nowhere")) {
+            assertThat(g.endpointsOn(node)).as(where + ": endpoints on " + node)
+                    .containsExactlyElementsOf(expected.getOrDefault(node, java.util.List.of()));
         }
     }
 
