@@ -55,7 +55,7 @@ final class StandardParts {
                 : InterfaceDiscovery.NONE;
         return new AgentParts(ObjectTranslator.standard(), new MemoizedRenderer(config.renderOptions()),
                 new ApplierDataplane(new DataplaneApplier(runner, backend.backend()),
-                        config.revokeDeniedFlows() ? new ConntrackTable(runner) : null),
+                        config.revokeDeniedFlows() ? new ConntrackTable(runner, netns) : null),
                 RejectionReporter.NONE, System::nanoTime, interfaces,
                 DeniedPacketSource.in(netns));
     }
@@ -98,10 +98,7 @@ final class StandardParts {
                 return Revocation.NONE;
             }
             List<TrackedFlow> tracked = conntrack.list();
-            int deleted = 0;
-            for (TrackedFlow f : FlowRevocation.denied(graph, node, tracked)) {
-                deleted += conntrack.delete(f) ? 1 : 0;
-            }
+            int deleted = conntrack.deleteAll(FlowRevocation.denied(graph, node, tracked));
             return new Revocation(tracked.size(), deleted);
         }
 

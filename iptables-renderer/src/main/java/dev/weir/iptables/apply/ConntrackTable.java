@@ -1,23 +1,39 @@
 package dev.weir.iptables.apply;
 
 import dev.weir.graph.TrackedFlow;
+import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.model.IpAddress;
 import dev.weir.model.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The kernel's connection tracking table through {@code conntrack(8)}, in the namespace of its {@link CommandRunner}:
- * list the TCP, UDP and SCTP flows of both families, delete one flow by its exact original tuple. Revocation uses it
- * after an apply (see {@code docs/applier.md}); the choice of what to delete is {@code FlowRevocation}'s.
+ * The kernel's connection tracking table, in the namespace of its {@link CommandRunner}: list the TCP, UDP and SCTP
+ * flows of both families ({@code conntrack -L}), delete flows by their exact original tuple — over ctnetlink, many in
+ * one message ({@link ConntrackNetlink}) when the table knows its namespace, else one {@code conntrack -D} process per
+ * tuple. Revocation uses it after an apply (see {@code docs/applier.md}); the choice of what to delete is
+ * {@code FlowRevocation}'s.
  */
 public final class ConntrackTable {
 
-    private final CommandRunner runner;
+    private static final Logger LOG = LoggerFactory.getLogger(ConntrackTable.class);
 
+    private final CommandRunner runner;
+    private final NetworkNamespace netns;
+    private boolean netlinkFailed;
+
+    /** Lists and deletes through {@code conntrack(8)} only. */
     public ConntrackTable(CommandRunner runner) {
+        this(runner, null);
+    }
+
+    /** Deletes over ctnetlink in {@code netns} (the runner's namespace), falling back to {@code conntrack(8)}. */
+    public ConntrackTable(CommandRunner runner, NetworkNamespace netns) {
         this.runner = runner;
+        this.netns = netns;
     }
 
     /** Every tracked TCP, UDP and SCTP flow, IPv4 then IPv6. */
@@ -40,6 +56,61 @@ public final class ConntrackTable {
         boolean deleted = delete(flow.protocol(), flow.original());
         delete(flow.protocol(), flow.reply());
         return deleted;
+    }
+
+    /**
+     * Deletes each flow as {@link #delete(TrackedFlow)} does (its original tuple, then the entry a reply in flight may
+     * have made of its reply tuple); returns how many of them still had an entry. Over ctnetlink in one socket when the
+     * table has its namespace: microseconds a flow, where a {@code conntrack -D} process costs tens of milliseconds
+     * and reads the whole table. If the socket cannot be used (logged once), it falls back to the processes.
+     */
+    public int deleteAll(List<TrackedFlow> flows) {
+        if (flows.isEmpty()) {
+            return 0;
+        }
+        if (netns != null && !netlinkFailed) {
+            List<Protocol> protocols = new ArrayList<>(2 * flows.size());
+            List<TrackedFlow.Tuple> tuples = new ArrayList<>(2 * flows.size());
+            for (TrackedFlow f : flows) {
+                protocols.add(f.protocol());
+                tuples.add(f.original());
+                protocols.add(f.protocol());
+                tuples.add(f.reply());
+            }
+            try {
+                int[] errno = netns.call(() -> ConntrackNetlink.delete(protocols, tuples)).errno();
+                int deleted = 0;
+                for (int i = 0; i < errno.length; i++) {
+                    if (errno[i] == 0) {
+                        deleted += i % 2 == 0 ? 1 : 0;
+                    } else if (errno[i] != ConntrackNetlink.ENOENT) {
+                        TrackedFlow.Tuple t = tuples.get(i);
+                        throw new ApplyException(List.of("ctnetlink", "delete", protocols.get(i).lower(),
+                                t.src() + ":" + t.sport(), t.dst() + ":" + t.dport()), errno[i], "",
+                                "the kernel refused to delete a conntrack entry: errno " + errno[i]);
+                    }
+                }
+                return deleted;
+            } catch (ConntrackNetlink.ConntrackNetlinkException e) {
+                netlinkFailed = true;
+                LOG.warn("deleting conntrack entries over netlink in {}: {}; deleting with conntrack(8) from now on",
+                        netns, e.getMessage());
+            } catch (ApplyException | IllegalStateException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("deleting conntrack entries in " + netns + ": " + e.getMessage(), e);
+            }
+        }
+        int deleted = 0;
+        for (TrackedFlow f : flows) {
+            deleted += delete(f) ? 1 : 0;
+        }
+        return deleted;
+    }
+
+    /** Whether {@link #deleteAll} deletes over ctnetlink (it has the namespace, and the socket has not failed). */
+    public boolean deletesOverNetlink() {
+        return netns != null && !netlinkFailed;
     }
 
     private boolean delete(Protocol protocol, TrackedFlow.Tuple t) {
