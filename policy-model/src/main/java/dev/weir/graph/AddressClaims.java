@@ -34,8 +34,12 @@ final class AddressClaims {
             .comparing(Endpoint::created, Comparator.nullsLast(Comparator.reverseOrder()))
             .thenComparing(e -> e.key().namespacedName());
 
-    /** Per claimed address, its claimants (their reported records) in {@link #PRECEDENCE}: the holder first. */
-    private final Map<IpAddress, List<Endpoint>> claimants = new HashMap<>();
+    /**
+     * Per claimed address, its claimants (their reported records) in {@link #PRECEDENCE}, the holder first: the
+     * {@link Endpoint} itself when it is the only one (nearly every address: a list each cost 48 bytes a pod), else a
+     * list. Read through {@link #claimantsOf}.
+     */
+    private final Map<IpAddress, Object> claimants = new HashMap<>();
     /** The addresses with more than one claimant. */
     private final TreeSet<IpAddress> contested = new TreeSet<>();
 
@@ -54,12 +58,10 @@ final class AddressClaims {
         affected.add(key);
         if (claims(before)) {
             for (IpAddress ip : before.ips()) {
-                List<Endpoint> list = claimants.get(ip);
+                List<Endpoint> list = new ArrayList<>(claimantsOf(ip));
                 list.forEach(e -> affected.add(e.key().namespacedName()));
                 list.removeIf(e -> e.key().namespacedName().equals(key));
-                if (list.isEmpty()) {
-                    claimants.remove(ip);
-                }
+                store(ip, list);
                 if (list.size() < 2) {
                     contested.remove(ip);
                 }
@@ -67,13 +69,14 @@ final class AddressClaims {
         }
         if (claims(after)) {
             for (IpAddress ip : after.ips()) {
-                List<Endpoint> list = claimants.computeIfAbsent(ip, k -> new ArrayList<>(1));
+                List<Endpoint> list = new ArrayList<>(claimantsOf(ip));
                 list.forEach(e -> affected.add(e.key().namespacedName()));
                 int at = 0;
                 while (at < list.size() && PRECEDENCE.compare(list.get(at), after) < 0) {
                     at++;
                 }
                 list.add(at, after);
+                store(ip, list);
                 if (list.size() > 1) {
                     contested.add(ip);
                 }
@@ -102,7 +105,21 @@ final class AddressClaims {
     }
 
     private String holder(IpAddress ip) {
-        return claimants.get(ip).get(0).key().namespacedName();
+        return claimantsOf(ip).get(0).key().namespacedName();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Endpoint> claimantsOf(IpAddress ip) {
+        Object c = claimants.get(ip);
+        return c == null ? List.of() : c instanceof Endpoint e ? List.of(e) : (List<Endpoint>) c;
+    }
+
+    private void store(IpAddress ip, List<Endpoint> list) {
+        if (list.isEmpty()) {
+            claimants.remove(ip);
+        } else {
+            claimants.put(ip, list.size() == 1 ? list.get(0) : list);
+        }
     }
 
     /** Every pod that lost an address, by key; O(contested addresses). */
@@ -110,7 +127,7 @@ final class AddressClaims {
         Map<String, Endpoint> losers = new HashMap<>();
         Map<String, SortedMap<IpAddress, String>> lost = new HashMap<>();
         for (IpAddress ip : contested) {
-            List<Endpoint> list = claimants.get(ip);
+            List<Endpoint> list = claimantsOf(ip);
             String holder = list.get(0).key().namespacedName();
             for (Endpoint loser : list.subList(1, list.size())) {
                 String key = loser.key().namespacedName();

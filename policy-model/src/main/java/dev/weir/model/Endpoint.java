@@ -20,7 +20,7 @@ public record Endpoint(String namespace, String name, Map<String, String> labels
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(phase, "phase");
         labels = Map.copyOf(labels);
-        ips = ips.stream().distinct().sorted().toList();
+        ips = ips.size() < 2 ? List.copyOf(ips) : ips.stream().distinct().sorted().toList(); // one: a List12, half the room
         ports = List.copyOf(ports);
     }
 
