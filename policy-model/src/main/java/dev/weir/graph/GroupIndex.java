@@ -209,7 +209,7 @@ final class GroupIndex {
         }
         boolean addressChanged = before != null && after != null && readdressed(before, after);
         for (LiveGroup<GroupSelector, PeerGroup> g : candidates.values()) {
-            boolean was = g.members.contains(key);
+            boolean was = g.contains(key);
             boolean is = after != null && g.selector.matchesNamespace(ns, nsObject)
                     && g.selector.podSelector().matches(after.labels());
             live.changed(g, key, was, is, addressChanged);

@@ -1,7 +1,6 @@
 package dev.weir.graph;
 
 import java.util.List;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
@@ -17,7 +16,8 @@ import java.util.function.BiFunction;
 final class LiveGroup<S, V> {
     final String id;
     final S selector;
-    final TreeSet<String> members = new TreeSet<>();
+    /** Members as keys of a {@link PatchedMap}: a snapshot shares its array (a tree set cost 40 bytes a member). */
+    private final PatchedMap<Boolean> members = new PatchedMap<>();
     int references = 1;
     private final BiFunction<S, List<String>, V> snapshotOf;
     private V snapshot; // null when members changed since the last snapshot
@@ -30,7 +30,7 @@ final class LiveGroup<S, V> {
 
     /** Adds a member; true when it was not one. */
     boolean add(String member) {
-        boolean added = members.add(member);
+        boolean added = members.put(member, Boolean.TRUE) == null;
         if (added) {
             snapshot = null;
         }
@@ -39,11 +39,20 @@ final class LiveGroup<S, V> {
 
     /** Removes a member; true when it was one. */
     boolean remove(String member) {
-        boolean removed = members.remove(member);
+        boolean removed = members.remove(member) != null;
         if (removed) {
             snapshot = null;
         }
         return removed;
+    }
+
+    boolean contains(String member) {
+        return members.containsKey(member);
+    }
+
+    /** The members in order, immutable (the array the next snapshot shares). */
+    List<String> members() {
+        return members.snapshot().keyList();
     }
 
     /** A member stayed but its addresses or ports changed: the next snapshot is a new instance. */
@@ -53,7 +62,7 @@ final class LiveGroup<S, V> {
 
     V snapshot() {
         if (snapshot == null) {
-            snapshot = snapshotOf.apply(selector, SortedKeys.of(members));
+            snapshot = snapshotOf.apply(selector, members());
         }
         return snapshot;
     }

@@ -68,7 +68,7 @@ final class LiveGroups<S, V> {
             return null;
         }
         byId.remove(id);
-        for (String member : g.members) {
+        for (String member : g.members()) {
             sink.removed(g, member);
         }
         return g;

@@ -21,6 +21,7 @@ public record PeerGroup(GroupSelector selector, List<String> members) {
 
     /** Whether the endpoint with this key is a member: O(log n) over the sorted members. */
     public boolean contains(String endpointKey) {
-        return java.util.Collections.binarySearch(members, endpointKey) >= 0;
+        return members instanceof SortedArrayMap.KeyList k ? k.containsKey(endpointKey)
+                : java.util.Collections.binarySearch(members, endpointKey) >= 0;
     }
 }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -58,8 +57,9 @@ public final class PolicyGraph {
         this.byNode = endpointsByNode;
     }
 
+    /** As an immutable sorted-array map: a snapshot of the incremental graph's maps is one already, shared as is. */
     private static <V> SortedMap<String, V> frozen(Map<String, V> m) {
-        return Collections.unmodifiableSortedMap(new TreeMap<>(m));
+        return SortedArrayMap.copyOf(m);
     }
 
     public SortedMap<String, Namespace> namespaces() {
