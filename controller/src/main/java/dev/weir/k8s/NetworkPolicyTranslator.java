@@ -30,7 +30,8 @@ final class NetworkPolicyTranslator {
     }
 
     static Translated<NetworkPolicy> translate(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy in) {
-        String namespace = ModelTranslator.namespaceOf(in.getMetadata());
+        String given = ModelTranslator.namespaceOf(in.getMetadata());
+        String namespace = given == null ? null : given.intern(); // the string its cached pods hold (CompactPod)
         String name = in.getMetadata() == null ? null : in.getMetadata().getName();
         Findings findings = new Findings(ObjectKey.networkPolicy(namespace, name == null ? "<unnamed>" : name));
         findings.checkMetadata(name, namespace, false);

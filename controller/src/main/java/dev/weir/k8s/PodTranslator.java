@@ -1,6 +1,5 @@
 package dev.weir.k8s;
 
-import com.github.benmanes.caffeine.cache.Interner;
 import dev.weir.model.ContainerPort;
 import dev.weir.model.Endpoint;
 import dev.weir.model.IpAddress;
@@ -43,21 +42,10 @@ final class PodTranslator {
         boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
         Instant created = creationTime(pod.getMetadata() == null ? null
                 : pod.getMetadata().getCreationTimestamp(), findings);
-        return findings.result(() -> new Endpoint(namespace, name, shared(Map.copyOf(labels)), ips,
-                spec.getNodeName(), hostNetwork, phase, shared(List.copyOf(ports)), shared(created)));
+        // labels, container ports and creation time shared among the pods that carry equal ones (SharedValues)
+        return findings.result(() -> new Endpoint(namespace, name, SharedValues.of(Map.copyOf(labels)), ips,
+                spec.getNodeName(), hostNetwork, phase, SharedValues.of(List.copyOf(ports)), SharedValues.of(created)));
     }
-
-    /**
-     * One instance per value among the pods the process holds: the replicas of a workload carry equal labels and
-     * container ports, and pods created in one second equal times, so the graph keeps them once (issue 14: at 150,000
-     * pods these copies were ≈ 20 MiB). Values are immutable, so sharing them changes nothing else.
-     */
-    @SuppressWarnings("unchecked")
-    private static <T> T shared(T value) {
-        return value == null ? null : (T) SHARED.intern(value);
-    }
-
-    private static final Interner<Object> SHARED = Interner.newWeakInterner();
 
     /**
      * {@code metadata.creationTimestamp}, which decides which of two live pods claiming one address holds it

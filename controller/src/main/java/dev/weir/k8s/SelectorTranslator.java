@@ -46,7 +46,8 @@ public final class SelectorTranslator {
         if (findings.errorCount() > before) {
             return Optional.empty();
         }
-        return findings.attempt(field, () -> LabelSelector.of(matchLabels, requirements));
+        // policies repeat selectors ({app: web}): equal ones are held once (SharedValues)
+        return findings.attempt(field, () -> SharedValues.of(LabelSelector.of(matchLabels, requirements)));
     }
 
     /**
