@@ -39,20 +39,23 @@ final class GroupIndex {
 
     /** Groups of one scope (one namespace, or across namespaces) indexed by the pod keys they read. */
     private static final class Scope {
-        final Map<String, Map<String, LiveGroup<GroupSelector, PeerGroup>>> readers = new HashMap<>();
-        final Map<String, Map<String, LiveGroup<GroupSelector, PeerGroup>>> anchored = new HashMap<>();
-        final Map<String, LiveGroup<GroupSelector, PeerGroup>> unanchored = new LinkedHashMap<>();
+        // a namespace's scope holds a few groups, and there are as many scopes as namespaces: the maps start with
+        // room for two entries (the default sixteen cost ≈ 3 MiB at 10,000 namespaces); these are only looked up, or
+        // iterate in insertion order, so their capacity changes no order
+        final Map<String, Map<String, LiveGroup<GroupSelector, PeerGroup>>> readers = new HashMap<>(2);
+        final Map<String, Map<String, LiveGroup<GroupSelector, PeerGroup>>> anchored = new HashMap<>(2);
+        final Map<String, LiveGroup<GroupSelector, PeerGroup>> unanchored = new LinkedHashMap<>(2);
 
         void add(LiveGroup<GroupSelector, PeerGroup> g) {
             LabelSelector pods = g.selector.podSelector();
             for (String key : pods.keys()) {
-                readers.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(g.id, g);
+                readers.computeIfAbsent(key, k -> new LinkedHashMap<>(2)).put(g.id, g);
             }
             String anchor = anchor(pods);
             if (anchor == null) {
                 unanchored.put(g.id, g);
             } else {
-                anchored.computeIfAbsent(anchor, k -> new LinkedHashMap<>()).put(g.id, g);
+                anchored.computeIfAbsent(anchor, k -> new LinkedHashMap<>(2)).put(g.id, g);
             }
         }
 
