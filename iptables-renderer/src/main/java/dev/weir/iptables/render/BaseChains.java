@@ -16,8 +16,10 @@ final class BaseChains {
     private final String mask;
     private final String pass;
     private final String tierMask;
+    private final String connMark;
 
     BaseChains(RenderOptions options) {
+        this.connMark = options.fastPath() ? RenderOptions.hex(options.connMark()) : null;
         this.pass = RenderOptions.hex(options.passMark());
         this.tierMask = RenderOptions.hex(options.tierMask());
         this.accept = RenderOptions.hex(options.acceptMark());
@@ -29,17 +31,36 @@ final class BaseChains {
     /**
      * Judges both sides of a forwarded packet: the source's egress, then (accept bit cleared) the destination's
      * ingress. Drop wins; judged packets that no side dropped are accepted; unjudged ones return untouched.
+     *
+     * <p>With the fast path ({@link RenderOptions#fastPath()}), the first judged and allowed packet of a connection
+     * (conntrack {@code NEW}) also sets the conntrack-mark bit, and the connection's later packets, both ways, are
+     * accepted by the first rule: an {@code ESTABLISHED} packet of a connection weir admitted would have been
+     * allowed anyway (each side's endpoint chain returns {@code RELATED,ESTABLISHED} before any policy), so it skips
+     * the dispatch trees and endpoint chains. It comes after the anti-spoofing chains, which the caller puts first.
+     * Only {@code NEW} sets the bit, so a connection whose first packet weir did not judge (an unselected pod's, or
+     * one tracked before the pod was selected) never gets it: its packets keep their path, judged or returned to the
+     * host's rules as before. {@code RELATED} packets (ICMP errors) are not {@code ESTABLISHED} and keep the normal
+     * path. A revoked flow's conntrack entry is deleted, and its mark with it.
      */
     List<IptablesRule> forward() {
-        return List.of(
-                rule("forward", "", "MARK --set-xmark 0x0/" + mask),
-                rule("forward", "", Names.EGRESS),
-                rule("forward", "-m mark --mark " + drop + "/" + drop, "DROP"),
-                rule("forward", "", "MARK --set-xmark 0x0/" + accept),
-                rule("forward", "", Names.INGRESS),
-                rule("forward", "-m mark --mark 0x0/" + seen, "RETURN"),
-                rule("forward", "-m mark --mark " + drop + "/" + drop, "DROP"),
-                rule("forward", "", "ACCEPT"));
+        List<IptablesRule> out = new ArrayList<>();
+        if (connMark != null) {
+            out.add(rule("forward", "-m conntrack --ctstate ESTABLISHED -m connmark --mark " + connMark + "/"
+                    + connMark, "ACCEPT"));
+        }
+        out.add(rule("forward", "", "MARK --set-xmark 0x0/" + mask));
+        out.add(rule("forward", "", Names.EGRESS));
+        out.add(rule("forward", "-m mark --mark " + drop + "/" + drop, "DROP"));
+        out.add(rule("forward", "", "MARK --set-xmark 0x0/" + accept));
+        out.add(rule("forward", "", Names.INGRESS));
+        out.add(rule("forward", "-m mark --mark 0x0/" + seen, "RETURN"));
+        out.add(rule("forward", "-m mark --mark " + drop + "/" + drop, "DROP"));
+        if (connMark != null) {
+            out.add(rule("forward", "-m conntrack --ctstate NEW", "CONNMARK --set-xmark " + connMark + "/"
+                    + connMark));
+        }
+        out.add(rule("forward", "", "ACCEPT"));
+        return out;
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.weir.iptables.apply.IptablesBackend;
 import dev.weir.iptables.apply.NamespaceCommandRunner;
 import dev.weir.iptables.kernel.LongLivedFlows.Heartbeat;
 import dev.weir.iptables.render.IptablesRenderer;
+import dev.weir.iptables.render.RenderOptions;
 import dev.weir.iptables.sys.NetworkNamespace;
 import dev.weir.model.ClusterSnapshot;
 import dev.weir.model.ContainerPort;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.Test;
  * alone leaves {@code b}'s flows running (conntrack accepts them before any policy); revocation, the same
  * {@link FlowRevocation} and {@link ConntrackTable} the agent runs, must stop them within 2 s while {@code a}'s carry
  * on. The rules are applied before any flow starts: a namespace tracks connections only once a conntrack rule is in.
+ * Before the change the flows' packets pass by the established-flow fast path of {@code WEIR-FORWARD} (their
+ * conntrack entries carry weir's mark); the revoked ones must not come back through it.
  */
 class RevocationKernelTest {
 
@@ -93,9 +96,12 @@ class RevocationKernelTest {
         Heartbeat udpA = flows.udp("udp from a", a, A, WEB, UDP_PORT);
         Heartbeat udpB = flows.udp("udp from b", b, B, WEB, UDP_PORT);
         List<Heartbeat> all = List.of(tcpA, tcpB, udpA, udpB);
+        long fastBefore = fastPathPackets();
         for (Heartbeat h : all) {
             assertThat(h.echoesOver(1000)).as("%s before the change", h).isPositive();
         }
+        assertThat(fastPathPackets() - fastBefore).as("packets of the admitted flows on the fast path")
+                .isGreaterThanOrEqualTo(20);
 
         PolicyGraph onlyA = graph("a");
         applier.apply(IptablesRenderer.render(onlyA, NODE));
@@ -109,11 +115,26 @@ class RevocationKernelTest {
         denied.forEach(conntrack::delete);
 
         Thread.sleep(2000);
+        String marks = node.run(List.of("conntrack", "-L", "-f", "ipv4", "-s", B)).orThrow().stdout();
+        assertThat(marks).as("b's flows tracked again after revocation (as new ones, judged and denied) carry no "
+                + "fast-path mark").doesNotContain("mark=" + RenderOptions.DEFAULT_CONN_MARK);
         assertThat(tcpB.echoesOver(1000)).as("b's TCP flow, 2 s after revocation").isZero();
         assertThat(udpB.echoesOver(1000)).as("b's UDP flow, 2 s after revocation").isZero();
         assertThat(tcpA.echoesOver(1000)).as("a's TCP flow, still allowed").isPositive();
         assertThat(udpA.echoesOver(1000)).as("a's UDP flow, still allowed").isPositive();
         assertThat(tcpA.broken()).as("a's TCP connection").isFalse();
+    }
+
+    /** Packets the fast-path rule of {@code WEIR-FORWARD} has accepted so far. */
+    private long fastPathPackets() {
+        long n = 0;
+        for (String line : node.run(List.of("iptables-nft-save", "-c", "-t", "filter")).orThrow().stdout()
+                .split("\n")) {
+            if (line.contains("] -A WEIR-FORWARD -m conntrack --ctstate ESTABLISHED -m connmark")) {
+                n += Long.parseLong(line.substring(1, line.indexOf(':')));
+            }
+        }
+        return n;
     }
 
     /** {@code dev/web} admits TCP {@value TCP_PORT} and UDP {@value UDP_PORT} from the pods labelled {@code app=...}. */

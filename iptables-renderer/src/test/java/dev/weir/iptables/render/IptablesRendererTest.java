@@ -101,9 +101,10 @@ class IptablesRendererTest {
             c.pod("prod/web-" + i, "n" + (2 + i % 50), "10.1." + (i / 250) + "." + (i % 250 + 1), "app=web");
         }
         Ruleset rs = IptablesRenderer.render(c.graph(), "n1");
-        // 8 forward + 3 input + 1 output + 1 dispatch + 7 endpoint-class (the policy's rule, merged into it, and the
-        // default deny's NFLOG rule among them), for 10 or 10,000 peers
-        assertThat(ruleCount(rs.v4())).isEqualTo(20);
+        // 10 forward (the established fast path and its mark among them) + 3 input + 1 output + 1 dispatch + 7
+        // endpoint-class (the policy's rule, merged into it, and the default deny's NFLOG rule among them), for 10 or
+        // 10,000 peers
+        assertThat(ruleCount(rs.v4())).isEqualTo(22);
         assertThat(rs.sets()).singleElement().extracting(s -> s.members().size()).isEqualTo(peers);
     }
 
@@ -200,8 +201,63 @@ class IptablesRendererTest {
     void marksAreConfigurable() {
         RenderOptions o = new RenderOptions(0x1, 0x2, 0x4, 0x8);
         Ruleset rs = IptablesRenderer.render(webAndDb().policy("prod/db", p -> p.select("app=db")).graph(), "n1", o);
-        assertThat(specs(rs.v4(), Names.FORWARD)).first().isEqualTo("-j MARK --set-xmark 0x0/0xf");
-        assertThat(RestoreScript.install(rs.v4())).doesNotContain("0x100000");
+        assertThat(specs(rs.v4(), Names.FORWARD)).contains("-j MARK --set-xmark 0x0/0xf");
+        // the default packet-mark bits are gone; the conntrack-mark bit 0x1000000 is another field
+        assertThat(RestoreScript.install(rs.v4())).doesNotContainPattern("0x100000(?![0-9a-f])");
+    }
+
+    @Test
+    void anAdmittedConnectionsEstablishedPacketsAreAcceptedRightAfterTheAntiSpoofingChecks() {
+        Cluster c = Cluster.cluster().pod("prod/web", "n1", "10.0.1.2,fd00:1::2", "app=web")
+                .pod("prod/db", "n1", "10.0.1.3,fd00:1::3", "app=db").policy("prod/db", p -> p.select("app=db"));
+        Ruleset rs = IptablesRenderer.render(c.graph(), "n1", RenderOptions.defaults(), new LocalNetwork(
+                java.util.Map.of(dev.weir.model.ObjectKey.pod("prod", "db"), PodInterface.routed("cali1234")),
+                List.of(), false));
+        for (FamilyRuleset family : List.of(rs.v4(), rs.v6())) {
+            List<String> forward = specs(family, Names.FORWARD);
+            int fastPath = forward.indexOf("-m conntrack --ctstate ESTABLISHED -m connmark --mark 0x1000000/0x1000000"
+                    + " -j ACCEPT");
+            assertThat(fastPath).as("%s", family.family()).isPositive();
+            assertThat(forward.subList(0, fastPath)).as("before it, only the anti-spoofing chain (and IPv6's "
+                    + "neighbour discovery)").allMatch(r -> r.equals("-j " + Names.FROM_POD) || r.contains("icmpv6"));
+            assertThat(forward.subList(fastPath + 1, forward.size())).endsWith(
+                    "-m mark --mark 0x0/0x400000 -j RETURN", "-m mark --mark 0x200000/0x200000 -j DROP",
+                    "-m conntrack --ctstate NEW -j CONNMARK --set-xmark 0x1000000/0x1000000", "-j ACCEPT");
+            assertThat(specs(family, Names.INPUT)).as("INPUT returns to the host's rules: no fast path")
+                    .noneMatch(r -> r.contains("connmark") || r.contains("CONNMARK"));
+        }
+    }
+
+    @Test
+    void theConnMarkMovesAndZeroRendersNoFastPath() {
+        dev.weir.graph.PolicyGraph graph = webAndDb().policy("prod/db", p -> p.select("app=db")).graph();
+        String moved = RestoreScript.install(IptablesRenderer.render(graph, "n1",
+                RenderOptions.defaults().withConnMark(0x80000000)).v4());
+        assertThat(moved).contains("-m connmark --mark 0x80000000/0x80000000", "CONNMARK --set-xmark "
+                + "0x80000000/0x80000000").doesNotContain("0x1000000");
+        String off = RestoreScript.install(IptablesRenderer.render(graph, "n1",
+                RenderOptions.defaults().withConnMark(0)).v4());
+        assertThat(off).doesNotContain("connmark").doesNotContain("CONNMARK");
+        assertThat(specs(IptablesRenderer.render(graph, "n1", RenderOptions.defaults().withConnMark(0)).v4(),
+                Names.FORWARD)).first().isEqualTo("-j MARK --set-xmark 0x0/0xf00000");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"0x3", "-1", "0x1ffffffff", "banana", "0x"})
+    void aConnMarkOfMoreThanOneBitIsRefusedNamingIt(String text) {
+        assertThatThrownBy(() -> RenderOptions.parseConnMark(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conntrack mark");
+    }
+
+    @Test
+    void aConnMarkIsReadAsHexOrDecimal() {
+        assertThat(RenderOptions.parseConnMark("0x1000000")).isEqualTo(RenderOptions.DEFAULT_CONN_MARK);
+        assertThat(RenderOptions.parseConnMark(" 0X80000000 ")).isEqualTo(0x80000000);
+        assertThat(RenderOptions.parseConnMark("256")).isEqualTo(0x100);
+        assertThat(RenderOptions.parseConnMark("0")).isZero();
+        assertThat(RenderOptions.defaults().connMark()).isEqualTo(0x1000000);
+        assertThatThrownBy(() -> RenderOptions.defaults().withConnMark(0x3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("single bit");
     }
 
     @ParameterizedTest(name = "accept={0}")
@@ -248,7 +304,7 @@ class IptablesRendererTest {
             dev.weir.graph.PolicyGraph graph = RandomClusters.generate(seed).graph();
             for (String node : RandomClusters.NODES) {
                 String moved = RestoreScript.install(IptablesRenderer.render(graph, node, o).v4());
-                assertThat(moved).doesNotContain("0x100000").doesNotContain("0x200000").contains("/0xf000");
+                assertThat(moved).doesNotContainPattern("0x[12]00000(?![0-9a-f])").contains("/0xf000");
                 Netfilter shifted = new Netfilter(IptablesRenderer.render(graph, node, o));
                 Netfilter standard = new Netfilter(IptablesRenderer.render(graph, node));
                 for (dev.weir.model.Endpoint src : graph.endpoints().values()) {

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Test-only model of the netfilter features weir's rules use (addresses, protocol, dport, set (also negated), mark,
- * conntrack with every packet NEW or every packet ESTABLISHED, hashlimit always under its limit, MARK/ACCEPT/DROP/RETURN/jump, and NFLOG, which
+ * conntrack with every packet NEW or every packet ESTABLISHED, the connection's conntrack mark given with the packet
+ * (connmark, CONNMARK: {@link #connMark()}), hashlimit always under its limit, MARK/ACCEPT/DROP/RETURN/jump, and NFLOG, which
  * goes on to the next rule and records its prefix: {@link #logged()}), executing a rendered {@link Ruleset} for one
  * packet. Unknown syntax fails loudly, so a renderer change that this model does not understand cannot pass by
  * accident.
@@ -47,6 +48,7 @@ final class Netfilter {
     private int mark;
     private final List<String> logged = new ArrayList<>();
     private boolean established;
+    private int connMark;
     private int evaluated;
     private int jumps;
 
@@ -68,8 +70,17 @@ final class Netfilter {
      * packet of an allowed connection) instead of {@code NEW}.
      */
     Outcome traverse(String builtin, Packet packet, boolean established) {
+        return traverse(builtin, packet, established, 0);
+    }
+
+    /**
+     * As {@link #traverse(String, Packet, boolean)}, the connection's conntrack mark being {@code connMark} when the
+     * packet arrives (what {@link #connMark()} said after an earlier packet of the connection; a NEW connection's is 0).
+     */
+    Outcome traverse(String builtin, Packet packet, boolean established, int connMark) {
         FamilyRuleset fr = packet.src().family() == IpFamily.V4 ? ruleset.v4() : ruleset.v6();
         mark = 0;
+        this.connMark = connMark;
         logged.clear();
         this.established = established;
         evaluated = 0;
@@ -81,6 +92,11 @@ final class Netfilter {
             }
         }
         return Outcome.RETURN;
+    }
+
+    /** The connection's conntrack mark after the last {@link #traverse}: what its next packet arrives with. */
+    int connMark() {
+        return connMark;
     }
 
     /** How many rules the last {@link #traverse} examined, in every chain it entered (matched or not). */
@@ -181,6 +197,13 @@ final class Netfilter {
                     int m = Integer.decode(vm[1]);
                     mark = (mark & ~m) ^ v;
                 }
+                case "CONNMARK" -> {
+                    if (!t[i + 2].equals("--set-xmark") || t.length != i + 4) {
+                        throw new IllegalStateException("unknown CONNMARK option in " + rule.spec());
+                    }
+                    String[] vm = t[i + 3].split("/");
+                    connMark = (connMark & ~Long.decode(vm[1]).intValue()) ^ Long.decode(vm[0]).intValue();
+                }
                 default -> {
                     Outcome o = run(fr, target, p, depth + 1);
                     if (o != Outcome.RETURN) {
@@ -224,7 +247,17 @@ final class Netfilter {
                 return (mark & Integer.decode(vm[1])) == Integer.decode(vm[0]);
             }
             case "conntrack" -> {
+                if (!option.equals("--ctstate")) {
+                    throw new IllegalStateException("bad conntrack match");
+                }
                 return List.of(value.split(",")).contains(established ? "ESTABLISHED" : "NEW");
+            }
+            case "connmark" -> {
+                if (!option.equals("--mark")) {
+                    throw new IllegalStateException("bad connmark match");
+                }
+                String[] vm = value.split("/");
+                return (connMark & Long.decode(vm[1]).intValue()) == Long.decode(vm[0]).intValue();
             }
             case "physdev" -> {
                 if (!option.equals("--physdev-in")) {
