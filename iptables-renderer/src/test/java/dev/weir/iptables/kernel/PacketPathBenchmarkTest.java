@@ -44,13 +44,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>Rulesets, switched on both nodes between periods: <em>no weir</em> (nothing in the filter table),
  * <em>no policy</em> (weir's rules for the same pods without any policy: hooks and anti-spoofing) and
- * <em>policies</em>. Loads per period: {@code weir.bench.clients} (8) threads in the client connect to the server and
+ * <em>policies</em>, the last two each with and without the established-flow fast path (the conntrack mark of
+ * {@link RenderOptions#connMark()}, 0 for none), so one run compares both layouts. Loads per period: {@code weir.bench.clients} (8) threads in the client connect to the server and
  * close with a reset ({@link TcpLoad#connects}), {@code weir.bench.seconds} (4) s; then one bulk stream client →
- * server, {@code weir.bench.streamSeconds} (3) s. Each round runs the three rulesets in rotating order;
+ * server, {@code weir.bench.streamSeconds} (3) s. Each round runs the five rulesets in rotating order;
  * {@code weir.bench.rounds} (5) rounds after a warm-up. Prints each period and a summary: medians (min–max) and the
  * ratio of each round's policies period to its no-policy period. Opt-in, root: {@code ./mvnw -o -q -pl
  * iptables-renderer -am test -Dtest=PacketPathBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dweir.bench=true} (namespaces {@code wdp-*}).
+ * -Dweir.bench=true} (namespaces {@code wdp-*}, or the prefix {@code weir.bench.netns} names).
  */
 @EnabledIfSystemProperty(named = "weir.bench", matches = "true")
 class PacketPathBenchmarkTest {
@@ -59,14 +60,28 @@ class PacketPathBenchmarkTest {
     private static final int STREAM_SECONDS = Integer.getInteger("weir.bench.streamSeconds", 3);
     private static final int ROUNDS = Integer.getInteger("weir.bench.rounds", 5);
     private static final int CLIENTS = Integer.getInteger("weir.bench.clients", 8);
+    /** The namespaces' name prefix, so that two checkouts' runs do not meet. */
+    private static final String PREFIX = System.getProperty("weir.bench.netns", "wdp-");
 
     enum Variant {
-        BARE("no weir"), NO_POLICY("weir, no policy"), POLICIES("weir, policies");
+        BARE("no weir", false, true), NO_POLICY_SLOW("no policy, no fast path", false, false),
+        POLICIES_SLOW("policies, no fast path", true, false), NO_POLICY("no policy", false, true),
+        POLICIES("policies", true, true);
 
         final String label;
+        final boolean policies;
+        /** Rendered with the established-flow fast path ({@link RenderOptions#fastPath()}). */
+        final boolean fastPath;
 
-        Variant(String label) {
+        Variant(String label, boolean policies, boolean fastPath) {
             this.label = label;
+            this.policies = policies;
+            this.fastPath = fastPath;
+        }
+
+        /** The no-policy variant of the same layout, which this one's ratios are taken against. */
+        Variant baseline() {
+            return fastPath ? NO_POLICY : NO_POLICY_SLOW;
         }
     }
 
@@ -133,10 +148,14 @@ class PacketPathBenchmarkTest {
                 Map<Variant, Ruleset> of = node.equals(CLIENT_NODE) ? client : server;
                 of.put(Variant.BARE, new Ruleset(node, List.of(), new FamilyRuleset(IpFamily.V4, List.of(), List.of()),
                         new FamilyRuleset(IpFamily.V6, List.of(), List.of())));
-                of.put(Variant.NO_POLICY, IptablesRenderer.render(without, node, RenderOptions.defaults(),
-                        cluster.localNetwork(node)));
-                of.put(Variant.POLICIES, IptablesRenderer.render(with, node, RenderOptions.defaults(),
-                        cluster.localNetwork(node)));
+                for (Variant v : Variant.values()) {
+                    if (v != Variant.BARE) {
+                        RenderOptions options = v.fastPath ? RenderOptions.defaults()
+                                : RenderOptions.defaults().withConnMark(0);
+                        of.put(v, IptablesRenderer.render(v.policies ? with : without, node, options,
+                                cluster.localNetwork(node)));
+                    }
+                }
             }
             clientApplier = new DataplaneApplier(clientNode, IptablesBackend.NFT);
             serverApplier = new DataplaneApplier(serverNode, IptablesBackend.NFT);
@@ -182,7 +201,7 @@ class PacketPathBenchmarkTest {
         PacketPathCluster cluster = new PacketPathCluster(Integer.getInteger("weir.bench.policies", 5000),
                 Integer.getInteger("weir.bench.localPods", 110), Integer.getInteger("weir.bench.selecting", 50));
         List<Sample> samples = new ArrayList<>();
-        try (Kernel kernel = new Kernel("wdp-"); Nodes nodes = new Nodes(kernel, cluster)) {
+        try (Kernel kernel = new Kernel(PREFIX); Nodes nodes = new Nodes(kernel, cluster)) {
             for (Variant v : Variant.values()) {
                 ApplyReport report = nodes.use(v);
                 System.out.printf(Locale.ROOT, "%s: server node applied in %d ms (%s)%n", v.label,
@@ -203,7 +222,7 @@ class PacketPathBenchmarkTest {
         for (Sample s : samples) {
             assertThat(s.connects().failed()).as("failed connects, %s", s).isZero();
             assertThat(s.stream().failed()).as("failed stream, %s", s).isZero();
-            if (s.variant() == Variant.POLICIES) {
+            if (s.variant().policies) {
                 assertThat(s.allowedByLastPolicy()).as("every connect admitted by a policy rule, %s", s)
                         .isEqualTo(s.connects().done());
             }
@@ -237,7 +256,7 @@ class PacketPathBenchmarkTest {
             counts.add(new ArrayList<>());
         }
         PacketPathCluster cluster = new PacketPathCluster(100, 110, 10);
-        try (Kernel kernel = new Kernel("wdp-"); Nodes nodes = new Nodes(kernel, cluster)) {
+        try (Kernel kernel = new Kernel(PREFIX); Nodes nodes = new Nodes(kernel, cluster)) {
             nodes.use(Variant.NO_POLICY);
             CommandRunner node = nodes.serverNode;
             StringBuilder members = new StringBuilder("create bench-peers hash:ip family inet hashsize 1024 "
@@ -349,7 +368,7 @@ class PacketPathBenchmarkTest {
     }
 
     private static String row(Sample s) {
-        return String.format(Locale.ROOT, "round %d | %-16s | connects %,7.0f/s %5.1f µs CPU (%d failed, %d SYN "
+        return String.format(Locale.ROOT, "round %d | %-24s | connects %,7.0f/s %5.1f µs CPU (%d failed, %d SYN "
                 + "retransmits, %,d admitted by a policy rule) | stream %5.2f Gbit/s %6.1f ms CPU/GiB", s.round(),
                 s.variant().label, s.connectsPerSecond(), s.cpuMicrosPerConnect(), s.connects().failed(),
                 s.synRetransmits(), s.allowedByLastPolicy(), s.gbitPerSecond(), s.cpuMsPerGib());
@@ -366,14 +385,22 @@ class PacketPathBenchmarkTest {
                     spread(of, Sample::connectsPerSecond, "%,.0f"), spread(of, Sample::cpuMicrosPerConnect, "%.1f"),
                     spread(of, Sample::gbitPerSecond, "%.2f"), spread(of, Sample::cpuMsPerGib, "%.0f")));
         }
-        out.append("\npolicies / no policy, each round's pair, median (min–max):\n");
-        out.append(ratio(samples, Variant.NO_POLICY, "connects/s", Sample::connectsPerSecond));
-        out.append(ratio(samples, Variant.NO_POLICY, "CPU µs/connect", Sample::cpuMicrosPerConnect));
-        out.append(ratio(samples, Variant.NO_POLICY, "stream Gbit/s", Sample::gbitPerSecond));
-        out.append(ratio(samples, Variant.NO_POLICY, "sender CPU ms/GiB", Sample::cpuMsPerGib));
-        out.append("policies / no weir:\n");
-        out.append(ratio(samples, Variant.BARE, "connects/s", Sample::connectsPerSecond));
-        out.append(ratio(samples, Variant.BARE, "CPU µs/connect", Sample::cpuMicrosPerConnect));
+        for (Variant v : List.of(Variant.POLICIES_SLOW, Variant.POLICIES)) {
+            out.append(String.format(Locale.ROOT, "%n%s / %s, each round's pair, median (min–max):%n", v.label,
+                    v.baseline().label));
+            out.append(ratio(samples, v.baseline(), v, "connects/s", Sample::connectsPerSecond));
+            out.append(ratio(samples, v.baseline(), v, "CPU µs/connect", Sample::cpuMicrosPerConnect));
+            out.append(ratio(samples, v.baseline(), v, "stream Gbit/s", Sample::gbitPerSecond));
+            out.append(ratio(samples, v.baseline(), v, "sender CPU ms/GiB", Sample::cpuMsPerGib));
+            out.append(String.format(Locale.ROOT, "%s / no weir:%n", v.label));
+            out.append(ratio(samples, Variant.BARE, v, "connects/s", Sample::connectsPerSecond));
+            out.append(ratio(samples, Variant.BARE, v, "CPU µs/connect", Sample::cpuMicrosPerConnect));
+        }
+        out.append(String.format(Locale.ROOT, "%nno policy / no policy, no fast path (the fast path's own cost):%n"));
+        out.append(ratio(samples, Variant.NO_POLICY_SLOW, Variant.NO_POLICY, "connects/s",
+                Sample::connectsPerSecond));
+        out.append(ratio(samples, Variant.NO_POLICY_SLOW, Variant.NO_POLICY, "CPU µs/connect",
+                Sample::cpuMicrosPerConnect));
         return out.toString();
     }
 
@@ -381,9 +408,10 @@ class PacketPathBenchmarkTest {
         return samples.stream().filter(s -> s.variant() == v).toList();
     }
 
-    private static String ratio(List<Sample> samples, Variant base, String what, ToDoubleFunction<Sample> f) {
+    private static String ratio(List<Sample> samples, Variant base, Variant over, String what,
+            ToDoubleFunction<Sample> f) {
         List<Sample> b = of(samples, base);
-        List<Sample> p = of(samples, Variant.POLICIES);
+        List<Sample> p = of(samples, over);
         double[] r = new double[Math.min(b.size(), p.size())];
         for (int i = 0; i < r.length; i++) {
             r[i] = f.applyAsDouble(p.get(i)) / f.applyAsDouble(b.get(i));
