@@ -40,11 +40,14 @@ final class BaseChains {
      * Only {@code NEW} sets the bit, so a connection whose first packet weir did not judge (an unselected pod's, or
      * one tracked before the pod was selected) never gets it: its packets keep their path, judged or returned to the
      * host's rules as before. {@code RELATED} packets (ICMP errors) are not {@code ESTABLISHED} and keep the normal
-     * path. A revoked flow's conntrack entry is deleted, and its mark with it.
+     * path. A revoked flow's conntrack entry is deleted, and its mark with it. Without {@code judged} pods (none in
+     * this family) nothing can set the mark, so there is no fast path either: its rule would cost every packet one
+     * match and, in a namespace where nothing else does, load conntrack.
      */
-    List<IptablesRule> forward() {
+    List<IptablesRule> forward(boolean judged) {
+        boolean fastPath = connMark != null && judged;
         List<IptablesRule> out = new ArrayList<>();
-        if (connMark != null) {
+        if (fastPath) {
             out.add(rule("forward", "-m conntrack --ctstate ESTABLISHED -m connmark --mark " + connMark + "/"
                     + connMark, "ACCEPT"));
         }
@@ -55,7 +58,7 @@ final class BaseChains {
         out.add(rule("forward", "", Names.INGRESS));
         out.add(rule("forward", "-m mark --mark 0x0/" + seen, "RETURN"));
         out.add(rule("forward", "-m mark --mark " + drop + "/" + drop, "DROP"));
-        if (connMark != null) {
+        if (fastPath) {
             out.add(rule("forward", "-m conntrack --ctstate NEW", "CONNMARK --set-xmark " + connMark + "/"
                     + connMark));
         }

@@ -126,7 +126,8 @@ public final class IptablesRenderer {
                         "RETURN"));
             }
         }
-        forward.addAll(base.forward());
+        // the established-flow fast path only where some local pod is judged in this family: else no mark is ever set
+        forward.addAll(base.forward(local.stream().anyMatch(e -> e.ip(family).isPresent())));
         input.addAll(base.input());
         chains.put(Names.FORWARD, forward);
         chains.put(Names.INPUT, input);

@@ -42,7 +42,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * of {@code n2} exist as rules only: their addresses and interface names, which the kernel matches without the
  * interfaces existing.
  *
- * <p>Rulesets, switched on both nodes between periods: <em>no weir</em> (nothing in the filter table),
+ * <p>Both nodes track connections in every period, as Kubernetes nodes do ({@code weir.bench.nodeConntrack}, true:
+ * a rule of kube-proxy's {@code KUBE-FORWARD} shape after weir's hook). Rulesets, switched on both nodes between
+ * periods: <em>no weir</em> (nothing in the filter table),
  * <em>no policy</em> (weir's rules for the same pods without any policy: hooks and anti-spoofing) and
  * <em>policies</em>, the last two each with and without the established-flow fast path (the conntrack mark of
  * {@link RenderOptions#connMark()}, 0 for none), so one run compares both layouts. Loads per period: {@code weir.bench.clients} (8) threads in the client connect to the server and
@@ -60,6 +62,14 @@ class PacketPathBenchmarkTest {
     private static final int STREAM_SECONDS = Integer.getInteger("weir.bench.streamSeconds", 3);
     private static final int ROUNDS = Integer.getInteger("weir.bench.rounds", 5);
     private static final int CLIENTS = Integer.getInteger("weir.bench.clients", 8);
+    /**
+     * Whether both nodes track connections whatever weir renders, as every Kubernetes node does (kube-proxy's NAT and
+     * its {@code KUBE-FORWARD} rules, flannel's masquerade): a rule of kube-proxy's shape after weir's hook,
+     * {@code -m conntrack --ctstate INVALID -j DROP}. Without it a namespace tracks connections only while one of
+     * weir's rules needs conntrack, so a ruleset that adds the first such rule also adds conntrack's own cost.
+     */
+    private static final boolean NODE_CONNTRACK = Boolean.parseBoolean(
+            System.getProperty("weir.bench.nodeConntrack", "true"));
     /** The namespaces' name prefix, so that two checkouts' runs do not meet. */
     private static final String PREFIX = System.getProperty("weir.bench.netns", "wdp-");
 
@@ -137,6 +147,10 @@ class PacketPathBenchmarkTest {
             serverNode = kernel.runner(nb);
             for (CommandRunner r : List.of(clientNode, serverNode)) {
                 r.run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1")).orThrow();
+                if (NODE_CONNTRACK) {
+                    r.run(List.of("iptables-nft", "-w", "-A", "FORWARD", "-m", "conntrack", "--ctstate", "INVALID",
+                            "-j", "DROP")).orThrow();
+                }
             }
             clientPod = kernel.runner(c);
             clientNs = kernel.namespace(c);
@@ -376,9 +390,10 @@ class PacketPathBenchmarkTest {
 
     private static String summary(PacketPathCluster cluster, List<Sample> samples) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%n%,d policies, %d local pods, the server "
-                + "selected by %d; %d rounds of %d s connects (%d threads) and %d s stream%n| rules | connects/s | "
+                + "selected by %d; %d rounds of %d s connects (%d threads) and %d s stream; nodes track connections "
+                + "whatever the rules: %s%n| rules | connects/s | "
                 + "CPU µs/connect | stream Gbit/s | sender CPU ms/GiB |%n|---|---|---|---|---|%n", cluster.policies(),
-                cluster.localPods(), cluster.selecting(), ROUNDS, SECONDS, CLIENTS, STREAM_SECONDS));
+                cluster.localPods(), cluster.selecting(), ROUNDS, SECONDS, CLIENTS, STREAM_SECONDS, NODE_CONNTRACK));
         for (Variant v : Variant.values()) {
             List<Sample> of = of(samples, v);
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", v.label,

@@ -242,6 +242,16 @@ class IptablesRendererTest {
                 Names.FORWARD)).first().isEqualTo("-j MARK --set-xmark 0x0/0xf00000");
     }
 
+    @Test
+    void withoutAJudgedPodThereIsNoFastPath() {
+        // nothing would ever set the mark; the rule would only cost each packet a match (and load conntrack)
+        String none = RestoreScript.install(IptablesRenderer.render(webAndDb().graph(), "n1").v4());
+        assertThat(none).doesNotContain("connmark").doesNotContain("CONNMARK");
+        String elsewhere = RestoreScript.install(IptablesRenderer.render(webAndDb()
+                .policy("prod/db", p -> p.select("app=db")).graph(), "n3").v4());
+        assertThat(elsewhere).as("a node without the selected pods").doesNotContain("connmark");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"0x3", "-1", "0x1ffffffff", "banana", "0x"})
     void aConnMarkOfMoreThanOneBitIsRefusedNamingIt(String text) {
