@@ -35,6 +35,7 @@ class AgentSettingsTest {
                 Arguments.of("WEIR_REPORT_HEARTBEAT_INTERVAL", "60s", "2m"),
                 Arguments.of("WEIR_IPTABLES_BACKEND", "auto", "legacy"),
                 Arguments.of("WEIR_MARK_MASK", "0xf00000", "0xf0000000"),
+                Arguments.of("WEIR_CONN_MARK", "0x1000000", "0x80000"),
                 Arguments.of("WEIR_HTTP_PORT", "9099", "9199"),
                 Arguments.of("WEIR_LOG_FORMAT", "text", "json"),
                 Arguments.of("WEIR_LOG_LEVEL", "info", "debug"));
@@ -73,7 +74,8 @@ class AgentSettingsTest {
                 "WEIR_DENIAL_LOG_NAMESPACES", "WEIR_DENIAL_LOG_GROUP",
                 "WEIR_DENIAL_LOG_RATE", "WEIR_DENIAL_LOG_BURST", "WEIR_DENIAL_LOG_INTERVAL", "WEIR_REPORT",
                 "WEIR_REPORT_INTERVAL", "WEIR_REPORT_HEARTBEAT_INTERVAL", "WEIR_IPTABLES_BACKEND",
-                "WEIR_MARK_MASK", "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
+                "WEIR_MARK_MASK", "WEIR_CONN_MARK", "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL",
+                "JAVA_TOOL_OPTIONS");
     }
 
     /** The chart has no file value: records go to stdout, which the node's log collector already reads. */

@@ -24,6 +24,7 @@ class ValuesSchemaTest {
                 Arguments.of("http-port-out-of-range.yaml", "agent.httpPort"),
                 Arguments.of("iptables-backend-unknown.yaml", "agent.iptablesBackend"),
                 Arguments.of("mark-mask-not-hex.yaml", "agent.markMask"),
+                Arguments.of("conn-mark-two-bits.yaml", "agent.connMark"),
                 Arguments.of("log-level-unknown.yaml", "agent.logLevel"),
                 Arguments.of("resync-interval-not-a-duration.yaml", "agent.resyncInterval"),
                 Arguments.of("min-sync-interval-fraction.yaml", "agent.minSyncInterval"),

@@ -10,7 +10,8 @@ import java.util.Optional;
  * The agent's settings (the contract table in {@code docs/agent.md}; {@code weir agent}'s flags and their environment
  * variables fill it in {@code cli/AgentCommand}). {@code kubeconfig} and {@code netns} are null when absent
  * (in-cluster config; the host's network namespace). {@code httpPort} 0 picks a free port (tests and
- * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}.
+ * the lab); -1 disables the HTTP server. {@code marks} are the packet-mark bits taken from {@code --mark-mask}
+ * and the conntrack-mark bit of {@code --conn-mark} (the established-flow fast path).
  * {@code revokeDeniedFlows}: delete the conntrack entries of flows an apply denies
  * ({@code --[no-]revoke-denied-flows}). {@code localNetwork}: anti-spoofing, fail-closed and how pod interfaces and
  * pod CIDRs are found. {@code denialLog}: the denied-traffic log (its NFLOG rules, group and records). {@code report}:
@@ -112,7 +113,10 @@ public record AgentConfig(String node, Path kubeconfig, Duration resyncInterval,
                 marks, httpPort, logFormat, logLevel, netns, revokeDeniedFlows, localNetwork, denialLog, settings);
     }
 
-    /** What the renderer is given: the marks of {@code --mark-mask} and the NFLOG rules of the denial log. */
+    /**
+     * What the renderer is given: the marks of {@code --mark-mask} and {@code --conn-mark} and the NFLOG rules of the
+     * denial log.
+     */
     public RenderOptions renderOptions() {
         return marks.withDenialLog(denialLog.rules());
     }

@@ -166,6 +166,13 @@ public final class AgentCommand implements Subcommand {
                     + "${DEFAULT-VALUE}]")
     private RenderOptions marks;
 
+    @Option(names = "--conn-mark", paramLabel = "B", converter = ConnMark.class,
+            defaultValue = "${env:WEIR_CONN_MARK:-0x1000000}",
+            description = "conntrack-mark bit (hex) weir sets on a connection it judged and admitted; the "
+                    + "connection's later packets are then accepted at the top of WEIR-FORWARD; 0: no fast path "
+                    + "[WEIR_CONN_MARK; ${DEFAULT-VALUE}]")
+    private int connMark;
+
     @Option(names = "--http-port", paramLabel = "P", converter = Port.class,
             defaultValue = "${env:WEIR_HTTP_PORT:-9099}",
             description = "/healthz, /readyz, /metrics on 0.0.0.0; 0: any free port [WEIR_HTTP_PORT; "
@@ -191,7 +198,8 @@ public final class AgentCommand implements Subcommand {
         Main.UsageException.check(present(node),
                 "the node name is required: pass --node NAME or set NODE_NAME (the downward API's spec.nodeName)");
         return new AgentConfig(node.strip(), present(kubeconfig) ? Path.of(kubeconfig) : null, resyncInterval,
-                minSyncInterval, driftCheckInterval, iptablesBackend, marks, httpPort, logFormat, logLevel,
+                minSyncInterval, driftCheckInterval, iptablesBackend, marks.withConnMark(connMark), httpPort,
+                logFormat, logLevel,
                 present(netns) ? netns : null, revokeDeniedFlows,
                 new LocalNetworkSettings(antiSpoofing, cniCacheDir, unprogrammedPods,
                         podCidrs == null ? List.of() : podCidrs.cidrs(), interfaceScanInterval),
@@ -367,6 +375,14 @@ public final class AgentCommand implements Subcommand {
                 out.add(Cidr.parse(part.strip()));
             }
             return new CidrList(out.stream().distinct().sorted().toList());
+        }
+    }
+
+    /** One bit of the conntrack mark, or 0 ({@link RenderOptions#parseConnMark}). */
+    static final class ConnMark implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return RenderOptions.parseConnMark(value);
         }
     }
 

@@ -72,6 +72,12 @@ public final class RenderCommand implements Subcommand {
                     + " the four lowest set bits are used)")
     private RenderOptions options;
 
+    @Option(names = "--conn-mark", paramLabel = "B", defaultValue = "0x1000000",
+            converter = AgentCommand.ConnMark.class,
+            description = "the conntrack-mark bit of the established-flow fast path, as the agent's --conn-mark "
+                    + "(default ${DEFAULT-VALUE}; 0: none)")
+    private int connMark;
+
     private final InputStream stdin;
 
     public RenderCommand() {
@@ -97,7 +103,7 @@ public final class RenderCommand implements Subcommand {
             err.println("note: no pod in the manifests runs on node " + node
                     + "; printing the chains of a node without selected pods");
         }
-        Ruleset rs = IptablesRenderer.render(graph, node, options, local);
+        Ruleset rs = IptablesRenderer.render(graph, node, options.withConnMark(connMark), local);
         if (only != null) {
             out.print(switch (only) {
                 case "ipset" -> IpsetScript.install(rs.sets());

@@ -31,6 +31,7 @@ class AgentCommandTest {
     /** Every variable the agent reads; the in-process tests need them unset, the subprocess ones set them. */
     private static final List<String> VARIABLES = List.of("NODE_NAME", "KUBECONFIG", "WEIR_RESYNC_INTERVAL",
             "WEIR_MIN_SYNC_INTERVAL", "WEIR_DRIFT_CHECK_INTERVAL", "WEIR_IPTABLES_BACKEND", "WEIR_MARK_MASK",
+            "WEIR_CONN_MARK",
             "WEIR_HTTP_PORT", "WEIR_LOG_FORMAT", "WEIR_LOG_LEVEL", "WEIR_NETNS", "WEIR_REVOKE_DENIED_FLOWS",
             "WEIR_ANTI_SPOOFING", "WEIR_CNI_CACHE_DIR", "WEIR_UNPROGRAMMED_PODS", "WEIR_POD_CIDRS",
             "WEIR_INTERFACE_SCAN_INTERVAL", "WEIR_DENIAL_LOG", "WEIR_DENIAL_LOG_GROUP", "WEIR_DENIAL_LOG_RATE",
@@ -153,17 +154,27 @@ class AgentCommandTest {
     void everyFlagSetsItsSetting() {
         AgentConfig c = parse("--node=n2", "--kubeconfig", "/k", "--resync-interval", "1h", "--min-sync-interval",
                 "100ms", "--drift-check-interval", "30s", "--iptables-backend", "legacy", "--mark-mask", "0xf000",
+                "--conn-mark", "0x80000",
                 "--http-port", "9100", "--log-format", "json", "--log-level", "DEBUG", "--netns", "wl-n2",
                 "--no-revoke-denied-flows", "--no-anti-spoofing", "--cni-cache-dir", "/run/cni/results",
                 "--unprogrammed-pods", "DROP", "--pod-cidrs", "fd00:10:244:1::/64, 10.244.1.0/24",
                 "--interface-scan-interval", "250ms");
 
         assertThat(c).isEqualTo(new AgentConfig("n2", Path.of("/k"), Duration.ofHours(1), Duration.ofMillis(100),
-                Duration.ofSeconds(30), AgentConfig.Backend.LEGACY, new RenderOptions(0x1000, 0x2000, 0x4000, 0x8000),
-                9100, AgentConfig.LogFormat.JSON, "debug", "wl-n2", false,
+                Duration.ofSeconds(30), AgentConfig.Backend.LEGACY,
+                new RenderOptions(0x1000, 0x2000, 0x4000, 0x8000).withConnMark(0x80000), 9100,
+                AgentConfig.LogFormat.JSON, "debug", "wl-n2", false,
                 new LocalNetworkSettings(false, Path.of("/run/cni/results"), LocalNetworkSettings.UnprogrammedPods.DROP,
                         List.of(Cidr.parse("10.244.1.0/24"), Cidr.parse("fd00:10:244:1::/64")),
                         Duration.ofMillis(250))));
+    }
+
+    @Test
+    void theFastPathsConntrackMarkDefaultsToBit24AndZeroTurnsItOff() {
+        assertThat(parse("--node", "n1").renderOptions().connMark()).isEqualTo(0x1000000);
+        assertThat(parse("--node", "n1", "--conn-mark", "0").renderOptions().fastPath()).isFalse();
+        assertThat(parse("--node", "n1", "--mark-mask", "0xf000", "--conn-mark", "0x100").renderOptions())
+                .isEqualTo(RenderOptions.parseMask("0xf000").withConnMark(0x100));
     }
 
     @Test
@@ -233,6 +244,8 @@ class AgentCommandTest {
                         "--mark-mask: mark mask 0x4000 must have at least 4 bits set"),
                 Arguments.of(List.of("--node", "n1", "--mark-mask", "high"),
                         "--mark-mask: mark mask \"high\" is not a number"),
+                Arguments.of(List.of("--node", "n1", "--conn-mark", "0x3"),
+                        "--conn-mark: conntrack mark \"0x3\" must be one bit of 32"),
                 Arguments.of(List.of("--node", "n1", "--unprogrammed-pods", "reject"),
                         "--unprogrammed-pods: expected one of [ALLOW, DROP] (case-insensitive) but was 'reject'"),
                 Arguments.of(List.of("--node", "n1", "--pod-cidrs", "10.244.1.0/24,10.244.2.0"),
@@ -273,7 +286,8 @@ class AgentCommandTest {
                 "--node=NAME", "NODE_NAME", "--kubeconfig=FILE", "KUBECONFIG", "--resync-interval=D",
                 "WEIR_RESYNC_INTERVAL", "--min-sync-interval=D", "WEIR_MIN_SYNC_INTERVAL", "--drift-check-interval=D",
                 "WEIR_DRIFT_CHECK_INTERVAL", "--iptables-backend=B", "WEIR_IPTABLES_BACKEND", "--mark-mask=M",
-                "WEIR_MARK_MASK", "--http-port=P", "WEIR_HTTP_PORT", "--log-format=F", "WEIR_LOG_FORMAT",
+                "WEIR_MARK_MASK", "--conn-mark=B", "WEIR_CONN_MARK",
+                "--http-port=P", "WEIR_HTTP_PORT", "--log-format=F", "WEIR_LOG_FORMAT",
                 "--log-level=L", "WEIR_LOG_LEVEL", "--netns=NAME", "WEIR_NETNS", "--[no-]anti-spoofing",
                 "WEIR_ANTI_SPOOFING", "--cni-cache-dir=DIR", "WEIR_CNI_CACHE_DIR", "--unprogrammed-pods=A",
                 "WEIR_UNPROGRAMMED_PODS", "--pod-cidrs=LIST", "WEIR_POD_CIDRS", "--interface-scan-interval=D",

@@ -76,6 +76,22 @@ class RenderCommandTest {
     }
 
     @Test
+    void connMarkMovesTheFastPathsConntrackBitAsTheAgentsFlagDoes() {
+        assertThat(run(CLUSTER, "--node", "n1", "--only", "iptables", "-").out()).contains(
+                "-m conntrack --ctstate ESTABLISHED -m connmark --mark 0x1000000/0x1000000",
+                "-j CONNMARK --set-xmark 0x1000000/0x1000000");
+        CliRun moved = run(CLUSTER, "--node", "n1", "--only", "iptables", "--conn-mark", "0x80", "-");
+        assertThat(moved.exit()).isZero();
+        assertThat(moved.out()).contains("-m connmark --mark 0x80/0x80", "-j CONNMARK --set-xmark 0x80/0x80")
+                .doesNotContain("0x1000000");
+        assertThat(run(CLUSTER, "--node", "n1", "--only", "iptables", "--conn-mark", "0", "-").out())
+                .doesNotContain("connmark").doesNotContain("CONNMARK");
+        CliRun bad = run(CLUSTER, "--node", "n1", "--conn-mark", "0x3", "-");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--conn-mark: conntrack mark \"0x3\" must be one bit of 32");
+    }
+
+    @Test
     void aBridgePortAddsTheEbtablesPayloadForThatPodWhetherOrNotAPolicySelectsIt() {
         CliRun r = run(CLUSTER, "--node", "n1", "--bridge-port", "prod/db=veth1a2b,0A:58:0A:00:01:03", "-");
 
