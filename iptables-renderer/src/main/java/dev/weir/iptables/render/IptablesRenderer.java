@@ -31,6 +31,8 @@ import java.util.TreeMap;
  * OUTPUT  → WEIR-OUTPUT  (the node may always reach its pods)
  * </pre>
  *
+ * An established connection whose first packet weir judged and allowed is accepted near the top of
+ * {@code WEIR-FORWARD}, after the anti-spoofing chains, by the conntrack mark {@link RenderOptions#connMark()}.
  * Past 8 local pods the dispatch chains and {@code WEIR-FROM-POD} are trees ({@link DispatchTree},
  * {@link InterfaceTree}), so a packet meets O(log pods) rules before its pod's chain.
  * Only packets from or to a local pod that some NetworkPolicy or ClusterNetworkPolicy selects are judged (the seen mark); the others RETURN with
