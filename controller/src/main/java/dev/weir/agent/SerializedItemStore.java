@@ -49,6 +49,11 @@ public final class SerializedItemStore<T extends HasMetadata> implements ItemSto
         return new SerializedItemStore<>(Node.class, ObjectTrimmer::node);
     }
 
+    /** Objects of {@code type} kept as {@code trim} leaves them (the controller's node reports). */
+    public static <T extends HasMetadata> ItemStore<T> of(Class<T> type, UnaryOperator<T> trim) {
+        return new SerializedItemStore<>(type, trim);
+    }
+
     @Override
     public String getKey(T obj) {
         return Cache.metaNamespaceKeyFunc(obj);

@@ -7,6 +7,7 @@ import dev.weir.agent.ObjectTranslator;
 import dev.weir.agent.Rejection;
 import dev.weir.crd.ClusterNetworkPolicy;
 import dev.weir.graph.ClusterEvent;
+import dev.weir.graph.PolicyGraph;
 import dev.weir.model.Diagnostic;
 import dev.weir.model.ObjectKey;
 import dev.weir.status.Enforcement;
@@ -27,6 +28,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The controller's view of the cluster, owned by its reconcile thread. The objects go through the node agents'
@@ -84,15 +86,18 @@ final class ClusterView {
     }
 
     /**
-     * Makes the view equal to the caches (a full resync: a missed event is repaired): {@code objects} translated
-     * again, what they no longer hold deleted, the reports replaced.
+     * Makes the view equal to the caches (a full resync: a missed event is repaired): every object {@code everything}
+     * hands over translated again, what it no longer holds deleted. It hands them one at a time, read back from the
+     * caches as they come: read back all at once they would be ≈ 260 MiB at 150,000 pods, on top of the live heap
+     * (docs/benchmarks.md, "The controller at Kubernetes' limits"); only their translated records are held until the
+     * state has taken them, as an agent's resync holds them.
      */
-    void replaceAll(List<HasMetadata> objects, Map<String, NodeReport> latestReports) {
+    void replaceAll(Consumer<Consumer<HasMetadata>> everything) {
         policies.clear();
         caveats.clear();
         nodes.clear();
         List<Change> changes = new ArrayList<>();
-        for (HasMetadata o : objects) {
+        everything.accept(o -> {
             ChangeTranslator.Translation t = translator.upsert(o);
             ObjectKey key = t.change().key();
             if (isPolicy(o)) {
@@ -102,8 +107,12 @@ final class ClusterView {
                 nodes.add(key.name());
             }
             changes.add(t.change());
-        }
+        });
         state.replaceAll(changes);
+    }
+
+    /** Every node's latest report, replacing those the view held (a full resync). */
+    void replaceReports(Map<String, NodeReport> latestReports) {
         reports.clear();
         reports.putAll(latestReports);
     }
@@ -142,6 +151,11 @@ final class ClusterView {
     Duration longestHeartbeat() {
         return reports.values().stream().map(NodeReport::heartbeatInterval)
                 .filter(d -> d != null && !d.isNegative()).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
+    /** The graph the agents would build from the same objects. */
+    PolicyGraph graph() {
+        return state.graph();
     }
 
     /** Every policy's key, in key order. */

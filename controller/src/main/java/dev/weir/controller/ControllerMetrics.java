@@ -1,5 +1,6 @@
 package dev.weir.controller;
 
+import dev.weir.agent.metrics.HeapWatch;
 import dev.weir.agent.metrics.MetricsExposition;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -11,7 +12,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Every metric the controller exports, on the Prometheus Java client, with the client's JVM and process metrics; each
+ * Every metric the controller exports, on the Prometheus Java client, with the client's JVM and process metrics and
+ * the heap after GC as the agent exports it ({@link HeapWatch}: {@code weir_heap_*}); each
  * instance its own registry (two controllers in one test JVM). Writes are counted by what they touch:
  * {@code kind="status"} (a ClusterNetworkPolicy's conditions), {@code "annotation"} (a NetworkPolicy's
  * {@code weir.dev/enforced}), {@code "event"} (an Event created).
@@ -46,6 +48,7 @@ public final class ControllerMetrics implements MetricsExposition {
 
     public ControllerMetrics() {
         JvmMetrics.builder().register(registry);
+        HeapWatch.process().register(registry, "controller", "Controller memory");
         leader.set(0);
         for (String kind : WRITE_KINDS) {
             writes.labelValues(kind);

@@ -244,19 +244,17 @@ final class ReconcileLoop implements AutoCloseable {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** The view made equal to the caches (a missed event is repaired). */
+    /** The view made equal to the caches (a missed event is repaired), the cached objects read back one at a time. */
     private void resync() {
-        List<HasMetadata> cached = informers.cached();
         Map<String, NodeReport> reports = new HashMap<>();
-        List<HasMetadata> objects = new java.util.ArrayList<>();
-        for (HasMetadata o : cached) {
+        view.replaceAll(each -> informers.forEachCached(o -> {
             if (o instanceof GenericKubernetesResource) {
                 read(o).ifPresent(r -> reports.put(o.getMetadata().getName(), r));
             } else {
-                objects.add(o);
+                each.accept(o);
             }
-        }
-        view.replaceAll(objects, reports);
+        }));
+        view.replaceReports(reports);
         enforcementChanged = true;
     }
 

@@ -164,7 +164,7 @@ public final class AgentMemoryBenchmark {
     }
 
     /** Used heap after a few full collections (the smallest of four readings). */
-    static long usedAfterGc() {
+    public static long usedAfterGc() {
         Runtime rt = Runtime.getRuntime();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 4; i++) {

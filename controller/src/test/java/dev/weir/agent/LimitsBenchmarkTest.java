@@ -59,17 +59,17 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code -DargLine=-Xmx2g}.
  */
 @EnabledIfSystemProperty(named = "weir.bench", matches = "true")
-class LimitsBenchmarkTest {
+public class LimitsBenchmarkTest {
 
-    private static final double SCALE = Double.parseDouble(System.getProperty("weir.bench.scale", "1"));
-    static final int PODS = (int) (150_000 * SCALE);
-    static final int NODES = (int) (5_000 * SCALE);
-    static final int POLICIES = (int) (50_000 * SCALE);
-    static final int NAMESPACES = (int) (10_000 * SCALE);
-    static final int LOCAL_PODS = 110;
-    static final int LOCAL_POLICIES = 5_000;
+    public static final double SCALE = Double.parseDouble(System.getProperty("weir.bench.scale", "1"));
+    public static final int PODS = (int) (150_000 * SCALE);
+    public static final int NODES = (int) (5_000 * SCALE);
+    public static final int POLICIES = (int) (50_000 * SCALE);
+    public static final int NAMESPACES = (int) (10_000 * SCALE);
+    public static final int LOCAL_PODS = 110;
+    public static final int LOCAL_POLICIES = 5_000;
     /** Namespaces the local pods live in (11 each), and the 5,000 policies selecting them. */
-    static final int LOCAL_NAMESPACES = 10;
+    public static final int LOCAL_NAMESPACES = 10;
     private static final int SAMPLES = Integer.getInteger("weir.bench.samples", 20);
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -288,7 +288,7 @@ class LimitsBenchmarkTest {
         return "10.251." + (i / 200) + "." + (i % 200 + 2);
     }
 
-    static Namespace namespace(int n) {
+    public static Namespace namespace(int n) {
         return new NamespaceBuilder().withNewMetadata().withName("ns" + n).withUid(uid(1, n))
                 .withResourceVersion(Integer.toString(1000 + n)).withCreationTimestamp("2026-11-01T10:00:00Z")
                 .withLabels(Map.of("kubernetes.io/metadata.name", "ns" + n, "team", "t" + (n % 10), "env",
@@ -296,7 +296,7 @@ class LimitsBenchmarkTest {
                 .endMetadata().build();
     }
 
-    static Node node(int n) {
+    public static Node node(int n) {
         return new NodeBuilder().withNewMetadata().withName("n" + n).withUid(uid(2, n))
                 .withResourceVersion(Integer.toString(5000 + n))
                 .withLabels(Map.of("kubernetes.io/hostname", "n" + n, "topology.kubernetes.io/zone", "z" + (n % 3)))
@@ -308,7 +308,7 @@ class LimitsBenchmarkTest {
      * Pods 0-109 on n0, in namespaces ns0-ns9 (apps l0-l10); the others 15 a namespace (apps a0-a14, one ReplicaSet
      * each: the replicas of a namespace's app share their labels) spread over n1-n4999.
      */
-    static Pod pod(int i) {
+    public static Pod pod(int i) {
         boolean local = i < LOCAL_PODS;
         int ns = local ? i % LOCAL_NAMESPACES : i % NAMESPACES;
         String app = local ? "l" + (i / LOCAL_NAMESPACES) : "a" + (i / NAMESPACES % 15);
@@ -335,7 +335,7 @@ class LimitsBenchmarkTest {
      * namespaces, 3-6 an app of the policy's namespace, 7 an ipBlock, 8 a team's {@code tier=fe} pods, 9 the policy's
      * namespace.
      */
-    static NetworkPolicy policy(int p) {
+    public static NetworkPolicy policy(int p) {
         boolean local = p < LOCAL_POLICIES;
         String ns = "ns" + (local ? p % LOCAL_NAMESPACES : LOCAL_NAMESPACES + p % (NAMESPACES - LOCAL_NAMESPACES));
         String target = local ? "l" + (p / LOCAL_NAMESPACES % 11) : "a" + (p % 15);

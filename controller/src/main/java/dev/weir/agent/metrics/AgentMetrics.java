@@ -93,17 +93,7 @@ public final class AgentMetrics implements MetricsExposition {
 
     public AgentMetrics() {
         JvmMetrics.builder().register(registry);
-        HeapWatch heap = HeapWatch.process();
-        GaugeWithCallback.builder().name("weir_heap_max_bytes")
-                .help("The agent's maximum heap (-Xmx, or -XX:MaxRAMPercentage of the container's memory limit).")
-                .callback(cb -> cb.call(heap.maxBytes())).register(registry);
-        GaugeWithCallback.builder().name("weir_heap_used_after_gc_bytes")
-                .help("Heap in use after the latest garbage collection: what the agent keeps (its caches and graph).")
-                .callback(cb -> cb.call(heap.usedAfterGcBytes())).register(registry);
-        GaugeWithCallback.builder().name("weir_heap_used_after_gc_ratio")
-                .help("weir_heap_used_after_gc_bytes / weir_heap_max_bytes; past 0.85 the agent warns (give it more "
-                        + "memory: docs/helm.md, \"Agent memory\").")
-                .callback(cb -> cb.call(heap.usedAfterGcRatio())).register(registry);
+        HeapWatch.process().register(registry, "agent", "Agent memory");
         podInterfaces.labelValues("bound").set(0);
         podInterfaces.labelValues("unknown").set(0);
         for (String reason : new String[] {"unknown-rule", "not-weir", "error"}) {

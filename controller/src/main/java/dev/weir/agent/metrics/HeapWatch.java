@@ -1,6 +1,8 @@
 package dev.weir.agent.metrics;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * really keeps; the used heap between collections includes garbage) against the maximum heap. Read from the JVM's
  * GC notifications, once per process (several agents in one JVM share it). Past {@link #WARN_RATIO} after a
  * collection it warns, at most every five minutes, because the next steps are long collections and then
- * {@code OutOfMemoryError}: the chart's heap is sized for a cluster (docs/helm.md, "Agent memory").
+ * {@code OutOfMemoryError}: the chart's heap is sized for a cluster (docs/helm.md, "Agent memory" and "Controller
+ * memory"). The agent and the controller export it alike ({@link #register}).
  */
 public final class HeapWatch {
 
@@ -32,6 +35,9 @@ public final class HeapWatch {
     private final Set<String> heapPools;
     private volatile long usedAfterGc = -1;
     private volatile long lastWarned = System.nanoTime() - WARN_EVERY_NANOS;
+    /** Who the process is, and the section of docs/helm.md that sizes its memory (for the warning). */
+    private volatile String process = "agent";
+    private volatile String sizing = "Agent memory";
 
     private HeapWatch() {
         heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
@@ -47,6 +53,28 @@ public final class HeapWatch {
 
     public static HeapWatch process() {
         return PROCESS;
+    }
+
+    /**
+     * Exports {@code weir_heap_max_bytes}, {@code weir_heap_used_after_gc_bytes} and
+     * {@code weir_heap_used_after_gc_ratio} into {@code registry}, for the {@code process} ("agent", "controller")
+     * whose memory {@code sizing} (a section of docs/helm.md) sizes; the warning names both.
+     */
+    public void register(PrometheusRegistry registry, String process, String sizing) {
+        this.process = process;
+        this.sizing = sizing;
+        GaugeWithCallback.builder().name("weir_heap_max_bytes")
+                .help("The " + process + "'s maximum heap (-Xmx, or -XX:MaxRAMPercentage of the container's memory "
+                        + "limit).")
+                .callback(cb -> cb.call(maxBytes())).register(registry);
+        GaugeWithCallback.builder().name("weir_heap_used_after_gc_bytes")
+                .help("Heap in use after the latest garbage collection: what the " + process
+                        + " keeps (its caches and graph).")
+                .callback(cb -> cb.call(usedAfterGcBytes())).register(registry);
+        GaugeWithCallback.builder().name("weir_heap_used_after_gc_ratio")
+                .help("weir_heap_used_after_gc_bytes / weir_heap_max_bytes; past 0.85 the " + process + " warns (give "
+                        + "it more memory: docs/helm.md, \"" + sizing + "\").")
+                .callback(cb -> cb.call(usedAfterGcRatio())).register(registry);
     }
 
     /** The maximum heap ({@code -Xmx}, or {@code -XX:MaxRAMPercentage} of the container's memory limit). */
@@ -81,8 +109,9 @@ public final class HeapWatch {
         if (used > WARN_RATIO * maxBytes() && now - lastWarned >= WARN_EVERY_NANOS) {
             lastWarned = now;
             LOG.warn("heap after garbage collection ({}) is {} MiB of the maximum {} MiB ({}%): near the limit; give "
-                    + "the agent more memory (the chart's agent heap formula: docs/helm.md, \"Agent memory\")",
-                    info.getGcAction(), used >> 20, maxBytes() >> 20, Math.round(100.0 * used / maxBytes()));
+                    + "the {} more memory (the chart's heap formula: docs/helm.md, \"{}\")",
+                    info.getGcAction(), used >> 20, maxBytes() >> 20, Math.round(100.0 * used / maxBytes()), process,
+                    sizing);
         }
     }
 }
