@@ -52,6 +52,29 @@ class ClusterViewTest {
         assertThat(view.longestHeartbeat()).isEqualTo(Duration.ofSeconds(30));
     }
 
+    @Test
+    void aReportSharesThePolicyKeysAndUidsTheViewHolds() {
+        ClusterView view = new ClusterView();
+        view.upsert(policy("web"));
+        view.upsert(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("n1").endMetadata()
+                .build());
+        ObjectKey read = new ObjectKey(ObjectKey.Kind.NETWORK_POLICY, new String("shop"), new String("web"));
+        ObjectKey unknown = new ObjectKey(ObjectKey.Kind.NETWORK_POLICY, "shop", "gone");
+        NodeReport r = new NodeReport("n1", "0.1.0", Instant.parse("2026-12-07T11:00:00Z"), Duration.ofSeconds(60),
+                null, null, 2, new java.util.TreeMap<>(Map.of(read, new NodeReport.Applied(new String("u-web"), 1L, null),
+                        unknown, new NodeReport.Applied("u-gone", 1L, null))), null, null, 0);
+
+        view.replaceReports(Map.of("n1", r));
+
+        java.util.Map.Entry<ObjectKey, NodeReport.Applied> web = view.enforcement(Instant.parse(
+                "2026-12-07T11:00:30Z"), Duration.ofMinutes(3)).nodes().get(0).report().orElseThrow().policies()
+                .entrySet().stream().filter(e -> e.getKey().equals(WEB)).findFirst().orElseThrow();
+        assertThat(web.getKey()).isSameAs(view.keys().get(0));
+        assertThat(web.getValue().uid()).isSameAs(view.verdict(WEB).orElseThrow().object().getMetadata().getUid());
+        assertThat(view.enforcement(Instant.parse("2026-12-07T11:00:30Z"), Duration.ofMinutes(3)).nodes().get(0)
+                .report().orElseThrow().policies()).containsOnlyKeys(WEB, unknown);
+    }
+
     private static NodeReport report(String node, int heartbeatSeconds) {
         return new NodeReport(node, "0.1.0", Instant.parse("2026-12-07T11:00:00Z"),
                 Duration.ofSeconds(heartbeatSeconds), null, null, 0, null, null, null, 0);
