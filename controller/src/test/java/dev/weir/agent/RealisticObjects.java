@@ -16,14 +16,14 @@ import java.util.StringJoiner;
  * so no two objects share strings. Deterministic in the index: object {@code i} is always the same. Used by the memory
  * benchmark (how much the informer caches keep) and by the test that trimmed objects translate like full ones.
  */
-final class RealisticObjects {
+public final class RealisticObjects {
 
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     private RealisticObjects() {
     }
 
-    static <T> T parse(String json, Class<T> type) {
+    public static <T> T parse(String json, Class<T> type) {
         return JSON.unmarshal(json, type);
     }
 
@@ -32,7 +32,7 @@ final class RealisticObjects {
                 (i >> 4) & 0xfff, i & 0xfff, (long) i * 7919);
     }
 
-    static String namespaceJson(int n) {
+    public static String namespaceJson(int n) {
         String name = "ns" + n;
         return """
                 {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s","uid":"%s","resourceVersion":"%d",
@@ -216,7 +216,7 @@ final class RealisticObjects {
     }
 
     /** Node {@code n} of a kubeadm cluster with flannel: labels, annotations, managedFields, 40 images, conditions. */
-    static String nodeJson(int n) {
+    public static String nodeJson(int n) {
         String name = "n" + n;
         StringJoiner images = new StringJoiner(",");
         for (int k = 0; k < 40; k++) {
@@ -319,12 +319,12 @@ final class RealisticObjects {
         return out;
     }
 
-    static Pod pod(int i, int namespaces, int nodes) {
+    public static Pod pod(int i, int namespaces, int nodes) {
         int node = i % nodes;
         return parse(podJson(i, namespaces, "n" + node, nodeIp(node)), Pod.class);
     }
 
-    static NetworkPolicy policy(int p, int namespaces) {
+    public static NetworkPolicy policy(int p, int namespaces) {
         return parse(policyJson(p, namespaces), NetworkPolicy.class);
     }
 }

@@ -7,6 +7,7 @@ import dev.weir.agent.ChangeTranslator;
 import dev.weir.agent.CompactPodStore;
 import dev.weir.agent.LimitsBenchmarkTest;
 import dev.weir.agent.ObjectTranslator;
+import dev.weir.agent.RealisticObjects;
 import dev.weir.agent.SerializedItemStore;
 import dev.weir.agent.report.EnforcedPolicies;
 import dev.weir.crd.report.EnforcedPolicy;
@@ -18,6 +19,9 @@ import dev.weir.status.NodeReports;
 import dev.weir.status.PolicyEnforcement;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -60,6 +64,12 @@ class ControllerMemoryBenchmarkTest {
     /** {@code -Dweir.bench.policyShare=F}: only this share of the cluster's policies (the per-policy costs). */
     private static final int POLICIES = (int) (LimitsBenchmarkTest.POLICIES
             * Double.parseDouble(System.getProperty("weir.bench.policyShare", "1")));
+    /**
+     * {@code -Dweir.bench.realistic=true}: the objects as the API server sends them ({@link RealisticObjects}: managed
+     * fields, kubectl's last-applied copy, owner references, more labels), same counts; the reports then list what
+     * those policies select.
+     */
+    private static final boolean REALISTIC = Boolean.getBoolean("weir.bench.realistic");
 
     private final List<String> rows = new ArrayList<>();
     private long last;
@@ -68,21 +78,24 @@ class ControllerMemoryBenchmarkTest {
     void controllerAtKubernetesLimits() {
         ClusterView view = new ClusterView();
         ChangeTranslator translator = new ChangeTranslator(ObjectTranslator.standard());
-        reportJson(0, List.of(), 0); // classes loaded before the baseline
+        reportJson(0, List.of(), 0, Map.of()); // classes loaded before the baseline
         translator.upsert(LimitsBenchmarkTest.pod(0));
         long start = AgentMemoryBenchmark.usedAfterGc();
         last = start;
         rows.add(String.format("| before the bulk (test JVM, classes) | %.1f MiB | |", start / MIB));
 
         List<CacheImpl<?>> caches = new ArrayList<>();
-        caches.add(fill(LimitsBenchmarkTest.NAMESPACES, LimitsBenchmarkTest::namespace,
-                SerializedItemStore.namespaces()));
+        int namespaces = LimitsBenchmarkTest.NAMESPACES;
+        caches.add(fill(namespaces, REALISTIC ? i -> RealisticObjects.parse(RealisticObjects.namespaceJson(i),
+                Namespace.class) : LimitsBenchmarkTest::namespace, SerializedItemStore.namespaces()));
         stage("cache: namespaces (trimmed JSON)");
-        caches.add(fill(LimitsBenchmarkTest.NODES, LimitsBenchmarkTest::node, SerializedItemStore.nodes()));
+        caches.add(fill(LimitsBenchmarkTest.NODES, REALISTIC ? i -> RealisticObjects.parse(
+                RealisticObjects.nodeJson(i), Node.class) : LimitsBenchmarkTest::node, SerializedItemStore.nodes()));
         stage("cache: nodes (trimmed JSON)");
-        caches.add(fill(LimitsBenchmarkTest.PODS, LimitsBenchmarkTest::pod, new CompactPodStore()));
+        caches.add(fill(LimitsBenchmarkTest.PODS, REALISTIC ? i -> RealisticObjects.pod(i, namespaces,
+                LimitsBenchmarkTest.NODES) : LimitsBenchmarkTest::pod, new CompactPodStore()));
         stage("cache: pods (compact)");
-        caches.add(fill(POLICIES, LimitsBenchmarkTest::policy,
+        caches.add(fill(POLICIES, REALISTIC ? i -> RealisticObjects.policy(i, namespaces) : LimitsBenchmarkTest::policy,
                 ControllerInformers.wholeObjects()));
         stage("cache: NetworkPolicies (whole)");
 
@@ -108,7 +121,7 @@ class ControllerMemoryBenchmarkTest {
             enforcedPairs += on.size();
             List<ObjectKey> keys = on.stream().limit(NodePolicyReportStatus.MAX_POLICIES).toList();
             listed += keys.size();
-            reports.put(JSON.unmarshal(reportJson(n, keys, on.size()), GenericKubernetesResource.class));
+            reports.put(JSON.unmarshal(reportJson(n, keys, on.size(), view.policies()), GenericKubernetesResource.class));
         }
         long reportsBytes = stage(String.format("cache: NodePolicyReports, %,d (%,d policies listed of %,d enforced), "
                 + "trimmed JSON", LimitsBenchmarkTest.NODES, listed, enforcedPairs));
@@ -165,16 +178,16 @@ class ControllerMemoryBenchmarkTest {
             for (int k = 0; k < DENSE_REPORT; k++) {
                 keys.add(all.get((n * 7 + k * 131) % all.size()));
             }
-            GenericKubernetesResource r = JSON.unmarshal(reportJson(n, keys, keys.size()),
+            GenericKubernetesResource r = JSON.unmarshal(reportJson(n, keys, keys.size(), view.policies()),
                     GenericKubernetesResource.class);
             reports.put(r);
             view.report(r.getMetadata().getName(), Optional.of(NodeReports.read(r)));
         }
         long dense = AgentMemoryBenchmark.usedAfterGc();
 
-        System.out.printf("cluster: %,d pods, %,d nodes, %,d policies, %,d namespaces (scale %s)%n",
+        System.out.printf("cluster: %,d pods, %,d nodes, %,d policies, %,d namespaces (scale %s%s)%n",
                 LimitsBenchmarkTest.PODS, LimitsBenchmarkTest.NODES, POLICIES,
-                LimitsBenchmarkTest.NAMESPACES, LimitsBenchmarkTest.SCALE);
+                LimitsBenchmarkTest.NAMESPACES, LimitsBenchmarkTest.SCALE, REALISTIC ? ", realistic objects" : "");
         System.out.printf("JVM %s, max heap %.0f MiB, %d CPUs, load average %.1f%n", System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() / MIB, Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -196,6 +209,10 @@ class ControllerMemoryBenchmarkTest {
                 DENSE_REPORT, denseListed, dense / MIB, (dense - afterResync) / MIB);
         System.out.printf("reports: %.0f bytes a listed policy (the what-if against the real reports), %.0f bytes a "
                 + "node besides%n", perListed, (reportsBytes - perListed * listed) / LimitsBenchmarkTest.NODES);
+        // a whole policy as this cluster has it, and as kubectl leaves it (last-applied annotation, managed fields)
+        System.out.printf("a whole NetworkPolicy in the cache: %.0f bytes as here, %.0f bytes as kubectl applies it "
+                + "(RealisticObjects)%n", wholePolicyBytes(LimitsBenchmarkTest::policy),
+                wholePolicyBytes(i -> RealisticObjects.policy(i, LimitsBenchmarkTest.NAMESPACES)));
         assertThat(caches).hasSize(4); // everything stays reachable until here
         assertThat(computed).isEqualTo(POLICIES);
         assertThat(reports.listKeys()).hasSize(LimitsBenchmarkTest.NODES);
@@ -216,13 +233,14 @@ class ControllerMemoryBenchmarkTest {
      * policies with the uid and generation of the policy object, when first applied) and the metadata the server adds
      * (the owner reference to the Node, the managed fields of the agent's create and status writes).
      */
-    private static String reportJson(int n, List<ObjectKey> keys, int count) {
+    private static String reportJson(int n, List<ObjectKey> keys, int count, Map<ObjectKey, HasMetadata> policies) {
         List<EnforcedPolicy> listed = new ArrayList<>();
         for (ObjectKey k : keys) {
-            int p = Integer.parseInt(k.name().substring(2));
-            listed.add(new EnforcedPolicy(k.kind().apiKind(), k.namespace(), k.name(),
-                    String.format("%08x-0000-4000-8000-%012x", 4, p), 1L,
-                    String.format("2026-12-07T10:%02d:%02d.%03dZ", p / 60 % 60, p % 60, p % 1000)));
+            HasMetadata p = policies.get(k);
+            int h = k.hashCode() & 0xffffff;
+            listed.add(new EnforcedPolicy(k.kind().apiKind(), k.namespace(), k.name(), p.getMetadata().getUid(),
+                    p.getMetadata().getGeneration(),
+                    String.format("2026-12-07T10:%02d:%02d.%03dZ", h / 60 % 60, h % 60, h % 1000)));
         }
         NodePolicyReportStatus status = new NodePolicyReportStatus("0.1.0", 60,
                 NOW.minusMillis(n % 60_000).toString(), NOW.minusSeconds(60).minusMillis(n % 60_000).toString(),
@@ -242,6 +260,15 @@ class ControllerMemoryBenchmarkTest {
                 "f:lastAppliedTime":{},"f:lastHeartbeatTime":{},"f:policies":{},"f:policyCount":{},\
                 "f:rejected":{},"f:rejectedCount":{},"f:rulesetHash":{}}},"subresource":"status"}]},\
                 "status":%s}""".formatted(n, 5, n, 900_000 + n, n, nodeUid, nodeUid, JSON.asJson(status));
+    }
+
+    private static double wholePolicyBytes(IntFunction<NetworkPolicy> policy) {
+        int n = 10_000;
+        long before = AgentMemoryBenchmark.usedAfterGc();
+        CacheImpl<NetworkPolicy> cache = fill(n, policy, ControllerInformers.wholeObjects());
+        long after = AgentMemoryBenchmark.usedAfterGc();
+        assertThat(cache.listKeys()).hasSize(n);
+        return (double) (after - before) / n;
     }
 
     private static <T extends HasMetadata> CacheImpl<T> fill(int count, IntFunction<T> object, ItemStore<T> store) {
