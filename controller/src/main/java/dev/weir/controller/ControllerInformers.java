@@ -12,9 +12,6 @@ import dev.weir.crd.ClusterNetworkPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * The controller's informers, with the node agent's watchdog ({@link WatchedInformer}, {@link InformerWatchdog}):
  * NetworkPolicies and, once discovery says they are served, ClusterNetworkPolicies, whole (their annotations and
- * status are what the writes are compared with); Pods, Namespaces and Nodes trimmed as the agent keeps them (they
+ * status are what the writes are compared with) but for kubectl's copy and the managed fields ({@link PolicyStore}); Pods, Namespaces and Nodes trimmed as the agent keeps them (they
  * only feed the graph that says which nodes should enforce a policy); and the agents' NodePolicyReports, once
  * discovery says their CRD is served (read as generic resources, as {@code weir status} reads them, and kept trimmed
  * as JSON: {@link ReportStore}). Every replica watches, the leader and the others alike, so a new leader starts from warm
@@ -62,7 +59,7 @@ final class ControllerInformers implements AutoCloseable {
     /** Starts the informers and discovery without waiting for either. */
     synchronized void start() {
         core.add(watched(WatchedInformer.paged(() -> client.network().v1().networkPolicies().inAnyNamespace(),
-                ControllerInformers::wholeObjects)));
+                PolicyStore::new)));
         core.add(watched(WatchedInformer.paged(() -> client.pods().inAnyNamespace(), CompactPodStore::new)));
         core.add(watched(WatchedInformer.paged(client::namespaces, SerializedItemStore::namespaces)));
         core.add(watched(WatchedInformer.paged(client::nodes, SerializedItemStore::nodes)));
@@ -71,7 +68,7 @@ final class ControllerInformers implements AutoCloseable {
         policyDiscovery.start(served -> {
             if (served && !closed) {
                 clusterPolicies = watched(WatchedInformer.paged(() -> client.resources(ClusterNetworkPolicy.class),
-                        ControllerInformers::wholeObjects));
+                        PolicyStore::new));
             }
             clusterPoliciesDecided = true;
             trigger.poke();
@@ -88,10 +85,6 @@ final class ControllerInformers implements AutoCloseable {
 
     private <T extends HasMetadata> WatchedInformer<T> watched(Supplier<SharedIndexInformer<T>> factory) {
         return new WatchedInformer<>(factory, handler, trigger::poke, null);
-    }
-
-    static <T extends HasMetadata> ItemStore<T> wholeObjects() {
-        return new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
     }
 
     private synchronized List<WatchedInformer<?>> all() {

@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -42,7 +44,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The controller's heap in the cluster of {@link LimitsBenchmarkTest} (150,000 pods, 5,000 nodes, 50,000
  * NetworkPolicies, 10,000 namespaces; {@code -Dweir.bench.scale=F} multiplies them), held as a controller replica
  * holds it: the informers' stores of {@link ControllerInformers} (pods in a {@link CompactPodStore}, namespaces and
- * nodes in {@link SerializedItemStore}s, policies whole), the {@link ClusterView} given every cached object as the
+ * nodes in {@link SerializedItemStore}s, policies in a {@link PolicyStore}), the {@link ClusterView} given every cached object as the
  * reconcile loop takes them, one {@link Enforcement} and the per-policy summaries the loop keeps, and every node's
  * {@code NodePolicyReport} as its agent publishes it (the policies {@link EnforcedPolicies} finds on the node, cut at
  * {@link NodePolicyReportStatus#MAX_POLICIES}), decoded from the wire as a generic resource, cached as {@link ReportStore} keeps it and
@@ -96,8 +98,8 @@ class ControllerMemoryBenchmarkTest {
                 LimitsBenchmarkTest.NODES) : LimitsBenchmarkTest::pod, new CompactPodStore()));
         stage("cache: pods (compact)");
         caches.add(fill(POLICIES, REALISTIC ? i -> RealisticObjects.policy(i, namespaces) : LimitsBenchmarkTest::policy,
-                ControllerInformers.wholeObjects()));
-        stage("cache: NetworkPolicies (whole)");
+                new PolicyStore<>()));
+        stage("cache: NetworkPolicies (whole, less kubectl's copy and the managed fields: PolicyStore)");
 
         long t0 = System.nanoTime();
         for (CacheImpl<?> cache : caches) {
@@ -210,9 +212,12 @@ class ControllerMemoryBenchmarkTest {
         System.out.printf("reports: %.0f bytes a listed policy (the what-if against the real reports), %.0f bytes a "
                 + "node besides%n", perListed, (reportsBytes - perListed * listed) / LimitsBenchmarkTest.NODES);
         // a whole policy as this cluster has it, and as kubectl leaves it (last-applied annotation, managed fields)
-        System.out.printf("a whole NetworkPolicy in the cache: %.0f bytes as here, %.0f bytes as kubectl applies it "
-                + "(RealisticObjects)%n", wholePolicyBytes(LimitsBenchmarkTest::policy),
-                wholePolicyBytes(i -> RealisticObjects.policy(i, LimitsBenchmarkTest.NAMESPACES)));
+        IntFunction<NetworkPolicy> applied = i -> RealisticObjects.policy(i, LimitsBenchmarkTest.NAMESPACES);
+        System.out.printf("a NetworkPolicy in the cache: %.0f bytes as here, %.0f bytes as kubectl applies it "
+                + "(RealisticObjects); kept by PolicyStore %.0f and %.0f bytes%n",
+                policyBytes(LimitsBenchmarkTest::policy, new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
+                policyBytes(applied, new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
+                policyBytes(LimitsBenchmarkTest::policy, new PolicyStore<>()), policyBytes(applied, new PolicyStore<>()));
         assertThat(caches).hasSize(4); // everything stays reachable until here
         assertThat(computed).isEqualTo(POLICIES);
         assertThat(reports.listKeys()).hasSize(LimitsBenchmarkTest.NODES);
@@ -262,10 +267,10 @@ class ControllerMemoryBenchmarkTest {
                 "status":%s}""".formatted(n, 5, n, 900_000 + n, n, nodeUid, nodeUid, JSON.asJson(status));
     }
 
-    private static double wholePolicyBytes(IntFunction<NetworkPolicy> policy) {
+    private static double policyBytes(IntFunction<NetworkPolicy> policy, ItemStore<NetworkPolicy> store) {
         int n = 10_000;
         long before = AgentMemoryBenchmark.usedAfterGc();
-        CacheImpl<NetworkPolicy> cache = fill(n, policy, ControllerInformers.wholeObjects());
+        CacheImpl<NetworkPolicy> cache = fill(n, policy, store);
         long after = AgentMemoryBenchmark.usedAfterGc();
         assertThat(cache.listKeys()).hasSize(n);
         return (double) (after - before) / n;
