@@ -147,8 +147,8 @@ class ControllerDeploymentTest {
         assertThat(deployment(custom).getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("example.com/owner", "net-team");
         assertThat(controller(custom).getResources().getLimits()).containsEntry("memory", new Quantity("256Mi"));
-        // the formula of docs/helm.md, "Controller memory", at Kubernetes' limits: 1,420 MiB
-        assertThat(controller(defaults).getResources().getLimits()).containsEntry("memory", new Quantity("1536Mi"));
+        // the formula of docs/helm.md, "Controller memory", at Kubernetes' limits: 1,003 MiB
+        assertThat(controller(defaults).getResources().getLimits()).containsEntry("memory", new Quantity("1Gi"));
         assertThat(controller(defaults).getResources().getRequests()).containsOnlyKeys("cpu", "memory");
         assertThat(controller(custom).getImage()).isEqualTo("registry.example.com/mirror/weir:0.1.0-rc1");
         assertThat(pod(custom).getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("regcred");

@@ -72,6 +72,8 @@ class ControllerMemoryBenchmarkTest {
      * those policies select.
      */
     private static final boolean REALISTIC = Boolean.getBoolean("weir.bench.realistic");
+    /** {@code -Dweir.bench.whole=true}: the policies kept whole, as before {@link PolicyStore}. */
+    private static final boolean WHOLE = Boolean.getBoolean("weir.bench.whole");
 
     private final List<String> rows = new ArrayList<>();
     private long last;
@@ -98,8 +100,9 @@ class ControllerMemoryBenchmarkTest {
                 LimitsBenchmarkTest.NODES) : LimitsBenchmarkTest::pod, new CompactPodStore()));
         stage("cache: pods (compact)");
         caches.add(fill(POLICIES, REALISTIC ? i -> RealisticObjects.policy(i, namespaces) : LimitsBenchmarkTest::policy,
-                new PolicyStore<>()));
-        stage("cache: NetworkPolicies (whole, less kubectl's copy and the managed fields: PolicyStore)");
+                WHOLE ? new BasicItemStore<>(Cache::metaNamespaceKeyFunc) : new PolicyStore<>()));
+        stage(WHOLE ? "cache: NetworkPolicies (whole)"
+                : "cache: NetworkPolicies (whole, less kubectl's copy and the managed fields: PolicyStore)");
 
         long t0 = System.nanoTime();
         for (CacheImpl<?> cache : caches) {
