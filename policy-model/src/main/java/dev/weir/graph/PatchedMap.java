@@ -147,14 +147,14 @@ final class PatchedMap<V> {
         int n = 0;
         int i = 0;
         for (Map.Entry<String, Object> e : patch.entrySet()) {
+            // the run of unchanged keys before this one moves as one block: O(changes × log n) compares, not O(n)
             String key = e.getKey();
-            while (i < keys.length && keys[i].compareTo(key) < 0) {
-                k[n] = keys[i];
-                v[n++] = values[i++];
-            }
-            if (i < keys.length && keys[i].equals(key)) {
-                i++; // replaced or removed
-            }
+            int at = java.util.Arrays.binarySearch(keys, i, keys.length, key);
+            int before = at >= 0 ? at : -at - 1;
+            System.arraycopy(keys, i, k, n, before - i);
+            System.arraycopy(values, i, v, n, before - i);
+            n += before - i;
+            i = at >= 0 ? at + 1 : before; // a replaced or removed key is not copied
             if (e.getValue() != REMOVED) {
                 k[n] = key;
                 v[n++] = e.getValue();
