@@ -31,7 +31,8 @@ public final class CompactPodStore implements ItemStore<Pod> {
     public Pod put(String key, Pod obj) {
         Pod trimmed = ObjectTrimmer.pod(obj);
         CompactPod compact = CompactPod.of(key, trimmed);
-        return read(key, items.put(key, compact != null ? compact : trimmed));
+        // the key interned: the policy graph keys the pod by the same string (IncrementalGraph), so they share one copy
+        return read(key, items.put(key.intern(), compact != null ? compact : trimmed));
     }
 
     @Override
