@@ -35,9 +35,12 @@ class LimitsMemoryBreakdown {
 
         ChangeTranslator translator = new ChangeTranslator(ObjectTranslator.standard());
         List<Change> changes = new ArrayList<>();
+        long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         for (CacheImpl<?> cache : caches) {
             cache.listKeys().forEach(k -> changes.add(translator.upsert((HasMetadata) cache.getByKey(k)).change()));
         }
+        System.out.printf("translated in %,d ms of CPU%n",
+                (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1_000_000);
         long translated = step("translated records (" + changes.size() + ")", cached);
 
         ClusterState state = new ClusterState();
