@@ -31,6 +31,14 @@ public final class TrimmedItemStore<T extends HasMetadata> implements ItemStore<
         this.trim = trim;
     }
 
+    /**
+     * A store keeping what {@code trim} returns for each object put: a trimmed copy (the agent's stores), or the object
+     * itself trimmed in place (the controller's policies, {@code PolicyStore}).
+     */
+    public static <T extends HasMetadata> ItemStore<T> of(UnaryOperator<T> trim) {
+        return new TrimmedItemStore<>(trim);
+    }
+
     public static ItemStore<Namespace> namespaces() {
         return new TrimmedItemStore<>(ObjectTrimmer::namespace);
     }

@@ -59,7 +59,7 @@ final class ControllerInformers implements AutoCloseable {
     /** Starts the informers and discovery without waiting for either. */
     synchronized void start() {
         core.add(watched(WatchedInformer.paged(() -> client.network().v1().networkPolicies().inAnyNamespace(),
-                PolicyStore::new)));
+                PolicyStore::create)));
         core.add(watched(WatchedInformer.paged(() -> client.pods().inAnyNamespace(), CompactPodStore::new)));
         core.add(watched(WatchedInformer.paged(client::namespaces, SerializedItemStore::namespaces)));
         core.add(watched(WatchedInformer.paged(client::nodes, SerializedItemStore::nodes)));
@@ -68,7 +68,7 @@ final class ControllerInformers implements AutoCloseable {
         policyDiscovery.start(served -> {
             if (served && !closed) {
                 clusterPolicies = watched(WatchedInformer.paged(() -> client.resources(ClusterNetworkPolicy.class),
-                        PolicyStore::new));
+                        PolicyStore::create));
             }
             clusterPoliciesDecided = true;
             trigger.poke();

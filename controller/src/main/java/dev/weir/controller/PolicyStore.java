@@ -1,13 +1,11 @@
 package dev.weir.controller;
 
+import dev.weir.agent.TrimmedItemStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * How the controller's informers keep the policies: whole (their annotations and status are what the writes are
@@ -19,21 +17,19 @@ import java.util.stream.Stream;
  * informer's own, decoded from the response; the writes never send these fields back (a merge patch of one
  * annotation; a status update, which the API server takes the status of and nothing else).
  */
-final class PolicyStore<T extends HasMetadata> implements ItemStore<T> {
+final class PolicyStore {
 
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    private final BasicItemStore<T> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
-
-    @Override
-    public String getKey(T obj) {
-        return items.getKey(obj);
+    private PolicyStore() {
     }
 
-    @Override
-    public T put(String key, T obj) {
-        trim(obj);
-        return items.put(key, obj);
+    /** An informer's store of policies, each trimmed in place as it is put ({@link #trim}). */
+    static <T extends HasMetadata> ItemStore<T> create() {
+        return TrimmedItemStore.of(o -> {
+            trim(o);
+            return o;
+        });
     }
 
     /** Drops the managed fields and the last-applied copy from {@code o} itself. */
@@ -49,35 +45,5 @@ final class PolicyStore<T extends HasMetadata> implements ItemStore<T> {
             kept.remove(LAST_APPLIED);
             m.setAnnotations(kept);
         }
-    }
-
-    @Override
-    public T remove(String key) {
-        return items.remove(key);
-    }
-
-    @Override
-    public Stream<String> keySet() {
-        return items.keySet();
-    }
-
-    @Override
-    public Stream<T> values() {
-        return items.values();
-    }
-
-    @Override
-    public int size() {
-        return items.size();
-    }
-
-    @Override
-    public T get(String key) {
-        return items.get(key);
-    }
-
-    @Override
-    public boolean isFullState() {
-        return items.isFullState();
     }
 }

@@ -100,7 +100,7 @@ class ControllerMemoryBenchmarkTest {
                 LimitsBenchmarkTest.NODES) : LimitsBenchmarkTest::pod, new CompactPodStore()));
         stage("cache: pods (compact)");
         caches.add(fill(POLICIES, REALISTIC ? i -> RealisticObjects.policy(i, namespaces) : LimitsBenchmarkTest::policy,
-                WHOLE ? new BasicItemStore<>(Cache::metaNamespaceKeyFunc) : new PolicyStore<>()));
+                WHOLE ? new BasicItemStore<>(Cache::metaNamespaceKeyFunc) : PolicyStore.create()));
         stage(WHOLE ? "cache: NetworkPolicies (whole)"
                 : "cache: NetworkPolicies (whole, less kubectl's copy and the managed fields: PolicyStore)");
 
@@ -220,7 +220,8 @@ class ControllerMemoryBenchmarkTest {
                 + "(RealisticObjects); kept by PolicyStore %.0f and %.0f bytes%n",
                 policyBytes(LimitsBenchmarkTest::policy, new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
                 policyBytes(applied, new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
-                policyBytes(LimitsBenchmarkTest::policy, new PolicyStore<>()), policyBytes(applied, new PolicyStore<>()));
+                policyBytes(LimitsBenchmarkTest::policy, PolicyStore.create()),
+                policyBytes(applied, PolicyStore.create()));
         assertThat(caches).hasSize(4); // everything stays reachable until here
         assertThat(computed).isEqualTo(POLICIES);
         assertThat(reports.listKeys()).hasSize(LimitsBenchmarkTest.NODES);

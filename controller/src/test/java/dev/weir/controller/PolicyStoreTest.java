@@ -19,7 +19,7 @@ class PolicyStoreTest {
         assertThat(applied.getMetadata().getManagedFields()).isNotEmpty();
         assertThat(applied.getMetadata().getAnnotations()).containsKey(PolicyStore.LAST_APPLIED);
         CacheImpl<NetworkPolicy> cache = new CacheImpl<>();
-        cache.setItemStore(new PolicyStore<>());
+        cache.setItemStore(PolicyStore.create());
 
         cache.put(applied);
 
@@ -41,7 +41,7 @@ class PolicyStoreTest {
         ChangeTranslator translator = new ChangeTranslator(ObjectTranslator.standard());
         var before = translator.upsert(copy);
 
-        new PolicyStore<NetworkPolicy>().put("ns3/p", full);
+        PolicyStore.<NetworkPolicy>create().put("ns3/p", full);
 
         assertThat(full.getMetadata().getAnnotations()).containsOnlyKeys(EnforcementSummary.ANNOTATION);
         assertThat(translator.upsert(full)).isEqualTo(before);
