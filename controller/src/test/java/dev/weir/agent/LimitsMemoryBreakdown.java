@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
  * opt-in test: {@code -Dtest=LimitsMemoryBreakdown -Dweir.bench.breakdown=true} ({@code -Dweir.bench.scale=F}).
  */
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "weir.bench.breakdown", matches = "true")
-class LimitsMemoryBreakdown {
+public class LimitsMemoryBreakdown {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -102,7 +102,8 @@ class LimitsMemoryBreakdown {
         }
     }
 
-    private static <T extends HasMetadata> CacheImpl<T> fill(int count, IntFunction<T> object, ItemStore<T> store) {
+    /** A cache of {@code count} objects put into {@code store} as an informer's first list puts them. */
+    public static <T extends HasMetadata> CacheImpl<T> fill(int count, IntFunction<T> object, ItemStore<T> store) {
         CacheImpl<T> cache = new CacheImpl<>();
         cache.setItemStore(store);
         cache.removeIndexer(CacheImpl.NAMESPACE_INDEX);

@@ -1,5 +1,6 @@
 package dev.weir.controller;
 
+import static dev.weir.agent.LimitsMemoryBreakdown.fill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.agent.AgentMemoryBenchmark;
@@ -278,15 +279,5 @@ class ControllerMemoryBenchmarkTest {
         long after = AgentMemoryBenchmark.usedAfterGc();
         assertThat(cache.listKeys()).hasSize(n);
         return (double) (after - before) / n;
-    }
-
-    private static <T extends HasMetadata> CacheImpl<T> fill(int count, IntFunction<T> object, ItemStore<T> store) {
-        CacheImpl<T> cache = new CacheImpl<>();
-        cache.setItemStore(store);
-        cache.removeIndexer(CacheImpl.NAMESPACE_INDEX);
-        for (int i = 0; i < count; i++) {
-            cache.put(object.apply(i));
-        }
-        return cache;
     }
 }

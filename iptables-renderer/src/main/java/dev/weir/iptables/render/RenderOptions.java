@@ -93,13 +93,7 @@ public record RenderOptions(int acceptMark, int dropMark, int seenMark, int pass
      * @throws IllegalArgumentException naming the text when it is not a 32-bit number or has fewer than four bits
      */
     public static RenderOptions parseMask(String text) {
-        String t = text.strip();
-        long value;
-        try {
-            value = t.regionMatches(true, 0, "0x", 0, 2) ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("mark mask \"" + text + "\" is not a number (write it like 0xf00000)");
-        }
+        long value = number(text, "mark mask", "0xf00000");
         if (value <= 0 || value > 0xffffffffL) {
             throw new IllegalArgumentException("mark mask \"" + text + "\" must be a 32-bit value above 0");
         }
@@ -113,19 +107,23 @@ public record RenderOptions(int acceptMark, int dropMark, int seenMark, int pass
      * @throws IllegalArgumentException naming the text when it is not a 32-bit number with at most one bit set
      */
     public static int parseConnMark(String text) {
-        String t = text.strip();
-        long value;
-        try {
-            value = t.regionMatches(true, 0, "0x", 0, 2) ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("conntrack mark \"" + text + "\" is not a number (write it like "
-                    + "0x1000000)");
-        }
+        long value = number(text, "conntrack mark", "0x1000000");
         if (value < 0 || value > 0xffffffffL || Long.bitCount(value) > 1) {
             throw new IllegalArgumentException("conntrack mark \"" + text + "\" must be one bit of 32 (like "
                     + "0x1000000), or 0 for no established-flow fast path");
         }
         return (int) value;
+    }
+
+    /** A number as flags and values write marks: hexadecimal with {@code 0x}, or decimal; {@code what} names it. */
+    private static long number(String text, String what, String example) {
+        String t = text.strip();
+        try {
+            return t.regionMatches(true, 0, "0x", 0, 2) ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " \"" + text + "\" is not a number (write it like " + example
+                    + ")");
+        }
     }
 
     /** These marks with {@code log} as the denial log's settings. */
